@@ -1,0 +1,45 @@
+import type { Command } from './command';
+import { UsageError } from './command';
+
+/**
+ * The subcommands, loaded lazily so `txcenter broker` does not pay for the demo's imports.
+ * Add a command here and in its own file under `commands/`.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  broker: { summary: 'run the local RocketMQ HTTP broker', load: async () => (await import('./commands/broker')).brokerCommand },
+  bench: { summary: 'run a benchmark (broker | tx | e2e | coldstart)', load: async () => (await import('./commands/bench')).benchCommand },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: txcenter <command> [options]', '', 'Commands:', ...lines, '', 'Run `txcenter <command> --help` for its options.'].join('\n');
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? console.error : console.log)(help());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    console.error(`txcenter: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`txcenter ${name}: ${(error as Error).message}\n\n${command.usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}
