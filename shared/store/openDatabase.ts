@@ -1,0 +1,56 @@
+import { Migrator } from 'kysely/migration';
+import { TxcError } from '../errors';
+import type { Database } from './Database';
+import { MIGRATIONS } from './migrations';
+
+/** The database URL is not one we can open. */
+export class DatabaseUrlError extends TxcError {
+  override readonly name = 'DatabaseUrlError';
+  constructor(url: string) {
+    super('DATABASE_URL_INVALID', `unsupported database URL '${redactUrl(url)}': use sqlite:<file>, sqlite::memory: or mysql://user:pass@host:port/db`);
+  }
+}
+
+/** A migration failed; the database is left at the last successful migration. */
+export class MigrationError extends TxcError {
+  override readonly name = 'MigrationError';
+}
+
+/** Hides the password of a database URL for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/**
+ * Opens the database named by `url` and brings its schema up to date (migrations run on every start
+ * and are idempotent). `sqlite:` URLs load the native driver lazily so MySQL-only bundles never need it.
+ */
+export async function openDatabase(url: string): Promise<Database> {
+  let database: Database;
+  if (url.startsWith('sqlite:')) {
+    const { openSqlite } = await import('./sqlite');
+    database = openSqlite(url.slice('sqlite:'.length) || ':memory:');
+  } else if (url.startsWith('mysql://')) {
+    const { openMysql } = await import('./mysql');
+    database = openMysql(url);
+  } else {
+    throw new DatabaseUrlError(url);
+  }
+  await migrate(database);
+  return database;
+}
+
+/** Applies every pending migration of {@link MIGRATIONS}, in name order. */
+export async function migrate(database: Database): Promise<void> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableName: 'txc_migration',
+    migrationLockTableName: 'txc_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationError('MIGRATION_FAILED', `migration '${failed}' failed on ${database.dialect}`, { cause: error });
+  }
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import type { Database } from '../../shared/store/Database';
+import { openDatabase } from '../../shared/store/openDatabase';
+
+/** The MariaDB/MySQL server tests use; CI and this machine run MariaDB there. */
+export const MYSQL_TEST_URL = process.env.TXC_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+
+let mysqlProbe: Promise<string | undefined> | undefined;
+
+/** Resolves to undefined when MySQL is reachable, else to the reason it is not (printed by skips). */
+export function mysqlUnavailableReason(): Promise<string | undefined> {
+  mysqlProbe ??= createConnection({ uri: MYSQL_TEST_URL, connectTimeout: 2_000 })
+    .then(async (connection) => {
+      await connection.end();
+      return undefined;
+    })
+    .catch((error: Error) => `MySQL tests skipped: no server at ${MYSQL_TEST_URL} (${error.message}); set TXC_TEST_MYSQL_URL`);
+  return mysqlProbe;
+}
+
+/** A fresh, migrated database for one test; `close()` also removes it. */
+export type TestDatabase = Database;
+
+async function freshSqlite(): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'txc-sqlite-'));
+  return openDatabase(`sqlite:${join(dir, 'test.db')}`);
+}
+
+/** Creates a uniquely named database on the test server so parallel test files never collide. */
+async function freshMysql(): Promise<TestDatabase> {
+  const name = `txc_t_${randomBytes(6).toString('hex')}`;
+  const admin = await createConnection({ uri: MYSQL_TEST_URL });
+  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  const url = new URL(MYSQL_TEST_URL);
+  url.pathname = `/${name}`;
+  const database = await openDatabase(url.toString());
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.end();
+    },
+  };
+}
+
+/** The dialects a contract suite runs against: SQLite always, MySQL when a server is reachable. */
+export const DATABASE_CASES = [
+  { dialect: 'sqlite', open: freshSqlite },
+  { dialect: 'mysql', open: freshMysql },
+] as const;
