@@ -1,4 +1,8 @@
 import type { Migration } from 'kysely/migration';
+import { consumerRuntimeMigration } from './101_consumer_runtime';
+import { companionDomainsMigration } from './102_companion_domains';
+import { deadLettersMigration } from './103_dead_letters';
+import { txTransactionsMigration } from './001_tx_transactions';
 
 /**
  * Every migration of the one schema, applied in name order on start by `openDatabase`.
@@ -6,4 +10,9 @@ import type { Migration } from 'kysely/migration';
  * Column types are chosen to mean the same on SQLite and MySQL (varchar for keys, bigint for ms
  * timestamps and cents, text for bodies).
  */
-export const MIGRATIONS: Record<string, Migration> = {};
+export const MIGRATIONS: Record<string, Migration> = {
+  '001_tx_transactions': txTransactionsMigration,
+  '101_consumer_runtime': consumerRuntimeMigration,
+  '102_companion_domains': companionDomainsMigration,
+  '103_dead_letters': deadLettersMigration,
+};

@@ -1,0 +1,200 @@
+import type { Catalog } from '../catalog';
+import { encodeEnvelope, ENVELOPE_VERSION } from '../events/envelope';
+import { MqError, MqUnavailableError } from '../mq';
+import type { DeliveryOutcome, TxBroker } from './brokerDecision';
+import { deliverDecision } from './brokerDecision';
+import {
+  TxBrokerUnavailableError,
+  TxBusinessKeyReusedError,
+  TxNotFoundError,
+  TxPayloadTooLargeError,
+  TxPrepareInProgressError,
+  TxUnknownScenarioError,
+} from './errors';
+import { payloadHash } from './payloadHash';
+import type { TxDecision } from './stateMachine';
+import { transition, TX_STATES } from './stateMachine';
+import { BROKER_STATES } from './tables';
+import { newTxId } from './txId';
+import type { TxEvent, TxRecord, TxStore } from './TxStore';
+
+/** Transactional message size limit (mq-http-protocol.md §6). */
+export const MAX_TRANSACTIONAL_MESSAGE_BYTES = 64 * 1024;
+/** Retry hint when the broker is down. */
+export const BROKER_RETRY_AFTER_SECONDS = 5;
+/** A publish attempt older than this is presumed dead (its gateway crashed) and may be taken over. */
+export const PUBLISH_CLAIM_STALE_MS = 15_000;
+/** Retry hint while another request publishes the same businessKey. */
+export const PREPARE_IN_PROGRESS_RETRY_SECONDS = 1;
+
+/** A validated prepare request (the gateway's edge schema produces it). */
+export interface PrepareRequest {
+  readonly topic: string;
+  readonly tag: string;
+  readonly businessKey: string;
+  readonly payload: unknown;
+  /** Extra search keys, sent as the `bizKeys` message property (space separated). */
+  readonly keys?: readonly string[];
+  /** A check-back path for this transaction, resolved against the system's check-back origin. */
+  readonly checkback?: { readonly path: string };
+}
+
+export interface TxCoordinatorDeps {
+  readonly store: TxStore;
+  readonly broker: TxBroker;
+  readonly catalog: Catalog;
+  readonly now?: () => number;
+  readonly newTxId?: (now: number) => string;
+  /** Overrides every scenario's check-immunity (tests and demos with a broker allowing less than 10 s). */
+  readonly checkImmunitySeconds?: number;
+}
+
+/** A transaction as a caller sees it. */
+export interface TxView {
+  readonly tx: TxRecord;
+  readonly delivery: DeliveryOutcome | 'not-decided';
+}
+
+/** Delivery status derived from what the store knows. */
+export function deliveryOf(tx: TxRecord): TxView['delivery'] {
+  if (tx.state === TX_STATES.prepared) return 'not-decided';
+  return tx.broker === BROKER_STATES.decisionDelivered || tx.broker === BROKER_STATES.notPublished ? 'done' : 'pending-checkback';
+}
+
+/**
+ * The transaction center's engine behind tx-gateway: prepare, commit, rollback, status.
+ * Ordering rule everywhere: store first, then the broker, so no broker state exists that the store
+ * cannot explain (a half message without a stored transaction is foreign and check-back rolls it back).
+ */
+export class TxCoordinator {
+  private readonly now: () => number;
+  private readonly newTxId: (now: number) => string;
+
+  constructor(private readonly deps: TxCoordinatorDeps) {
+    this.now = deps.now ?? Date.now;
+    this.newTxId = deps.newTxId ?? newTxId;
+  }
+
+  /**
+   * Stores the transaction, publishes its half message and records the handle. Idempotent on
+   * (system, businessKey): the same request returns the same transaction (`created: false`).
+   * @throws TxBusinessKeyReusedError, TxUnknownScenarioError, TxPayloadTooLargeError,
+   *   TxPrepareInProgressError, TxBrokerUnavailableError
+   */
+  async prepare(systemId: string, request: PrepareRequest): Promise<TxView & { created: boolean }> {
+    const topic = this.deps.catalog.topic(request.topic);
+    if (!topic) throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown topic');
+    if (topic.messageType !== 'transactional') throw new TxUnknownScenarioError(request.topic, request.tag, 'topic is not transactional');
+    if (!this.deps.catalog.tag(request.topic, request.tag)) throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown tag for this topic');
+
+    const hash = payloadHash({ topic: request.topic, tag: request.tag, payload: request.payload, keys: request.keys, checkback: request.checkback });
+    const existing = await this.deps.store.findByBusinessKey(systemId, request.businessKey);
+    if (existing) return this.replay(existing, hash);
+
+    const at = this.now();
+    const txId = this.newTxId(at);
+    const body = encodeEnvelope({
+      v: ENVELOPE_VERSION,
+      eventId: txId,
+      source: systemId,
+      businessKey: request.businessKey,
+      topic: request.topic,
+      tag: request.tag,
+      occurredAt: new Date(at).toISOString(),
+      payload: request.payload,
+    });
+    const bytes = Buffer.byteLength(body, 'utf8');
+    if (bytes > MAX_TRANSACTIONAL_MESSAGE_BYTES) throw new TxPayloadTooLargeError(bytes, MAX_TRANSACTIONAL_MESSAGE_BYTES);
+    const properties = request.keys && request.keys.length > 0 ? { bizKeys: request.keys.join(' ') } : undefined;
+    const stored = await this.deps.store.insertPrepared(
+      { txId, systemId, businessKey: request.businessKey, topic: request.topic, tag: request.tag, payloadHash: hash, body, properties, checkbackPath: request.checkback?.path },
+      at,
+    );
+    if (!stored) {
+      // A concurrent prepare of the same key inserted first: answer as its replay.
+      const winner = await this.deps.store.findByBusinessKey(systemId, request.businessKey);
+      if (!winner) throw new TxPrepareInProgressError(txId, PREPARE_IN_PROGRESS_RETRY_SECONDS);
+      return this.replay(winner, hash);
+    }
+    const tx = await this.publish((await this.deps.store.get(txId))!);
+    return { tx, delivery: deliveryOf(tx), created: true };
+  }
+
+  private async replay(existing: TxRecord, hash: string): Promise<TxView & { created: boolean }> {
+    if (existing.payloadHash !== hash) throw new TxBusinessKeyReusedError(existing.businessKey, existing.txId);
+    if (existing.state !== TX_STATES.prepared || existing.broker !== BROKER_STATES.publishPending) {
+      return { tx: existing, delivery: deliveryOf(existing), created: false };
+    }
+    // Still publishing: either in flight elsewhere, or its gateway died after storing (take over).
+    const at = this.now();
+    if (at - existing.publishClaimedAt < PUBLISH_CLAIM_STALE_MS || !(await this.deps.store.claimPublish(existing.txId, existing.publishClaimedAt, at))) {
+      throw new TxPrepareInProgressError(existing.txId, PREPARE_IN_PROGRESS_RETRY_SECONDS);
+    }
+    const tx = await this.publish(existing);
+    return { tx, delivery: deliveryOf(tx), created: false };
+  }
+
+  /**
+   * Publishes the stored transaction's half message. The row is PREPARED/PUBLISH_PENDING before we
+   * publish, so a crash here leaves either nothing at the broker or a half message check-back can
+   * resolve. A failed publish rolls the row back and releases the businessKey: a retry starts a new
+   * transaction (new txId), and a half message that did reach the broker despite the error is
+   * rolled back by check-back because its transaction is ROLLED_BACK.
+   */
+  private async publish(tx: TxRecord): Promise<TxRecord> {
+    const scenario = this.deps.catalog.tag(tx.topic, tx.tag)!;
+    let published;
+    try {
+      published = await this.deps.broker.publishHalf(
+        tx.topic,
+        this.deps.catalog.checkGroup,
+        { body: tx.body, tag: tx.tag, key: tx.txId, properties: tx.properties },
+        this.deps.checkImmunitySeconds ?? scenario.checkImmunitySeconds,
+      );
+    } catch (error) {
+      await this.deps.store.failPublish(tx.txId, { code: (error as { code?: string }).code ?? 'UNKNOWN' }, this.now());
+      if (error instanceof MqUnavailableError || error instanceof MqError) {
+        throw new TxBrokerUnavailableError(`the message broker did not take the half message: ${(error as Error).message}`, BROKER_RETRY_AFTER_SECONDS, { cause: error });
+      }
+      throw error;
+    }
+    await this.deps.store.markPublished(tx.txId, published, this.now());
+    return (await this.deps.store.get(tx.txId))!;
+  }
+
+  /**
+   * Records `decision` durably, then tells the broker with the stored handle. A repeated decision is
+   * an idempotent success; the opposite decision is a {@link TxConflictError}. If the broker cannot be
+   * told, the answer is the recorded decision with delivery `pending-checkback`.
+   * @throws TxNotFoundError, TxConflictError
+   */
+  async decide(systemId: string, txId: string, decision: TxDecision): Promise<TxView> {
+    const tx = await this.owned(systemId, txId);
+    if (transition(txId, tx.state, decision) === 'already-decided') return { tx, delivery: deliveryOf(tx) };
+    const won = await this.deps.store.decide(txId, decision, { actor: systemId, reason: 'client' }, this.now());
+    if (!won) {
+      // Someone decided between our read and our write: the stored decision stands.
+      const current = (await this.deps.store.get(txId))!;
+      transition(txId, current.state, decision);
+      return { tx: current, delivery: deliveryOf(current) };
+    }
+    if (tx.receiptHandle !== undefined) {
+      await deliverDecision({ ...this.deps, checkGroup: this.deps.catalog.checkGroup, now: this.now }, tx, decision, tx.receiptHandle, systemId);
+    }
+    const decided = (await this.deps.store.get(txId))!;
+    return { tx: decided, delivery: deliveryOf(decided) };
+  }
+
+  /** State and timeline. @throws TxNotFoundError */
+  async status(systemId: string, txId: string): Promise<TxView & { timeline: TxEvent[] }> {
+    const tx = await this.owned(systemId, txId);
+    return { tx, delivery: deliveryOf(tx), timeline: await this.deps.store.timeline(txId) };
+  }
+
+  /** A system sees only its own transactions: another system's is "not found", never "forbidden". */
+  private async owned(systemId: string, txId: string): Promise<TxRecord> {
+    const tx = await this.deps.store.get(txId);
+    if (!tx || tx.systemId !== systemId) throw new TxNotFoundError(txId);
+    return tx;
+  }
+}

@@ -1,0 +1,28 @@
+import { TxConflictError } from './errors';
+
+/** A transaction's life: PREPARED → COMMITTED | ROLLED_BACK, both final. */
+export const TX_STATES = { prepared: 'PREPARED', committed: 'COMMITTED', rolledBack: 'ROLLED_BACK' } as const;
+export type TxState = (typeof TX_STATES)[keyof typeof TX_STATES];
+
+/** The two decisions that end a transaction. */
+export const TX_DECISIONS = { commit: 'COMMIT', rollback: 'ROLLBACK' } as const;
+export type TxDecision = (typeof TX_DECISIONS)[keyof typeof TX_DECISIONS];
+
+/** The final state a decision leads to. */
+export function stateAfter(decision: TxDecision): Exclude<TxState, 'PREPARED'> {
+  return decision === 'COMMIT' ? TX_STATES.committed : TX_STATES.rolledBack;
+}
+
+/** What applying a decision to a state means: change it, or nothing to do (already so). */
+export type TransitionOutcome = 'apply' | 'already-decided';
+
+/**
+ * The transition rule, the single place it lives.
+ * PREPARED + decision → apply; the same decision again → idempotent success;
+ * the other decision after a final state → {@link TxConflictError} (commit after rollback is a conflict).
+ */
+export function transition(txId: string, from: TxState, decision: TxDecision): TransitionOutcome {
+  if (from === TX_STATES.prepared) return 'apply';
+  if (from === stateAfter(decision)) return 'already-decided';
+  throw new TxConflictError(txId, from, decision);
+}
