@@ -1,0 +1,160 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XML_ERROR_NAMESPACE, XML_NAMESPACE } from '../constants';
+import type { HandleFailure, MqErrorCode } from '../errors';
+import { MqInvalidRequestError, invalidArgument } from '../errors';
+
+/**
+ * XML in and out (mq-http-protocol.md §3). Input is parsed with fast-xml-parser, namespaces and element
+ * order ignored, CDATA and entity-escaped text both accepted. Output is hand-built for the few fixed
+ * response shapes, entity-escaped (no CDATA: the PHP SDK reads only text nodes). Pure functions.
+ */
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  isArray: () => true,
+});
+
+const CDATA_SECTION = /<!\[CDATA\[[\s\S]*?\]\]>/g;
+/** Characters XML 1.0 forbids; a body carrying them could never be delivered to an SDK. */
+const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+function malformed(detail: string): MqInvalidRequestError {
+  return new MqInvalidRequestError('MalformedXML', `The XML you provided was not well-formed: ${detail}.`);
+}
+
+type Element = Record<string, unknown[]>;
+
+/** Parses `xml` and returns the children of the expected root element, or throws MalformedXML/InvalidArgument. */
+function parseRoot(xml: string, root: string): Element | '' {
+  if (xml.includes('<!DOCTYPE') || xml.includes('<!ENTITY')) throw malformed('document type declarations are not accepted');
+  const verdict = XMLValidator.validate(xml);
+  if (verdict !== true) throw malformed(`${verdict.err.msg} (line ${verdict.err.line})`);
+  // The validator lets a stray `]]>` outside CDATA through (e.g. a body containing `]]>` that the Node
+  // SDK did not split); XML forbids it, and the real server refuses it.
+  if (xml.includes(']]>') && xml.replace(CDATA_SECTION, '').includes(']]>')) throw malformed("']]>' outside a CDATA section");
+  const document = parser.parse(xml) as Record<string, unknown[]>;
+  const names = Object.keys(document);
+  if (names.length !== 1 || names[0] !== root) throw malformed(`expected the root element <${root}>, got ${names.length === 0 ? 'none' : names.map((n) => `<${n}>`).join(', ')}`);
+  const elements = document[root] as unknown[];
+  if (elements.length !== 1) throw malformed(`expected one <${root}> element`);
+  const content = elements[0];
+  if (content === '') return '';
+  if (typeof content !== 'object' || content === null) throw invalidArgument(root, 'should contain elements, not text');
+  return content as Element;
+}
+
+function leaf(element: Element, name: string, parent: string): string | undefined {
+  const values = element[name];
+  if (values === undefined) return undefined;
+  if (values.length !== 1) throw invalidArgument(name, `should appear once in <${parent}>, found ${values.length} times`);
+  return text(values[0], name);
+}
+
+function text(value: unknown, name: string): string {
+  if (typeof value !== 'string') throw invalidArgument(name, 'should be text, not nested elements');
+  if (FORBIDDEN_CHARS.test(value)) throw invalidArgument(name, 'contains characters XML 1.0 does not allow');
+  return value;
+}
+
+function rejectUnknown(element: Element, allowed: readonly string[], parent: string): void {
+  for (const name of Object.keys(element)) {
+    if (!allowed.includes(name)) throw invalidArgument(`<${parent}>`, `contains the unknown element <${name.slice(0, 64)}>`);
+  }
+}
+
+/** A publish request (§3.1). */
+export interface PublishRequest {
+  readonly body: string;
+  readonly tag: string | undefined;
+  readonly properties: string | undefined;
+}
+
+const MESSAGE_ELEMENTS = ['MessageBody', 'MessageTag', 'Properties'] as const;
+
+export function parsePublishRequest(xml: string): PublishRequest {
+  const message = parseRoot(xml, 'Message');
+  if (message === '') throw invalidArgument('MessageBody', 'is required');
+  rejectUnknown(message, MESSAGE_ELEMENTS, 'Message');
+  const body = leaf(message, 'MessageBody', 'Message');
+  if (body === undefined) throw invalidArgument('MessageBody', 'is required');
+  const tag = leaf(message, 'MessageTag', 'Message');
+  const properties = leaf(message, 'Properties', 'Message');
+  return { body, tag: tag === '' ? undefined : tag, properties: properties === '' ? undefined : properties };
+}
+
+/** An ack/commit/rollback request (§3.4): the list of handles, possibly empty. */
+export function parseReceiptHandles(xml: string): string[] {
+  const root = parseRoot(xml, 'ReceiptHandles');
+  if (root === '') return [];
+  rejectUnknown(root, ['ReceiptHandle'], 'ReceiptHandles');
+  return (root.ReceiptHandle ?? []).map((value) => text(value, 'ReceiptHandle'));
+}
+
+const ESCAPE_NEEDED = /[&<>"'\r]/;
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
+
+/** Entity-escapes text; `\r` too, because XML parsers would otherwise normalise it away. */
+export function escapeXml(value: string): string {
+  return ESCAPE_NEEDED.test(value) ? value.replace(/[&<>"'\r]/g, (c) => ESCAPES[c] as string) : value;
+}
+
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
+export function renderPublishResult(messageId: string, bodyMd5: string, receiptHandle?: string): string {
+  const handle = receiptHandle === undefined ? '' : `<ReceiptHandle>${escapeXml(receiptHandle)}</ReceiptHandle>`;
+  return `${DECLARATION}<Message xmlns="${XML_NAMESPACE}"><MessageId>${messageId}</MessageId><MessageBodyMD5>${bodyMd5}</MessageBodyMD5>${handle}</Message>`;
+}
+
+/** One delivered message, in the field order of §3.3. */
+export interface DeliveredMessage {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly bodyMd5: string;
+  readonly body: string;
+  readonly publishTime: number;
+  readonly firstConsumeTime: number;
+  readonly nextConsumeTime: number;
+  readonly consumedTimes: number;
+  readonly tag: string | undefined;
+  /** Encoded `k:v|k:v`, '' when there are none. */
+  readonly properties: string;
+}
+
+export function renderMessages(messages: readonly DeliveredMessage[]): string {
+  let xml = `${DECLARATION}<Messages xmlns="${XML_NAMESPACE}">`;
+  for (const m of messages) {
+    xml +=
+      `<Message><MessageId>${m.messageId}</MessageId><ReceiptHandle>${escapeXml(m.receiptHandle)}</ReceiptHandle>` +
+      `<MessageBodyMD5>${m.bodyMd5}</MessageBodyMD5><MessageBody>${escapeXml(m.body)}</MessageBody>` +
+      `<PublishTime>${m.publishTime}</PublishTime><FirstConsumeTime>${m.firstConsumeTime}</FirstConsumeTime>` +
+      `<NextConsumeTime>${m.nextConsumeTime}</NextConsumeTime><ConsumedTimes>${m.consumedTimes}</ConsumedTimes>` +
+      (m.tag === undefined ? '' : `<MessageTag>${escapeXml(m.tag)}</MessageTag>`) +
+      (m.properties === '' ? '' : `<Properties>${escapeXml(m.properties)}</Properties>`) +
+      '</Message>';
+  }
+  return `${xml}</Messages>`;
+}
+
+/** The 404 body of an ack/commit/rollback with failed handles (§3.5); only the failed ones are listed. */
+export function renderHandleErrors(failures: readonly HandleFailure[]): string {
+  let xml = `${DECLARATION}<Errors xmlns="${XML_NAMESPACE}">`;
+  for (const f of failures) {
+    xml += `<Error><ErrorCode>${f.code}</ErrorCode><ErrorMessage>${escapeXml(f.message)}</ErrorMessage><ReceiptHandle>${escapeXml(f.handle)}</ReceiptHandle></Error>`;
+  }
+  return `${xml}</Errors>`;
+}
+
+/** The error document of §3.6: all four children are always present (the SDKs crash otherwise). */
+export function renderError(code: MqErrorCode, message: string, requestId: string, hostId: string): string {
+  return (
+    `${DECLARATION}<Error xmlns="${XML_ERROR_NAMESPACE}"><Code>${code}</Code><Message>${escapeXml(message)}</Message>` +
+    `<RequestId>${requestId}</RequestId><HostId>${escapeXml(hostId)}</HostId></Error>`
+  );
+}

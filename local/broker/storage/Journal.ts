@@ -1,0 +1,238 @@
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, write, fdatasync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_COMPACT_BYTES } from '../constants';
+import { BrokerStorageError } from '../errors';
+import type { JournalRecord } from './records';
+import { RECORD_TYPES } from './records';
+
+/** Called once the record is on disk (no argument) or when storage failed (the error). */
+export type Durable = (error?: BrokerStorageError) => void;
+
+export interface JournalOptions {
+  readonly dataDir: string;
+  /** Compact once the file exceeds this many bytes and twice the last snapshot. */
+  readonly compactBytes?: number;
+  /** Produces the records that describe the current state (used by compaction). */
+  readonly snapshot: () => JournalRecord[];
+}
+
+const FILE_NAME = 'journal.ndjson';
+
+/**
+ * An append-only journal with group commit: records appended during one turn of the event loop (and while
+ * the previous batch is being synced) are written with one `write` and one `fdatasync`, then every waiting
+ * caller is told, in append order. Replay reads the file back; a torn last line (a crash mid-write) is cut
+ * off, which is safe because nobody was told that record was durable.
+ */
+export class Journal {
+  private fd: number;
+  private size: number;
+  private threshold: number;
+  private pending: string[] = [];
+  private waiting: Durable[] = [];
+  private flushing = false;
+  private scheduled = false;
+  private failure: BrokerStorageError | undefined;
+  private closed = false;
+  private idle: (() => void) | undefined;
+
+  private constructor(
+    private readonly path: string,
+    private readonly dataDir: string,
+    private readonly options: JournalOptions,
+    size: number,
+  ) {
+    this.fd = openSync(path, 'a');
+    this.size = size;
+    this.threshold = Math.max(options.compactBytes ?? DEFAULT_COMPACT_BYTES, size * 2);
+  }
+
+  /** Opens (creating) the journal in `dataDir` and returns it with the records to replay. */
+  static open(options: JournalOptions): { journal: Journal; records: JournalRecord[] } {
+    mkdirSync(options.dataDir, { recursive: true });
+    const path = join(options.dataDir, FILE_NAME);
+    const { records, validBytes, totalBytes } = existsSync(path) ? readRecords(path) : { records: [], validBytes: 0, totalBytes: 0 };
+    if (validBytes < totalBytes) {
+      const fd = openSync(path, 'r+');
+      ftruncateSync(fd, validBytes);
+      fsyncSync(fd);
+      closeSync(fd);
+    }
+    return { journal: new Journal(path, options.dataDir, options, validBytes), records };
+  }
+
+  /** Current file size in bytes (for inspection). */
+  get bytes(): number {
+    return this.size;
+  }
+
+  /** Queues a record; `done` is called once it is on disk. */
+  append(record: JournalRecord, done?: Durable): void {
+    if (this.failure || this.closed) {
+      done?.(this.failure ?? new BrokerStorageError('the journal is closed'));
+      return;
+    }
+    this.pending.push(`${JSON.stringify(record)}\n`);
+    if (done) this.waiting.push(done);
+    else this.waiting.push(ignore);
+    if (!this.flushing && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Calls `done` once everything appended so far is on disk. */
+  barrier(done: Durable): void {
+    if (this.failure) return done(this.failure);
+    if (!this.flushing && this.pending.length === 0) return done();
+    this.waiting.push(done);
+    if (!this.flushing && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Promise form of `append`. */
+  appendDurable(record: JournalRecord): Promise<void> {
+    return new Promise((resolve, reject) => this.append(record, (error) => (error ? reject(error) : resolve())));
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.failure) return this.settle();
+    if (this.pending.length === 0) {
+      // Only barriers are waiting: everything they cover is already on disk.
+      const callers = this.waiting;
+      this.waiting = [];
+      for (const done of callers) done();
+      return this.settle();
+    }
+    this.flushing = true;
+    const data = Buffer.from(this.pending.join(''), 'utf8');
+    const callers = this.waiting;
+    this.pending = [];
+    this.waiting = [];
+    this.writeAll(data, 0, (error) => {
+      if (error) return this.fail(error, callers);
+      fdatasync(this.fd, (syncError) => {
+        if (syncError) return this.fail(syncError, callers);
+        this.size += data.length;
+        for (const done of callers) done();
+        if (this.size > this.threshold) {
+          try {
+            this.compact();
+          } catch (compactError) {
+            return this.fail(compactError as Error, []);
+          }
+        }
+        this.flushing = false;
+        if (this.pending.length > 0 || this.waiting.length > 0) this.flush();
+        else this.settle();
+      });
+    });
+  }
+
+  private writeAll(data: Buffer, offset: number, done: (error: Error | null) => void): void {
+    write(this.fd, data, offset, data.length - offset, null, (error, written) => {
+      if (error) return done(error);
+      if (offset + written < data.length) return this.writeAll(data, offset + written, done);
+      done(null);
+    });
+  }
+
+  private fail(cause: Error, callers: Durable[]): void {
+    // After a failed write or fsync the file's state is unknown, so nothing more is accepted.
+    this.failure = new BrokerStorageError(`journal ${this.path} failed: ${cause.message}`, { cause });
+    this.flushing = false;
+    for (const done of [...callers, ...this.waiting]) done(this.failure);
+    this.pending = [];
+    this.waiting = [];
+    this.settle();
+  }
+
+  private settle(): void {
+    if (!this.flushing && !this.scheduled && this.pending.length === 0) {
+      const idle = this.idle;
+      this.idle = undefined;
+      idle?.();
+    }
+  }
+
+  /**
+   * Rewrites the journal as a snapshot of the current state. Runs between batches (nothing in flight);
+   * records queued but not yet written are appended after it — safe because replay is idempotent.
+   * Order: write tmp → fsync → rename → fsync dir, so a crash leaves either the old or the new file.
+   */
+  private compact(): void {
+    const tmp = `${this.path}.tmp`;
+    const lines = this.options.snapshot().map((record) => `${JSON.stringify(record)}\n`);
+    const fd = openSync(tmp, 'w');
+    let bytes = 0;
+    for (let start = 0; start < lines.length; start += 1000) {
+      const chunk = Buffer.from(lines.slice(start, start + 1000).join(''), 'utf8');
+      writeSync(fd, chunk);
+      bytes += chunk.length;
+    }
+    fdatasyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.path);
+    const dir = openSync(this.dataDir, 'r');
+    fsyncSync(dir);
+    closeSync(dir);
+    closeSync(this.fd);
+    this.fd = openSync(this.path, 'a');
+    this.size = bytes;
+    this.threshold = Math.max(this.options.compactBytes ?? DEFAULT_COMPACT_BYTES, bytes * 2);
+  }
+
+  /** Forces a compaction now (admin and tests). */
+  compactNow(): Promise<void> {
+    return this.whenIdle().then(() => this.compact());
+  }
+
+  private whenIdle(): Promise<void> {
+    if (!this.flushing && !this.scheduled && this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const previous = this.idle;
+      this.idle = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  /** Writes what is queued, then closes the file. */
+  async close(): Promise<void> {
+    await this.whenIdle();
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+function ignore(): void {}
+
+function readRecords(path: string): { records: JournalRecord[]; validBytes: number; totalBytes: number } {
+  const data = readFileSync(path);
+  const end = data.lastIndexOf(0x0a) + 1; // bytes after the last newline are a torn write
+  const records: JournalRecord[] = [];
+  let start = 0;
+  let line = 1;
+  while (start < end) {
+    const stop = data.indexOf(0x0a, start);
+    const text = data.toString('utf8', start, stop);
+    let record: JournalRecord;
+    try {
+      record = JSON.parse(text) as JournalRecord;
+    } catch (cause) {
+      throw new BrokerStorageError(`journal ${path} is corrupt at line ${line}: ${text.slice(0, 80)}`, { cause });
+    }
+    if (typeof record !== 'object' || record === null || !RECORD_TYPES.has(record.t)) {
+      throw new BrokerStorageError(`journal ${path} has an unknown record at line ${line}: ${text.slice(0, 80)}`);
+    }
+    records.push(record);
+    start = stop + 1;
+    line += 1;
+  }
+  return { records, validBytes: end, totalBytes: data.length };
+}
