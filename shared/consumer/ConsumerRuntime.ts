@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AlertSink } from '../alert/AlertSink';
+import type { Catalog, Subscription } from '../catalog';
+import { catalog as defaultCatalog } from '../catalog';
+import { TxcError } from '../errors';
+import type { InvocationContext } from '../fc/InvocationContext';
+import type { Logger } from '../logger';
+import type { OutgoingMessage, PublishedMessage } from '../mq/types';
+import type { ClaimResult } from './ConsumeBarrier';
+import { ConsumeBarrier } from './ConsumeBarrier';
+import type { DeadLetterBody } from './deadLetterBody';
+import { deadLetterIdOf } from './deadLetterBody';
+import type { ClassifiedError } from './errors';
+import { classifyError, MessageRejectedError, REJECTION_CODES } from './errors';
+import type { RetryDelay } from './retryLadder';
+import { rocketMqRetryDelay } from './retryLadder';
+import type { BarrierRow } from './tables';
+import type { DeliveryMode, IncomingMessage, MessageHandler, MessageOutcome } from './types';
+import { OUTCOMES, REPLAY_PROPERTIES } from './types';
+
+/** Largest body a consumer accepts: the transactional-message limit (mq-http-protocol.md §6). */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/** The DLQ publish the runtime needs (MqClient satisfies it). */
+export interface MessagePublisher {
+  publish(topic: string, message: OutgoingMessage): Promise<PublishedMessage>;
+}
+
+export interface ConsumerRuntimeOptions {
+  /** Catalog group id; its maxAttempts and topic come from the catalog. */
+  readonly group: string;
+  readonly handler: MessageHandler<any>;
+  readonly db: Kysely<any>;
+  readonly publisher: MessagePublisher;
+  /** Key-reuse conflicts are raised here (dead letters are alerted by dlq-alerter). */
+  readonly alerts: AlertSink;
+  readonly logger: Logger;
+  readonly catalog?: Catalog;
+  /** @default DEFAULT_MAX_BODY_BYTES */
+  readonly maxBodyBytes?: number;
+  /** Delay after failed attempt n before the next; @default RocketMQ's ladder (10 s … 2 h). */
+  readonly retryDelay?: RetryDelay;
+  /** Overrides the group's catalog maxAttempts (tests, demos). */
+  readonly maxAttempts?: number;
+  readonly now?: () => number;
+}
+
+/** The runtime's configuration problems (unknown group). */
+export class ConsumerConfigError extends TxcError {
+  override readonly name = 'ConsumerConfigError';
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const settled = (outcome: Omit<MessageOutcome, 'settled'>): MessageOutcome => ({ ...outcome, settled: true });
+const unsettled = (outcome: Omit<MessageOutcome, 'settled'>): MessageOutcome => ({ ...outcome, settled: false });
+
+/**
+ * The consumer runtime: for each message, claim the barrier, run the domain handler, commit its effects
+ * together with the barrier, classify failures, and forward exhausted or permanently failing messages
+ * to the DLQ topic. One engine for both delivery modes: the caller acks (pull) or retries the batch
+ * (trigger) from the per-message outcomes. Messages run one after another so a poison message only
+ * affects itself.
+ */
+export class ConsumerRuntime {
+  readonly subscription: Subscription;
+  readonly barrier: ConsumeBarrier;
+  private readonly catalog: Catalog;
+  private readonly maxAttempts: number;
+  private readonly maxBodyBytes: number;
+  private readonly retryDelay: RetryDelay;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ConsumerRuntimeOptions) {
+    this.catalog = options.catalog ?? defaultCatalog();
+    const subscription = this.catalog.group(options.group);
+    if (!subscription) throw new ConsumerConfigError('CONSUMER_GROUP_UNKNOWN', `group '${options.group}' is not in the catalog`);
+    this.subscription = subscription;
+    this.barrier = new ConsumeBarrier(options.db);
+    this.maxAttempts = options.maxAttempts ?? subscription.maxAttempts;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.retryDelay = options.retryDelay ?? rocketMqRetryDelay;
+    this.now = options.now ?? Date.now;
+  }
+
+  get group(): string {
+    return this.subscription.id;
+  }
+
+  /** Processes a batch in order and reports every message's outcome. Never throws for a message's failure. */
+  async processBatch(messages: readonly IncomingMessage[], invocation: InvocationContext, mode: DeliveryMode): Promise<MessageOutcome[]> {
+    const outcomes: MessageOutcome[] = [];
+    for (const message of messages) outcomes.push(await this.processMessage(message, invocation, mode));
+    return outcomes;
+  }
+
+  async processMessage(message: IncomingMessage, invocation: InvocationContext, mode: DeliveryMode): Promise<MessageOutcome> {
+    const replayGroup = message.properties[REPLAY_PROPERTIES.group];
+    const dedupKey = this.options.handler.dedupBy === 'key' && message.key ? message.key : message.messageId;
+    const base = { messageId: message.messageId, dedupKey };
+    if (replayGroup !== undefined && replayGroup !== this.group) return settled({ ...base, kind: OUTCOMES.notForThisGroup });
+    const payloadHash = sha256(message.body);
+    let claim: ClaimResult;
+    try {
+      claim = await this.barrier.claim({
+        group: this.group,
+        dedupKey,
+        payloadHash,
+        messageId: message.messageId,
+        topic: message.topic,
+        tag: message.tag,
+        replayId: message.properties[REPLAY_PROPERTIES.replayId],
+        leaseUntil: invocation.deadline,
+        honourBackoff: mode === 'pull',
+        now: this.now(),
+      });
+    } catch (error) {
+      // The database is unreachable: nothing was decided, the message simply comes back.
+      const classified = classifyError(error);
+      this.options.logger.error({ group: this.group, messageId: message.messageId, code: classified.code, error: classified.message }, 'consume barrier unavailable');
+      return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classified.code, error: classified.message });
+    }
+    switch (claim.kind) {
+      case 'duplicate':
+        return settled({ ...base, kind: OUTCOMES.duplicate });
+      case 'busy':
+        return unsettled({ ...base, kind: OUTCOMES.busy });
+      case 'conflict':
+        return this.flagConflict(message, dedupKey, claim.row, payloadHash);
+      case 'dead-letter-unpublished':
+        return this.republishDeadLetter(message, claim.row);
+      case 'claimed':
+        return this.run(message, dedupKey, claim.attempt, claim.token, invocation);
+    }
+  }
+
+  private async run(message: IncomingMessage, dedupKey: string, attempt: number, token: string, invocation: InvocationContext): Promise<MessageOutcome> {
+    const { handler, db, logger } = this.options;
+    const startedAt = this.now();
+    const base = { messageId: message.messageId, dedupKey, attempt };
+    try {
+      const size = Buffer.byteLength(message.body, 'utf8');
+      if (size > this.maxBodyBytes) throw new MessageRejectedError(REJECTION_CODES.tooLarge, `body of message ${message.messageId} is ${size} bytes, the limit is ${this.maxBodyBytes}`);
+      const decoded = handler.decode(message);
+      const effects = await handler.handle(decoded, { group: this.group, message, attempt, invocation, db });
+      // Effects and COMPLETED commit together: a crash before the commit leaves neither, so the retry
+      // re-runs the handler; a crash after leaves both, so the retry is a duplicate.
+      await db.transaction().execute(async (trx) => {
+        await effects.apply(trx);
+        await this.barrier.complete(trx, this.group, dedupKey, token, { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey, now: this.now() });
+      });
+      await this.barrier.recordAttempt({ group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: 'applied' });
+      for (const alert of effects.alerts ?? []) await this.raiseSafely(alert);
+      return settled({ ...base, kind: OUTCOMES.applied });
+    } catch (error) {
+      const classified = classifyError(error);
+      try {
+        await this.barrier.recordAttempt({ group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: classified.kind, error: classified });
+        if (classified.code === 'CONSUME_LEASE_LOST') return unsettled({ ...base, kind: OUTCOMES.busy, errorCode: classified.code, error: classified.message });
+        if (classified.kind === 'permanent' || attempt >= this.maxAttempts) return await this.deadLetter(message, dedupKey, token, attempt, classified);
+        await this.barrier.fail(this.group, dedupKey, token, classified, this.now() + this.retryDelay(attempt), this.now());
+        logger.warn({ group: this.group, messageId: message.messageId, attempt, code: classified.code, error: classified.message }, 'consume failed, will retry');
+      } catch (storeError) {
+        // Could not even record the failure: the lease expires and the next delivery retries.
+        logger.error({ group: this.group, messageId: message.messageId, code: classifyError(storeError).code }, 'could not record a consume failure');
+      }
+      return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classified.code, error: classified.message });
+    }
+  }
+
+  private async deadLetter(message: IncomingMessage, dedupKey: string, token: string, attempt: number, error: ClassifiedError): Promise<MessageOutcome> {
+    const replayId = message.properties[REPLAY_PROPERTIES.replayId];
+    const deadLetterId = deadLetterIdOf(this.group, dedupKey, replayId);
+    // Decision first: if the publish below fails or we crash, the next delivery publishes again.
+    await this.barrier.markDeadLettered(this.group, dedupKey, token, error, deadLetterId, this.now());
+    return this.publishDeadLetter(message, dedupKey, deadLetterId, attempt, error);
+  }
+
+  private async republishDeadLetter(message: IncomingMessage, row: BarrierRow): Promise<MessageOutcome> {
+    const history = await this.barrier.attemptHistory(this.group, row.dedup_key);
+    const last = history.at(-1)?.error;
+    const error: ClassifiedError = last ?? { kind: 'transient', code: row.last_error_code ?? 'UNKNOWN', message: row.last_error ?? '' };
+    return this.publishDeadLetter(message, row.dedup_key, row.dead_letter_id!, row.attempts, error);
+  }
+
+  private async publishDeadLetter(message: IncomingMessage, dedupKey: string, deadLetterId: string, attempts: number, error: ClassifiedError): Promise<MessageOutcome> {
+    const { deadLetter } = this.catalog;
+    const base = { messageId: message.messageId, dedupKey, attempt: attempts, errorCode: error.code, error: error.message };
+    try {
+      const history = await this.barrier.attemptHistory(this.group, dedupKey);
+      const tooLarge = error.code === REJECTION_CODES.tooLarge;
+      const body: DeadLetterBody = {
+        v: 1,
+        deadLetterId,
+        group: this.group,
+        dedupKey,
+        original: {
+          topic: message.topic,
+          tag: message.tag,
+          key: message.key,
+          messageId: message.messageId,
+          publishTime: message.publishTime,
+          properties: { ...message.properties },
+          // An oversized body would not fit the DLQ message either; its start is enough to diagnose.
+          body: tooLarge ? message.body.slice(0, 1_024) : message.body,
+        },
+        error,
+        attempts,
+        history: history.map((h) => ({ attempt: h.attempt, messageId: h.messageId, deliveryCount: h.deliveryCount, startedAt: h.startedAt, finishedAt: h.finishedAt, outcome: h.outcome, errorCode: h.error?.code, error: h.error?.message })),
+        replayOf: message.properties[REPLAY_PROPERTIES.deadLetterId],
+        deadLetteredAt: this.now(),
+      };
+      // `>` escaped so the body never contains "]]>" (the SDK sends bodies as unsplit CDATA).
+      await this.options.publisher.publish(deadLetter.topic, { body: JSON.stringify(body).replace(/>/g, '\\u003e'), tag: deadLetter.tag, key: deadLetterId });
+      await this.barrier.markDlqPublished(this.group, dedupKey, deadLetterId, this.now());
+      this.options.logger.warn({ group: this.group, messageId: message.messageId, deadLetterId, attempts, code: error.code }, 'message dead-lettered');
+      return settled({ ...base, kind: OUTCOMES.deadLettered });
+    } catch (publishError) {
+      const classified = classifyError(publishError);
+      this.options.logger.error({ group: this.group, messageId: message.messageId, deadLetterId, code: classified.code, error: classified.message }, 'dead-letter publish failed, will retry');
+      return unsettled({ ...base, kind: OUTCOMES.retry });
+    }
+  }
+
+  private async flagConflict(message: IncomingMessage, dedupKey: string, row: BarrierRow, payloadHash: string): Promise<MessageOutcome> {
+    const base = { messageId: message.messageId, dedupKey };
+    try {
+      await this.barrier.recordConflict(this.group, dedupKey, message.messageId, row.payload_hash, payloadHash, message.body, this.now());
+    } catch (error) {
+      return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classifyError(error).code });
+    }
+    await this.raiseSafely({
+      kind: 'consume-key-conflict',
+      severity: 'critical',
+      title: `Message key reused with a different payload (${this.group})`,
+      text: `Group ${this.group} received message ${message.messageId} with key ${dedupKey}, already used by message ${row.message_id} with another payload. It was NOT applied; the stored conflict needs a human decision.`,
+      incidentKey: `consume-key-conflict:${this.group}:${dedupKey}`,
+      details: { group: this.group, dedupKey, messageId: message.messageId, firstMessageId: row.message_id },
+    });
+    return settled({ ...base, kind: OUTCOMES.conflict, errorCode: 'CONSUME_KEY_CONFLICT' });
+  }
+
+  /** Alerts are side channels: a failing webhook must not turn a done message into a retry. */
+  private async raiseSafely(alert: Parameters<AlertSink['raise']>[0]): Promise<void> {
+    try {
+      await this.options.alerts.raise(alert);
+    } catch (error) {
+      const classified = classifyError(error);
+      this.options.logger.error({ group: this.group, kind: alert.kind, incidentKey: alert.incidentKey, code: classified.code, error: classified.message }, 'alert could not be raised');
+    }
+  }
+}
