@@ -2,9 +2,6 @@ import type { Migration } from 'kysely/migration';
 import { consumerRuntimeMigration } from './101_consumer_runtime';
 import { companionDomainsMigration } from './102_companion_domains';
 import { deadLettersMigration } from './103_dead_letters';
-import { consumerRuntimeMigration } from './101_consumer_runtime';
-import { companionDomainsMigration } from './102_companion_domains';
-import { deadLettersMigration } from './103_dead_letters';
 import { txTransactionsMigration } from './001_tx_transactions';
 
 /**
