@@ -89,6 +89,16 @@ function checkConsumeOptions(options: ConsumeOptions): { max: number; wait: numb
   return { max, wait };
 }
 
+/** Options of {@link MqClient}. */
+export interface MqClientOptions {
+  /**
+   * Lowest check-immunity `publishHalf` accepts. The cloud's is 10 s; lower it only against the local
+   * broker started with a matching `minCheckImmunitySeconds` (fast tests and demos).
+   * @default 10
+   */
+  readonly minCheckImmunitySeconds?: number;
+}
+
 /**
  * Typed wrapper over `@aliyunmq/mq-http-sdk` that hides its quirks: numbers arrive as strings, an
  * empty poll is a thrown `MessageNotExist`, ack failures are returned rather than thrown, status codes
@@ -98,10 +108,15 @@ function checkConsumeOptions(options: ConsumeOptions): { max: number; wait: numb
  */
 export class MqClient {
   private readonly client: MQClient;
+  private readonly minCheckImmunitySeconds: number;
   private readonly consumers = new Map<string, MQConsumer>();
   private readonly transProducers = new Map<string, MQTransProducer>();
 
-  constructor(readonly connection: MqConnection) {
+  constructor(
+    readonly connection: MqConnection,
+    options: MqClientOptions = {},
+  ) {
+    this.minCheckImmunitySeconds = options.minCheckImmunitySeconds ?? MIN_CHECK_IMMUNITY_SECONDS;
     this.client = new MQClient(connection.endpoint, connection.accessKeyId, connection.accessKeySecret, connection.securityToken);
   }
 
@@ -144,8 +159,8 @@ export class MqClient {
   /** Publishes a half (transactional) message, invisible to consumers until committed. */
   async publishHalf(topic: string, group: string, message: OutgoingMessage, checkImmunitySeconds: number): Promise<PublishedHalfMessage> {
     assertEncodable(message);
-    if (!Number.isInteger(checkImmunitySeconds) || checkImmunitySeconds < MIN_CHECK_IMMUNITY_SECONDS || checkImmunitySeconds > MAX_CHECK_IMMUNITY_SECONDS) {
-      throw new MqEncodingError(`checkImmunitySeconds must be 10..300, got ${checkImmunitySeconds}`);
+    if (!Number.isInteger(checkImmunitySeconds) || checkImmunitySeconds < this.minCheckImmunitySeconds || checkImmunitySeconds > MAX_CHECK_IMMUNITY_SECONDS) {
+      throw new MqEncodingError(`checkImmunitySeconds must be ${this.minCheckImmunitySeconds}..300, got ${checkImmunitySeconds}`);
     }
     const operation = `publish half message to ${topic}`;
     try {

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { AuthError, verifyRequest } from '../auth';
+import { TxcError, ValidationError } from '../errors';
+import type { HttpApp, HttpRequest, HttpResponse } from '../fc/InvocationContext';
+import type { Logger } from '../logger';
+import type { TxCoordinator, TxEvent, TxView } from '../tx';
+import { MAX_TRANSACTIONAL_MESSAGE_BYTES } from '../tx';
+import { errorResponse, jsonResponse } from './errorResponse';
+import { InvalidJsonError, MethodNotAllowedError, RequestTooLargeError, RouteNotFoundError } from './errors';
+import { prepareBodySchema, txIdSchema } from './requestSchemas';
+
+/** Request bodies beyond the transactional message limit can never be published: refuse them unread. */
+export const MAX_REQUEST_BODY_BYTES = MAX_TRANSACTIONAL_MESSAGE_BYTES;
+
+export interface TxGatewayDeps {
+  readonly coordinator: TxCoordinator;
+  /** Secret of a business system, undefined when unknown. */
+  readonly secretOf: (systemId: string) => string | undefined;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+function bodyText(request: HttpRequest): string {
+  const raw = request.body ?? '';
+  return request.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidJsonError(`request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    throw new ValidationError(`invalid request: ${issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; ')}`, { details: { issues } });
+  }
+  return parsed.data;
+}
+
+/** The public shape of a transaction. */
+function render(view: TxView, timeline?: readonly TxEvent[]): Record<string, unknown> {
+  const { tx } = view;
+  return {
+    txId: tx.txId,
+    state: tx.state,
+    delivery: view.delivery,
+    topic: tx.topic,
+    tag: tx.tag,
+    businessKey: tx.businessKey,
+    reason: tx.reason,
+    checks: tx.checkCount,
+    createdAt: new Date(tx.createdAt).toISOString(),
+    decidedAt: tx.decidedAt === undefined ? undefined : new Date(tx.decidedAt).toISOString(),
+    ...(timeline ? { timeline: timeline.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) } : {}),
+  };
+}
+
+const TX_PATH = /^\/v1\/transactions\/([^/]+)(?:\/(commit|rollback))?$/;
+
+type Route = { kind: 'prepare' } | { kind: 'status'; txId: string } | { kind: 'decide'; txId: string; decision: 'COMMIT' | 'ROLLBACK' };
+
+function route(method: string, path: string): Route {
+  if (path === '/v1/transactions') {
+    if (method !== 'POST') throw new MethodNotAllowedError(method, path, ['POST']);
+    return { kind: 'prepare' };
+  }
+  const match = TX_PATH.exec(path);
+  if (!match) throw new RouteNotFoundError(method, path);
+  const txId = validate(txIdSchema, match[1]);
+  if (match[2] === undefined) {
+    if (method !== 'GET') throw new MethodNotAllowedError(method, path, ['GET']);
+    return { kind: 'status', txId };
+  }
+  if (method !== 'POST') throw new MethodNotAllowedError(method, path, ['POST']);
+  return { kind: 'decide', txId, decision: match[2] === 'commit' ? 'COMMIT' : 'ROLLBACK' };
+}
+
+/**
+ * tx-gateway as a platform-neutral HTTP app:
+ * `POST /v1/transactions` (prepare), `POST /v1/transactions/{txId}/commit|rollback`,
+ * `GET /v1/transactions/{txId}` (state and timeline). Every request is signed (see shared/auth).
+ *
+ * @example
+ * export const handler = httpHandler(createTxGatewayApp({ coordinator, secretOf, logger }));
+ */
+export function createTxGatewayApp(deps: TxGatewayDeps): HttpApp {
+  const now = deps.now ?? Date.now;
+  return async (request, context) => {
+    const method = request.requestContext.http.method.toUpperCase();
+    const path = request.rawPath;
+    const log = deps.logger.child({ requestId: context.requestId, method, path });
+    try {
+      const target = route(method, path);
+      const body = bodyText(request);
+      const bytes = Buffer.byteLength(body, 'utf8');
+      if (bytes > MAX_REQUEST_BODY_BYTES) throw new RequestTooLargeError(bytes, MAX_REQUEST_BODY_BYTES);
+      const systemId = verifyRequest({ method, path, headers: request.headers, body }, deps.secretOf, now());
+      return await serve(deps.coordinator, systemId, target, body);
+    } catch (error) {
+      return failure(error, log);
+    }
+  };
+}
+
+async function serve(coordinator: TxCoordinator, systemId: string, target: Route, body: string): Promise<HttpResponse> {
+  switch (target.kind) {
+    case 'prepare': {
+      const input = validate(prepareBodySchema, parseJson(body));
+      const view = await coordinator.prepare(systemId, input);
+      return jsonResponse(view.created ? 201 : 200, render(view));
+    }
+    case 'decide': {
+      const view = await coordinator.decide(systemId, target.txId, target.decision);
+      // 202: the decision is durable but the broker has not confirmed it; check-back will.
+      return jsonResponse(view.delivery === 'pending-checkback' ? 202 : 200, render(view));
+    }
+    case 'status': {
+      const view = await coordinator.status(systemId, target.txId);
+      return jsonResponse(200, render(view, view.timeline));
+    }
+  }
+}
+
+function failure(error: unknown, log: Logger): HttpResponse {
+  if (error instanceof AuthError) {
+    log.warn({ code: error.code, reason: error.reason }, 'request refused');
+    return errorResponse(error.code, error.message);
+  }
+  if (error instanceof TxcError) {
+    const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+    const response = errorResponse(error.code, error.message, error.details, retryAfter);
+    if (response.statusCode >= 500) log.error({ code: error.code, err: error }, 'request failed');
+    if (error instanceof MethodNotAllowedError) response.headers = { ...response.headers, allow: error.allowed.join(', ') };
+    return response;
+  }
+  log.error({ err: error }, 'unexpected failure');
+  return errorResponse('INTERNAL', 'internal error');
+}
