@@ -3,6 +3,7 @@ import { consumerRuntimeMigration } from './101_consumer_runtime';
 import { companionDomainsMigration } from './102_companion_domains';
 import { deadLettersMigration } from './103_dead_letters';
 import { txTransactionsMigration } from './001_tx_transactions';
+import { tradingSystemMigration } from './201_trading_system';
 
 /**
  * Every migration of the one schema, applied in name order on start by `openDatabase`.
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '101_consumer_runtime': consumerRuntimeMigration,
   '102_companion_domains': companionDomainsMigration,
   '103_dead_letters': deadLettersMigration,
+  '201_trading_system': tradingSystemMigration,
 };

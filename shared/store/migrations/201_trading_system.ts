@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * The example fund trading system's own tables (examples/trading): customer wallets (balances of the
+ * money-market fund), discount purchases and the fund orders they produce. The unique (tx_id, kind)
+ * index is what makes the wallet top-up and the slave purchase happen at most once per transaction.
+ */
+export const tradingSystemMigration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema
+      .createTable('trading_wallet')
+      .addColumn('customer_id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('opening_fen', 'bigint', (c) => c.notNull())
+      .addColumn('balance_fen', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('trading_purchase')
+      .addColumn('purchase_id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('tx_id', 'varchar(64)')
+      .addColumn('customer_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('fund_code', 'varchar(6)', (c) => c.notNull())
+      .addColumn('amount_fen', 'bigint', (c) => c.notNull())
+      .addColumn('fee_rate', 'varchar(8)', (c) => c.notNull())
+      .addColumn('state', 'varchar(24)', (c) => c.notNull())
+      .addColumn('error', 'varchar(256)')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('trading_purchase_tx').on('trading_purchase').column('tx_id').unique().execute();
+    await db.schema
+      .createTable('trading_order')
+      .addColumn('order_id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('tx_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('purchase_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('customer_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+      .addColumn('fund_code', 'varchar(6)', (c) => c.notNull())
+      .addColumn('amount_fen', 'bigint', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('trading_order_tx_kind').on('trading_order').columns(['tx_id', 'kind']).unique().execute();
+  },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async down(db: Kysely<any>): Promise<void> {
+    await db.schema.dropTable('trading_order').execute();
+    await db.schema.dropTable('trading_purchase').execute();
+    await db.schema.dropTable('trading_wallet').execute();
+  },
+};
