@@ -1,0 +1,170 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConsumerRuntime } from '../../../shared/consumer/ConsumerRuntime';
+import { decodeEnvelope } from '../../../shared/consumer/decodeEnvelope';
+import { deadLetterBodySchema } from '../../../shared/consumer/deadLetterBody';
+import { PermanentFailureError, TransientFailureError } from '../../../shared/consumer/errors';
+import type { MessageHandler } from '../../../shared/consumer/types';
+import { REPLAY_PROPERTIES } from '../../../shared/consumer/types';
+import type { TestDatabase } from '../../helpers/databases';
+import { DATABASE_CASES, mysqlUnavailableReason } from '../../helpers/databases';
+import { envelopeBody, incoming, invocation, RecordingAlertSink, RecordingPublisher, silentLogger } from './factories';
+
+const mysqlSkip = await mysqlUnavailableReason();
+if (mysqlSkip) console.warn(mysqlSkip);
+
+const GROUP = 'GID_TXC_OPS';
+const TOPIC = 'TXC_COMPANION';
+const TAG = 'OPERATIONS';
+
+/** A handler writing one row per applied message into a scratch table, with scripted failures. */
+function scriptedHandler(failures: Map<string, Error[]>): MessageHandler<{ eventId: string }> {
+  return {
+    dedupBy: 'key',
+    decode: (message) => {
+      const decoded = decodeEnvelope(message, z.object({ n: z.number() }));
+      return { value: { eventId: decoded.value.eventId }, eventId: decoded.eventId, businessKey: decoded.businessKey };
+    },
+    async handle(decoded) {
+      const queue = failures.get(decoded.value.eventId);
+      const failure = queue?.shift();
+      if (failure) throw failure;
+      return { summary: `effect ${decoded.value.eventId}`, apply: async (trx) => void (await trx.insertInto('t_effect').values({ event_id: decoded.value.eventId }).execute()) };
+    },
+  };
+}
+
+describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, open }) => {
+  const skip = dialect === 'mysql' && mysqlSkip !== undefined;
+  let database: TestDatabase;
+  let publisher: RecordingPublisher;
+  let alerts: RecordingAlertSink;
+  const failures = new Map<string, Error[]>();
+
+  const runtime = (options: { maxAttempts?: number } = {}) =>
+    new ConsumerRuntime({ group: GROUP, handler: scriptedHandler(failures), db: database.db, publisher, alerts, logger: silentLogger, retryDelay: () => 0, maxAttempts: options.maxAttempts });
+  const effects = async () => (await database.db.selectFrom('t_effect').select('event_id').execute()).map((r: { event_id: string }) => r.event_id);
+
+  beforeEach(async () => {
+    if (skip) return;
+    database = await open();
+    await sql`create table t_effect (event_id varchar(128) not null)`.execute(database.db);
+    publisher = new RecordingPublisher();
+    alerts = new RecordingAlertSink();
+    failures.clear();
+  });
+  afterEach(async () => {
+    if (!skip) await database.close();
+  });
+
+  it.skipIf(skip)('applies a message once; a redelivery is a duplicate with no second effect', async () => {
+    const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-dup-1'));
+    const first = await runtime().processMessage(message, invocation(), 'pull');
+    const again = await runtime().processMessage({ ...message, messageId: 'OTHER-ID' }, invocation(), 'pull');
+    expect([first.kind, again.kind]).toEqual(['applied', 'duplicate']);
+    expect(again.settled).toBe(true);
+    expect(await effects()).toEqual(['tx-dup-1']);
+    expect(await runtime().barrier.hasConsumed(GROUP, 'tx-dup-1')).toBe(true);
+    expect(await runtime().barrier.hasConsumed('GID_TXC_CS', 'tx-dup-1')).toBe(false);
+    const [consumption] = await runtime().barrier.consumptionsOf({ businessKey: 'bk-tx-dup-1' });
+    expect(consumption).toMatchObject({ group: GROUP, status: 'COMPLETED', summary: 'effect tx-dup-1', attempts: 1 });
+  });
+
+  it.skipIf(skip)('flags a key reused with a different payload: stored, alerted, not applied', async () => {
+    await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-reuse')), invocation(), 'pull');
+    const outcome = await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 2 }, 'tx-reuse')), invocation(), 'pull');
+    expect(outcome).toMatchObject({ kind: 'conflict', settled: true });
+    expect(await effects()).toEqual(['tx-reuse']);
+    expect(await runtime().barrier.conflicts(GROUP, 'tx-reuse')).toHaveLength(1);
+    expect(alerts.alerts.map((a) => a.kind)).toEqual(['consume-key-conflict']);
+  });
+
+  it.skipIf(skip)('retries a transient failure and applies once it succeeds', async () => {
+    failures.set('tx-flaky', [new TransientFailureError('TRADING_UNAVAILABLE', 'trading 503')]);
+    const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-flaky'));
+    const first = await runtime().processMessage(message, invocation(), 'trigger');
+    const second = await runtime().processMessage(message, invocation(), 'trigger');
+    expect(first).toMatchObject({ kind: 'retry', settled: false, errorCode: 'TRADING_UNAVAILABLE', attempt: 1 });
+    expect(second).toMatchObject({ kind: 'applied', attempt: 2 });
+    expect(await effects()).toEqual(['tx-flaky']);
+  });
+
+  it.skipIf(skip)('holds a failed message back until its retry delay in pull mode', async () => {
+    failures.set('tx-later', [new Error('boom')]);
+    const slow = new ConsumerRuntime({ group: GROUP, handler: scriptedHandler(failures), db: database.db, publisher, alerts, logger: silentLogger, retryDelay: () => 60_000 });
+    const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-later'));
+    expect((await slow.processMessage(message, invocation(), 'pull')).kind).toBe('retry');
+    expect((await slow.processMessage(message, invocation(), 'pull')).kind).toBe('busy');
+    expect((await slow.processMessage(message, invocation(), 'trigger')).kind).toBe('applied');
+  });
+
+  it.skipIf(skip)('retries a run whose in-progress lease expired (crashed invocation), applying once', async () => {
+    const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-crash'));
+    // A crashed run: the claim was written, nothing else.
+    const claim = await runtime().barrier.claim({ group: GROUP, dedupKey: 'tx-crash', payloadHash: 'x', messageId: message.messageId, topic: TOPIC, tag: TAG, replayId: undefined, leaseUntil: Date.now() + 60_000, honourBackoff: true, now: Date.now() });
+    expect(claim.kind).toBe('claimed');
+    await database.db.updateTable('txc_consume_barrier').set({ payload_hash: (await import('node:crypto')).createHash('sha256').update(message.body).digest('hex') }).execute();
+    expect((await runtime().processMessage(message, invocation(), 'pull')).kind).toBe('busy');
+    await database.db.updateTable('txc_consume_barrier').set({ lease_until: Date.now() - 1 }).execute();
+    expect(await runtime().processMessage(message, invocation(), 'pull')).toMatchObject({ kind: 'applied', attempt: 2 });
+    expect(await effects()).toEqual(['tx-crash']);
+  });
+
+  it.skipIf(skip)('dead-letters after maxAttempts with the attempt history, then treats redeliveries as done', async () => {
+    failures.set('tx-poison', Array.from({ length: 10 }, (_, i) => new Error(`fail ${i + 1}`)));
+    const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-poison'));
+    const outcomes = [];
+    for (let i = 0; i < 3; i += 1) outcomes.push(await runtime({ maxAttempts: 3 }).processMessage(message, invocation(), 'trigger'));
+    expect(outcomes.map((o) => o.kind)).toEqual(['retry', 'retry', 'dead-lettered']);
+    expect(publisher.published).toHaveLength(1);
+    const { topic, message: dlq } = publisher.published[0]!;
+    expect(topic).toBe('TXC_DEAD_LETTER');
+    expect(dlq.tag).toBe('DEAD_LETTER');
+    const body = deadLetterBodySchema.parse(JSON.parse(dlq.body));
+    expect(body).toMatchObject({ group: GROUP, dedupKey: 'tx-poison', attempts: 3, error: { code: 'HANDLER_ERROR', message: 'fail 3' }, original: { topic: TOPIC, tag: TAG, key: 'tx-poison', body: message.body } });
+    expect(body.history.map((h) => h.error)).toEqual(['fail 1', 'fail 2', 'fail 3']);
+    expect(dlq.key).toBe(body.deadLetterId);
+    expect((await runtime({ maxAttempts: 3 }).processMessage(message, invocation(), 'trigger')).kind).toBe('duplicate');
+    expect(await effects()).toEqual([]);
+  });
+
+  it.skipIf(skip)('dead-letters a permanent failure at once and republishes when the DLQ publish failed', async () => {
+    failures.set('tx-broke', [new PermanentFailureError('INSUFFICIENT_BALANCE', 'wallet balance too low')]);
+    const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-broke'));
+    publisher.failNext = 1;
+    expect(await runtime().processMessage(message, invocation(), 'pull')).toMatchObject({ kind: 'retry', settled: false });
+    expect(await runtime().processMessage(message, invocation(), 'pull')).toMatchObject({ kind: 'dead-lettered', errorCode: 'INSUFFICIENT_BALANCE' });
+    expect(publisher.published).toHaveLength(1);
+    expect(deadLetterBodySchema.parse(JSON.parse(publisher.published[0]!.message.body)).error).toMatchObject({ kind: 'permanent', code: 'INSUFFICIENT_BALANCE' });
+  });
+
+  it.skipIf(skip)('dead-letters bad bodies at once with a clear reason', async () => {
+    const cases = [
+      { body: 'not json {', code: 'MESSAGE_NOT_JSON' },
+      { body: JSON.stringify({ hello: 'world' }), code: 'MESSAGE_ENVELOPE_INVALID' },
+      { body: envelopeBody(TOPIC, TAG, { n: 'one' }), code: 'MESSAGE_PAYLOAD_INVALID' },
+      { body: envelopeBody(TOPIC, 'CUSTOMER_SERVICE', { n: 1 }), code: 'MESSAGE_ROUTE_MISMATCH' },
+      { body: envelopeBody(TOPIC, TAG, { n: 1, pad: 'x'.repeat(70_000) }), code: 'MESSAGE_TOO_LARGE' },
+    ];
+    for (const { body, code } of cases) {
+      const outcome = await runtime().processMessage(incoming(TOPIC, TAG, body), invocation(), 'trigger');
+      expect(outcome, code).toMatchObject({ kind: 'dead-lettered', settled: true, errorCode: code, attempt: 1 });
+    }
+    expect(publisher.published.map((p) => deadLetterBodySchema.parse(JSON.parse(p.message.body)).error.code)).toEqual(cases.map((c) => c.code));
+  });
+
+  it.skipIf(skip)('processes a replay once for its target group only, and a failing replay dead-letters linked to its origin', async () => {
+    failures.set('tx-replay', [new PermanentFailureError('X', 'first'), new PermanentFailureError('X', 'again')]);
+    const body = envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-replay');
+    await runtime().processMessage(incoming(TOPIC, TAG, body), invocation(), 'pull');
+    const replay = (id: string, group = GROUP) => incoming(TOPIC, TAG, body, { properties: { [REPLAY_PROPERTIES.replayId]: id, [REPLAY_PROPERTIES.group]: group, [REPLAY_PROPERTIES.deadLetterId]: 'dl-origin' } });
+    expect((await runtime().processMessage(replay('rp-1', 'GID_TXC_CS'), invocation(), 'pull')).kind).toBe('not-for-this-group');
+    expect((await runtime().processMessage(replay('rp-1'), invocation(), 'pull')).kind).toBe('dead-lettered');
+    expect(deadLetterBodySchema.parse(JSON.parse(publisher.published[1]!.message.body)).replayOf).toBe('dl-origin');
+    expect((await runtime().processMessage(replay('rp-1'), invocation(), 'pull')).kind).toBe('duplicate');
+    expect((await runtime().processMessage(replay('rp-2'), invocation(), 'pull')).kind).toBe('applied');
+    expect((await runtime().processMessage(replay('rp-2'), invocation(), 'pull')).kind).toBe('duplicate');
+    expect(await effects()).toEqual(['tx-replay']);
+  });
+});
