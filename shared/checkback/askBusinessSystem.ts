@@ -7,14 +7,15 @@ export const CHECK_ANSWERS = ['COMMIT', 'ROLLBACK', 'UNKNOWN'] as const;
 export type CheckAnswer = (typeof CHECK_ANSWERS)[number];
 
 /** The body tx-checkback POSTs to a business system (signed like gateway requests). */
-export interface CheckbackRequestBody {
-  readonly txId: string;
-  readonly businessKey: string;
-  readonly topic: string;
-  readonly tag: string;
+export const checkbackRequestSchema = z.object({
+  txId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  businessKey: z.string(),
+  topic: z.string(),
+  tag: z.string(),
   /** 1 for the first check. */
-  readonly check: number;
-}
+  check: z.number().int().min(1),
+});
+export type CheckbackRequestBody = z.output<typeof checkbackRequestSchema>;
 
 export const checkbackResponseSchema = z.object({ decision: z.enum(CHECK_ANSWERS) });
 

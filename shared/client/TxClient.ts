@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { signRequest } from '../auth';
+import { TxClientError } from './errors';
+
+/** Longest wait for one gateway call. */
+export const DEFAULT_CLIENT_TIMEOUT_MS = 5_000;
+
+export interface TxClientOptions {
+  /** tx-gateway's base URL, e.g. `https://txc.example.com` (no trailing path needed). */
+  readonly baseUrl: string;
+  readonly systemId: string;
+  readonly secret: string;
+  /** @default 5000 */
+  readonly timeoutMs?: number;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => number;
+}
+
+export interface PrepareInput {
+  readonly topic: string;
+  readonly tag: string;
+  readonly businessKey: string;
+  readonly payload: unknown;
+  readonly keys?: readonly string[];
+  readonly checkback?: { readonly path: string };
+}
+
+const txStateSchema = z.enum(['PREPARED', 'COMMITTED', 'ROLLED_BACK']);
+
+/** A transaction as tx-gateway answers it. */
+export const txResponseSchema = z.object({
+  txId: z.string(),
+  state: txStateSchema,
+  delivery: z.enum(['not-decided', 'done', 'pending-checkback']),
+  topic: z.string(),
+  tag: z.string(),
+  businessKey: z.string(),
+  reason: z.string().optional(),
+  checks: z.number(),
+  createdAt: z.string(),
+  decidedAt: z.string().optional(),
+  timeline: z
+    .array(z.object({ at: z.string(), type: z.string(), state: txStateSchema, actor: z.string(), detail: z.record(z.string(), z.unknown()).optional() }))
+    .optional(),
+});
+export type TxResponse = z.output<typeof txResponseSchema>;
+
+const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/**
+ * A business system's client of tx-gateway: every request signed with the system's secret.
+ *
+ * @example
+ * const client = new TxClient({ baseUrl, systemId: 'fund-trading', secret });
+ * const { txId } = await client.prepare({ topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', businessKey: orderId, payload });
+ * await client.commit(txId);
+ */
+export class TxClient {
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: TxClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Stores the transaction and its half message; the same businessKey and payload return the same transaction. */
+  prepare(input: PrepareInput): Promise<TxResponse> {
+    return this.call('POST', '/v1/transactions', JSON.stringify(input));
+  }
+
+  /** Commits; idempotent. `delivery: 'pending-checkback'` means stored but the broker is told later. */
+  commit(txId: string): Promise<TxResponse> {
+    return this.call('POST', `/v1/transactions/${encodeURIComponent(txId)}/commit`, '');
+  }
+
+  rollback(txId: string): Promise<TxResponse> {
+    return this.call('POST', `/v1/transactions/${encodeURIComponent(txId)}/rollback`, '');
+  }
+
+  /** State and timeline. */
+  status(txId: string): Promise<TxResponse> {
+    return this.call('GET', `/v1/transactions/${encodeURIComponent(txId)}`, '');
+  }
+
+  private async call(method: string, path: string, body: string): Promise<TxResponse> {
+    const timestamp = (this.options.now ?? Date.now)();
+    const headers = signRequest(this.options.systemId, this.options.secret, { method, path, timestamp, body });
+    let response: Response;
+    try {
+      response = await (this.options.fetch ?? fetch)(`${this.baseUrl}${path}`, {
+        method,
+        headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body || undefined,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new TxClientError('GATEWAY_UNREACHABLE', `tx-gateway unreachable: ${(error as Error).message}`, 0, undefined, { cause: error });
+    }
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new TxClientError('GATEWAY_BAD_RESPONSE', `tx-gateway answered ${response.status} with non-JSON`, response.status, undefined, { cause: error });
+    }
+    if (response.status >= 400) {
+      const parsed = errorBodySchema.safeParse(json);
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      throw new TxClientError(
+        parsed.success ? parsed.data.error.code : 'GATEWAY_ERROR',
+        parsed.success ? parsed.data.error.message : `tx-gateway answered ${response.status}`,
+        response.status,
+        Number.isFinite(retryAfter) ? retryAfter : undefined,
+      );
+    }
+    const parsed = txResponseSchema.safeParse(json);
+    if (!parsed.success) throw new TxClientError('GATEWAY_BAD_RESPONSE', `tx-gateway answer has an unexpected shape: ${parsed.error.message}`, response.status);
+    return parsed.data;
+  }
+}
