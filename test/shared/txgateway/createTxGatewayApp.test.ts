@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalog } from '../../../shared/catalog';
+import { createLogger } from '../../../shared/logger';
+import { SqlTxStore, TxCoordinator } from '../../../shared/tx';
+import type { TxTables } from '../../../shared/tx';
+import { createTxGatewayApp } from '../../../shared/txgateway';
+import type { Kysely } from 'kysely';
+import { DATABASE_CASES } from '../../helpers/databases';
+import type { TxCenterFixture } from '../../helpers/txCenter';
+import { drainTopic, FUND_TRADE, signedRequest, startTestBroker, startTxCenter, testContext, testMqClient } from '../../helpers/txCenter';
+
+const sqlite = DATABASE_CASES[0];
+let center: TxCenterFixture;
+let n = 0;
+const key = () => `order-${Date.now()}-${++n}`;
+const prepareBody = (businessKey: string, payload: unknown = { orderId: businessKey, amount: '1000.00' }) => ({ ...FUND_TRADE, businessKey, payload });
+
+beforeAll(async () => {
+  center = await startTxCenter(await sqlite.open());
+});
+afterAll(async () => center?.close());
+
+describe('Function: createTxGatewayApp', () => {
+  it('prepares, commits and the committed message reaches a subscriber group', async () => {
+    const [fund] = center.systems;
+    const businessKey = key();
+    const prepared = await center.call(fund!, 'POST', '/v1/transactions', prepareBody(businessKey));
+    expect(prepared.statusCode).toBe(201);
+    expect(prepared.json).toMatchObject({ state: 'PREPARED', delivery: 'not-decided', businessKey });
+    const { txId } = prepared.json;
+
+    // Nothing is visible before the commit.
+    expect((await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_ORCH_TRADE', 100)).filter((m) => m.key === txId)).toEqual([]);
+
+    const committed = await center.call(fund!, 'POST', `/v1/transactions/${txId}/commit`);
+    expect(committed.statusCode).toBe(200);
+    expect(committed.json).toMatchObject({ txId, state: 'COMMITTED', delivery: 'done' });
+
+    const delivered = (await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_ORCH_TRADE')).filter((m) => m.key === txId);
+    expect(delivered).toHaveLength(1);
+    expect(JSON.parse(delivered[0]!.body)).toMatchObject({ v: 1, eventId: txId, source: 'fund-trading', businessKey, payload: { amount: '1000.00' } });
+
+    const status = await center.call(fund!, 'GET', `/v1/transactions/${txId}`);
+    expect(status.json.timeline.map((e: { type: string }) => e.type)).toEqual(['PREPARED', 'PUBLISHED', 'COMMITTED', 'BROKER_NOTIFIED']);
+  });
+
+  it('rolls back: nothing is delivered', async () => {
+    const [fund] = center.systems;
+    const { json } = await center.call(fund!, 'POST', '/v1/transactions', prepareBody(key()));
+    const rolled = await center.call(fund!, 'POST', `/v1/transactions/${json.txId}/rollback`);
+    expect(rolled.statusCode).toBe(200);
+    expect(rolled.json).toMatchObject({ state: 'ROLLED_BACK', delivery: 'done' });
+    const seen = await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE', 2_500);
+    expect(seen.filter((m) => m.key === json.txId)).toEqual([]);
+  });
+
+  it('is idempotent on businessKey and refuses the same key with another payload', async () => {
+    const [fund] = center.systems;
+    const businessKey = key();
+    const first = await center.call(fund!, 'POST', '/v1/transactions', prepareBody(businessKey, { a: 1, b: 2 }));
+    const again = await center.call(fund!, 'POST', '/v1/transactions', prepareBody(businessKey, { b: 2, a: 1 }));
+    expect(again.statusCode).toBe(200);
+    expect(again.json.txId).toBe(first.json.txId);
+    const different = await center.call(fund!, 'POST', '/v1/transactions', prepareBody(businessKey, { a: 2 }));
+    expect(different.statusCode).toBe(409);
+    expect(different.json.error.code).toBe('TX_BUSINESS_KEY_REUSED');
+    // Same businessKey for another system is another transaction.
+    const other = await center.call(center.systems[1]!, 'POST', '/v1/transactions', prepareBody(businessKey, { a: 2 }));
+    expect(other.statusCode).toBe(201);
+    expect(other.json.txId).not.toBe(first.json.txId);
+  });
+
+  it('repeated commit is idempotent, rollback after commit is a conflict', async () => {
+    const [fund] = center.systems;
+    const { json } = await center.call(fund!, 'POST', '/v1/transactions', prepareBody(key()));
+    await center.call(fund!, 'POST', `/v1/transactions/${json.txId}/commit`);
+    const again = await center.call(fund!, 'POST', `/v1/transactions/${json.txId}/commit`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json.state).toBe('COMMITTED');
+    const rollback = await center.call(fund!, 'POST', `/v1/transactions/${json.txId}/rollback`);
+    expect(rollback.statusCode).toBe(409);
+    expect(rollback.json.error).toMatchObject({ code: 'TX_STATE_CONFLICT', details: { state: 'COMMITTED' } });
+  });
+
+  it('concurrent commit and rollback: exactly one wins, store and broker agree', async () => {
+    const [fund] = center.systems;
+    for (let round = 0; round < 5; round++) {
+      const { json } = await center.call(fund!, 'POST', '/v1/transactions', prepareBody(key()));
+      const [commit, rollback] = await Promise.all([
+        center.call(fund!, 'POST', `/v1/transactions/${json.txId}/commit`),
+        center.call(fund!, 'POST', `/v1/transactions/${json.txId}/rollback`),
+      ]);
+      const statuses = [commit.statusCode, rollback.statusCode].sort();
+      expect(statuses).toEqual([200, 409]);
+      const stored = await center.store.get(json.txId);
+      expect(stored!.state).toBe(commit.statusCode === 200 ? 'COMMITTED' : 'ROLLED_BACK');
+      expect(stored!.broker).toBe('DECISION_DELIVERED');
+      const decisions = (await center.store.timeline(json.txId)).filter((e) => e.type === 'COMMITTED' || e.type === 'ROLLED_BACK');
+      expect(decisions).toHaveLength(1);
+    }
+  });
+
+  it('isolates tenants: another system gets 404 for status, commit and rollback', async () => {
+    const [fund, companion] = center.systems;
+    const { json } = await center.call(fund!, 'POST', '/v1/transactions', prepareBody(key()));
+    for (const [method, path] of [
+      ['GET', `/v1/transactions/${json.txId}`],
+      ['POST', `/v1/transactions/${json.txId}/commit`],
+      ['POST', `/v1/transactions/${json.txId}/rollback`],
+    ] as const) {
+      const response = await center.call(companion!, method, path);
+      expect(response.statusCode).toBe(404);
+      expect(response.json.error.code).toBe('TX_NOT_FOUND');
+    }
+    expect((await center.store.get(json.txId))!.state).toBe('PREPARED');
+  });
+
+  describe('authentication', () => {
+    const app = () =>
+      createTxGatewayApp({
+        coordinator: center.coordinator,
+        secretOf: (id) => center.systems.find((s) => s.id === id)?.secret,
+        logger: createLogger('test', 'silent'),
+      });
+    const cases: [string, (r: ReturnType<typeof signedRequest>) => void][] = [
+      ['no signature headers', (r) => void (r.headers = {})],
+      ['unknown system', (r) => void (r.headers['x-txc-system'] = 'nobody')],
+      ['tampered body', (r) => void (r.body = r.body!.replace('1000.00', '9999.00'))],
+      ['wrong path', (r) => void (r.rawPath = '/v1/transactions/tx-x/commit')],
+      ['malformed signature', (r) => void (r.headers['x-txc-signature'] = 'zz')],
+    ];
+    it.each(cases)('refuses %s with 401 UNAUTHENTICATED', async (_name, tamper) => {
+      const request = signedRequest(center.systems[0]!, 'POST', '/v1/transactions', JSON.stringify(prepareBody(key())));
+      tamper(request);
+      const response = await app()(request, testContext());
+      expect(response.statusCode).toBe(401);
+      expect(JSON.parse(response.body).error.code).toBe('UNAUTHENTICATED');
+    });
+    it('refuses a timestamp outside ±5 minutes', async () => {
+      const body = JSON.stringify(prepareBody(key()));
+      for (const skew of [-6 * 60_000, 6 * 60_000]) {
+        const response = await app()(signedRequest(center.systems[0]!, 'POST', '/v1/transactions', body, Date.now() + skew), testContext());
+        expect(response.statusCode).toBe(401);
+      }
+    });
+  });
+
+  describe('validation', () => {
+    const big = 'x'.repeat(64 * 1024);
+    const cases: [string, string, string, unknown, number, string][] = [
+      ['not JSON', 'POST', '/v1/transactions', '{nope', 400, 'INVALID_JSON'],
+      ['missing topic', 'POST', '/v1/transactions', { tag: 'DISCOUNT_PURCHASE', businessKey: 'k', payload: {} }, 400, 'VALIDATION_FAILED'],
+      ['missing payload', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k' }, 400, 'VALIDATION_FAILED'],
+      ['bad businessKey', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'a b<', payload: {} }, 400, 'VALIDATION_FAILED'],
+      ['unknown field', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k', payload: {}, extra: 1 }, 400, 'VALIDATION_FAILED'],
+      ['bad keys', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k', payload: {}, keys: ['a|b'] }, 400, 'VALIDATION_FAILED'],
+      ['check-back URL instead of path', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k', payload: {}, checkback: { path: 'http://evil/' } }, 400, 'VALIDATION_FAILED'],
+      ['unknown topic', 'POST', '/v1/transactions', { topic: 'NOPE', tag: 'X', businessKey: 'k', payload: {} }, 422, 'TX_UNKNOWN_SCENARIO'],
+      ['unknown tag', 'POST', '/v1/transactions', { topic: 'TXC_FUND_TRADE', tag: 'NOPE', businessKey: 'k', payload: {} }, 422, 'TX_UNKNOWN_SCENARIO'],
+      ['non-transactional topic', 'POST', '/v1/transactions', { topic: 'TXC_DEAD_LETTER', tag: 'DEAD_LETTER', businessKey: 'k', payload: {} }, 422, 'TX_UNKNOWN_SCENARIO'],
+      ['body over 64 KB', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k', payload: big }, 413, 'PAYLOAD_TOO_LARGE'],
+      ['envelope over 64 KB', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k', payload: 'y'.repeat(64 * 1024 - 120) }, 413, 'PAYLOAD_TOO_LARGE'],
+      ['bad txId', 'GET', '/v1/transactions/bad%20id', undefined, 400, 'VALIDATION_FAILED'],
+      ['unknown txId', 'GET', '/v1/transactions/tx-unknown', undefined, 404, 'TX_NOT_FOUND'],
+      ['unknown route', 'GET', '/v2/things', undefined, 404, 'ROUTE_NOT_FOUND'],
+      ['wrong method', 'DELETE', '/v1/transactions', undefined, 405, 'METHOD_NOT_ALLOWED'],
+      ['GET on commit', 'GET', '/v1/transactions/tx-1/commit', undefined, 405, 'METHOD_NOT_ALLOWED'],
+    ];
+    it.each(cases)('%s: %s %s → %d %s', async (_name, method, path, body, status, code) => {
+      const response = await center.call(center.systems[0]!, method, path, body);
+      expect(response.statusCode).toBe(status);
+      expect(response.json.error.code).toBe(code);
+      expect(response.json.error.message).toEqual(expect.any(String));
+    });
+  });
+
+  it('broker down at prepare: 503 with Retry-After, nothing half-made, a retry starts a new transaction', async () => {
+    const broker = await startTestBroker();
+    const port = broker.port;
+    const dataDir = broker.dataDir;
+    await broker.close();
+    const store = center.store;
+    const app = createTxGatewayApp({
+      coordinator: new TxCoordinator({ store, broker: testMqClient(`http://127.0.0.1:${port}`), catalog: catalog(), checkImmunitySeconds: 1 }),
+      secretOf: (id) => center.systems.find((s) => s.id === id)?.secret,
+      logger: createLogger('test', 'silent'),
+    });
+    const body = JSON.stringify(prepareBody(key()));
+    const down = await app(signedRequest(center.systems[0]!, 'POST', '/v1/transactions', body), testContext());
+    expect(down.statusCode).toBe(503);
+    expect(JSON.parse(down.body).error.code).toBe('BROKER_UNAVAILABLE');
+    expect(Number(down.headers!['retry-after'])).toBeGreaterThan(0);
+    const { db } = center.database as { db: Kysely<TxTables> };
+    const failed = await db.selectFrom('txc_tx').selectAll().where('business_key', '=', JSON.parse(body).businessKey).execute();
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ state: 'ROLLED_BACK', broker: 'NOT_PUBLISHED', reason: 'publish-failed', active_business_key: null });
+
+    const restarted = await startTestBroker(dataDir, port);
+    try {
+      const retry = await app(signedRequest(center.systems[0]!, 'POST', '/v1/transactions', body), testContext());
+      expect(retry.statusCode).toBe(201);
+      expect(JSON.parse(retry.body).txId).not.toBe(failed[0]!.tx_id);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('broker down at commit: the decision is stored and answered 202 pending-checkback', async () => {
+    const broker = await startTestBroker();
+    const { port, dataDir } = broker;
+    const coordinator = new TxCoordinator({ store: center.store, broker: testMqClient(broker.url), catalog: catalog(), checkImmunitySeconds: 1 });
+    const app = createTxGatewayApp({ coordinator, secretOf: (id) => center.systems.find((s) => s.id === id)?.secret, logger: createLogger('test', 'silent') });
+    const fund = center.systems[0]!;
+    const prepared = JSON.parse((await app(signedRequest(fund, 'POST', '/v1/transactions', JSON.stringify(prepareBody(key()))), testContext())).body);
+    await broker.close();
+    const committed = await app(signedRequest(fund, 'POST', `/v1/transactions/${prepared.txId}/commit`), testContext());
+    expect(committed.statusCode).toBe(202);
+    expect(JSON.parse(committed.body)).toMatchObject({ state: 'COMMITTED', delivery: 'pending-checkback' });
+    const types = (await center.store.timeline(prepared.txId)).map((e) => e.type);
+    expect(types).toEqual(['PREPARED', 'PUBLISHED', 'COMMITTED', 'BROKER_NOTIFY_FAILED']);
+    // Restarting keeps the half message (durable): check-back will deliver it (see the check-back tests).
+    const restarted = await startTestBroker(dataDir, port);
+    await restarted.close();
+  });
+});
