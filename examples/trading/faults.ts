@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * Fault-injection switches for demos and tests: fail the main transaction, drop the commit call,
+ * crash after the main transaction, make slave calls fail N times or always. Global switches apply
+ * to every request; per-purchase faults come with the purchase request (header `x-demo-fault`).
+ */
+export const globalFaultsSchema = z.object({
+  failMainTx: z.boolean().default(false),
+  dropCommit: z.boolean().default(false),
+  crashAfterMainTx: z.boolean().default(false),
+  /** Slave calls to fail (503) before succeeding; applies per purchase. */
+  slaveFailTimes: z.number().int().min(0).default(0),
+  slaveFailAlways: z.boolean().default(false),
+});
+export type GlobalFaults = z.output<typeof globalFaultsSchema>;
+
+/** Faults of one purchase, parsed from `x-demo-fault: fail-main | drop-commit | crash-after-main | slave-fail:<n> | slave-fail:always` (comma-separated). */
+export interface PurchaseFaults {
+  failMainTx?: boolean;
+  dropCommit?: boolean;
+  crashAfterMainTx?: boolean;
+  slaveFailTimes?: number;
+  slaveFailAlways?: boolean;
+}
+
+export const FAULT_HEADER = 'x-demo-fault';
+
+/** @returns the faults, or a message naming the item it does not understand. */
+export function parseFaultHeader(value: string): PurchaseFaults | { error: string } {
+  const faults: PurchaseFaults = {};
+  for (const item of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const slave = /^slave-fail:(always|\d{1,3})$/.exec(item);
+    if (item === 'fail-main') faults.failMainTx = true;
+    else if (item === 'drop-commit') faults.dropCommit = true;
+    else if (item === 'crash-after-main') faults.crashAfterMainTx = true;
+    else if (slave?.[1] === 'always') faults.slaveFailAlways = true;
+    else if (slave) faults.slaveFailTimes = Number(slave[1]);
+    else return { error: `unknown fault '${item}' in ${FAULT_HEADER}` };
+  }
+  return faults;
+}
+
+/** The switches, in memory (a restart clears them, like flipping a feature flag back). */
+export class FaultSwitches {
+  private global: GlobalFaults = globalFaultsSchema.parse({});
+  private readonly byPurchase = new Map<string, PurchaseFaults>();
+  /** Slave failures already injected, per purchase. */
+  private readonly slaveFailed = new Map<string, number>();
+  /** Transaction ids whose commit call must be dropped. */
+  private readonly dropCommits = new Set<string>();
+
+  constructor(readonly enabled: boolean) {}
+
+  get globals(): GlobalFaults {
+    return this.global;
+  }
+
+  setGlobals(faults: GlobalFaults): void {
+    this.global = faults;
+  }
+
+  setForPurchase(purchaseId: string, faults: PurchaseFaults): void {
+    this.byPurchase.set(purchaseId, faults);
+  }
+
+  /** Clears the slave faults of one purchase (or all), e.g. before a dead-letter replay. */
+  clearSlaveFaults(purchaseId?: string): void {
+    const ids = purchaseId ? [purchaseId] : [...this.byPurchase.keys()];
+    for (const id of ids) {
+      const faults = this.byPurchase.get(id);
+      if (faults) this.byPurchase.set(id, { ...faults, slaveFailAlways: false, slaveFailTimes: 0 });
+    }
+    if (!purchaseId) this.global = { ...this.global, slaveFailAlways: false, slaveFailTimes: 0 };
+  }
+
+  private of(purchaseId: string): PurchaseFaults {
+    return { ...this.global, ...this.byPurchase.get(purchaseId) };
+  }
+
+  failMainTx(purchaseId: string): boolean {
+    return this.of(purchaseId).failMainTx === true;
+  }
+
+  crashAfterMainTx(purchaseId: string): boolean {
+    return this.of(purchaseId).crashAfterMainTx === true;
+  }
+
+  /** Marks `txId` so its commit call is dropped (crash and lost-commit faults both need it). */
+  planCommitDrop(purchaseId: string, txId: string): void {
+    const faults = this.of(purchaseId);
+    if (faults.dropCommit || faults.crashAfterMainTx) this.dropCommits.add(txId);
+  }
+
+  /** True (once per planned drop) when the commit of `txId` must not reach the gateway. */
+  takeCommitDrop(txId: string): boolean {
+    return this.dropCommits.delete(txId);
+  }
+
+  /** True when this slave call must fail; counts the injected failures. */
+  failSlaveCall(purchaseId: string): boolean {
+    const faults = this.of(purchaseId);
+    if (faults.slaveFailAlways) return true;
+    const failed = this.slaveFailed.get(purchaseId) ?? 0;
+    if (failed >= (faults.slaveFailTimes ?? 0)) return false;
+    this.slaveFailed.set(purchaseId, failed + 1);
+    return true;
+  }
+}

@@ -1,0 +1,56 @@
+/** Row types of migration 201 (bigint columns come back as strings on MySQL: read them with Number()). */
+export interface TradingTables {
+  trading_wallet: {
+    customer_id: string;
+    /** Balance before the first discount purchase (seeded); the money equation starts here. */
+    opening_fen: number | string;
+    balance_fen: number | string;
+    updated_at: number | string;
+  };
+  trading_purchase: {
+    purchase_id: string;
+    tx_id: string | null;
+    customer_id: string;
+    fund_code: string;
+    amount_fen: number | string;
+    fee_rate: string;
+    state: PurchaseState;
+    error: string | null;
+    created_at: number | string;
+    updated_at: number | string;
+  };
+  trading_order: {
+    order_id: string;
+    tx_id: string;
+    purchase_id: string;
+    customer_id: string;
+    kind: OrderKind;
+    fund_code: string;
+    amount_fen: number | string;
+    created_at: number | string;
+  };
+}
+
+/** Fund orders: the wallet top-up (buy the money-market fund; main tx) and the target-fund purchase (slave tx). */
+export const ORDER_KINDS = { walletTopUp: 'WALLET_TOPUP', fundPurchase: 'FUND_PURCHASE' } as const;
+export type OrderKind = (typeof ORDER_KINDS)[keyof typeof ORDER_KINDS];
+
+/** What the trading system knows about a discount purchase. */
+export const PURCHASE_STATES = {
+  /** Accepted, transaction not yet prepared. */
+  requested: 'REQUESTED',
+  /** The transaction center could not prepare it: nothing happened. */
+  prepareFailed: 'PREPARE_FAILED',
+  /** The main transaction (wallet top-up) failed: rolled back. */
+  mainFailed: 'MAIN_FAILED',
+  /** Wallet topped up, the commit not (yet) confirmed: check-back will settle it. */
+  mainDone: 'MAIN_DONE',
+  /** Commit acknowledged by the transaction center. */
+  committed: 'COMMITTED',
+  /** The slave transaction bought the target fund. */
+  fundPurchased: 'FUND_PURCHASED',
+} as const;
+export type PurchaseState = (typeof PURCHASE_STATES)[keyof typeof PURCHASE_STATES];
+
+/** The wallet is a money-market fund; this is its (fictional) fund code on top-up orders. */
+export const WALLET_FUND_CODE = '000198';

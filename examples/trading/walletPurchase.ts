@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { fundCode, yuanAmount, yuanToFen } from '../../shared/events/discountPurchase';
+import { InjectedFaultError } from './errors';
+import type { FaultSwitches } from './faults';
+import type { AppliedSlaveOrder, TradingStore } from './TradingStore';
+
+/** The slave transaction's request (consumer-orchestration → trading system). `txId` is the idempotency key. */
+export const walletPurchaseRequestSchema = z.object({
+  txId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  orderId: z.string().min(1).max(64),
+  customerId: z.string().min(1).max(64),
+  fundCode,
+  amount: yuanAmount,
+});
+export type WalletPurchaseRequest = z.output<typeof walletPurchaseRequestSchema>;
+
+/**
+ * Buys the target fund from the wallet, once per txId: a repeat answers the first result.
+ * @throws InsufficientBalanceError (permanent, 4xx) · InjectedFaultError (transient, 5xx)
+ */
+export async function walletPurchase(store: TradingStore, faults: FaultSwitches, request: WalletPurchaseRequest): Promise<AppliedSlaveOrder> {
+  if (faults.enabled && faults.failSlaveCall(request.orderId)) throw new InjectedFaultError('slave-fail');
+  return store.applySlaveOrder({ txId: request.txId, purchaseId: request.orderId, customerId: request.customerId, fundCode: request.fundCode, amountFen: yuanToFen(request.amount) });
+}

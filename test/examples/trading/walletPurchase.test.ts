@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TradingSystem } from '../../../examples/trading';
+import { ORDER_KINDS, startTradingSystem } from '../../../examples/trading';
+import { tempDir } from '../../local/runtime/fixtures';
+
+const SECRET = 'test-trading-secret-0123456789abcdef';
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+describe('Example: trading system endpoints without a transaction center', () => {
+  let trading: TradingSystem;
+
+  beforeEach(async () => {
+    trading = await startTradingSystem({
+      port: 0,
+      databaseUrl: `sqlite:${join(tempDir('txc-trading-'), 'trading.db')}`,
+      // Nothing listens here: every call to the center fails.
+      gatewayUrl: 'http://127.0.0.1:9',
+      systemId: 'fund-trading',
+      secret: SECRET,
+      faultInjection: true,
+    });
+    await trading.store.openWallet('C001', 50_000);
+  });
+
+  afterEach(async () => {
+    await trading.close();
+  });
+
+  const order = { txId: 'tx-1', orderId: 'DP1', customerId: 'C001', fundCode: '110011', amount: '300.00' };
+
+  it('buys the target fund from the wallet once per txId', async () => {
+    const first = await post(`${trading.url}/wallet-purchase`, order);
+    expect(first).toMatchObject({ status: 201, body: { applied: true, balanceFen: 20_000 } });
+    const repeat = await post(`${trading.url}/wallet-purchase`, order);
+    expect(repeat).toMatchObject({ status: 200, body: { applied: false, orderId: first.body.orderId } });
+    const rows = await trading.database.db.selectFrom('trading_order').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ tx_id: 'tx-1', kind: ORDER_KINDS.fundPurchase, fund_code: '110011' });
+    expect(Number(rows[0].amount_fen)).toBe(30_000);
+    expect(Number((await trading.store.wallet('C001'))!.balance_fen)).toBe(20_000);
+  });
+
+  it('answers a permanent 409 for an insufficient balance and for a reused txId with other details', async () => {
+    const poor = await post(`${trading.url}/wallet-purchase`, { ...order, amount: '600.00' });
+    expect(poor).toMatchObject({ status: 409, body: { error: { code: 'INSUFFICIENT_BALANCE' } } });
+    await post(`${trading.url}/wallet-purchase`, order);
+    const mismatch = await post(`${trading.url}/wallet-purchase`, { ...order, amount: '1.00' });
+    expect(mismatch).toMatchObject({ status: 409, body: { error: { code: 'SLAVE_ORDER_MISMATCH' } } });
+    expect(Number((await trading.store.wallet('C001'))!.balance_fen)).toBe(20_000);
+  });
+
+  it('fails slave calls N times, or always until cleared, with a transient 503', async () => {
+    const put = await fetch(`${trading.url}/admin/faults`, { method: 'PUT', body: JSON.stringify({ slaveFailTimes: 2 }) });
+    expect(put.status).toBe(200);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post(`${trading.url}/wallet-purchase`, order)).status);
+    expect(statuses).toEqual([503, 503, 201]);
+    await fetch(`${trading.url}/admin/faults`, { method: 'PUT', body: JSON.stringify({ slaveFailAlways: true }) });
+    const other = { ...order, txId: 'tx-2', orderId: 'DP2', amount: '1.00' };
+    for (let i = 0; i < 3; i++) expect((await post(`${trading.url}/wallet-purchase`, other)).status).toBe(503);
+    await fetch(`${trading.url}/admin/faults/clear-slave`, { method: 'POST' });
+    expect((await post(`${trading.url}/wallet-purchase`, other)).status).toBe(201);
+  });
+
+  it('validates every input with a typed 400', async () => {
+    expect(await post(`${trading.url}/wallet-purchase`, 'not json')).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    const bad = await post(`${trading.url}/wallet-purchase`, { ...order, amount: '1.234', fundCode: '11' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/amount/);
+    expect(bad.body.error.message).toMatch(/fundCode/);
+    expect((await post(`${trading.url}/discount-purchase`, { customerId: 'C001', fundCode: '110011', amount: '0.00' })).status).toBe(400);
+    expect((await post(`${trading.url}/discount-purchase`, { customerId: 'C001', fundCode: '110011', amount: '1.00' }, { 'x-demo-fault': 'explode' })).status).toBe(400);
+    expect((await fetch(`${trading.url}/nowhere`)).status).toBe(404);
+  });
+
+  it('answers 503 when the transaction center cannot prepare, leaving the wallet untouched', async () => {
+    const response = await post(`${trading.url}/discount-purchase`, { customerId: 'C001', fundCode: '110011', amount: '100.00' });
+    expect(response).toMatchObject({ status: 503, body: { error: { code: 'TX_CENTER_UNAVAILABLE' } } });
+    const [purchase] = await trading.database.db.selectFrom('trading_purchase').selectAll().execute();
+    expect(purchase).toMatchObject({ state: 'PREPARE_FAILED', tx_id: null });
+    expect(Number((await trading.store.wallet('C001'))!.balance_fen)).toBe(50_000);
+  });
+
+  it('refuses unsigned check-back calls', async () => {
+    const response = await post(`${trading.url}/txc/checkback`, { txId: 'tx-1', businessKey: 'DP1', topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', check: 1 });
+    expect(response.status).toBe(401);
+  });
+});
