@@ -41,7 +41,7 @@ describe('Example: trading system endpoints without a transaction center', () =>
     const rows = await trading.database.db.selectFrom('trading_order').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ tx_id: 'tx-1', kind: ORDER_KINDS.fundPurchase, fund_code: '110011' });
-    expect(Number(rows[0].amount_fen)).toBe(30_000);
+    expect(Number(rows[0]!.amount_fen)).toBe(30_000);
     expect(Number((await trading.store.wallet('C001'))!.balance_fen)).toBe(20_000);
   });
 
