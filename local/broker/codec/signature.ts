@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { MAX_DATE_SKEW_MS } from '../constants';
 import { MqAuthError } from '../errors';
 
@@ -53,6 +54,28 @@ export function signature(secret: string, text: string): string {
   return createHmac('sha1', secret).update(text, 'utf8').digest('base64');
 }
 
+const SHA1_BLOCK_BYTES = 64;
+const keyedStates = new Map<string, { inner: Hash; outer: Hash }>();
+
+/**
+ * Same result as `signature`, faster for a secret used again and again: HMAC's keyed inner and outer
+ * SHA-1 states are computed once per secret (RFC 2104) and copied per request.
+ */
+function cachedSignature(secret: string, text: string): string {
+  let states = keyedStates.get(secret);
+  if (states === undefined) {
+    let key = Buffer.from(secret, 'utf8');
+    if (key.length > SHA1_BLOCK_BYTES) key = createHash('sha1').update(key).digest();
+    const block = Buffer.alloc(SHA1_BLOCK_BYTES);
+    key.copy(block);
+    const pad = (byte: number): Buffer => Buffer.from(block.map((b) => b ^ byte));
+    states = { inner: createHash('sha1').update(pad(0x36)), outer: createHash('sha1').update(pad(0x5c)) };
+    keyedStates.set(secret, states);
+  }
+  const innerDigest = states.inner.copy().update(text, 'utf8').digest();
+  return states.outer.copy().update(innerDigest).digest('base64');
+}
+
 const AUTHORIZATION = /^MQ ([^:\s]+):(\S+)$/;
 
 export interface SignedRequest {
@@ -103,7 +126,7 @@ export function verifyRequest(request: SignedRequest, secretOf: SecretLookup, no
   };
   const collapsed = request.target.replace(/^\/{2,}/, '/');
   const candidates = collapsed === request.target ? [request.target] : [request.target, collapsed];
-  if (!candidates.some((resource) => equalText(signature(secret, stringToSign({ ...base, resource })), given))) {
+  if (!candidates.some((resource) => equalText(cachedSignature(secret, stringToSign({ ...base, resource })), given))) {
     throw new MqAuthError('SignatureDoesNotMatch');
   }
   if (md5 !== '' && md5 !== contentMd5(request.body) && md5 !== rfc1864Md5(request.body)) {

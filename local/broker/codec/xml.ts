@@ -78,7 +78,31 @@ export interface PublishRequest {
 
 const MESSAGE_ELEMENTS = ['MessageBody', 'MessageTag', 'Properties'] as const;
 
+/**
+ * The exact shape the Node SDK sends (declaration, namespace, every leaf in CDATA, fixed order). Matching
+ * it directly avoids a general parse on the hot path; anything else takes the full parser. A CDATA
+ * section cannot contain `]]>`, so a capture holding one means the document is not this shape.
+ */
+const NODE_SDK_MESSAGE =
+  /^<\?xml version="1\.0" encoding="UTF-8"\?><Message xmlns="[^"<>&]*"><MessageBody><!\[CDATA\[([\s\S]*)\]\]><\/MessageBody>(?:<MessageTag><!\[CDATA\[([^\]<>]*)\]\]><\/MessageTag>)?(?:<Properties><!\[CDATA\[([^\]<>]*)\]\]><\/Properties>)?<\/Message>$/;
+
+function fastPublishRequest(xml: string): PublishRequest | undefined {
+  const match = NODE_SDK_MESSAGE.exec(xml);
+  if (!match) return undefined;
+  const body = match[1] as string;
+  if (body.includes(']]>')) return undefined;
+  const tag = match[2];
+  const properties = match[3];
+  return {
+    body: text(body, 'MessageBody'),
+    tag: tag === undefined || tag === '' ? undefined : text(tag, 'MessageTag'),
+    properties: properties === undefined || properties === '' ? undefined : text(properties, 'Properties'),
+  };
+}
+
 export function parsePublishRequest(xml: string): PublishRequest {
+  const fast = fastPublishRequest(xml);
+  if (fast !== undefined) return fast;
   const message = parseRoot(xml, 'Message');
   if (message === '') throw invalidArgument('MessageBody', 'is required');
   rejectUnknown(message, MESSAGE_ELEMENTS, 'Message');
@@ -89,8 +113,15 @@ export function parsePublishRequest(xml: string): PublishRequest {
   return { body, tag: tag === '' ? undefined : tag, properties: properties === '' ? undefined : properties };
 }
 
+/** The Node SDK's exact `<ReceiptHandles>` shape (see NODE_SDK_MESSAGE). */
+const NODE_SDK_HANDLES =
+  /^<\?xml version="1\.0" encoding="UTF-8"\?><ReceiptHandles xmlns="[^"<>&]*">((?:<ReceiptHandle><!\[CDATA\[[^\]<>]*\]\]><\/ReceiptHandle>)*)<\/ReceiptHandles>$/;
+const NODE_SDK_HANDLE = /<ReceiptHandle><!\[CDATA\[([^\]<>]*)\]\]><\/ReceiptHandle>/g;
+
 /** An ack/commit/rollback request (§3.4): the list of handles, possibly empty. */
 export function parseReceiptHandles(xml: string): string[] {
+  const fast = NODE_SDK_HANDLES.exec(xml);
+  if (fast) return Array.from((fast[1] as string).matchAll(NODE_SDK_HANDLE), (m) => text(m[1] as string, 'ReceiptHandle'));
   const root = parseRoot(xml, 'ReceiptHandles');
   if (root === '') return [];
   rejectUnknown(root, ['ReceiptHandle'], 'ReceiptHandles');

@@ -5,7 +5,9 @@ import { UsageError } from '../command';
  * `txcenter bench <name>`: each benchmark lives in `bench/<name>.ts` and exports `run(args)`.
  * Add a benchmark by adding a line to BENCHMARKS.
  */
-const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {};
+const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
+  broker: () => import('../../../bench/broker'),
+};
 
 export const benchCommand: Command = {
   name: 'bench',

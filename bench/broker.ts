@@ -1,0 +1,193 @@
+/**
+ * `txcenter bench broker`: end-to-end throughput of the local broker with the real SDK, against the
+ * ceiling of the same SDK client publishing to a server that answers every publish with a canned 201.
+ *
+ * Producers publish 1 KB messages concurrently; every consumer group consumes batches of 16 (long poll)
+ * and acks them. messages/s = messages published ÷ time until every group has acked all of them.
+ * The broker and the ceiling server each run in a child process, so client and server do not share
+ * an event loop (on a 2-core machine: one core each).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import type * as Sdk from '@aliyunmq/mq-http-sdk';
+import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET } from '../local/broker/index';
+
+const sdk = createRequire(import.meta.url)('@aliyunmq/mq-http-sdk') as typeof Sdk;
+
+const TOPIC = 'BENCH_TOPIC';
+const BATCH = 16;
+const LONG_POLL_SECONDS = 1;
+const CLI = fileURLToPath(new URL('../bin/txcenter.mjs', import.meta.url));
+
+/** A server that answers any request with a fixed publish result: the SDK client's ceiling. */
+const CANNED_SERVER = `
+import { createServer } from 'node:http';
+const xml = '<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mq.aliyuncs.com/doc/v1/"><MessageId>0123456789ABCDEF0123456789ABCDEF</MessageId><MessageBodyMD5>0CC175B9C0F1B6A831C399E269772661</MessageBodyMD5></Message>';
+const server = createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(201, { 'content-type': 'text/xml;charset=utf-8', 'content-length': Buffer.byteLength(xml), 'x-mq-request-id': '0' }); res.end(xml); }); });
+server.keepAliveTimeout = 65000;
+server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+`;
+
+interface Settings {
+  producers: number;
+  messages: number;
+  groups: number;
+  consumersPerGroup: number;
+  size: number;
+  json: boolean;
+}
+
+function settings(args: string[]): Settings {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      producers: { type: 'string', default: '32' },
+      messages: { type: 'string', default: '20000' },
+      groups: { type: 'string', default: '2' },
+      'consumers-per-group': { type: 'string', default: '4' },
+      size: { type: 'string', default: '1024' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const int = (name: string, value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${value}'`);
+    return n;
+  };
+  return {
+    producers: int('producers', values.producers),
+    messages: int('messages', values.messages),
+    groups: int('groups', values.groups),
+    consumersPerGroup: int('consumers-per-group', values['consumers-per-group']),
+    size: int('size', values.size),
+    json: values.json,
+  };
+}
+
+function startChild(command: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      out += text;
+      const match = /https?:\/\/[^\s)]+/.exec(out);
+      if (match) resolve({ child, url: match[0] });
+    });
+    child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code} before printing its URL`)));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** N producers share `total` publishes; returns per-publish latencies in ms. */
+async function publishAll(client: Sdk.MQClient, s: Settings, body: string): Promise<number[]> {
+  const producer = client.getProducer('', TOPIC);
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: s.producers }, async () => {
+      while (next < s.messages) {
+        next += 1;
+        const started = performance.now();
+        const result = await producer.publishMessage(body, 'BENCH');
+        if (result.code !== 201) throw new Error(`publish answered ${result.code}`);
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  return latencies;
+}
+
+/** One group's consumers: consume batches of 16 and ack, until the group has acked `total` messages. */
+async function consumeGroup(client: Sdk.MQClient, group: string, s: Settings): Promise<void> {
+  const consumer = client.getConsumer('', TOPIC, group);
+  let acked = 0;
+  await Promise.all(
+    Array.from({ length: s.consumersPerGroup }, async () => {
+      while (acked < s.messages) {
+        let batch;
+        try {
+          batch = await consumer.consumeMessage(BATCH, LONG_POLL_SECONDS);
+        } catch (error) {
+          if ((error as Sdk.MQServerError).Code === 'MessageNotExist') continue;
+          throw error;
+        }
+        const result = await consumer.ackMessage(batch.body.map((m) => m.ReceiptHandle));
+        if (result.code !== 204) throw new Error(`ack answered ${result.code}: ${JSON.stringify(result.body)}`);
+        acked += batch.body.length;
+      }
+    }),
+  );
+}
+
+async function measureCeiling(s: Settings, body: string): Promise<number> {
+  const { child, url } = await startChild(process.execPath, ['--input-type=module', '-e', CANNED_SERVER]);
+  try {
+    const client = new sdk.MQClient(url, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET);
+    await publishAll(client, { ...s, messages: Math.min(s.messages, 2_000) }, body); // warm-up
+    const started = performance.now();
+    await publishAll(client, s, body);
+    return s.messages / ((performance.now() - started) / 1000);
+  } finally {
+    await stopChild(child);
+  }
+}
+
+async function measureBroker(s: Settings, body: string): Promise<{ perSecond: number; latencies: number[] }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-broker-'));
+  const { child, url } = await startChild(process.execPath, [CLI, 'broker', '--port', '0', '--data', dataDir, '--auto-create']);
+  try {
+    const client = new sdk.MQClient(url, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET);
+    const groups = Array.from({ length: s.groups }, (_, i) => `GID_BENCH_${i}`);
+    await Promise.all(groups.map((group) => consumeGroup(client, group, { ...s, messages: 500 }).then(() => undefined, () => undefined)).concat(publishAll(client, { ...s, messages: 500 }, body).then(() => undefined))); // warm-up
+    const started = performance.now();
+    const [latencies] = await Promise.all([publishAll(client, s, body), ...groups.map((group) => consumeGroup(client, group, s))]);
+    const perSecond = s.messages / ((performance.now() - started) / 1000);
+    return { perSecond, latencies: latencies as number[] };
+  } finally {
+    await stopChild(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const s = settings(args);
+  const body = 'x'.repeat(s.size);
+  const ceilingPerSecond = await measureCeiling(s, body);
+  const { perSecond, latencies } = await measureBroker(s, body);
+  latencies.sort((a, b) => a - b);
+  const result = {
+    messagesPerSecond: Math.round(perSecond),
+    ceilingPerSecond: Math.round(ceilingPerSecond),
+    ratio: Number((perSecond / ceilingPerSecond).toFixed(3)),
+    publishP50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    publishP99Ms: Number(percentile(latencies, 99).toFixed(2)),
+  };
+  if (s.json) {
+    console.log(JSON.stringify(result));
+  } else {
+    console.log(`broker bench: ${s.messages} × ${s.size} B messages, ${s.producers} producers, ${s.groups} groups × ${s.consumersPerGroup} consumers (batches of ${BATCH})`);
+    console.log(`  end-to-end       ${result.messagesPerSecond} messages/s (published and acked by every group, durable journal)`);
+    console.log(`  ceiling          ${result.ceilingPerSecond} publishes/s (same SDK client, canned 201 server)`);
+    console.log(`  ratio            ${(result.ratio * 100).toFixed(1)} %`);
+    console.log(`  publish latency  p50 ${result.publishP50Ms} ms, p99 ${result.publishP99Ms} ms`);
+  }
+  return 0;
+}
