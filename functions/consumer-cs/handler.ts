@@ -1,0 +1,5 @@
+import { consumerFunction } from '../../shared/consumer/consumerFunction';
+import { ticketHandler } from '../../shared/tickets/ticketHandler';
+
+/** consumer-cs: MQ trigger on GID_TXC_CS (catalog); the runtime makes each effect happen once. */
+export const handler = consumerFunction('consumer-cs', () => ({ GID_TXC_CS: ticketHandler() }));

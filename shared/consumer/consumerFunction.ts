@@ -1,0 +1,83 @@
+import type { AlertSink } from '../alert/AlertSink';
+import { IncidentAggregator } from '../alert/IncidentAggregator';
+import { LogAlertSink } from '../alert/LogAlertSink';
+import { WebhookAlertSink } from '../alert/WebhookAlertSink';
+import { catalog } from '../catalog';
+import { mqConnectionOf } from '../config';
+import { mqHandler } from '../fc/mq/handler';
+import type { FcMqHandler } from '../fc/mq/handler';
+import type { Logger } from '../logger';
+import { createLogger } from '../logger';
+import { MqClient } from '../mq/MqClient';
+import type { Database } from '../store/Database';
+import { openDatabase } from '../store/openDatabase';
+import type { ConsumerConfig } from './config';
+import { readConsumerConfig } from './config';
+import { consumerApp } from './consumerApp';
+import { ConsumerConfigError, ConsumerRuntime } from './ConsumerRuntime';
+import type { MessageHandler } from './types';
+
+/** What a consumer function builds once per instance (module scope on a warm FC instance). */
+export interface ConsumerDependencies {
+  readonly config: ConsumerConfig;
+  readonly database: Database;
+  readonly mq: MqClient;
+  /** Alerts, aggregated per incident in the database. */
+  readonly alerts: AlertSink;
+  readonly logger: Logger;
+}
+
+/** The configured webhook (DingTalk or JSON), else the log; wrapped so each incident alerts once. */
+export function alertSinkOf(config: ConsumerConfig, database: Database, logger: Logger): IncidentAggregator {
+  const sink: AlertSink = config.TXC_ALERT_WEBHOOK_URL
+    ? new WebhookAlertSink({ url: config.TXC_ALERT_WEBHOOK_URL, format: config.TXC_ALERT_WEBHOOK_FORMAT, secret: config.TXC_ALERT_WEBHOOK_SECRET })
+    : new LogAlertSink(logger);
+  return new IncidentAggregator({ db: database.db, sink, windowSeconds: config.TXC_ALERT_WINDOW_SECONDS, logger });
+}
+
+/** Opens the database (migrating it), the MQ client and the alert sink from configuration. */
+export async function consumerDependencies(functionName: string, config: ConsumerConfig = readConsumerConfig()): Promise<ConsumerDependencies> {
+  const logger = createLogger(functionName, config.TXC_LOG_LEVEL);
+  const database = await openDatabase(config.TXC_DATABASE_URL);
+  return { config, database, mq: new MqClient(mqConnectionOf(config)), alerts: alertSinkOf(config, database, logger), logger };
+}
+
+/** One runtime per MQ trigger of `functionName` in the catalog, with the handler for its group. */
+export function runtimesFor(functionName: string, deps: ConsumerDependencies, handlers: Readonly<Record<string, MessageHandler<any>>>): ConsumerRuntime[] {
+  const triggers = catalog().mqTriggers().filter((trigger) => trigger.function === functionName);
+  if (triggers.length === 0) throw new ConsumerConfigError('CONSUMER_FUNCTION_UNKNOWN', `function '${functionName}' has no MQ trigger in the catalog`);
+  return triggers.map(({ subscription }) => {
+    const handler = handlers[subscription.id];
+    if (!handler) throw new ConsumerConfigError('CONSUMER_HANDLER_MISSING', `function '${functionName}' has no handler for group '${subscription.id}'`);
+    return new ConsumerRuntime({
+      group: subscription.id,
+      handler,
+      db: deps.database.db,
+      publisher: deps.mq,
+      alerts: deps.alerts,
+      logger: deps.logger.child({ group: subscription.id }),
+      maxBodyBytes: deps.config.TXC_CONSUMER_MAX_BODY_BYTES,
+      maxAttempts: deps.config.TXC_CONSUMER_MAX_ATTEMPTS,
+    });
+  });
+}
+
+/**
+ * The FC handler of a consumer function: builds its dependencies on the first invocation (kept for
+ * the instance's life) and routes each trigger batch through the consumer runtime.
+ */
+export function consumerFunction(functionName: string, handlersOf: (deps: ConsumerDependencies) => Readonly<Record<string, MessageHandler<any>>>): FcMqHandler {
+  let app: Promise<ReturnType<typeof consumerApp>> | undefined;
+  const build = async () => {
+    const deps = await consumerDependencies(functionName);
+    return consumerApp(runtimesFor(functionName, deps, handlersOf(deps)), deps.logger);
+  };
+  return mqHandler(async (messages, context) => {
+    // A failed cold start is not cached: the next invocation tries again.
+    app ??= build().catch((error: unknown) => {
+      app = undefined;
+      throw error;
+    });
+    return (await app)(messages, context);
+  });
+}
