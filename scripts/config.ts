@@ -25,3 +25,8 @@ export function readDeploySettings(env: Record<string, string | undefined> = pro
 export function offlineServerlessEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, CI: '1', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*', ...extra };
 }
+
+/** The environment of a fresh handler process: only what FC would set, plus `extra`. */
+export function functionProcessEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...extra };
+}
