@@ -62,22 +62,31 @@ export function runtimesFor(functionName: string, deps: ConsumerDependencies, ha
   });
 }
 
+/** Builds dependencies on first use and keeps them for the instance's life; a failed build is retried next time. */
+export function lazyDependencies(functionName: string): () => Promise<ConsumerDependencies> {
+  let deps: Promise<ConsumerDependencies> | undefined;
+  return () =>
+    (deps ??= consumerDependencies(functionName).catch((error: unknown) => {
+      deps = undefined;
+      throw error;
+    }));
+}
+
 /**
  * The FC handler of a consumer function: builds its dependencies on the first invocation (kept for
  * the instance's life) and routes each trigger batch through the consumer runtime.
  */
-export function consumerFunction(functionName: string, handlersOf: (deps: ConsumerDependencies) => Readonly<Record<string, MessageHandler<any>>>): FcMqHandler {
-  let app: Promise<ReturnType<typeof consumerApp>> | undefined;
-  const build = async () => {
-    const deps = await consumerDependencies(functionName);
-    return consumerApp(runtimesFor(functionName, deps, handlersOf(deps)), deps.logger);
-  };
+export function consumerFunction(
+  functionName: string,
+  handlersOf: (deps: ConsumerDependencies) => Readonly<Record<string, MessageHandler<any>>>,
+  dependencies: () => Promise<ConsumerDependencies> = lazyDependencies(functionName),
+): FcMqHandler {
+  let app: ReturnType<typeof consumerApp> | undefined;
   return mqHandler(async (messages, context) => {
-    // A failed cold start is not cached: the next invocation tries again.
-    app ??= build().catch((error: unknown) => {
-      app = undefined;
-      throw error;
-    });
-    return (await app)(messages, context);
+    if (!app) {
+      const deps = await dependencies();
+      app = consumerApp(runtimesFor(functionName, deps, handlersOf(deps)), deps.logger);
+    }
+    return app(messages, context);
   });
 }

@@ -5,6 +5,6 @@
 export { MqBatchRetryError, MqEventError } from './errors';
 export { mqHandler } from './handler';
 export type { FcMqHandler, MqApp, MqBatchResult, MqHandlerOptions } from './handler';
-export { parseMqEvent } from './parseMqEvent';
+export { isMqTriggerEvent, parseMqEvent } from './parseMqEvent';
 export type { RefusedEvent } from './parseMqEvent';
 export type { MqCloudEvent, RocketMq4SystemProperties, RocketMq5SystemProperties } from './types';

@@ -84,3 +84,10 @@ export function parseMqEvent(event: unknown): { messages: IncomingMessage[]; ref
   });
   return { messages, refused };
 }
+
+/** True for a RocketMQ trigger payload (a JSON array), false for an HTTP trigger event (an object). */
+export function isMqTriggerEvent(event: unknown): boolean {
+  if (Array.isArray(event)) return true;
+  if (!Buffer.isBuffer(event) && typeof event !== 'string') return false;
+  return event.toString('utf8', 0, Math.min(event.length, 64)).trimStart().startsWith('[');
+}
