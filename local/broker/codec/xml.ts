@@ -39,6 +39,7 @@ function parseRoot(xml: string, root: string): Element | '' {
   // The validator lets a stray `]]>` outside CDATA through (e.g. a body containing `]]>` that the Node
   // SDK did not split); XML forbids it, and the real server refuses it.
   if (xml.includes(']]>') && xml.replace(CDATA_SECTION, '').includes(']]>')) throw malformed("']]>' outside a CDATA section");
+  if (xml.includes('&#')) checkCharacterReferences(xml.replace(CDATA_SECTION, ''));
   const document = parser.parse(xml) as Record<string, unknown[]>;
   const names = Object.keys(document);
   if (names.length !== 1 || names[0] !== root) throw malformed(`expected the root element <${root}>, got ${names.length === 0 ? 'none' : names.map((n) => `<${n}>`).join(', ')}`);
@@ -48,6 +49,21 @@ function parseRoot(xml: string, root: string): Element | '' {
   if (content === '') return '';
   if (typeof content !== 'object' || content === null) throw invalidArgument(root, 'should contain elements, not text');
   return content as Element;
+}
+
+const CHARACTER_REFERENCE = /&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});/g;
+
+/** XML 1.0 `Char`: a reference to anything else (e.g. `&#1;`) is a well-formedness error. */
+function isXmlChar(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
+function checkCharacterReferences(text: string): void {
+  for (const match of text.matchAll(CHARACTER_REFERENCE)) {
+    const digits = match[1] as string;
+    const code = digits.startsWith('x') ? Number.parseInt(digits.slice(1), 16) : Number(digits);
+    if (!isXmlChar(code)) throw malformed(`the character reference ${match[0]} is not an XML character`);
+  }
 }
 
 function leaf(element: Element, name: string, parent: string): string | undefined {
