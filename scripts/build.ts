@@ -3,7 +3,7 @@
  * for the FC Node.js 20 runtime. Prints every bundle's size and fails when one exceeds
  * {@link BUNDLE_BUDGET_BYTES} or contains the native SQLite driver.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -60,6 +60,9 @@ export async function buildBundles(options: BuildOptions = {}): Promise<BuildRes
   const entry = (name: string) => join(root, 'functions', name, 'handler.ts');
   const present = names.filter((name) => existsSync(entry(name)));
   const bundles: Bundle[] = [];
+  // The repository is `"type": "module"`; this marker keeps dist/*.js CommonJS locally and in the zip.
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
   // Sequential: esbuild is already parallel inside one build, and ordered output reads better.
   for (const name of present) {
     const file = join(outDir, `${name}.js`);

@@ -77,7 +77,7 @@ export function deployPlan(config: ServerlessConfig): DeployPlan {
       runtime: config.provider.runtime,
       memorySize: fn.memorySize,
       timeout: fn.timeout,
-      environmentVariables: { ...txcenter.environment },
+      environmentVariables: { ...txcenter.environment, ...Object.fromEntries(Object.entries(txcenter.optionalEnvironment).filter(([, value]) => value !== '')) },
     })),
     triggers: Object.entries(txcenter.triggers).flatMap(([functionName, triggers]) =>
       triggers.map((trigger) => ({ functionName, triggerName: trigger.name, ...triggerBody(trigger, config) })),
@@ -87,7 +87,7 @@ export function deployPlan(config: ServerlessConfig): DeployPlan {
 
 /** The plan with secrets masked, for `--dry-run` and logs. */
 export function describePlan(plan: DeployPlan): string {
-  const secret = /SECRET|PASSWORD|TOKEN|DATABASE_URL/;
+  const secret = /SECRET|PASSWORD|TOKEN|DATABASE_URL|SYSTEMS/;
   const masked = {
     ...plan,
     functions: plan.functions.map((fn) => ({

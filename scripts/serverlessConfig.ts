@@ -26,6 +26,7 @@ export const serverlessConfigSchema = z.object({
     txcenter: z.object({
       service: z.object({ description: z.string().default(''), role: z.string().default(''), internetAccess: z.boolean().default(true) }),
       environment: z.record(z.string(), z.string()),
+      optionalEnvironment: z.record(z.string(), z.string()).default({}),
       rocketmq: z.object({
         instanceId: z.string(),
         instanceType: z.string(),

@@ -14,6 +14,8 @@ const FUNCTION_ENV = {
   TXC_MQ_ACCESS_KEY_SECRET: 'mq-secret',
   TXC_MQ_INSTANCE_ID: 'MQ_INST_1234567890123456_BXtest',
   TXC_FC_SERVICE_ROLE_ARN: 'acs:ram::1234567890123456:role/txcenter-fc',
+  TXC_SYSTEMS: JSON.stringify([{ id: 'fund-trading', secret: 's'.repeat(32), checkbackUrl: 'https://trading.example.com/txc/checkback' }]),
+  TXC_ALERT_WEBHOOK_URL: 'https://oapi.dingtalk.com/robot/send?access_token=t',
 };
 const ZIP = Buffer.from('PK-fake-package');
 
@@ -43,7 +45,9 @@ describe('Function: applyPlan', () => {
     expect(posts[0]).toMatchObject({ path: '/2016-08-15/services', body: { serviceName: 'txcenter-dev', role: FUNCTION_ENV.TXC_FC_SERVICE_ROLE_ARN } });
     const gateway = posts.find((call) => call.body?.functionName === 'tx-gateway')!;
     expect(gateway.body).toMatchObject({ handler: 'dist/tx-gateway.handler', runtime: 'nodejs20', timeout: 30, memorySize: 256, code: { zipFile: ZIP.toString('base64') } });
-    expect(gateway.body?.environmentVariables).toMatchObject({ TXC_DATABASE_URL: FUNCTION_ENV.TXC_DATABASE_URL, TXC_LOG_LEVEL: 'info' });
+    expect(gateway.body?.environmentVariables).toMatchObject({ TXC_DATABASE_URL: FUNCTION_ENV.TXC_DATABASE_URL, TXC_LOG_LEVEL: 'info', TXC_ALERT_WEBHOOK_URL: FUNCTION_ENV.TXC_ALERT_WEBHOOK_URL });
+    // Unset optional settings are left out rather than sent empty.
+    expect(gateway.body?.environmentVariables).not.toHaveProperty('TXC_ALERT_WEBHOOK_SECRET');
   });
 
   it('sends timer, HTTP and EventBridge RocketMQ trigger configs as FC expects, routed by the catalog', () => {

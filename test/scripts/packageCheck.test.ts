@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningBroker } from '../../local/broker';
+import { startBroker } from '../../local/broker';
+import { catalog } from '../../shared/catalog';
+import type { BuildResult } from '../../scripts/build';
+import { BUNDLE_BUDGET_BYTES, buildBundles, REPO_ROOT } from '../../scripts/build';
+import { offlineServerlessEnv } from '../../scripts/config';
+import { invokeInFreshProcess, sampleEvent } from '../../scripts/sampleInvocation';
+import { MYSQL_TEST_URL } from '../helpers/databases';
+
+/**
+ * The package check: build, `serverless package` offline, unzip, then require each handler from the
+ * unzipped package in a clean Node process and invoke it once with a sample event of its trigger.
+ * Handlers get the real local broker and the MariaDB test database (cloud bundles have no SQLite);
+ * when a dependency refuses, the answer must still be well-formed (an HTTP error body or a typed error).
+ */
+const workDir = mkdtempSync(join(tmpdir(), 'txc-package-'));
+const unzipped = join(workDir, 'code');
+let build: BuildResult;
+let broker: RunningBroker;
+let zipEntries: string[];
+
+beforeAll(async () => {
+  build = await buildBundles();
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/serverless/bin/serverless.js'), 'package'], {
+    cwd: REPO_ROOT,
+    env: offlineServerlessEnv({ TXC_SLS_CREDENTIALS: join(REPO_ROOT, 'test/scripts/fixtures/aliyun-credentials.ini') }),
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
+  const zip = join(REPO_ROOT, '.serverless', 'txcenter.zip');
+  execFileSync('unzip', ['-q', '-o', zip, '-d', unzipped]);
+  zipEntries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n');
+  broker = await startBroker({ port: 0, dataDir: join(workDir, 'broker'), autoCreate: true });
+}, 180_000);
+
+afterAll(async () => {
+  await broker?.close();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+const functionEnv = () => ({
+  TXC_DATABASE_URL: MYSQL_TEST_URL,
+  TXC_MQ_ENDPOINT: broker.url,
+  TXC_MQ_ACCESS_KEY_ID: 'txcenter-dev',
+  TXC_MQ_ACCESS_KEY_SECRET: 'txcenter-dev-secret',
+  TXC_SYSTEMS: JSON.stringify([{ id: 'fund-trading', secret: 'package-check-secret-0123456789abcdef', checkbackUrl: 'http://127.0.0.1:9/checkback' }]),
+  TXC_LOG_LEVEL: 'silent',
+});
+
+describe('serverless package', () => {
+  it('yields one zip holding only the bundles', () => {
+    expect(zipEntries).toContain('dist/package.json');
+    for (const bundle of build.bundles) expect(zipEntries).toContain(`dist/${bundle.name}.js`);
+    expect(zipEntries.filter((entry) => !entry.startsWith('dist/'))).toEqual([]);
+  });
+
+  it('holds no native SQLite driver', () => {
+    for (const bundle of build.bundles) expect(readFileSync(join(unzipped, 'dist', `${bundle.name}.js`), 'utf8')).not.toContain('better-sqlite3');
+  });
+
+  it(`keeps every bundle within ${BUNDLE_BUDGET_BYTES / 1024} KB minified`, () => {
+    expect(build.oversized.map((bundle) => `${bundle.name}: ${(bundle.bytes / 1024).toFixed(1)} KB`)).toEqual([]);
+  });
+});
+
+describe.each(catalog().functions.map((fn) => [fn.name, fn] as const))('packaged %s', (name, fn) => {
+  it('answers a sample event of its trigger in a clean Node process', async () => {
+    const file = join(unzipped, 'dist', `${name}.js`);
+    if (!existsSync(file)) throw new Error(`functions/${name}/handler.ts does not exist yet, so dist/${name}.js is not in the package`);
+    const { kind, event } = sampleEvent(catalog(), fn);
+    const outcome = await invokeInFreshProcess(file, event, name, functionEnv());
+    if (kind === 'http') {
+      // The HTTP adapter never throws: every outcome is an FC 3.0 response with a JSON error body on failure.
+      expect(outcome.ok).toBe(true);
+      const response = (outcome as { result: { statusCode: number; body: string } }).result;
+      expect(response.statusCode).toBeGreaterThanOrEqual(200);
+      expect(response.statusCode).toBeLessThan(600);
+      if (response.statusCode >= 400) expect(JSON.parse(response.body)).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    } else if (!outcome.ok) {
+      // A refused invocation must be a typed error (FC then retries), never a load failure.
+      expect(outcome.error).toMatchObject({ code: expect.stringMatching(/^[A-Za-z_]+$/) });
+    }
+  });
+});
