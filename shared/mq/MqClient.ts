@@ -1,5 +1,6 @@
-import type { MQAckError, MQConsumer, MQRawMessage, MQResponse, MQServerError, MQTransProducer } from '@aliyunmq/mq-http-sdk';
-import { MessageProperties, MQClient } from '@aliyunmq/mq-http-sdk';
+import type { MessageProperties, MQAckError, MQClient, MQConsumer, MQRawMessage, MQResponse, MQServerError, MQTransProducer } from '@aliyunmq/mq-http-sdk';
+// The SDK is CommonJS without named-export hints: Node's ESM loader (tsx) only exposes its default.
+import sdk from '@aliyunmq/mq-http-sdk';
 import { HANDLE_INVALID_CODES, MqEncodingError, MqError, MqUnavailableError } from './errors';
 import type {
   AckFailure,
@@ -33,7 +34,7 @@ function assertEncodable(message: OutgoingMessage): void {
 }
 
 function toSdkProperties(message: OutgoingMessage, checkImmunitySeconds?: number): MessageProperties {
-  const props = new MessageProperties();
+  const props = new sdk.MessageProperties();
   for (const [name, value] of Object.entries(message.properties ?? {})) props.putProperty(name, value);
   if (message.key !== undefined) props.messageKey(message.key);
   if (message.startDeliverTime !== undefined) props.startDeliverTime(message.startDeliverTime);
@@ -117,7 +118,7 @@ export class MqClient {
     options: MqClientOptions = {},
   ) {
     this.minCheckImmunitySeconds = options.minCheckImmunitySeconds ?? MIN_CHECK_IMMUNITY_SECONDS;
-    this.client = new MQClient(connection.endpoint, connection.accessKeyId, connection.accessKeySecret, connection.securityToken);
+    this.client = new sdk.MQClient(connection.endpoint, connection.accessKeyId, connection.accessKeySecret, connection.securityToken);
   }
 
   private get instanceId(): string | undefined {

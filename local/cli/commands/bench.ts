@@ -7,6 +7,8 @@ import { UsageError } from '../command';
  */
 const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<number> }>> = {
   broker: () => import('../../../bench/broker'),
+  tx: async () => import('../../../bench/tx'),
+  coldstart: async () => import('../../../bench/coldstart'),
 };
 
 export const benchCommand: Command = {
