@@ -29,10 +29,10 @@ function header(headers: HeaderBag, name: string): string | undefined {
 /** `x-mq-*` headers, names lowercased and sorted, each `name:value\n`. */
 export function canonicalizedMqHeaders(headers: HeaderBag): string {
   return Object.keys(headers)
-    .map((name) => name.toLowerCase())
-    .filter((name) => name.startsWith('x-mq-'))
-    .sort()
-    .map((name) => `${name}:${header(headers, name) ?? ''}\n`)
+    .filter((name) => name.toLowerCase().startsWith('x-mq-'))
+    .map((name) => [name.toLowerCase(), header(headers, name) ?? ''] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => `${name}:${value}\n`)
     .join('');
 }
 
