@@ -4,6 +4,7 @@ import { companionDomainsMigration } from './102_companion_domains';
 import { deadLettersMigration } from './103_dead_letters';
 import { txTransactionsMigration } from './001_tx_transactions';
 import { tradingSystemMigration } from './201_trading_system';
+import { reconcileReportsMigration } from './202_reconcile_reports';
 
 /**
  * Every migration of the one schema, applied in name order on start by `openDatabase`.
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '102_companion_domains': companionDomainsMigration,
   '103_dead_letters': deadLettersMigration,
   '201_trading_system': tradingSystemMigration,
+  '202_reconcile_reports': reconcileReportsMigration,
 };

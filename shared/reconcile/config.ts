@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { DEFAULT_INCIDENT_WINDOW_SECONDS } from '../alert/IncidentAggregator';
+import { WEBHOOK_FORMATS } from '../alert/WebhookAlertSink';
+import { businessSystemsSchema } from '../auth';
+import { baseConfigSchema, readConfig } from '../config';
+import { DEFAULT_BATCH_LIMIT, DEFAULT_LOOKBACK_SECONDS, DEFAULT_STUCK_AFTER_SECONDS } from './policy';
+
+/** Settings of the reconciler function (and `txcenter reconcile`), read once at cold start. */
+export const reconcilerConfigSchema = baseConfigSchema.extend({
+  /** The business systems (JSON array of {id, secret, checkbackUrl}), to re-drive check-backs. */
+  TXC_SYSTEMS: businessSystemsSchema.default([]),
+  TXC_ALERT_WEBHOOK_URL: z.url().optional(),
+  TXC_ALERT_WEBHOOK_FORMAT: z.enum(WEBHOOK_FORMATS).default('dingtalk'),
+  TXC_ALERT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  TXC_ALERT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_INCIDENT_WINDOW_SECONDS),
+  /** Seconds past a scenario's check-immunity time after which a PREPARED transaction counts as stuck. */
+  TXC_RECONCILE_STUCK_AFTER_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_STUCK_AFTER_SECONDS),
+  /** Caps every group's consumeSlaSeconds (demos); unset = the catalog's SLA. */
+  TXC_RECONCILE_MAX_SLA_SECONDS: z.coerce.number().int().min(1).optional(),
+  TXC_RECONCILE_LOOKBACK_SECONDS: z.coerce.number().int().min(60).default(DEFAULT_LOOKBACK_SECONDS),
+  TXC_RECONCILE_BATCH_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_BATCH_LIMIT),
+});
+export type ReconcilerConfig = z.output<typeof reconcilerConfigSchema>;
+
+export function readReconcilerConfig(env: Record<string, string | undefined> = process.env): ReconcilerConfig {
+  return readConfig(reconcilerConfigSchema, env);
+}

@@ -1,0 +1,43 @@
+import type { AlertSink } from '../alert/AlertSink';
+import { IncidentAggregator } from '../alert/IncidentAggregator';
+import { LogAlertSink } from '../alert/LogAlertSink';
+import { WebhookAlertSink } from '../alert/WebhookAlertSink';
+import { BusinessSystems } from '../auth';
+import { catalog } from '../catalog';
+import { mqConnectionOf } from '../config';
+import type { Logger } from '../logger';
+import { MqClient } from '../mq';
+import type { Database } from '../store/Database';
+import { SqlTxStore } from '../tx';
+import type { ReconcilerConfig } from './config';
+import { Reconciler } from './Reconciler';
+import { ReportStore } from './ReportStore';
+
+/** Builds the reconciler and its report store from configuration over an open database. */
+export function createReconciler(config: ReconcilerConfig, database: Database, logger: Logger): { reconciler: Reconciler; reports: ReportStore } {
+  const mq = new MqClient(mqConnectionOf(config));
+  const sink: AlertSink = config.TXC_ALERT_WEBHOOK_URL
+    ? new WebhookAlertSink({ url: config.TXC_ALERT_WEBHOOK_URL, format: config.TXC_ALERT_WEBHOOK_FORMAT, secret: config.TXC_ALERT_WEBHOOK_SECRET })
+    : new LogAlertSink(logger);
+  const reconciler = new Reconciler({
+    db: database.db,
+    store: new SqlTxStore(database.db),
+    catalog: catalog(),
+    systems: new BusinessSystems(config.TXC_SYSTEMS),
+    republisher: {
+      // The same key (the txId) and body as the original: idempotent consumers apply it at most once.
+      async republish(tx) {
+        await mq.publish(tx.topic, { body: tx.body, tag: tx.tag, key: tx.txId, properties: { ...tx.properties, TXC_REPUBLISHED: 'reconciler' } });
+      },
+    },
+    alerts: new IncidentAggregator({ db: database.db, sink, windowSeconds: config.TXC_ALERT_WINDOW_SECONDS, logger }),
+    logger,
+    policy: {
+      stuckAfterSeconds: config.TXC_RECONCILE_STUCK_AFTER_SECONDS,
+      maxConsumeSlaSeconds: config.TXC_RECONCILE_MAX_SLA_SECONDS,
+      lookbackSeconds: config.TXC_RECONCILE_LOOKBACK_SECONDS,
+      batchLimit: config.TXC_RECONCILE_BATCH_LIMIT,
+    },
+  });
+  return { reconciler, reports: new ReportStore(database.db) };
+}
