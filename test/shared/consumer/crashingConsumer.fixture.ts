@@ -1,0 +1,40 @@
+/**
+ * Child process of the crash test: pulls GID_TXC_OPS once with a handler that, on the message whose
+ * customer is `CRASH`, writes a marker file and hangs (the parent then kills it with SIGKILL).
+ * argv: brokerUrl databaseUrl markerFile
+ */
+import { writeFileSync } from 'node:fs';
+import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET } from '../../../local/broker/options';
+import { ConsumerRuntime } from '../../../shared/consumer/ConsumerRuntime';
+import { pullOnce } from '../../../shared/consumer/pullConsumer';
+import { contextWithDeadline } from '../../../shared/fc/InvocationContext';
+import { MqClient } from '../../../shared/mq/MqClient';
+import { openDatabase } from '../../../shared/store/openDatabase';
+import { touchpointHandler } from '../../../shared/touchpoints/touchpointHandler';
+import { RecordingAlertSink, silentLogger } from './factories';
+
+/** The child's invocation deadline = its barrier lease: short, so the parent can take over soon. */
+const CHILD_LEASE_MS = 2_000;
+
+const [brokerUrl, databaseUrl, markerFile] = process.argv.slice(2) as [string, string, string];
+const database = await openDatabase(databaseUrl);
+const mq = new MqClient({ endpoint: brokerUrl, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET });
+const inner = touchpointHandler();
+const runtime = new ConsumerRuntime({
+  group: 'GID_TXC_OPS',
+  db: database.db,
+  publisher: mq,
+  alerts: new RecordingAlertSink(),
+  logger: silentLogger,
+  handler: {
+    ...inner,
+    async handle(decoded, context) {
+      if (decoded.value.payload.customerId === 'CRASH') {
+        writeFileSync(markerFile, context.message.messageId);
+        await new Promise(() => {}); // hang until killed
+      }
+      return inner.handle(decoded, context);
+    },
+  },
+});
+await pullOnce(mq, runtime, contextWithDeadline('child', 'crash-test', Date.now() + CHILD_LEASE_MS), { maxMessages: 16, waitSeconds: 5 });
