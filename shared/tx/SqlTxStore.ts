@@ -76,6 +76,27 @@ export class SqlTxStore implements TxStore {
       .execute();
   }
 
+  /** Appends an event carrying the transaction's current state, in one statement (no read round trip). */
+  private async eventAtCurrentState(db: Db, txId: string, type: TxEventType, actor: string, at: number, detail: Readonly<Record<string, unknown>>): Promise<void> {
+    await db
+      .insertInto('txc_tx_event')
+      .columns(['tx_id', 'at', 'type', 'state', 'actor', 'detail'])
+      .expression((eb) =>
+        eb
+          .selectFrom('txc_tx')
+          .select([
+            'tx_id',
+            eb.val(at).as('at'),
+            eb.val(type).as('type'),
+            'state',
+            eb.val(actor).as('actor'),
+            eb.val(JSON.stringify(detail)).as('detail'),
+          ])
+          .where('tx_id', '=', txId),
+      )
+      .execute();
+  }
+
   async insertPrepared(tx: NewTx, at: number): Promise<boolean> {
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -159,8 +180,7 @@ export class SqlTxStore implements TxStore {
           })
           .where('tx_id', '=', txId)
           .execute();
-        const row = await trx.selectFrom('txc_tx').select('state').where('tx_id', '=', txId).executeTakeFirstOrThrow();
-        await this.event(trx, txId, TX_EVENT_TYPES.published, row.state as TxState, 'gateway', at, { messageId: published.messageId });
+        await this.eventAtCurrentState(trx, txId, TX_EVENT_TYPES.published, 'gateway', at, { messageId: published.messageId });
       }),
     );
   }
@@ -223,17 +243,13 @@ export class SqlTxStore implements TxStore {
           .where('tx_id', '=', txId)
           .where('state', '!=', TX_STATES.prepared)
           .execute();
-        const row = await trx.selectFrom('txc_tx').select('state').where('tx_id', '=', txId).executeTakeFirstOrThrow();
-        await this.event(trx, txId, TX_EVENT_TYPES.brokerNotified, row.state as TxState, actor, at, detail);
+        await this.eventAtCurrentState(trx, txId, TX_EVENT_TYPES.brokerNotified, actor, at, detail);
       }),
     );
   }
 
   recordDeliveryFailure(txId: string, actor: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<void> {
-    return this.guard('record delivery failure', async () => {
-      const row = await this.db.selectFrom('txc_tx').select('state').where('tx_id', '=', txId).executeTakeFirstOrThrow();
-      await this.event(this.db, txId, TX_EVENT_TYPES.brokerNotifyFailed, row.state as TxState, actor, at, detail);
-    });
+    return this.guard('record delivery failure', () => this.eventAtCurrentState(this.db, txId, TX_EVENT_TYPES.brokerNotifyFailed, actor, at, detail));
   }
 
   recordCheck(txId: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<number> {

@@ -16,7 +16,24 @@ import type { TxDecision } from './stateMachine';
 import { transition, TX_STATES } from './stateMachine';
 import { BROKER_STATES } from './tables';
 import { newTxId } from './txId';
-import type { TxEvent, TxRecord, TxStore } from './TxStore';
+import type { NewTx, TxEvent, TxRecord, TxStore } from './TxStore';
+
+/** The record {@link TxStore.insertPrepared} stores, built without reading it back. */
+function preparedRecord(tx: NewTx, at: number): TxRecord {
+  return {
+    ...tx,
+    state: TX_STATES.prepared,
+    broker: BROKER_STATES.publishPending,
+    reason: undefined,
+    messageId: undefined,
+    receiptHandle: undefined,
+    publishClaimedAt: at,
+    checkCount: 0,
+    createdAt: at,
+    updatedAt: at,
+    decidedAt: undefined,
+  };
+}
 
 /** Transactional message size limit (mq-http-protocol.md §6). */
 export const MAX_TRANSACTIONAL_MESSAGE_BYTES = 64 * 1024;
@@ -88,9 +105,6 @@ export class TxCoordinator {
     if (!this.deps.catalog.tag(request.topic, request.tag)) throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown tag for this topic');
 
     const hash = payloadHash({ topic: request.topic, tag: request.tag, payload: request.payload, keys: request.keys, checkback: request.checkback });
-    const existing = await this.deps.store.findByBusinessKey(systemId, request.businessKey);
-    if (existing) return this.replay(existing, hash);
-
     const at = this.now();
     const txId = this.newTxId(at);
     const body = encodeEnvelope({
@@ -106,17 +120,15 @@ export class TxCoordinator {
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > MAX_TRANSACTIONAL_MESSAGE_BYTES) throw new TxPayloadTooLargeError(bytes, MAX_TRANSACTIONAL_MESSAGE_BYTES);
     const properties = request.keys && request.keys.length > 0 ? { bizKeys: request.keys.join(' ') } : undefined;
-    const stored = await this.deps.store.insertPrepared(
-      { txId, systemId, businessKey: request.businessKey, topic: request.topic, tag: request.tag, payloadHash: hash, body, properties, checkbackPath: request.checkback?.path },
-      at,
-    );
-    if (!stored) {
-      // A concurrent prepare of the same key inserted first: answer as its replay.
-      const winner = await this.deps.store.findByBusinessKey(systemId, request.businessKey);
-      if (!winner) throw new TxPrepareInProgressError(txId, PREPARE_IN_PROGRESS_RETRY_SECONDS);
-      return this.replay(winner, hash);
+    const fresh: NewTx = { txId, systemId, businessKey: request.businessKey, topic: request.topic, tag: request.tag, payloadHash: hash, body, properties, checkbackPath: request.checkback?.path };
+    // Insert first (the common case) and look the key up only when it is taken: one round trip less.
+    if (!(await this.deps.store.insertPrepared(fresh, at))) {
+      const holder = await this.deps.store.findByBusinessKey(systemId, request.businessKey);
+      // The holder released the key between our insert and our read (its publish failed): retry.
+      if (!holder) throw new TxPrepareInProgressError(txId, PREPARE_IN_PROGRESS_RETRY_SECONDS);
+      return this.replay(holder, hash);
     }
-    const tx = await this.publish((await this.deps.store.get(txId))!);
+    const tx = await this.publish(preparedRecord(fresh, at));
     return { tx, delivery: deliveryOf(tx), created: true };
   }
 
@@ -130,7 +142,9 @@ export class TxCoordinator {
     if (at - existing.publishClaimedAt < PUBLISH_CLAIM_STALE_MS || !(await this.deps.store.claimPublish(existing.txId, existing.publishClaimedAt, at))) {
       throw new TxPrepareInProgressError(existing.txId, PREPARE_IN_PROGRESS_RETRY_SECONDS);
     }
-    const tx = await this.publish(existing);
+    await this.publish(existing);
+    // Re-read: during a takeover a decision may have been stored meanwhile.
+    const tx = (await this.deps.store.get(existing.txId))!;
     return { tx, delivery: deliveryOf(tx), created: false };
   }
 
@@ -158,8 +172,9 @@ export class TxCoordinator {
       }
       throw error;
     }
-    await this.deps.store.markPublished(tx.txId, published, this.now());
-    return (await this.deps.store.get(tx.txId))!;
+    const at = this.now();
+    await this.deps.store.markPublished(tx.txId, published, at);
+    return { ...tx, broker: BROKER_STATES.half, messageId: published.messageId, receiptHandle: published.receiptHandle, updatedAt: at };
   }
 
   /**
