@@ -26,7 +26,8 @@ export interface TradingSystemOptions {
   readonly host?: string;
   /** `sqlite:<file>` or `mysql://…`: the trading system's own database. */
   readonly databaseUrl: string;
-  readonly gatewayUrl: string;
+  /** tx-gateway's base URL; a function when it is known only after the trading system starts (ephemeral ports). */
+  readonly gatewayUrl: string | (() => string);
   readonly systemId: string;
   readonly secret: string;
   /** Enables `x-demo-fault` and `/admin/faults` (demos and tests only). */
@@ -100,7 +101,12 @@ export async function startTradingSystem(options: TradingSystemOptions): Promise
   const db = database.db as Kysely<TradingTables>;
   const store = new TradingStore(db);
   const faults = new FaultSwitches(options.faultInjection === true);
-  const client = new FaultInjectingTxClient({ baseUrl: options.gatewayUrl, systemId: options.systemId, secret: options.secret }, faults);
+  let client: FaultInjectingTxClient | undefined;
+  const clientOf = () => {
+    const baseUrl = typeof options.gatewayUrl === 'function' ? options.gatewayUrl() : options.gatewayUrl;
+    client ??= new FaultInjectingTxClient({ baseUrl, systemId: options.systemId, secret: options.secret }, faults);
+    return client;
+  };
   const checkback = createCheckbackEndpoint({ systemId: options.systemId, secret: options.secret, decide: checkbackHandler(database.db) });
   const newPurchaseId = () => `DP${Date.now().toString(36).toUpperCase()}${randomBytes(5).toString('hex').toUpperCase()}`;
 
@@ -121,7 +127,7 @@ export async function startTradingSystem(options: TradingSystemOptions): Promise
         perPurchase = parsedFaults;
       }
       const result = await discountPurchase(
-        { db, store, client, faults, logger, newPurchaseId: () => {
+        { db, store, client: clientOf(), faults, logger, newPurchaseId: () => {
           const id = newPurchaseId();
           faults.setForPurchase(id, perPurchase);
           return id;

@@ -1,0 +1,203 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { TradingSystem } from '../../examples/trading';
+import { startTradingSystem } from '../../examples/trading';
+import { readTradingConfig } from '../../examples/trading/config';
+import type { Logger } from '../../shared/logger';
+import { createLogger } from '../../shared/logger';
+import type { RunningBroker } from '../broker';
+import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, startBroker } from '../broker';
+import type { Runtime, RuntimeEvent } from '../runtime';
+import { startRuntime } from '../runtime';
+import type { DemoServer } from './DemoServer';
+import { startDemoServer } from './DemoServer';
+import type { StackTiming } from './timing';
+
+/** Default ports of the local stack (README "Running locally"). */
+export const DEFAULT_PORTS = { gateway: 8080, trading: 8081, dlqReplay: 8082, demo: 8089, broker: 9876 } as const;
+export type StackPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
+
+/** The second business system of the demo: publishes companion events (operations, service, journeys). */
+export const COMPANION_SYSTEM = { id: 'companion-platform', secret: 'companion-platform-dev-secret-0123456789' } as const;
+/** Bearer token of dlq-alerter's replay endpoint in a local stack. */
+export const LOCAL_REPLAY_TOKEN = 'local-dlq-replay-token-0123456789';
+
+export interface StackOptions {
+  /** Folder of every SQLite file and the broker journal. */
+  readonly dataDir: string;
+  readonly ports: StackPorts;
+  readonly timing: StackTiming;
+  /** `child` runs the function runtime as its own process (so tests can SIGKILL it). */
+  readonly runtimeMode?: 'in-process' | 'child';
+  readonly logLevel?: string;
+  readonly logger?: Logger;
+  readonly onRuntimeEvent?: (event: RuntimeEvent) => void;
+}
+
+export interface Stack {
+  readonly dataDir: string;
+  readonly broker: RunningBroker;
+  readonly trading: TradingSystem;
+  readonly demoServer: DemoServer;
+  readonly urls: { readonly gateway: string; readonly broker: string; readonly trading: string; readonly dlqReplay: string; readonly alerts: string };
+  /** `sqlite:` URL of the transaction center's database (every function's TXC_DATABASE_URL). */
+  readonly txcenterDatabaseUrl: string;
+  /** Kills the runtime child with SIGKILL (child mode only), as a crash would. */
+  killRuntime(): void;
+  /** Starts the runtime again after {@link killRuntime}. */
+  restartRuntime(): Promise<void>;
+  /** Runs the reconciler now through its timer trigger (in-process runtime only). */
+  fireTimer(functionName: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The environment every function reads at cold start, for this stack. */
+export function functionEnvironment(options: StackOptions, urls: { broker: string; trading: string; tradingCheckback: string; companionCheckback: string; alerts: string }): Record<string, string> {
+  const trading = readTradingConfig({});
+  const { timing } = options;
+  const env: Record<string, string> = {
+    TXC_DATABASE_URL: `sqlite:${join(options.dataDir, 'txcenter.db')}`,
+    TXC_MQ_ENDPOINT: urls.broker,
+    TXC_MQ_ACCESS_KEY_ID: DEV_ACCESS_KEY_ID,
+    TXC_MQ_ACCESS_KEY_SECRET: DEV_ACCESS_KEY_SECRET,
+    TXC_LOG_LEVEL: options.logLevel ?? 'warn',
+    TXC_SYSTEMS: JSON.stringify([
+      { id: trading.TXC_TRADING_SYSTEM_ID, secret: trading.TXC_TRADING_SECRET, checkbackUrl: urls.tradingCheckback },
+      { id: COMPANION_SYSTEM.id, secret: COMPANION_SYSTEM.secret, checkbackUrl: urls.companionCheckback },
+    ]),
+    TXC_TRADING_URL: urls.trading,
+    TXC_ALERT_WEBHOOK_URL: urls.alerts,
+    TXC_ALERT_WEBHOOK_FORMAT: 'dingtalk',
+    TXC_DLQ_REPLAY_TOKEN: LOCAL_REPLAY_TOKEN,
+    TXC_RECONCILE_STUCK_AFTER_SECONDS: String(timing.reconcileStuckAfterSeconds),
+  };
+  if (timing.checkImmunitySeconds !== undefined) env.TXC_CHECK_IMMUNITY_SECONDS = String(timing.checkImmunitySeconds);
+  if (timing.consumerMaxAttempts !== undefined) env.TXC_CONSUMER_MAX_ATTEMPTS = String(timing.consumerMaxAttempts);
+  if (timing.reconcileMaxSlaSeconds !== undefined) env.TXC_RECONCILE_MAX_SLA_SECONDS = String(timing.reconcileMaxSlaSeconds);
+  if (timing.alertWindowSeconds !== undefined) env.TXC_ALERT_WINDOW_SECONDS = String(timing.alertWindowSeconds);
+  return env;
+}
+
+const RUNTIME_MAIN = fileURLToPath(new URL('../runtime/main.ts', import.meta.url));
+const RUNTIME_READY_TIMEOUT_MS = 30_000;
+
+/** Starts the runtime as a child process and resolves with its URLs once it prints its ready line. */
+function spawnRuntime(env: Record<string, string>, logger: Logger): Promise<{ child: ChildProcess; urls: Record<string, string> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', RUNTIME_MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'], cwd: resolve(fileURLToPath(new URL('../..', import.meta.url))) });
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error('runtime child did not become ready')), RUNTIME_READY_TIMEOUT_MS);
+    child.once('exit', (code) => reject(new Error(`runtime child exited with ${code} before ready`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith('{"ready":true')) return;
+      clearTimeout(timer);
+      const { urls } = JSON.parse(line) as { urls: Record<string, string> };
+      logger.info({ pid: child.pid }, 'runtime child ready');
+      resolvePromise({ child, urls });
+    });
+  });
+}
+
+/**
+ * Starts the whole local system: broker, the demo's outside parties (alert receiver, companion
+ * check-back), the example trading system and every catalog function on the runtime, with SQLite
+ * files under `dataDir`. Order matters only for URLs: each part gets the URLs of the ones before it.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const logger = options.logger ?? createLogger('stack', options.logLevel ?? 'warn');
+  const { dataDir, ports, timing } = options;
+  mkdirSync(dataDir, { recursive: true });
+  const broker = await startBroker({
+    port: ports.broker,
+    dataDir: join(dataDir, 'broker'),
+    autoCreate: true,
+    invisibilitySeconds: timing.invisibilitySeconds,
+    halfRecheckSeconds: timing.halfRecheckSeconds,
+    minCheckImmunitySeconds: timing.checkImmunitySeconds ?? 10,
+  });
+  const demoServer = await startDemoServer({ port: ports.demo, companionSystemId: COMPANION_SYSTEM.id, companionSecret: COMPANION_SYSTEM.secret });
+  const tradingConfig = readTradingConfig({});
+  let runtimeUrls: Record<string, string> = {};
+  const gatewayUrl = () => runtimeUrls['tx-gateway'] ?? `http://127.0.0.1:${ports.gateway}`;
+  const trading = await startTradingSystem({
+    port: ports.trading,
+    databaseUrl: `sqlite:${join(dataDir, 'trading.db')}`,
+    gatewayUrl,
+    systemId: tradingConfig.TXC_TRADING_SYSTEM_ID,
+    secret: tradingConfig.TXC_TRADING_SECRET,
+    faultInjection: true,
+    logger: createLogger('trading', options.logLevel ?? 'warn'),
+  });
+  const env = functionEnvironment(options, {
+    broker: broker.url,
+    trading: trading.url,
+    tradingCheckback: trading.checkbackUrl,
+    companionCheckback: demoServer.companionCheckbackUrl,
+    alerts: demoServer.alertWebhookUrl,
+  });
+  let runtime: Runtime | undefined;
+  let child: ChildProcess | undefined;
+  const startFunctions = async () => {
+    if (options.runtimeMode === 'child') {
+      const started = await spawnRuntime(
+        { ...env, TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway), TXC_RUNTIME_DLQ_PORT: String(ports.dlqReplay), TXC_RUNTIME_TIME_SCALE: String(timing.timeScale) },
+        logger,
+      );
+      child = started.child;
+      runtimeUrls = started.urls;
+    } else {
+      // Functions read process.env at cold start; in one process they share this environment.
+      Object.assign(process.env, env);
+      runtime = await startRuntime({
+        mq: { endpoint: broker.url, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET },
+        httpPorts: { 'tx-gateway': ports.gateway, 'dlq-alerter': ports.dlqReplay },
+        timeScale: timing.timeScale,
+        logger: createLogger('runtime', options.logLevel ?? 'warn'),
+        onEvent: options.onRuntimeEvent,
+      });
+      runtimeUrls = { ...runtime.urls };
+    }
+  };
+  try {
+    await startFunctions();
+  } catch (error) {
+    await Promise.all([trading.close(), demoServer.close(), broker.close()]);
+    throw error;
+  }
+  return {
+    dataDir,
+    broker,
+    trading,
+    demoServer,
+    get urls() {
+      return { gateway: gatewayUrl(), broker: broker.url, trading: trading.url, dlqReplay: runtimeUrls['dlq-alerter'] ?? '', alerts: demoServer.alertWebhookUrl };
+    },
+    txcenterDatabaseUrl: env.TXC_DATABASE_URL!,
+    killRuntime() {
+      if (!child) throw new Error('killRuntime needs runtimeMode "child"');
+      child.kill('SIGKILL');
+      child = undefined;
+    },
+    async restartRuntime() {
+      await startFunctions();
+    },
+    async fireTimer(functionName) {
+      if (!runtime) throw new Error('fireTimer needs the in-process runtime');
+      await runtime.fireTimer(functionName);
+    },
+    async close() {
+      if (child) {
+        const exited = new Promise((done) => child!.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await runtime?.close();
+      await trading.close();
+      await demoServer.close();
+      await broker.close();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { baseConfigSchema, mqConnectionOf, readConfig } from '../../shared/config';
+import type { RuntimeOptions } from './Runtime';
+import { DEFAULT_GATEWAY_PORT, DEFAULT_HOST } from './Runtime';
+
+/** The runtime's settings when it runs as its own process (`local/runtime/main.ts`). */
+export const runtimeConfigSchema = baseConfigSchema.extend({
+  TXC_RUNTIME_HOST: z.string().default(DEFAULT_HOST),
+  TXC_RUNTIME_GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_GATEWAY_PORT),
+  /** Port of dlq-alerter's HTTP trigger (replay); 0 = any free port. */
+  TXC_RUNTIME_DLQ_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  TXC_RUNTIME_TIME_SCALE: z.coerce.number().min(1).default(1),
+  TXC_RUNTIME_POLLERS: z.coerce.number().int().min(1).max(16).default(1),
+});
+export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
+
+export function readRuntimeConfig(env: Record<string, string | undefined> = process.env): RuntimeConfig {
+  return readConfig(runtimeConfigSchema, env);
+}
+
+/** Runtime options from its configuration. */
+export function runtimeOptionsOf(config: RuntimeConfig): RuntimeOptions {
+  return {
+    mq: mqConnectionOf(config),
+    host: config.TXC_RUNTIME_HOST,
+    httpPorts: { 'tx-gateway': config.TXC_RUNTIME_GATEWAY_PORT, 'dlq-alerter': config.TXC_RUNTIME_DLQ_PORT },
+    timeScale: config.TXC_RUNTIME_TIME_SCALE,
+    pollersPerTrigger: config.TXC_RUNTIME_POLLERS,
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * The local runtime as its own process: `node --import tsx local/runtime/main.ts` with the function
+ * environment (TXC_DATABASE_URL, TXC_MQ_*, TXC_SYSTEMS, …) and TXC_RUNTIME_* settings. Prints one
+ * JSON line `{"ready":true,"urls":{…}}` when serving; stops cleanly on SIGTERM/SIGINT.
+ */
+import { createLogger } from '../../shared/logger';
+import { readRuntimeConfig, runtimeOptionsOf } from './config';
+import { startRuntime } from './Runtime';
+
+const config = readRuntimeConfig();
+const runtime = await startRuntime({ ...runtimeOptionsOf(config), logger: createLogger('runtime', config.TXC_LOG_LEVEL, process.stderr) });
+process.stdout.write(`${JSON.stringify({ ready: true, urls: runtime.urls })}\n`);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void runtime.close().then(() => process.exit(0));
+  });
+}
