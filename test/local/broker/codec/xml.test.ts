@@ -3,8 +3,8 @@ import { escapeXml, parsePublishRequest, parseReceiptHandles, renderError, rende
 import { MqError } from '../../../../local/broker/errors';
 
 /** What the Node SDK's `toXMLBuffer` produces (lib/helper.js), rebuilt here to drive the parser. */
-function sdkXml(root: string, params: Record<string, string>): string {
-  const leaves = Object.entries(params).map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`).join('');
+function sdkXml(root: string, params: Record<string, string | undefined>): string {
+  const leaves = Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`).join('');
   return `<?xml version="1.0" encoding="UTF-8"?><${root} xmlns="http://mq.aliyuncs.com/doc/v1/">${leaves}</${root}>`;
 }
 
@@ -19,7 +19,7 @@ function codeOf(action: () => unknown): string {
 }
 
 describe('parsePublishRequest', () => {
-  const samples = [
+  const samples: { MessageBody: string; MessageTag?: string; Properties?: string }[] = [
     { MessageBody: 'hello' },
     { MessageBody: 'x & <y> "z" \'w\' 基金 😀', MessageTag: 'TagA' },
     { MessageBody: 'line1\nline2\ttab', MessageTag: 'T', Properties: 'a:1|KEYS:k|__STARTDELIVERTIME:1735689600000' },

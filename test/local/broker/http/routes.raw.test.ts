@@ -71,7 +71,7 @@ describe('authentication', () => {
     const { date: _, ...noDate } = headers;
     expect(errorOf(await send('GET', resource, noDate)).code).toBe('MissingDateHeader');
     expect(errorOf(await send('GET', resource, { ...headers, date: 'yesterday' })).code).toBe('InvalidDateHeader');
-    const old = { ...headers, date: new Date(Date.now() - 20 * 60_000).toUTCString() };
+    const old: Record<string, string | number> = { ...headers, date: new Date(Date.now() - 20 * 60_000).toUTCString() };
     old.authorization = `MQ txcenter-dev:${sdkClient.sign('GET', old, resource)}`;
     const expired = await send('GET', resource, old);
     expect(expired.status).toBe(408);
