@@ -7,6 +7,7 @@ import { UsageError } from './command';
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   broker: { summary: 'run the local RocketMQ HTTP broker', load: async () => (await import('./commands/broker')).brokerCommand },
+  dlq: { summary: 'list, show and replay dead letters (dry-run by default)', load: async () => (await import('./commands/dlq')).dlqCommand },
   bench: { summary: 'run a benchmark (broker | tx | e2e | coldstart)', load: async () => (await import('./commands/bench')).benchCommand },
 };
 
