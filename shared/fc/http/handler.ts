@@ -22,8 +22,9 @@ export interface HttpHandlerOptions {
 const ADAPTER_ERROR_STATUS: Readonly<Record<string, number>> = { HTTP_EVENT_INVALID: 400, HTTP_BODY_TOO_LARGE: 413 };
 const INTERNAL_ERROR_STATUS = 500;
 
-function jsonResponse(statusCode: number, body: object): HttpResponse {
-  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+/** Same body shape as the gateway's own errors (shared/txgateway/errorResponse.ts): `{error: {code, message}}`. */
+function errorResponse(statusCode: number, code: string, message: string): HttpResponse {
+  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: { code, message } }) };
 }
 
 /**
@@ -37,13 +38,13 @@ async function respond(read: () => Promise<HttpRequest>, app: HttpApp, context: 
   } catch (error) {
     if (!(error instanceof HttpEventError || error instanceof HttpBodyTooLargeError)) throw error;
     logger().warn({ requestId: context.requestId, code: error.code, reason: error.message }, 'refused HTTP event');
-    return jsonResponse(ADAPTER_ERROR_STATUS[error.code] ?? 400, { code: error.code, message: error.message });
+    return errorResponse(ADAPTER_ERROR_STATUS[error.code] ?? 400, error.code, error.message);
   }
   try {
     return await app(request, context);
   } catch (error) {
     logger().error({ requestId: context.requestId, err: error, method: request.requestContext.http.method, path: request.rawPath }, 'HTTP app failed');
-    return jsonResponse(INTERNAL_ERROR_STATUS, { code: 'INTERNAL_ERROR', message: `internal error (request ${context.requestId})` });
+    return errorResponse(INTERNAL_ERROR_STATUS, 'INTERNAL_ERROR', `internal error (request ${context.requestId})`);
   }
 }
 

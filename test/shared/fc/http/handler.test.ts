@@ -99,7 +99,7 @@ describe('Function: httpHandler', () => {
     const handler = httpHandler(async () => ((called = true), { statusCode: 200, body: '' }), { logger });
     const response = await handler(Buffer.from('not json'), fcContext());
     expect(response.statusCode).toBe(400);
-    expect(JSON.parse(response.body)).toMatchObject({ code: 'HTTP_EVENT_INVALID' });
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'HTTP_EVENT_INVALID' } });
     expect(called).toBe(false);
     expect(lines).toEqual([expect.objectContaining({ level: 'warn', message: 'refused HTTP event' })]);
   });
@@ -110,7 +110,7 @@ describe('Function: httpHandler', () => {
     const huge = 'x'.repeat(6 * 1024 * 1024 + 1);
     await httpHandler(async () => ({ statusCode: 200, body: '' }), { logger })(fc2HttpRequest({ method: 'POST', body: huge }), response, fcContext());
     expect(response.recorded.statusCode).toBe(413);
-    expect(JSON.parse(String(response.recorded.body))).toMatchObject({ code: 'HTTP_BODY_TOO_LARGE' });
+    expect(JSON.parse(String(response.recorded.body))).toMatchObject({ error: { code: 'HTTP_BODY_TOO_LARGE' } });
   });
 
   it('answers 500 with the request id when the app throws, keeping the cause in the log only', async () => {
@@ -120,7 +120,7 @@ describe('Function: httpHandler', () => {
     }, { logger });
     const response = await handler(asEventBuffer(fc3HttpEvent()), fcContext({ requestId: 'req-42' }));
     expect(response.statusCode).toBe(500);
-    expect(JSON.parse(response.body)).toEqual({ code: 'INTERNAL_ERROR', message: 'internal error (request req-42)' });
+    expect(JSON.parse(response.body)).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'internal error (request req-42)' } });
     expect(response.body).not.toContain('hunter2');
     expect(lines[0]).toMatchObject({ level: 'error', fields: { requestId: 'req-42' } });
   });

@@ -1,0 +1,71 @@
+/**
+ * `txcenter bench coldstart [--json] [--runs N] [--mysql-url URL]`: per function, the bundle size and
+ * the median time, in a fresh `node` process, from `require`-ing the bundle to the handler's answer
+ * to a first sample event of its trigger (FC's cold start minus the runtime's own boot). Handlers
+ * talk to a real local broker and the given MySQL; an answer that is a well-formed error counts too.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startBroker } from '../local/broker';
+import { catalog } from '../shared/catalog';
+import { buildBundles } from '../scripts/build';
+import { invokeInFreshProcess, sampleEvent } from '../scripts/sampleInvocation';
+
+const DEFAULT_RUNS = 5;
+/** The MariaDB the tests use; cloud bundles speak MySQL only. */
+const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: String(DEFAULT_RUNS) }, 'mysql-url': { type: 'string', default: DEFAULT_MYSQL_URL } } });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
+  const build = await buildBundles();
+  const dataDir = mkdtempSync(join(tmpdir(), 'txc-coldstart-'));
+  const broker = await startBroker({ port: 0, dataDir, autoCreate: true });
+  const env = {
+    TXC_DATABASE_URL: values['mysql-url'],
+    TXC_MQ_ENDPOINT: broker.url,
+    TXC_MQ_ACCESS_KEY_ID: 'txcenter-dev',
+    TXC_MQ_ACCESS_KEY_SECRET: 'txcenter-dev-secret',
+    TXC_SYSTEMS: JSON.stringify([{ id: 'fund-trading', secret: 'coldstart-bench-secret-0123456789abcdef', checkbackUrl: 'http://127.0.0.1:9/checkback' }]),
+    TXC_LOG_LEVEL: 'silent',
+  };
+  const report: Record<string, { bytes: number; coldStartMs: number; loadMs: number; answer: string }> = {};
+  try {
+    for (const bundle of build.bundles) {
+      const fn = catalog().function(bundle.name)!;
+      const { event } = sampleEvent(catalog(), fn);
+      const totals: number[] = [];
+      const loads: number[] = [];
+      let answer = '';
+      for (let i = 0; i < runs; i += 1) {
+        const outcome = await invokeInFreshProcess(bundle.file, event, fn.name, env);
+        totals.push(outcome.totalMs);
+        loads.push(outcome.loadMs);
+        answer = outcome.ok ? JSON.stringify(outcome.result).slice(0, 60) : `error ${outcome.error.code ?? outcome.error.name}`;
+      }
+      report[bundle.name] = { bytes: bundle.bytes, coldStartMs: Math.round(median(totals) * 10) / 10, loadMs: Math.round(median(loads) * 10) / 10, answer };
+    }
+  } finally {
+    await broker.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (values.json) {
+    console.log(JSON.stringify(Object.fromEntries(Object.entries(report).map(([name, r]) => [name, { bytes: r.bytes, coldStartMs: r.coldStartMs }])), null, 2));
+  } else {
+    console.log(`cold start, median of ${runs} fresh processes (require + first answer; node ${process.version}):`);
+    for (const [name, r] of Object.entries(report)) {
+      console.log(`  ${name.padEnd(24)} ${(r.bytes / 1024).toFixed(1).padStart(7)} KB  load ${r.loadMs.toFixed(1).padStart(6)} ms  first answer ${r.coldStartMs.toFixed(1).padStart(6)} ms  (${r.answer})`);
+    }
+  }
+  if (build.missing.length > 0) console.error(`not built (no handler yet): ${build.missing.join(', ')}`);
+  return 0;
+}
