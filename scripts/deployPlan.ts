@@ -87,7 +87,7 @@ export function deployPlan(config: ServerlessConfig): DeployPlan {
 
 /** The plan with secrets masked, for `--dry-run` and logs. */
 export function describePlan(plan: DeployPlan): string {
-  const secret = /SECRET|PASSWORD|TOKEN|DATABASE_URL|SYSTEMS/;
+  const secret = /SECRET|PASSWORD|TOKEN|DATABASE_URL|SYSTEMS|WEBHOOK_URL/;
   const masked = {
     ...plan,
     functions: plan.functions.map((fn) => ({

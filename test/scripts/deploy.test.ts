@@ -16,6 +16,7 @@ const FUNCTION_ENV = {
   TXC_FC_SERVICE_ROLE_ARN: 'acs:ram::1234567890123456:role/txcenter-fc',
   TXC_SYSTEMS: JSON.stringify([{ id: 'fund-trading', secret: 's'.repeat(32), checkbackUrl: 'https://trading.example.com/txc/checkback' }]),
   TXC_ALERT_WEBHOOK_URL: 'https://oapi.dingtalk.com/robot/send?access_token=t',
+  TXC_TRADING_URL: 'https://trading.example.com',
 };
 const ZIP = Buffer.from('PK-fake-package');
 
