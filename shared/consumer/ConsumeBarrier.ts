@@ -175,6 +175,8 @@ export class ConsumeBarrier {
       .where('group_id', '=', group)
       .where('dedup_key', '=', dedupKey)
       .where('lease_token', '=', token)
+      // Never downgrade a row another path already completed.
+      .where('status', '=', BARRIER_STATUSES.inProgress)
       .execute();
   }
 
@@ -186,6 +188,8 @@ export class ConsumeBarrier {
       .where('group_id', '=', group)
       .where('dedup_key', '=', dedupKey)
       .where('lease_token', '=', token)
+      // Never downgrade a row another path already completed.
+      .where('status', '=', BARRIER_STATUSES.inProgress)
       .execute();
   }
 

@@ -16,7 +16,7 @@ import { classifyError, MessageRejectedError, REJECTION_CODES } from './errors';
 import type { RetryDelay } from './retryLadder';
 import { rocketMqRetryDelay } from './retryLadder';
 import type { BarrierRow } from './tables';
-import type { DeliveryMode, IncomingMessage, MessageHandler, MessageOutcome } from './types';
+import type { DeliveryMode, Effects, IncomingMessage, MessageHandler, MessageOutcome } from './types';
 import { OUTCOMES, REPLAY_PROPERTIES } from './types';
 
 /** Largest body a consumer accepts: the transactional-message limit (mq-http-protocol.md §6). */
@@ -139,34 +139,46 @@ export class ConsumerRuntime {
     const { handler, db, logger } = this.options;
     const startedAt = this.now();
     const base = { messageId: message.messageId, dedupKey, attempt };
+    let effects: Effects;
     try {
       const size = Buffer.byteLength(message.body, 'utf8');
       if (size > this.maxBodyBytes) throw new MessageRejectedError(REJECTION_CODES.tooLarge, `body of message ${message.messageId} is ${size} bytes, the limit is ${this.maxBodyBytes}`);
       const decoded = handler.decode(message);
-      const effects = await handler.handle(decoded, { group: this.group, message, attempt, invocation, db });
+      effects = await handler.handle(decoded, { group: this.group, message, attempt, invocation, db });
       // Effects and COMPLETED commit together: a crash before the commit leaves neither, so the retry
       // re-runs the handler; a crash after leaves both, so the retry is a duplicate.
       await db.transaction().execute(async (trx) => {
         await effects.apply(trx);
         await this.barrier.complete(trx, this.group, dedupKey, token, { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey, now: this.now() });
       });
-      await this.barrier.recordAttempt({ group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: 'applied' });
-      for (const alert of effects.alerts ?? []) await this.raiseSafely(alert);
-      return settled({ ...base, kind: OUTCOMES.applied });
     } catch (error) {
-      const classified = classifyError(error);
-      try {
-        await this.barrier.recordAttempt({ group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: classified.kind, error: classified });
-        if (classified.code === 'CONSUME_LEASE_LOST') return unsettled({ ...base, kind: OUTCOMES.busy, errorCode: classified.code, error: classified.message });
-        if (classified.kind === 'permanent' || attempt >= this.maxAttempts) return await this.deadLetter(message, dedupKey, token, attempt, classified);
-        await this.barrier.fail(this.group, dedupKey, token, classified, this.now() + this.retryDelay(attempt), this.now());
-        logger.warn({ group: this.group, messageId: message.messageId, attempt, code: classified.code, error: classified.message }, 'consume failed, will retry');
-      } catch (storeError) {
-        // Could not even record the failure: the lease expires and the next delivery retries.
-        logger.error({ group: this.group, messageId: message.messageId, code: classifyError(storeError).code }, 'could not record a consume failure');
-      }
-      return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classified.code, error: classified.message });
+      return this.failed(message, dedupKey, attempt, token, startedAt, error);
     }
+    // Committed: what follows is history and side channels; their failure must not undo "applied".
+    try {
+      await this.barrier.recordAttempt({ group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: 'applied' });
+    } catch (error) {
+      logger.warn({ group: this.group, messageId: message.messageId, code: classifyError(error).code }, 'could not record the applied attempt');
+    }
+    for (const alert of effects.alerts ?? []) await this.raiseSafely(alert);
+    return settled({ ...base, kind: OUTCOMES.applied });
+  }
+
+  private async failed(message: IncomingMessage, dedupKey: string, attempt: number, token: string, startedAt: number, error: unknown): Promise<MessageOutcome> {
+    const { logger } = this.options;
+    const base = { messageId: message.messageId, dedupKey, attempt };
+    const classified = classifyError(error);
+    try {
+      await this.barrier.recordAttempt({ group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: classified.kind, error: classified });
+      if (classified.code === 'CONSUME_LEASE_LOST') return unsettled({ ...base, kind: OUTCOMES.busy, errorCode: classified.code, error: classified.message });
+      if (classified.kind === 'permanent' || attempt >= this.maxAttempts) return await this.deadLetter(message, dedupKey, token, attempt, classified);
+      await this.barrier.fail(this.group, dedupKey, token, classified, this.now() + this.retryDelay(attempt), this.now());
+      logger.warn({ group: this.group, messageId: message.messageId, attempt, code: classified.code, error: classified.message }, 'consume failed, will retry');
+    } catch (storeError) {
+      // Could not even record the failure: the lease expires and the next delivery retries.
+      logger.error({ group: this.group, messageId: message.messageId, code: classifyError(storeError).code }, 'could not record a consume failure');
+    }
+    return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classified.code, error: classified.message });
   }
 
   private async deadLetter(message: IncomingMessage, dedupKey: string, token: string, attempt: number, error: ClassifiedError): Promise<MessageOutcome> {

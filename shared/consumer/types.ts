@@ -86,11 +86,6 @@ export interface MessageOutcome {
   readonly error?: string;
 }
 
-export interface BatchReport {
-  readonly group: string;
-  readonly outcomes: readonly MessageOutcome[];
-}
-
 /** Properties the DLQ replay puts on a replayed message (values avoid `: | ' " & < >`). */
 export const REPLAY_PROPERTIES = {
   /** Unique per replay run and dead letter: reopens a DEAD_LETTERED barrier exactly once. */
