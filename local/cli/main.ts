@@ -8,6 +8,9 @@ import { UsageError } from './command';
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   broker: { summary: 'run the local RocketMQ HTTP broker', load: async () => (await import('./commands/broker')).brokerCommand },
   dlq: { summary: 'list, show and replay dead letters (dry-run by default)', load: async () => (await import('./commands/dlq')).dlqCommand },
+  start: { summary: 'start everything locally and run the discount-purchase demo', load: async () => (await import('./commands/start')).startCommand },
+  demo: { summary: 'run the demo on a fresh stack; exit 0 only if consistent', load: async () => (await import('./commands/demo')).demoCommand },
+  reconcile: { summary: 'run the reconciler now (or --last) and print its report', load: async () => (await import('./commands/reconcile')).reconcileCommand },
   bench: { summary: 'run a benchmark (broker | tx | e2e | coldstart)', load: async () => (await import('./commands/bench')).benchCommand },
 };
 

@@ -46,6 +46,8 @@ export interface Stack {
   readonly urls: { readonly gateway: string; readonly broker: string; readonly trading: string; readonly dlqReplay: string; readonly alerts: string };
   /** `sqlite:` URL of the transaction center's database (every function's TXC_DATABASE_URL). */
   readonly txcenterDatabaseUrl: string;
+  /** The environment the functions run with (the reconciler and CLI tools read the same settings). */
+  readonly environment: Readonly<Record<string, string>>;
   /** Kills the runtime child with SIGKILL (child mode only), as a crash would. */
   killRuntime(): void;
   /** Starts the runtime again after {@link killRuntime}. */
@@ -176,6 +178,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return { gateway: gatewayUrl(), broker: broker.url, trading: trading.url, dlqReplay: runtimeUrls['dlq-alerter'] ?? '', alerts: demoServer.alertWebhookUrl };
     },
     txcenterDatabaseUrl: env.TXC_DATABASE_URL!,
+    environment: env,
     killRuntime() {
       if (!child) throw new Error('killRuntime needs runtimeMode "child"');
       child.kill('SIGKILL');

@@ -1,0 +1,58 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Command } from '../command';
+
+const USAGE = `Usage: txcenter reconcile [--data <dir>] [--last] [--json]
+
+Runs the reconciler now against the local stack's database and broker (or the TXC_* environment):
+transactions stuck in PREPARED (re-drives their check-back), committed transactions whose expected
+subscribers recorded no consumption within their SLA (re-publishes with the same key), and the
+dead-letter backlog. Prints the readable report, or JSON with --json.
+
+Options:
+  --data <dir>   data folder of the local stack (default .txcenter)
+  --last         print the last stored report instead of running
+  --json         print the report as JSON`;
+
+export const reconcileCommand: Command = {
+  name: 'reconcile',
+  summary: 'run the reconciler now (or --last) and print its report',
+  usage: USAGE,
+  async run(args) {
+    const { values } = parseArgs({ args, options: { data: { type: 'string', default: '.txcenter' }, last: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true });
+    const { createReconciler, formatReport, readReconcilerConfigOver } = await import('../../../shared/reconcile');
+    const { openDatabase } = await import('../../../shared/store/openDatabase');
+    const { createLogger } = await import('../../../shared/logger');
+    const { contextWithDeadline } = await import('../../../shared/fc/InvocationContext');
+    const { functionEnvironment, DEFAULT_PORTS } = await import('../../demo/stack');
+    const { PRODUCTION_TIMING } = await import('../../demo/timing');
+    const dataDir = resolve(values.data);
+    const local = `http://127.0.0.1:`;
+    // The local stack's settings unless the environment says otherwise (e.g. a MySQL URL).
+    const defaults = functionEnvironment(
+      { dataDir, ports: { ...DEFAULT_PORTS }, timing: PRODUCTION_TIMING },
+      {
+        broker: `${local}${DEFAULT_PORTS.broker}`,
+        trading: `${local}${DEFAULT_PORTS.trading}`,
+        tradingCheckback: `${local}${DEFAULT_PORTS.trading}/txc/checkback`,
+        companionCheckback: `${local}${DEFAULT_PORTS.demo}/companion/checkback`,
+        alerts: `${local}${DEFAULT_PORTS.demo}/webhook/alerts`,
+      },
+    );
+    const config = readReconcilerConfigOver(defaults);
+    const database = await openDatabase(config.TXC_DATABASE_URL);
+    try {
+      const { reconciler, reports } = createReconciler(config, database, createLogger('reconciler', 'warn', process.stderr));
+      const report = values.last ? await reports.latest() : await reconciler.run(contextWithDeadline('cli', 'reconciler', Date.now() + 120_000));
+      if (!report) {
+        console.error('no reconciliation report stored yet');
+        return 1;
+      }
+      if (!values.last) await reports.save(report);
+      console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+      return report.clean ? 0 : 3;
+    } finally {
+      await database.close();
+    }
+  },
+};

@@ -1,0 +1,142 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Command } from '../command';
+import { UsageError } from '../command';
+
+const USAGE = `Usage: txcenter start [options]
+
+Starts the whole system locally — broker, every function on the local runtime with its cloud trigger,
+the example fund trading system — with SQLite files under one data folder, then runs the
+discount-purchase demo and prints its report and consistency verdict. The stack stays up afterwards.
+
+Options:
+  --no-demo              start the stack only (production time constants)
+  --demo-only            fresh stack under <data>/demo-<time>, run the demo, stop;
+                         exit 0 only if the verdict is consistent
+  --purchases <n>        discount purchases in the demo (default 40)
+  --concurrency <n>      concurrent purchase requests (default 8)
+  --data <dir>           data folder (default .txcenter)
+  --gateway-port <port>  tx-gateway (default 8080)
+  --broker-port <port>   local broker (default 9876)
+  --trading-port <port>  example trading system (default 8081)
+  --replay-port <port>   dlq-alerter replay endpoint (default 8082)
+  --alerts-port <port>   local alert webhook receiver (default 8089)
+  --json <file>          write the demo report as JSON (top-level boolean "consistent")
+  --log-level <level>    function log level (default warn)`;
+
+const DEFAULT_PURCHASES = 40;
+const DEFAULT_DATA_DIR = '.txcenter';
+
+function port(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new UsageError(`--${name} must be a port number, got '${value}'`);
+  return parsed;
+}
+
+function positive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
+  return parsed;
+}
+
+/** Parses the options shared by `start` and `demo`, and runs. */
+export async function runStart(args: string[], forceDemoOnly: boolean): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'no-demo': { type: 'boolean', default: false },
+      'demo-only': { type: 'boolean', default: false },
+      purchases: { type: 'string' },
+      concurrency: { type: 'string' },
+      data: { type: 'string' },
+      'gateway-port': { type: 'string' },
+      'broker-port': { type: 'string' },
+      'trading-port': { type: 'string' },
+      'replay-port': { type: 'string' },
+      'alerts-port': { type: 'string' },
+      json: { type: 'string' },
+      'log-level': { type: 'string', default: 'warn' },
+    },
+    strict: true,
+  });
+  const demoOnly = forceDemoOnly || values['demo-only'];
+  if (demoOnly && values['no-demo']) throw new UsageError('--no-demo and --demo-only contradict each other');
+  // Loaded here so `txcenter start --help` stays instant.
+  const { DEFAULT_PORTS, startStack } = await import('../../demo/stack');
+  const { DEMO_TIMING, PRODUCTION_TIMING } = await import('../../demo/timing');
+  const { runDemo } = await import('../../demo/runDemo');
+  const { formatDemoReport } = await import('../../demo/formatDemoReport');
+  const ports = {
+    gateway: port(values['gateway-port'], DEFAULT_PORTS.gateway, 'gateway-port'),
+    broker: port(values['broker-port'], DEFAULT_PORTS.broker, 'broker-port'),
+    trading: port(values['trading-port'], DEFAULT_PORTS.trading, 'trading-port'),
+    dlqReplay: port(values['replay-port'], DEFAULT_PORTS.dlqReplay, 'replay-port'),
+    demo: port(values['alerts-port'], DEFAULT_PORTS.demo, 'alerts-port'),
+  };
+  const purchases = positive(values.purchases, DEFAULT_PURCHASES, 'purchases');
+  const concurrency = positive(values.concurrency, 8, 'concurrency');
+  const baseDir = resolve(values.data ?? DEFAULT_DATA_DIR);
+  const dataDir = demoOnly ? join(baseDir, `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`) : baseDir;
+  const withDemo = !values['no-demo'];
+
+  console.log(`Starting txcenter locally (data in ${dataDir})…`);
+  const stack = await startStack({ dataDir, ports, timing: withDemo ? DEMO_TIMING : PRODUCTION_TIMING, logLevel: values['log-level'] });
+  const urls = stack.urls;
+  const printUrls = () =>
+    console.log(
+      [
+        '',
+        'txcenter is running:',
+        `  tx-gateway        ${urls.gateway}   (POST /v1/transactions, signed per business system)`,
+        `  broker            ${urls.broker}   (RocketMQ HTTP protocol; admin: ${urls.broker}/admin/state)`,
+        `  trading system    ${urls.trading}   (POST /discount-purchase {customerId, fundCode, amount})`,
+        `  DLQ replay        ${urls.dlqReplay}   (GET /dead-letters, bearer token in the README)`,
+        `  alert webhook     ${urls.alerts}`,
+        `  data              ${dataDir}`,
+      ].join('\n'),
+    );
+  printUrls();
+  let exitCode = 0;
+  if (withDemo) {
+    console.log(`\nRunning the discount-purchase demo with ${purchases} purchases…`);
+    stack.demoServer.onAlert((alert) => {
+      const body = alert.body as { markdown?: { title?: string } };
+      console.log(`  🔔 alert received at the webhook: ${body.markdown?.title ?? 'alert'}`);
+    });
+    try {
+      const report = await runDemo(stack, { purchases, concurrency, progress: (line) => console.log(line) });
+      console.log(formatDemoReport(report));
+      if (values.json) {
+        writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+        console.log(`Report written to ${values.json}`);
+      }
+      exitCode = report.consistent ? 0 : 1;
+    } catch (error) {
+      console.error(`demo failed: ${(error as Error).stack ?? String(error)}`);
+      exitCode = 1;
+    }
+  }
+  if (demoOnly) {
+    await stack.close();
+    return exitCode;
+  }
+  printUrls();
+  console.log('\nPress Ctrl+C to stop.');
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  console.log('Stopping…');
+  await stack.close();
+  return 0;
+}
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'start everything locally and run the discount-purchase demo',
+  usage: USAGE,
+  run: (args) => runStart(args, false),
+};

@@ -1,0 +1,47 @@
+import { formatReport } from '../../shared/reconcile';
+import type { DemoReport } from './runDemo';
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => [...(row[column] ?? '')].length)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => cell + ' '.repeat(Math.max(0, widths[column]! - [...cell].length))).join('  ').trimEnd();
+  return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
+}
+
+/** The demo's readable final report. */
+export function formatDemoReport(report: DemoReport): string {
+  const out: string[] = [];
+  out.push('', `═══ Discount purchase demo ${report.runId} — ${report.purchases.length} purchases in ${report.durationSeconds}s ═══`, '');
+  out.push('Purchases (优惠购: wallet top-up = main tx, target-fund purchase = slave tx)');
+  out.push(
+    ...table(
+      ['#', 'purchase', 'customer', 'fund', 'amount ¥', 'fault', 'answer', 'tx state', 'outcome'],
+      report.purchases.map((p) => [String(p.index + 1), p.purchaseId ?? '-', p.customerId, p.fundCode, p.amount, p.fault, `${p.httpStatus || '-'} ${p.answer}`, p.txState ?? '-', p.outcome]),
+    ),
+  );
+  const count = (predicate: (p: DemoReport['purchases'][number]) => boolean) => report.purchases.filter(predicate).length;
+  out.push(
+    '',
+    `  committed: ${count((p) => p.txState === 'COMMITTED')} (by check-back: ${count((p) => p.txState === 'COMMITTED' && p.decidedBy === 'checkback')}), rolled back: ${count((p) => p.txState === 'ROLLED_BACK')}, dead-lettered then replayed: ${count((p) => p.replayed)}`,
+  );
+  out.push('', 'Companion events (published through tx-gateway by the companion platform)');
+  out.push(...table(['tag', 'title', 'state', 'consumed by'], report.companionEvents.map((e) => [e.tag, e.title, e.txState ?? '-', e.consumedBy.join(', ')])));
+  out.push('', 'Subscribers — what each group consumed in this run');
+  out.push(
+    ...table(
+      ['group', 'consumed', 'by tag', 'dead-lettered'],
+      Object.entries(report.subscribers).map(([group, s]) => [group, String(s.completed), Object.entries(s.byTag).map(([tag, n]) => `${tag}×${n}`).join(' '), String(s.deadLettered)]),
+    ),
+  );
+  out.push('', `Dead letters: ${report.deadLetters.length}`);
+  for (const letter of report.deadLetters) out.push(`  ${letter.id} ${letter.group} key ${letter.key ?? '-'} after ${letter.attempts} attempts (${letter.error}) → ${letter.status}`);
+  out.push('', `Alerts received by the local webhook: ${report.alerts.length}`);
+  for (const alert of report.alerts) {
+    const body = alert.body as { markdown?: { title?: string }; title?: string };
+    out.push(`  ${alert.receivedAt} ${body.markdown?.title ?? body.title ?? JSON.stringify(alert.body).slice(0, 120)}`);
+  }
+  out.push('', formatReport(report.reconcile));
+  out.push('', 'Consistency verdict (read independently from the trading and transaction-center databases)');
+  for (const check of report.verdict.checks) out.push(`  ${check.ok ? '✔' : '✘'} ${check.name}: ${check.detail}`);
+  out.push('', report.consistent ? '✅ CONSISTENT' : '❌ INCONSISTENT', '');
+  return out.join('\n');
+}

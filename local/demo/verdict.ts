@@ -1,0 +1,129 @@
+import type { Kysely } from 'kysely';
+import type { Catalog } from '../../shared/catalog';
+import { fenToYuan } from '../../shared/events/discountPurchase';
+
+/** One consistency check: its name, whether it held, and the evidence when it did not. */
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface Verdict {
+  readonly consistent: boolean;
+  readonly checks: readonly Check[];
+}
+
+/** The transactions of one demo run: discount purchases (trading txIds) and companion events. */
+export interface RunScope {
+  readonly purchaseIds: readonly string[];
+  readonly companionTxIds: readonly string[];
+}
+
+const MAX_EVIDENCE = 5;
+
+function check(name: string, problems: string[], okDetail: string): Check {
+  return problems.length === 0 ? { name, ok: true, detail: okDetail } : { name, ok: false, detail: `${problems.length} problem(s): ${problems.slice(0, MAX_EVIDENCE).join('; ')}` };
+}
+
+function countBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * The independent consistency verdict: reads the trading system's database (wallets, purchases,
+ * orders, barrier) and the transaction center's (transaction states, consumption records, subscriber
+ * effects) directly — not what any component reported — and checks that money in = money out, every
+ * committed purchase's slave effect happened exactly once, rolled-back ones had no effect, and every
+ * committed event reached each expected subscriber.
+ */
+// Both databases are read with their own table names; typing every table here would add nothing.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog: Catalog, scope: RunScope): Promise<Verdict> {
+  const purchases = scope.purchaseIds.length === 0 ? [] : await trading.selectFrom('trading_purchase').selectAll().where('purchase_id', 'in', [...scope.purchaseIds]).execute();
+  const txIds = purchases.map((p) => p.tx_id).filter((id): id is string => id !== null);
+  const allTxIds = [...txIds, ...scope.companionTxIds];
+  const txs = allTxIds.length === 0 ? [] : await txcenter.selectFrom('txc_tx').select(['tx_id', 'state', 'topic', 'tag']).where('tx_id', 'in', allTxIds).execute();
+  const txById = new Map(txs.map((tx) => [tx.tx_id as string, tx]));
+  const orders = txIds.length === 0 ? [] : await trading.selectFrom('trading_order').selectAll().where('tx_id', 'in', txIds).execute();
+  const barriers = txIds.length === 0 ? [] : await trading.selectFrom('txc_barrier').selectAll().where('tx_id', 'in', txIds).execute();
+  const consumption = allTxIds.length === 0 ? [] : await txcenter.selectFrom('txc_consume_barrier').select(['group_id', 'event_id', 'status']).where('event_id', 'in', allTxIds).execute();
+  const slaveEffects = txIds.length === 0 ? [] : await txcenter.selectFrom('txc_slave_purchase').selectAll().where('tx_id', 'in', txIds).execute();
+  const archived = allTxIds.length === 0 ? [] : await txcenter.selectFrom('txc_archive_event').select(['event_id', 'group_id']).where('event_id', 'in', allTxIds).execute();
+  const wallets = await trading.selectFrom('trading_wallet').selectAll().execute();
+  const allOrders = await trading.selectFrom('trading_order').select(['customer_id', 'kind', 'amount_fen']).execute();
+
+  const checks: Check[] = [];
+  const ordersOf = (txId: string, kind: string) => orders.filter((o) => o.tx_id === txId && o.kind === kind);
+
+  // 1. Money: every wallet balance = opening + top-ups − fund purchases, and in total money in = money out + what stays in wallets.
+  const walletProblems: string[] = [];
+  let moneyIn = 0;
+  let moneyOut = 0;
+  let held = 0;
+  for (const wallet of wallets) {
+    const mine = allOrders.filter((o) => o.customer_id === wallet.customer_id);
+    const topUps = mine.filter((o) => o.kind === 'WALLET_TOPUP').reduce((sum, o) => sum + Number(o.amount_fen), 0);
+    const spent = mine.filter((o) => o.kind === 'FUND_PURCHASE').reduce((sum, o) => sum + Number(o.amount_fen), 0);
+    moneyIn += topUps;
+    moneyOut += spent;
+    held += Number(wallet.balance_fen) - Number(wallet.opening_fen);
+    const expected = Number(wallet.opening_fen) + topUps - spent;
+    if (expected !== Number(wallet.balance_fen)) walletProblems.push(`${wallet.customer_id} balance ${fenToYuan(Number(wallet.balance_fen))} ≠ ${fenToYuan(expected)}`);
+  }
+  if (moneyIn !== moneyOut + held) walletProblems.push(`money in ${fenToYuan(moneyIn)} ≠ out ${fenToYuan(moneyOut)} + held ${fenToYuan(held)}`);
+  checks.push(check('money in = money out', walletProblems, `top-ups ${fenToYuan(moneyIn)} = fund purchases ${fenToYuan(moneyOut)} + change in wallets ${fenToYuan(held)}, across ${wallets.length} wallets`));
+
+  // 2. Every transaction decided; trading state agrees with the center.
+  const undecided = purchases.filter((p) => p.tx_id && txById.get(p.tx_id)?.state === 'PREPARED').map((p) => `${p.purchase_id} still PREPARED`);
+  const missingTx = purchases.filter((p) => p.tx_id && !txById.has(p.tx_id)).map((p) => `${p.purchase_id} has no transaction at the center`);
+  checks.push(check('every transaction decided', [...undecided, ...missingTx], `${txs.length} transactions, none left PREPARED`));
+
+  // 3. Barrier ⇔ decision: COMMITTED exactly when the main transaction committed its barrier row.
+  const barrierProblems: string[] = [];
+  for (const purchase of purchases.filter((p) => p.tx_id)) {
+    const state = txById.get(purchase.tx_id!)?.state;
+    const barrier = barriers.find((b) => b.tx_id === purchase.tx_id)?.outcome;
+    const topUps = ordersOf(purchase.tx_id!, 'WALLET_TOPUP').length;
+    if (state === 'COMMITTED' && (barrier !== 'COMMIT' || topUps !== 1)) barrierProblems.push(`${purchase.purchase_id} COMMITTED but barrier ${barrier ?? 'none'}, ${topUps} top-up(s)`);
+    if (state === 'ROLLED_BACK' && (barrier === 'COMMIT' || topUps !== 0)) barrierProblems.push(`${purchase.purchase_id} ROLLED_BACK but barrier ${barrier ?? 'none'}, ${topUps} top-up(s)`);
+  }
+  checks.push(check('main transaction ⇔ decision', barrierProblems, 'committed ⇔ wallet topped up (barrier COMMIT); rolled back ⇔ untouched'));
+
+  // 4. Slave effect exactly once for committed purchases, never for rolled-back ones.
+  const slaveProblems: string[] = [];
+  const effectsByTx = countBy(slaveEffects, (e) => e.tx_id as string);
+  let committedPurchases = 0;
+  for (const purchase of purchases.filter((p) => p.tx_id)) {
+    const state = txById.get(purchase.tx_id!)?.state;
+    const funds = ordersOf(purchase.tx_id!, 'FUND_PURCHASE');
+    const effects = effectsByTx.get(purchase.tx_id!) ?? 0;
+    if (state === 'COMMITTED') {
+      committedPurchases += 1;
+      if (funds.length !== 1 || Number(funds[0]!.amount_fen) !== Number(purchase.amount_fen)) slaveProblems.push(`${purchase.purchase_id}: ${funds.length} fund order(s)`);
+      if (effects !== 1) slaveProblems.push(`${purchase.purchase_id}: ${effects} slave record(s) at the orchestration consumer`);
+    } else if (funds.length !== 0 || effects !== 0) slaveProblems.push(`${purchase.purchase_id} (${state ?? 'never prepared'}) has a slave effect`);
+  }
+  const neverPrepared = purchases.filter((p) => !p.tx_id);
+  for (const purchase of neverPrepared) if (orders.some((o) => o.purchase_id === purchase.purchase_id)) slaveProblems.push(`${purchase.purchase_id} never prepared but has orders`);
+  checks.push(check('slave effect exactly once', slaveProblems, `${committedPurchases} committed purchase(s) each bought their fund once; rolled-back ones bought nothing`));
+
+  // 5. Every committed event reached each expected subscriber once; rolled-back ones reached none.
+  const deliveryProblems: string[] = [];
+  for (const tx of txs) {
+    const expected = catalog.subscribersOf(tx.topic, tx.tag).map((g) => g.id);
+    const done = consumption.filter((c) => c.event_id === tx.tx_id && c.status === 'COMPLETED').map((c) => c.group_id as string);
+    if (tx.state === 'COMMITTED') {
+      const missing = expected.filter((group) => !done.includes(group));
+      if (missing.length > 0) deliveryProblems.push(`${tx.tx_id} ${tx.tag} not consumed by ${missing.join(', ')}`);
+      const dataCenter = archived.filter((a) => a.event_id === tx.tx_id).length;
+      if (dataCenter === 0) deliveryProblems.push(`${tx.tx_id} not archived by the data center`);
+    } else if (done.length > 0 || archived.some((a) => a.event_id === tx.tx_id)) deliveryProblems.push(`${tx.tx_id} (${tx.state}) was delivered to ${done.join(', ') || 'the archive'}`);
+  }
+  const duplicated = [...countBy(consumption, (c) => `${c.group_id}/${c.event_id}`)].filter(([, n]) => n > 1).map(([key]) => `${key} has more than one consumption record`);
+  checks.push(check('subscribers received what they should', [...deliveryProblems, ...duplicated], `${txs.filter((t) => t.state === 'COMMITTED').length} committed event(s) consumed by every expected group; rolled-back ones by none`));
+
+  return { consistent: checks.every((c) => c.ok), checks };
+}
