@@ -52,10 +52,15 @@ function onRequest(request: IncomingMessage, response: ServerResponse, options: 
   });
   request.on('end', () => {
     if (refused) return;
-    const controller = new AbortController();
-    if (method === 'GET') response.on('close', () => controller.abort());
+    // Only consumes can park; other requests skip the AbortController's cost.
+    let signal = NEVER_ABORTED;
+    if (method === 'GET') {
+      const controller = new AbortController();
+      response.on('close', () => controller.abort());
+      signal = controller.signal;
+    }
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-    handleMq({ method, target, headers: request.headers, body, signal: controller.signal }, options).then(
+    handleMq({ method, target, headers: request.headers, body, signal }, options).then(
       (result) => send(response, result, requestId),
       (error: unknown) => {
         const result = errorResponse(error, requestId, options.hostId());
@@ -65,6 +70,8 @@ function onRequest(request: IncomingMessage, response: ServerResponse, options: 
     );
   });
 }
+
+const NEVER_ABORTED = new AbortController().signal;
 
 function send(response: ServerResponse, result: MqResponse, requestId: string): void {
   if (response.headersSent || response.destroyed) return;

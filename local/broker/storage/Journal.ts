@@ -5,6 +5,15 @@ import { BrokerStorageError } from '../errors';
 import type { JournalRecord } from './records';
 import { RECORD_TYPES } from './records';
 
+/** Batches being written or synced, oldest first. */
+interface Batch {
+  readonly callers: Durable[];
+  synced: boolean;
+}
+
+/** fdatasync calls allowed to overlap (libuv's thread pool has 4 threads by default). */
+const MAX_SYNCS_IN_FLIGHT = 3;
+
 /** Called once the record is on disk (no argument) or when storage failed (the error). */
 export type Durable = (error?: BrokerStorageError) => void;
 
@@ -20,7 +29,7 @@ const FILE_NAME = 'journal.ndjson';
 
 /**
  * An append-only journal with group commit: records appended during one turn of the event loop (and while
- * the previous batch is being synced) are written with one `write` and one `fdatasync`, then every waiting
+ * the previous batch is being written) are written with one `write` and one `fdatasync`, then every waiting
  * caller is told, in append order. Replay reads the file back; a torn last line (a crash mid-write) is cut
  * off, which is safe because nobody was told that record was durable.
  */
@@ -30,8 +39,10 @@ export class Journal {
   private threshold: number;
   private pending: string[] = [];
   private waiting: Durable[] = [];
-  private flushing = false;
+  private inFlight: Batch[] = [];
+  private writing = false;
   private scheduled = false;
+  private compactWanted = false;
   private failure: BrokerStorageError | undefined;
   private closed = false;
   private idle: (() => void) | undefined;
@@ -73,23 +84,16 @@ export class Journal {
       return;
     }
     this.pending.push(`${JSON.stringify(record)}\n`);
-    if (done) this.waiting.push(done);
-    else this.waiting.push(ignore);
-    if (!this.flushing && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.waiting.push(done ?? ignore);
+    this.kick();
   }
 
   /** Calls `done` once everything appended so far is on disk. */
   barrier(done: Durable): void {
     if (this.failure) return done(this.failure);
-    if (!this.flushing && this.pending.length === 0) return done();
+    if (!this.busy() && this.pending.length === 0) return done();
     this.waiting.push(done);
-    if (!this.flushing && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.kick();
   }
 
   /** Promise form of `append`. */
@@ -97,39 +101,60 @@ export class Journal {
     return new Promise((resolve, reject) => this.append(record, (error) => (error ? reject(error) : resolve())));
   }
 
-  private flush(): void {
+  private busy(): boolean {
+    return this.scheduled || this.writing || this.inFlight.length > 0;
+  }
+
+  /** Starts the next batch on the next turn of the event loop, so appends made until then join it. */
+  private kick(): void {
+    if (this.scheduled || this.writing || this.failure || this.compactWanted) return;
+    if (this.pending.length === 0 && this.waiting.length === 0) return this.settle();
+    if (this.inFlight.length >= MAX_SYNCS_IN_FLIGHT) return;
+    this.scheduled = true;
+    setImmediate(() => this.startBatch());
+  }
+
+  /**
+   * Writes are strictly sequential (the file is append-only), but the next batch may be written while
+   * earlier batches are still in fdatasync: a sync covers everything written before it started, and
+   * callers are told strictly in append order (see `release`), so overlapping syncs only cut waiting.
+   */
+  private startBatch(): void {
     this.scheduled = false;
-    if (this.failure) return this.settle();
-    if (this.pending.length === 0) {
-      // Only barriers are waiting: everything they cover is already on disk.
-      const callers = this.waiting;
-      this.waiting = [];
-      for (const done of callers) done();
-      return this.settle();
-    }
-    this.flushing = true;
-    const data = Buffer.from(this.pending.join(''), 'utf8');
-    const callers = this.waiting;
-    this.pending = [];
+    if (this.failure) return;
+    const batch: Batch = { callers: this.waiting, synced: this.pending.length === 0 };
+    this.inFlight.push(batch);
     this.waiting = [];
+    if (batch.synced) return this.release(); // only barriers: they wait for the batches ahead of them
+    const data = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.writing = true;
     this.writeAll(data, 0, (error) => {
-      if (error) return this.fail(error, callers);
+      this.writing = false;
+      if (error) return this.fail(error);
+      this.size += data.length;
+      if (this.size > this.threshold) this.compactWanted = true;
       fdatasync(this.fd, (syncError) => {
-        if (syncError) return this.fail(syncError, callers);
-        this.size += data.length;
-        for (const done of callers) done();
-        if (this.size > this.threshold) {
-          try {
-            this.compact();
-          } catch (compactError) {
-            return this.fail(compactError as Error, []);
-          }
-        }
-        this.flushing = false;
-        if (this.pending.length > 0 || this.waiting.length > 0) this.flush();
-        else this.settle();
+        if (syncError) return this.fail(syncError);
+        batch.synced = true;
+        this.release();
       });
+      this.kick();
     });
+  }
+
+  /** Tells the callers of every leading synced batch, in order; compacts when nothing is in flight. */
+  private release(): void {
+    while (this.inFlight[0]?.synced) for (const done of (this.inFlight.shift() as Batch).callers) done();
+    if (this.compactWanted && !this.writing && this.inFlight.length === 0) {
+      this.compactWanted = false;
+      try {
+        this.compact();
+      } catch (error) {
+        return this.fail(error as Error);
+      }
+    }
+    this.kick();
   }
 
   private writeAll(data: Buffer, offset: number, done: (error: Error | null) => void): void {
@@ -140,18 +165,19 @@ export class Journal {
     });
   }
 
-  private fail(cause: Error, callers: Durable[]): void {
+  private fail(cause: Error): void {
     // After a failed write or fsync the file's state is unknown, so nothing more is accepted.
     this.failure = new BrokerStorageError(`journal ${this.path} failed: ${cause.message}`, { cause });
-    this.flushing = false;
-    for (const done of [...callers, ...this.waiting]) done(this.failure);
+    const callers = [...this.inFlight.flatMap((batch) => batch.callers), ...this.waiting];
+    this.inFlight = [];
     this.pending = [];
     this.waiting = [];
+    for (const done of callers) done(this.failure);
     this.settle();
   }
 
   private settle(): void {
-    if (!this.flushing && !this.scheduled && this.pending.length === 0) {
+    if (!this.busy() && this.pending.length === 0 && this.waiting.length === 0) {
       const idle = this.idle;
       this.idle = undefined;
       idle?.();
@@ -187,11 +213,13 @@ export class Journal {
 
   /** Forces a compaction now (admin and tests). */
   compactNow(): Promise<void> {
-    return this.whenIdle().then(() => this.compact());
+    return this.whenIdle().then(() => {
+      if (!this.failure && !this.closed) this.compact();
+    });
   }
 
   private whenIdle(): Promise<void> {
-    if (!this.flushing && !this.scheduled && this.pending.length === 0) return Promise.resolve();
+    if (this.failure || (!this.busy() && this.pending.length === 0 && this.waiting.length === 0)) return Promise.resolve();
     return new Promise((resolve) => {
       const previous = this.idle;
       this.idle = () => {
