@@ -165,13 +165,13 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
 
     const settled = async (txIds: readonly string[]) => {
       const txs = await txcenter.db.selectFrom('txc_tx').select(['tx_id', 'state', 'topic', 'tag']).where('tx_id', 'in', [...txIds]).execute();
-      const consumed = await txcenter.db.selectFrom('txc_consume_barrier').select(['group_id', 'event_id', 'status']).where('event_id', 'in', [...txIds]).execute();
+      const consumed = await txcenter.db.selectFrom('txc_consume_barrier').select(['group_id', 'event_id', 'dedup_key', 'status']).where((eb) => eb.or([eb('event_id', 'in', [...txIds]), eb('dedup_key', 'in', [...txIds])])).execute();
       let pending = 0;
       for (const tx of txs) {
         if (tx.state === 'PREPARED') pending += 1;
         if (tx.state !== 'COMMITTED') continue;
         for (const group of cat.subscribersOf(tx.topic, tx.tag)) {
-          if (!consumed.some((c) => c.event_id === tx.tx_id && c.group_id === group.id && (c.status === 'COMPLETED' || c.status === 'DEAD_LETTERED'))) pending += 1;
+          if (!consumed.some((c) => (c.event_id ?? c.dedup_key) === tx.tx_id && c.group_id === group.id && (c.status === 'COMPLETED' || c.status === 'DEAD_LETTERED'))) pending += 1;
         }
       }
       return { pending: pending + (txIds.length - txs.length) };
@@ -267,7 +267,7 @@ async function buildReport(input: {
   const purchases = purchaseIds.length ? await trading.selectFrom('trading_purchase').selectAll().where('purchase_id', 'in', purchaseIds).execute() : [];
   const txIds = [...purchases.map((p) => p.tx_id).filter(Boolean), ...published.map((p) => p.txId)] as string[];
   const txs = txIds.length ? await txcenter.selectFrom('txc_tx').select(['tx_id', 'state', 'reason', 'topic', 'tag']).where('tx_id', 'in', txIds).execute() : [];
-  const consumption = txIds.length ? await txcenter.selectFrom('txc_consume_barrier').select(['group_id', 'event_id', 'status', 'tag']).where('event_id', 'in', txIds).execute() : [];
+  const consumption = txIds.length ? await txcenter.selectFrom('txc_consume_barrier').select(['group_id', 'event_id', 'dedup_key', 'status', 'tag']).where((eb) => eb.or([eb('event_id', 'in', txIds), eb('dedup_key', 'in', txIds)])).execute() : [];
   const orders = txIds.length ? await trading.selectFrom('trading_order').select(['tx_id', 'kind']).where('tx_id', 'in', txIds).execute() : [];
   const letters = txIds.length ? await txcenter.selectFrom('txc_dead_letter').selectAll().where('dedup_key', 'in', txIds).execute() : [];
   const lines: PurchaseLine[] = sent.map((s) => {
@@ -294,7 +294,7 @@ async function buildReport(input: {
       txId,
       txState: tx?.state,
       expectedGroups: cat.subscribersOf('TXC_COMPANION', event.tag).map((g) => g.id),
-      consumedBy: consumption.filter((c) => c.event_id === txId && c.status === 'COMPLETED').map((c) => c.group_id as string),
+      consumedBy: consumption.filter((c) => (c.event_id ?? c.dedup_key) === txId && c.status === 'COMPLETED').map((c) => c.group_id as string),
     };
   });
   const subscribers: Record<string, { completed: number; deadLettered: number; byTag: Record<string, number> }> = {};

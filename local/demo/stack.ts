@@ -1,9 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { TradingSystem } from '../../examples/trading';
 import { startTradingSystem } from '../../examples/trading';
 import { readTradingConfig } from '../../examples/trading/config';
@@ -12,7 +8,10 @@ import { createLogger } from '../../shared/logger';
 import type { RunningBroker } from '../broker';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, startBroker } from '../broker';
 import type { Runtime, RuntimeEvent } from '../runtime';
-import { startRuntime } from '../runtime';
+import { RuntimeConfigError, startRuntime } from '../runtime';
+import { catalog } from '../../shared/catalog';
+import type { FunctionProcesses } from '../runtime/processes';
+import { spawnFunctionProcesses } from '../runtime/processes';
 import type { DemoServer } from './DemoServer';
 import { startDemoServer } from './DemoServer';
 import type { StackTiming } from './timing';
@@ -31,8 +30,12 @@ export interface StackOptions {
   readonly dataDir: string;
   readonly ports: StackPorts;
   readonly timing: StackTiming;
-  /** `child` runs the function runtime as its own process (so tests can SIGKILL it). */
-  readonly runtimeMode?: 'in-process' | 'child';
+  /**
+   * `processes` (default) runs each function in its own runtime process, like FC instances: SQLite's
+   * synchronous lock wait in one function then never stalls another, and crash drills can SIGKILL
+   * the runtime. `in-process` runs them in this process (only for functions that share no SQLite file).
+   */
+  readonly runtimeMode?: 'processes' | 'in-process';
   readonly logLevel?: string;
   readonly logger?: Logger;
   readonly onRuntimeEvent?: (event: RuntimeEvent) => void;
@@ -48,8 +51,8 @@ export interface Stack {
   readonly txcenterDatabaseUrl: string;
   /** The environment the functions run with (the reconciler and CLI tools read the same settings). */
   readonly environment: Readonly<Record<string, string>>;
-  /** Kills the runtime child with SIGKILL (child mode only), as a crash would. */
-  killRuntime(): void;
+  /** SIGKILLs every function process (processes mode), as a host crash would. */
+  killRuntime(): Promise<void>;
   /** Starts the runtime again after {@link killRuntime}. */
   restartRuntime(): Promise<void>;
   /** Runs the reconciler now through its timer trigger (in-process runtime only). */
@@ -82,25 +85,6 @@ export function functionEnvironment(options: StackOptions, urls: { broker: strin
   if (timing.reconcileMaxSlaSeconds !== undefined) env.TXC_RECONCILE_MAX_SLA_SECONDS = String(timing.reconcileMaxSlaSeconds);
   if (timing.alertWindowSeconds !== undefined) env.TXC_ALERT_WINDOW_SECONDS = String(timing.alertWindowSeconds);
   return env;
-}
-
-const RUNTIME_MAIN = fileURLToPath(new URL('../runtime/main.ts', import.meta.url));
-const RUNTIME_READY_TIMEOUT_MS = 30_000;
-
-/** Starts the runtime as a child process and resolves with its URLs once it prints its ready line. */
-function spawnRuntime(env: Record<string, string>, logger: Logger): Promise<{ child: ChildProcess; urls: Record<string, string> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNTIME_MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'], cwd: resolve(fileURLToPath(new URL('../..', import.meta.url))) });
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error('runtime child did not become ready')), RUNTIME_READY_TIMEOUT_MS);
-    child.once('exit', (code) => reject(new Error(`runtime child exited with ${code} before ready`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.startsWith('{"ready":true')) return;
-      clearTimeout(timer);
-      const { urls } = JSON.parse(line) as { urls: Record<string, string> };
-      logger.info({ pid: child.pid }, 'runtime child ready');
-      resolvePromise({ child, urls });
-    });
-  });
 }
 
 /**
@@ -141,15 +125,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     alerts: demoServer.alertWebhookUrl,
   });
   let runtime: Runtime | undefined;
-  let child: ChildProcess | undefined;
+  let processes: FunctionProcesses | undefined;
   const startFunctions = async () => {
-    if (options.runtimeMode === 'child') {
-      const started = await spawnRuntime(
+    if (options.runtimeMode !== 'in-process') {
+      processes = await spawnFunctionProcesses(
+        catalog().functions.map((fn) => fn.name),
         { ...env, TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway), TXC_RUNTIME_DLQ_PORT: String(ports.dlqReplay), TXC_RUNTIME_TIME_SCALE: String(timing.timeScale) },
         logger,
       );
-      child = started.child;
-      runtimeUrls = started.urls;
+      runtimeUrls = { ...processes.urls };
     } else {
       // Functions read process.env at cold start; in one process they share this environment.
       Object.assign(process.env, env);
@@ -179,24 +163,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     txcenterDatabaseUrl: env.TXC_DATABASE_URL!,
     environment: env,
-    killRuntime() {
-      if (!child) throw new Error('killRuntime needs runtimeMode "child"');
-      child.kill('SIGKILL');
-      child = undefined;
+    async killRuntime() {
+      if (!processes) throw new RuntimeConfigError('killRuntime needs runtimeMode "processes"');
+      const killed = processes;
+      processes = undefined;
+      await killed.kill();
     },
     async restartRuntime() {
       await startFunctions();
     },
     async fireTimer(functionName) {
-      if (!runtime) throw new Error('fireTimer needs the in-process runtime');
+      if (!runtime) throw new RuntimeConfigError('fireTimer needs the in-process runtime');
       await runtime.fireTimer(functionName);
     },
     async close() {
-      if (child) {
-        const exited = new Promise((done) => child!.once('exit', done));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await processes?.close();
       await runtime?.close();
       await trading.close();
       await demoServer.close();

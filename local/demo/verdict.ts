@@ -49,7 +49,7 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
   const txById = new Map(txs.map((tx) => [tx.tx_id as string, tx]));
   const orders = txIds.length === 0 ? [] : await trading.selectFrom('trading_order').selectAll().where('tx_id', 'in', txIds).execute();
   const barriers = txIds.length === 0 ? [] : await trading.selectFrom('txc_barrier').selectAll().where('tx_id', 'in', txIds).execute();
-  const consumption = allTxIds.length === 0 ? [] : await txcenter.selectFrom('txc_consume_barrier').select(['group_id', 'event_id', 'status']).where('event_id', 'in', allTxIds).execute();
+  const consumption = allTxIds.length === 0 ? [] : await txcenter.selectFrom('txc_consume_barrier').select(['group_id', 'event_id', 'dedup_key', 'status']).where((eb) => eb.or([eb('event_id', 'in', allTxIds), eb('dedup_key', 'in', allTxIds)])).execute();
   const slaveEffects = txIds.length === 0 ? [] : await txcenter.selectFrom('txc_slave_purchase').selectAll().where('tx_id', 'in', txIds).execute();
   const archived = allTxIds.length === 0 ? [] : await txcenter.selectFrom('txc_archive_event').select(['event_id', 'group_id']).where('event_id', 'in', allTxIds).execute();
   const wallets = await trading.selectFrom('trading_wallet').selectAll().execute();
@@ -114,7 +114,7 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
   const deliveryProblems: string[] = [];
   for (const tx of txs) {
     const expected = catalog.subscribersOf(tx.topic, tx.tag).map((g) => g.id);
-    const done = consumption.filter((c) => c.event_id === tx.tx_id && c.status === 'COMPLETED').map((c) => c.group_id as string);
+    const done = consumption.filter((c) => (c.event_id ?? c.dedup_key) === tx.tx_id && c.status === 'COMPLETED').map((c) => c.group_id as string);
     if (tx.state === 'COMMITTED') {
       const missing = expected.filter((group) => !done.includes(group));
       if (missing.length > 0) deliveryProblems.push(`${tx.tx_id} ${tx.tag} not consumed by ${missing.join(', ')}`);
@@ -122,7 +122,7 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
       if (dataCenter === 0) deliveryProblems.push(`${tx.tx_id} not archived by the data center`);
     } else if (done.length > 0 || archived.some((a) => a.event_id === tx.tx_id)) deliveryProblems.push(`${tx.tx_id} (${tx.state}) was delivered to ${done.join(', ') || 'the archive'}`);
   }
-  const duplicated = [...countBy(consumption, (c) => `${c.group_id}/${c.event_id}`)].filter(([, n]) => n > 1).map(([key]) => `${key} has more than one consumption record`);
+  const duplicated = [...countBy(consumption, (c) => `${c.group_id}/${c.event_id ?? c.dedup_key}`)].filter(([, n]) => n > 1).map(([key]) => `${key} has more than one consumption record`);
   checks.push(check('subscribers received what they should', [...deliveryProblems, ...duplicated], `${txs.filter((t) => t.state === 'COMMITTED').length} committed event(s) consumed by every expected group; rolled-back ones by none`));
 
   return { consistent: checks.every((c) => c.ok), checks };

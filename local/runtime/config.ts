@@ -11,6 +11,11 @@ export const runtimeConfigSchema = baseConfigSchema.extend({
   TXC_RUNTIME_DLQ_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   TXC_RUNTIME_TIME_SCALE: z.coerce.number().min(1).default(1),
   TXC_RUNTIME_POLLERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Comma-separated catalog functions this process runs; empty = all. */
+  TXC_RUNTIME_FUNCTIONS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((name) => name.trim()).filter(Boolean)),
 });
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
 
@@ -26,5 +31,6 @@ export function runtimeOptionsOf(config: RuntimeConfig): RuntimeOptions {
     httpPorts: { 'tx-gateway': config.TXC_RUNTIME_GATEWAY_PORT, 'dlq-alerter': config.TXC_RUNTIME_DLQ_PORT },
     timeScale: config.TXC_RUNTIME_TIME_SCALE,
     pollersPerTrigger: config.TXC_RUNTIME_POLLERS,
+    functions: config.TXC_RUNTIME_FUNCTIONS.length > 0 ? config.TXC_RUNTIME_FUNCTIONS : undefined,
   };
 }

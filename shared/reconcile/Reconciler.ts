@@ -21,9 +21,12 @@ const SAFETY_MARGIN_MS = 5_000;
 const CHECKBACK_TIMEOUT_MS = 3_000;
 const MS_PER_SECOND = 1_000;
 
-/** Re-publishes a committed transaction's message with its original key (the reconciler's only broker call). */
+/**
+ * Re-publishes a committed transaction's message with its original key (the reconciler's only broker
+ * call), addressed to one group so the topic's other subscribers ignore the copy.
+ */
 export interface Republisher {
-  republish(tx: { topic: string; tag: string; txId: string; body: string; properties: Readonly<Record<string, string>> | undefined }): Promise<void>;
+  republish(tx: { topic: string; tag: string; txId: string; body: string; properties: Readonly<Record<string, string>> | undefined }, group: string): Promise<void>;
 }
 
 interface DeadLetterTables {
@@ -182,7 +185,8 @@ export class Reconciler {
     const handled = await this.deps.db
       .selectFrom('txc_consume_barrier')
       .select('group_id')
-      .where('event_id', '=', tx.txId)
+      // Groups deduplicating by key record the txId as dedup_key from the first attempt; event_id is set on success.
+      .where((eb) => eb.or([eb('event_id', '=', tx.txId), eb('dedup_key', '=', tx.txId)]))
       .where('group_id', 'in', due.map((group) => group.id))
       .where('status', 'in', HANDLED_BARRIER_STATUSES as never)
       .execute();
@@ -191,7 +195,7 @@ export class Reconciler {
     if (missingGroups.length === 0) return undefined;
     const base = { txId: tx.txId, topic: tx.topic, tag: tx.tag, missingGroups, secondsSinceCommit };
     try {
-      await this.deps.republisher.republish({ topic: tx.topic, tag: tx.tag, txId: tx.txId, body: tx.body, properties: tx.properties });
+      for (const group of missingGroups) await this.deps.republisher.republish({ topic: tx.topic, tag: tx.tag, txId: tx.txId, body: tx.body, properties: tx.properties }, group);
       return { ...base, republished: true };
     } catch (error) {
       return { ...base, republished: false, error: (error as Error).message };

@@ -4,6 +4,7 @@ import { LogAlertSink } from '../alert/LogAlertSink';
 import { WebhookAlertSink } from '../alert/WebhookAlertSink';
 import { BusinessSystems } from '../auth';
 import { catalog } from '../catalog';
+import { REPLAY_PROPERTIES } from '../consumer/types';
 import { mqConnectionOf } from '../config';
 import type { Logger } from '../logger';
 import { MqClient } from '../mq';
@@ -25,9 +26,10 @@ export function createReconciler(config: ReconcilerConfig, database: Database, l
     catalog: catalog(),
     systems: new BusinessSystems(config.TXC_SYSTEMS),
     republisher: {
-      // The same key (the txId) and body as the original: idempotent consumers apply it at most once.
-      async republish(tx) {
-        await mq.publish(tx.topic, { body: tx.body, tag: tx.tag, key: tx.txId, properties: { ...tx.properties, TXC_REPUBLISHED: 'reconciler' } });
+      // The same key (the txId) and body as the original: the idempotent consumer applies it at most once;
+      // the replay-group property makes every other subscriber of the tag skip the copy.
+      async republish(tx, group) {
+        await mq.publish(tx.topic, { body: tx.body, tag: tx.tag, key: tx.txId, properties: { ...tx.properties, [REPLAY_PROPERTIES.group]: group } });
       },
     },
     alerts: new IncidentAggregator({ db: database.db, sink, windowSeconds: config.TXC_ALERT_WINDOW_SECONDS, logger }),
