@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -91,6 +91,21 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** CPU time (user + system, ms) a child has used so far; undefined where /proc is not available. */
+function childCpuMs(child: ChildProcess): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+function ownCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
@@ -137,20 +152,32 @@ async function consumeGroup(client: Sdk.MQClient, group: string, s: Settings): P
   );
 }
 
+let ceilingClientCpuUs = 0;
+
 async function measureCeiling(s: Settings, body: string): Promise<number> {
   const { child, url } = await startChild(process.execPath, ['--input-type=module', '-e', CANNED_SERVER]);
   try {
     const client = new sdk.MQClient(url, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET);
     await publishAll(client, { ...s, messages: Math.min(s.messages, 2_000) }, body); // warm-up
     const started = performance.now();
+    const cpuBefore = ownCpuMs();
     await publishAll(client, s, body);
+    ceilingClientCpuUs = Math.round(((ownCpuMs() - cpuBefore) * 1000) / s.messages);
     return s.messages / ((performance.now() - started) / 1000);
   } finally {
     await stopChild(child);
   }
 }
 
-async function measureBroker(s: Settings, body: string): Promise<{ perSecond: number; latencies: number[] }> {
+interface BrokerRun {
+  perSecond: number;
+  latencies: number[];
+  /** CPU per message in the broker process and in this (SDK client) process, µs. */
+  brokerCpuUs: number | undefined;
+  clientCpuUs: number;
+}
+
+async function measureBroker(s: Settings, body: string): Promise<BrokerRun> {
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-broker-'));
   const { child, url } = await startChild(process.execPath, [CLI, 'broker', '--port', '0', '--data', dataDir, '--auto-create']);
   try {
@@ -158,9 +185,17 @@ async function measureBroker(s: Settings, body: string): Promise<{ perSecond: nu
     const groups = Array.from({ length: s.groups }, (_, i) => `GID_BENCH_${i}`);
     await Promise.all(groups.map((group) => consumeGroup(client, group, { ...s, messages: 500 }).then(() => undefined, () => undefined)).concat(publishAll(client, { ...s, messages: 500 }, body).then(() => undefined))); // warm-up
     const started = performance.now();
+    const [brokerCpuBefore, clientCpuBefore] = [childCpuMs(child), ownCpuMs()];
     const [latencies] = await Promise.all([publishAll(client, s, body), ...groups.map((group) => consumeGroup(client, group, s))]);
     const perSecond = s.messages / ((performance.now() - started) / 1000);
-    return { perSecond, latencies: latencies as number[] };
+    const brokerCpuAfter = childCpuMs(child);
+    const perMessageUs = (ms: number) => Math.round((ms * 1000) / s.messages);
+    return {
+      perSecond,
+      latencies: latencies as number[],
+      brokerCpuUs: brokerCpuBefore === undefined || brokerCpuAfter === undefined ? undefined : perMessageUs(brokerCpuAfter - brokerCpuBefore),
+      clientCpuUs: perMessageUs(ownCpuMs() - clientCpuBefore),
+    };
   } finally {
     await stopChild(child);
     rmSync(dataDir, { recursive: true, force: true });
@@ -171,7 +206,7 @@ export async function run(args: string[]): Promise<number> {
   const s = settings(args);
   const body = 'x'.repeat(s.size);
   const ceilingPerSecond = await measureCeiling(s, body);
-  const { perSecond, latencies } = await measureBroker(s, body);
+  const { perSecond, latencies, brokerCpuUs, clientCpuUs } = await measureBroker(s, body);
   latencies.sort((a, b) => a - b);
   const result = {
     messagesPerSecond: Math.round(perSecond),
@@ -179,6 +214,9 @@ export async function run(args: string[]): Promise<number> {
     ratio: Number((perSecond / ceilingPerSecond).toFixed(3)),
     publishP50Ms: Number(percentile(latencies, 50).toFixed(2)),
     publishP99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    brokerCpuUsPerMessage: brokerCpuUs,
+    clientCpuUsPerMessage: clientCpuUs,
+    ceilingClientCpuUsPerMessage: ceilingClientCpuUs,
   };
   if (s.json) {
     console.log(JSON.stringify(result));
@@ -188,6 +226,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(`  ceiling          ${result.ceilingPerSecond} publishes/s (same SDK client, canned 201 server)`);
     console.log(`  ratio            ${(result.ratio * 100).toFixed(1)} %`);
     console.log(`  publish latency  p50 ${result.publishP50Ms} ms, p99 ${result.publishP99Ms} ms`);
+    console.log(`  CPU per message  broker ${brokerCpuUs ?? '?'} µs, SDK client ${clientCpuUs} µs (ceiling run: client ${ceilingClientCpuUs} µs)`);
   }
   return 0;
 }
