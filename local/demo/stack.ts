@@ -126,7 +126,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   let runtime: Runtime | undefined;
   let processes: FunctionProcesses | undefined;
+  // A restarted runtime must come back on the same ports: callers (trading, demo) hold its URLs.
+  const portOf = (url: string | undefined, fallback: number) => (url ? Number(new URL(url).port) : fallback);
   const startFunctions = async () => {
+    const ports = { ...options.ports, gateway: portOf(runtimeUrls['tx-gateway'], options.ports.gateway), dlqReplay: portOf(runtimeUrls['dlq-alerter'], options.ports.dlqReplay) };
     if (options.runtimeMode !== 'in-process') {
       processes = await spawnFunctionProcesses(
         catalog().functions.map((fn) => fn.name),
