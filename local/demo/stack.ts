@@ -36,6 +36,8 @@ export interface StackOptions {
    * the runtime. `in-process` runs them in this process (only for functions that share no SQLite file).
    */
   readonly runtimeMode?: 'processes' | 'in-process';
+  /** Concurrent pull loops per MQ trigger (FC scales consumer instances with the backlog). @default 1 */
+  readonly pollersPerTrigger?: number;
   readonly logLevel?: string;
   readonly logger?: Logger;
   readonly onRuntimeEvent?: (event: RuntimeEvent) => void;
@@ -133,7 +135,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (options.runtimeMode !== 'in-process') {
       processes = await spawnFunctionProcesses(
         catalog().functions.map((fn) => fn.name),
-        { ...env, TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway), TXC_RUNTIME_DLQ_PORT: String(ports.dlqReplay), TXC_RUNTIME_TIME_SCALE: String(timing.timeScale) },
+        { ...env, TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway), TXC_RUNTIME_DLQ_PORT: String(ports.dlqReplay), TXC_RUNTIME_TIME_SCALE: String(timing.timeScale), TXC_RUNTIME_POLLERS: String(options.pollersPerTrigger ?? 1) },
         logger,
       );
       runtimeUrls = { ...processes.urls };
@@ -144,6 +146,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         mq: { endpoint: broker.url, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET },
         httpPorts: { 'tx-gateway': ports.gateway, 'dlq-alerter': ports.dlqReplay },
         timeScale: timing.timeScale,
+        pollersPerTrigger: options.pollersPerTrigger,
         logger: createLogger('runtime', options.logLevel ?? 'warn'),
         onEvent: options.onRuntimeEvent,
       });

@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<nu
   broker: () => import('../../../bench/broker'),
   tx: async () => import('../../../bench/tx'),
   coldstart: async () => import('../../../bench/coldstart'),
+  e2e: async () => import('../../../bench/e2e'),
 };
 
 export const benchCommand: Command = {

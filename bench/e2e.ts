@@ -1,0 +1,133 @@
+/**
+ * `txcenter bench e2e`: committed discount purchases per second through the whole local stack —
+ * trading system → tx-gateway → broker → every subscriber (the slave purchase back at the trading
+ * system, the data-center archive) — with every function in its own runtime process, as in
+ * `txcenter start`. Latency is from the purchase request to the slave effect (the fund order row)
+ * being committed. Runs several concurrencies and prints a table; `--json` prints the best one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startStack } from '../local/demo/stack';
+import type { Stack } from '../local/demo/stack';
+import { DEMO_TIMING } from '../local/demo/timing';
+
+const DEFAULT_CONCURRENCIES = [8, 32, 96];
+const DEFAULT_PURCHASES_PER_RUN = 600;
+/** Longest wait for the last effects of a run. */
+const DRAIN_TIMEOUT_MS = 120_000;
+const POLL_MS = 100;
+
+interface Run {
+  concurrency: number;
+  purchases: number;
+  committed: number;
+  purchasesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function runOnce(stack: Stack, concurrency: number, purchases: number, customerPrefix: string): Promise<Run> {
+  const trading = stack.trading.database.db;
+  const started = new Map<string, number>();
+  let errors = 0;
+  let next = 0;
+  const firstRequest = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < purchases) {
+        const index = next++;
+        const at = Date.now();
+        try {
+          const response = await fetch(`${stack.urls.trading}/discount-purchase`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ customerId: `${customerPrefix}${index % 50}`, fundCode: '110011', amount: `${100 + (index % 900)}.00` }),
+          });
+          const body = (await response.json()) as { txId?: string; outcome?: string };
+          if (response.status === 201 && body.txId) started.set(body.txId, at);
+          else errors += 1;
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  // Every effect applied: the slave fund order at the trading system and the data-center archive row.
+  const txIds = [...started.keys()];
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  const { openDatabase } = await import('../shared/store/openDatabase');
+  const txcenter = await openDatabase(stack.txcenterDatabaseUrl);
+  let effects: { tx_id: string; created_at: number | string }[] = [];
+  try {
+    for (;;) {
+      effects = [];
+      for (let i = 0; i < txIds.length; i += 500) {
+        const chunk = txIds.slice(i, i + 500);
+        effects.push(...(await trading.selectFrom('trading_order').select(['tx_id', 'created_at']).where('kind', '=', 'FUND_PURCHASE').where('tx_id', 'in', chunk).execute()));
+      }
+      let archived = 0;
+      for (let i = 0; i < txIds.length; i += 500) {
+        const row = await txcenter.db.selectFrom('txc_archive_event').select(({ fn }) => fn.count<number>('event_id').distinct().as('n')).where('event_id', 'in', txIds.slice(i, i + 500)).executeTakeFirst();
+        archived += Number(row?.n ?? 0);
+      }
+      if ((effects.length === txIds.length && archived === txIds.length) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const archiveEnd = await txcenter.db.selectFrom('txc_archive_event').select(({ fn }) => fn.max('archived_at').as('end')).executeTakeFirst();
+    const latencies = effects.map((e) => Number(e.created_at) - started.get(e.tx_id)!).sort((a, b) => a - b);
+    const lastEffect = Math.max(...effects.map((e) => Number(e.created_at)), Number(archiveEnd?.end ?? 0));
+    return {
+      concurrency,
+      purchases,
+      committed: effects.length,
+      purchasesPerSecond: Math.round((effects.length / ((lastEffect - firstRequest) / 1_000)) * 10) / 10,
+      p50Ms: Math.round(percentile(latencies, 50)),
+      p99Ms: Math.round(percentile(latencies, 99)),
+      errors: errors + (txIds.length - effects.length),
+    };
+  } finally {
+    await txcenter.close();
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, purchases: { type: 'string' }, concurrency: { type: 'string' }, pollers: { type: 'string' } },
+    strict: true,
+  });
+  const purchases = Number(values.purchases ?? DEFAULT_PURCHASES_PER_RUN);
+  const concurrencies = values.concurrency ? values.concurrency.split(',').map(Number) : DEFAULT_CONCURRENCIES;
+  const pollers = Number(values.pollers ?? 2);
+  const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
+  const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-e2e-'));
+  const stack = await startStack({ dataDir, ports: { gateway: 0, trading: 0, dlqReplay: 0, demo: 0, broker: 0 }, timing: DEMO_TIMING, logLevel: 'error', pollersPerTrigger: pollers });
+  const runs: Run[] = [];
+  try {
+    // Warm-up: cold starts (tsx compile, DB open) out of the measurement.
+    await runOnce(stack, 4, 40, 'W');
+    log(`e2e: ${purchases} discount purchases per run, ${pollers} puller(s) per MQ trigger, every function in its own process`);
+    for (const [index, concurrency] of concurrencies.entries()) {
+      const result = await runOnce(stack, concurrency, purchases, `B${index}-`);
+      runs.push(result);
+      log(`  concurrency ${String(concurrency).padStart(3)}: ${String(result.purchasesPerSecond).padStart(7)} purchases/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  (${result.committed}/${result.purchases} committed, ${result.errors} errors)`);
+    }
+  } finally {
+    await stack.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const best = runs.reduce((a, b) => (b.purchasesPerSecond > a.purchasesPerSecond ? b : a));
+  if (values.json) console.log(JSON.stringify({ purchasesPerSecond: best.purchasesPerSecond, p50Ms: best.p50Ms, p99Ms: best.p99Ms, concurrency: best.concurrency, runs }));
+  else {
+    console.log('\n| concurrency | purchases/s | p50 ms | p99 ms | committed | errors |\n|---:|---:|---:|---:|---:|---:|');
+    for (const r of runs) console.log(`| ${r.concurrency} | ${r.purchasesPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.committed}/${r.purchases} | ${r.errors} |`);
+  }
+  return 0;
+}
