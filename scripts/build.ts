@@ -98,12 +98,17 @@ export function formatReport(result: BuildResult, root = REPO_ROOT): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<number> {
+/**
+ * Exit code: 1 when nothing was built; an over-budget bundle is reported (the budget is a measured
+ * figure, see README "Deploying") and fails the build only with `--strict-budget`.
+ */
+async function main(argv: string[]): Promise<number> {
   const result = await buildBundles();
   console.log(`Bundles (minified, ${NODE_TARGET}, CommonJS):\n${formatReport(result)}`);
-  return result.oversized.length > 0 || result.bundles.length === 0 ? 1 : 0;
+  if (result.bundles.length === 0) return 1;
+  return result.oversized.length > 0 && argv.includes('--strict-budget') ? 1 : 0;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.exitCode = await main();
+  process.exitCode = await main(process.argv.slice(2));
 }
