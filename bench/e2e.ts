@@ -97,10 +97,27 @@ async function runOnce(stack: Stack, concurrency: number, purchases: number, cus
   }
 }
 
+/** A uniquely named database on the server of `serverUrl` (mysql://user@host:port/anything), dropped after the run. */
+async function freshMysqlDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { createConnection } = await import('mysql2/promise');
+  const name = `txc_bench_${Date.now().toString(36)}`;
+  const admin = await createConnection({ uri: serverUrl });
+  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.end();
+    },
+  };
+}
+
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false }, purchases: { type: 'string' }, concurrency: { type: 'string' }, pollers: { type: 'string' } },
+    options: { json: { type: 'boolean', default: false }, purchases: { type: 'string' }, concurrency: { type: 'string' }, pollers: { type: 'string' }, mysql: { type: 'string' } },
     strict: true,
   });
   const purchases = Number(values.purchases ?? DEFAULT_PURCHASES_PER_RUN);
@@ -108,12 +125,13 @@ export async function run(args: string[]): Promise<number> {
   const pollers = Number(values.pollers ?? 2);
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-e2e-'));
-  const stack = await startStack({ dataDir, ports: { gateway: 0, trading: 0, dlqReplay: 0, demo: 0, broker: 0 }, timing: DEMO_TIMING, logLevel: 'error', pollersPerTrigger: pollers });
+  const mysql = values.mysql ? await freshMysqlDatabase(values.mysql) : undefined;
+  const stack = await startStack({ dataDir, ports: { gateway: 0, trading: 0, dlqReplay: 0, demo: 0, broker: 0 }, timing: DEMO_TIMING, logLevel: 'error', pollersPerTrigger: pollers, txcenterDatabaseUrl: mysql?.url });
   const runs: Run[] = [];
   try {
     // Warm-up: cold starts (tsx compile, DB open) out of the measurement.
     await runOnce(stack, 4, 40, 'W');
-    log(`e2e: ${purchases} discount purchases per run, ${pollers} puller(s) per MQ trigger, every function in its own process`);
+    log(`e2e: ${purchases} discount purchases per run, ${pollers} puller(s) per MQ trigger, every function in its own process, transaction-center DB on ${mysql ? 'MySQL' : 'SQLite'}`);
     for (const [index, concurrency] of concurrencies.entries()) {
       const result = await runOnce(stack, concurrency, purchases, `B${index}-`);
       runs.push(result);
@@ -121,6 +139,7 @@ export async function run(args: string[]): Promise<number> {
     }
   } finally {
     await stack.close();
+    await mysql?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
   const best = runs.reduce((a, b) => (b.purchasesPerSecond > a.purchasesPerSecond ? b : a));

@@ -28,6 +28,11 @@ export const LOCAL_REPLAY_TOKEN = 'local-dlq-replay-token-0123456789';
 export interface StackOptions {
   /** Folder of every SQLite file and the broker journal. */
   readonly dataDir: string;
+  /**
+   * The transaction center's database; default `sqlite:<dataDir>/txcenter.db`. A `mysql://` URL lets
+   * the function processes write concurrently without SQLite's file lock (the e2e benchmark).
+   */
+  readonly txcenterDatabaseUrl?: string;
   readonly ports: StackPorts;
   readonly timing: StackTiming;
   /**
@@ -67,7 +72,7 @@ export function functionEnvironment(options: StackOptions, urls: { broker: strin
   const trading = readTradingConfig({});
   const { timing } = options;
   const env: Record<string, string> = {
-    TXC_DATABASE_URL: `sqlite:${join(options.dataDir, 'txcenter.db')}`,
+    TXC_DATABASE_URL: options.txcenterDatabaseUrl ?? `sqlite:${join(options.dataDir, 'txcenter.db')}`,
     TXC_MQ_ENDPOINT: urls.broker,
     TXC_MQ_ACCESS_KEY_ID: DEV_ACCESS_KEY_ID,
     TXC_MQ_ACCESS_KEY_SECRET: DEV_ACCESS_KEY_SECRET,
