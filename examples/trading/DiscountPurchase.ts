@@ -6,7 +6,7 @@ import { fenToYuan, fundCode, yuanAmount, yuanToFen } from '../../shared/events/
 import type { DiscountPurchasePayload } from '../../shared/events/discountPurchase';
 import type { Logger } from '../../shared/logger';
 import { InjectedFaultError, TransactionCenterError } from './errors';
-import type { FaultSwitches } from './faults';
+import type { FaultSwitches, PurchaseFaults } from './faults';
 import type { TradingTables } from './tables';
 import { PURCHASE_STATES } from './tables';
 import type { TradingStore } from './TradingStore';
@@ -56,9 +56,10 @@ export interface DiscountPurchaseDeps {
  * main local transaction (wallet top-up = buy the money-market fund, with the barrier row) → commit.
  * The slave transaction (buy the target fund from the wallet) runs when the message is delivered.
  */
-export async function discountPurchase(deps: DiscountPurchaseDeps, request: DiscountPurchaseRequest): Promise<PurchaseResult> {
+export async function discountPurchase(deps: DiscountPurchaseDeps, request: DiscountPurchaseRequest, injectedFaults: PurchaseFaults = {}): Promise<PurchaseResult> {
   const { db, store, client, faults, logger } = deps;
   const purchaseId = deps.newPurchaseId();
+  faults.setForPurchase(purchaseId, injectedFaults);
   const amountFen = yuanToFen(request.amount);
   const purchase = { purchaseId, customerId: request.customerId, fundCode: request.fundCode, amountFen, feeRate: DISCOUNT_FEE_RATE };
   // Recorded before prepare, so even a purchase the center never saw is in the report.

@@ -61,7 +61,8 @@ export class FaultSwitches {
   }
 
   setForPurchase(purchaseId: string, faults: PurchaseFaults): void {
-    this.byPurchase.set(purchaseId, faults);
+    // Only purchases with faults are remembered, so normal traffic never grows this map.
+    if (Object.keys(faults).length > 0) this.byPurchase.set(purchaseId, faults);
   }
 
   /** Clears the slave faults of one purchase (or all), e.g. before a dead-letter replay. */

@@ -8,5 +8,4 @@ export type { GlobalFaults } from './faults';
 export { ORDER_KINDS, PURCHASE_STATES, WALLET_FUND_CODE } from './tables';
 export type { TradingTables } from './tables';
 export { TradingStore } from './TradingStore';
-export { readTradingConfig } from './config';
-export type { TradingConfig } from './config';
+export { LOCAL_TRADING_SYSTEM } from './config';

@@ -13,6 +13,7 @@ import { openDatabase } from '../../shared/store/openDatabase';
 import { discountPurchase, discountPurchaseRequestSchema, PURCHASE_OUTCOMES } from './DiscountPurchase';
 import { TRADING_ERROR_STATUS } from './errors';
 import { FAULT_HEADER, FaultSwitches, globalFaultsSchema, parseFaultHeader } from './faults';
+import type { PurchaseFaults } from './faults';
 import type { TradingTables } from './tables';
 import { TradingStore } from './TradingStore';
 import { walletPurchase, walletPurchaseRequestSchema } from './walletPurchase';
@@ -120,20 +121,13 @@ export async function startTradingSystem(options: TradingSystemOptions): Promise
       const input = parse(discountPurchaseRequestSchema, body);
       if (!input.ok) return input.reply;
       const faultHeader = request.headers[FAULT_HEADER];
-      let perPurchase = {};
+      let perPurchase: PurchaseFaults = {};
       if (typeof faultHeader === 'string' && faults.enabled) {
         const parsedFaults = parseFaultHeader(faultHeader);
         if ('error' in parsedFaults) return errorReply(400, 'VALIDATION_FAILED', parsedFaults.error);
         perPurchase = parsedFaults;
       }
-      const result = await discountPurchase(
-        { db, store, client: clientOf(), faults, logger, newPurchaseId: () => {
-          const id = newPurchaseId();
-          faults.setForPurchase(id, perPurchase);
-          return id;
-        } },
-        input.value,
-      );
+      const result = await discountPurchase({ db, store, client: clientOf(), faults, logger, newPurchaseId }, input.value, perPurchase);
       if (result.outcome === PURCHASE_OUTCOMES.crashed) {
         // The simulated crash: the caller gets no answer at all.
         response.destroy();

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TradingSystem } from '../../examples/trading';
 import { startTradingSystem } from '../../examples/trading';
-import { readTradingConfig } from '../../examples/trading/config';
+import { LOCAL_TRADING_SYSTEM } from '../../examples/trading';
 import type { Logger } from '../../shared/logger';
 import { createLogger } from '../../shared/logger';
 import type { RunningBroker } from '../broker';
@@ -69,7 +69,6 @@ export interface Stack {
 
 /** The environment every function reads at cold start, for this stack. */
 export function functionEnvironment(options: StackOptions, urls: { broker: string; trading: string; tradingCheckback: string; companionCheckback: string; alerts: string }): Record<string, string> {
-  const trading = readTradingConfig({});
   const { timing } = options;
   const env: Record<string, string> = {
     TXC_DATABASE_URL: options.txcenterDatabaseUrl ?? `sqlite:${join(options.dataDir, 'txcenter.db')}`,
@@ -78,7 +77,7 @@ export function functionEnvironment(options: StackOptions, urls: { broker: strin
     TXC_MQ_ACCESS_KEY_SECRET: DEV_ACCESS_KEY_SECRET,
     TXC_LOG_LEVEL: options.logLevel ?? 'warn',
     TXC_SYSTEMS: JSON.stringify([
-      { id: trading.TXC_TRADING_SYSTEM_ID, secret: trading.TXC_TRADING_SECRET, checkbackUrl: urls.tradingCheckback },
+      { ...LOCAL_TRADING_SYSTEM, checkbackUrl: urls.tradingCheckback },
       { id: COMPANION_SYSTEM.id, secret: COMPANION_SYSTEM.secret, checkbackUrl: urls.companionCheckback },
     ]),
     TXC_TRADING_URL: urls.trading,
@@ -112,15 +111,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     minCheckImmunitySeconds: timing.checkImmunitySeconds ?? 10,
   });
   const demoServer = await startDemoServer({ port: ports.demo, companionSystemId: COMPANION_SYSTEM.id, companionSecret: COMPANION_SYSTEM.secret });
-  const tradingConfig = readTradingConfig({});
   let runtimeUrls: Record<string, string> = {};
   const gatewayUrl = () => runtimeUrls['tx-gateway'] ?? `http://127.0.0.1:${ports.gateway}`;
   const trading = await startTradingSystem({
     port: ports.trading,
     databaseUrl: `sqlite:${join(dataDir, 'trading.db')}`,
     gatewayUrl,
-    systemId: tradingConfig.TXC_TRADING_SYSTEM_ID,
-    secret: tradingConfig.TXC_TRADING_SECRET,
+    systemId: LOCAL_TRADING_SYSTEM.id,
+    secret: LOCAL_TRADING_SYSTEM.secret,
     faultInjection: true,
     logger: createLogger('trading', options.logLevel ?? 'warn'),
   });

@@ -41,7 +41,7 @@ function spawnOne(functionName: string, env: Record<string, string>, logger: Log
         child.off('exit', onExit);
         logger.info({ fn: functionName, pid: child.pid }, 'function process ready');
         resolve({ child, urls: (JSON.parse(line) as { urls: Record<string, string> }).urls });
-      } else process.stdout.write(`${line}\n`); // the function's own log lines
+      } else process.stderr.write(`${line}\n`); // the function's own log lines (stdout stays for results)
     });
   });
 }
