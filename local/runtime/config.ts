@@ -11,6 +11,8 @@ export const runtimeConfigSchema = baseConfigSchema.extend({
   TXC_RUNTIME_DLQ_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   TXC_RUNTIME_TIME_SCALE: z.coerce.number().min(1).default(1),
   TXC_RUNTIME_POLLERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** `stdin`: stop when stdin closes, i.e. when the parent that spawned this process dies (no orphans). */
+  TXC_RUNTIME_EXIT_WITH: z.enum(['stdin', 'signal']).default('signal'),
   /** Comma-separated catalog functions this process runs; empty = all. */
   TXC_RUNTIME_FUNCTIONS: z
     .string()

@@ -1,7 +1,8 @@
 /**
  * The local runtime as its own process: `node --import tsx local/runtime/main.ts` with the function
  * environment (TXC_DATABASE_URL, TXC_MQ_*, TXC_SYSTEMS, …) and TXC_RUNTIME_* settings. Prints one
- * JSON line `{"ready":true,"urls":{…}}` when serving; stops cleanly on SIGTERM/SIGINT.
+ * JSON line `{"ready":true,"urls":{…}}` when serving; stops cleanly on SIGTERM/SIGINT
+ * (and, with TXC_RUNTIME_EXIT_WITH=stdin, when its parent's end of stdin closes).
  */
 import { createLogger } from '../../shared/logger';
 import { readRuntimeConfig, runtimeOptionsOf } from './config';
@@ -10,8 +11,9 @@ import { startRuntime } from './Runtime';
 const config = readRuntimeConfig();
 const runtime = await startRuntime({ ...runtimeOptionsOf(config), logger: createLogger('runtime', config.TXC_LOG_LEVEL, process.stderr) });
 process.stdout.write(`${JSON.stringify({ ready: true, urls: runtime.urls })}\n`);
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    void runtime.close().then(() => process.exit(0));
-  });
+const stop = () => void runtime.close().then(() => process.exit(0));
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
+if (config.TXC_RUNTIME_EXIT_WITH === 'stdin') {
+  // The parent holds our stdin open; if it dies (even by SIGKILL) the pipe closes and we stop too.
+  process.stdin.on('close', stop).resume();
 }

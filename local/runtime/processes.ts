@@ -23,8 +23,8 @@ export interface FunctionProcesses {
 
 function spawnOne(functionName: string, env: Record<string, string>, logger: Logger): Promise<{ child: ChildProcess; urls: Record<string, string> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', RUNTIME_MAIN], {
-    env: { ...process.env, ...env, TXC_RUNTIME_FUNCTIONS: functionName },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env, TXC_RUNTIME_FUNCTIONS: functionName, TXC_RUNTIME_EXIT_WITH: 'stdin' },
+    stdio: ['pipe', 'pipe', 'inherit'],
     cwd: PROJECT_ROOT,
   });
   return new Promise((resolve, reject) => {
