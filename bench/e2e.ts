@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startStack } from '../local/demo/stack';
 import type { Stack } from '../local/demo/stack';
-import { DEMO_TIMING } from '../local/demo/timing';
+import { PRODUCTION_TIMING } from '../local/demo/timing';
 
 const DEFAULT_CONCURRENCIES = [8, 32, 96];
 const DEFAULT_PURCHASES_PER_RUN = 600;
@@ -126,7 +126,7 @@ export async function run(args: string[]): Promise<number> {
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-e2e-'));
   const mysql = values.mysql ? await freshMysqlDatabase(values.mysql) : undefined;
-  const stack = await startStack({ dataDir, ports: { gateway: 0, trading: 0, dlqReplay: 0, demo: 0, broker: 0 }, timing: DEMO_TIMING, logLevel: 'error', pollersPerTrigger: pollers, txcenterDatabaseUrl: mysql?.url });
+  const stack = await startStack({ dataDir, ports: { gateway: 0, trading: 0, dlqReplay: 0, demo: 0, broker: 0 }, timing: PRODUCTION_TIMING, logLevel: 'error', pollersPerTrigger: pollers, txcenterDatabaseUrl: mysql?.url });
   const runs: Run[] = [];
   try {
     // Warm-up: cold starts (tsx compile, DB open) out of the measurement.

@@ -19,6 +19,8 @@ const HANDLED_BARRIER_STATUSES = ['COMPLETED', 'DEAD_LETTERED'];
 /** Stop starting new work when less than this is left of the invocation. */
 const SAFETY_MARGIN_MS = 5_000;
 const CHECKBACK_TIMEOUT_MS = 3_000;
+/** Transaction ids per consumption query. */
+const QUERY_CHUNK = 200;
 const MS_PER_SECOND = 1_000;
 
 /**
@@ -77,12 +79,12 @@ export class Reconciler {
       const stuck = await this.redrive(tx);
       if (stuck) stuckPrepared.push(stuck);
     }
-    for (const tx of await this.committedCandidates()) {
+    for (const gap of await this.committedWithGaps()) {
       if (!hasTime()) {
         truncated = true;
         break;
       }
-      const missing = await this.checkConsumption(tx);
+      const missing = await this.republish(gap);
       if (missing) missingConsumption.push(missing);
     }
     const deadLetters = await this.deadLetterBacklog();
@@ -161,41 +163,49 @@ export class Reconciler {
     return Math.min(group.consumeSlaSeconds, this.policy.maxConsumeSlaSeconds ?? Number.POSITIVE_INFINITY);
   }
 
-  private async committedCandidates(): Promise<TxRecord[]> {
+  /** Committed transactions past the shortest SLA, with what each expected group still lacks (one query per chunk, not per transaction). */
+  private async committedWithGaps(): Promise<{ txId: string; secondsSinceCommit: number; missingGroups: string[] }[]> {
     const minSla = Math.min(...this.deps.catalog.groups.map((group) => this.slaSecondsOf(group)));
     const now = this.now();
     const rows = await this.deps.db
       .selectFrom('txc_tx')
-      .select('tx_id')
+      .select(['tx_id', 'topic', 'tag', 'decided_at', 'created_at'])
       .where('state', '=', 'COMMITTED')
       .where('decided_at', '<', now - minSla * MS_PER_SECOND)
       .where('decided_at', '>', now - this.policy.lookbackSeconds * MS_PER_SECOND)
-      // Transactions whose every expected group has a consumption record are filtered in checkConsumption.
       .orderBy('decided_at', 'desc')
       .limit(this.policy.batchLimit * 4)
       .execute();
-    const records = await Promise.all(rows.map((row) => this.deps.store.get(row.tx_id)));
-    return records.filter((tx): tx is TxRecord => tx !== undefined);
+    const gaps: { txId: string; secondsSinceCommit: number; missingGroups: string[] }[] = [];
+    for (let offset = 0; offset < rows.length; offset += QUERY_CHUNK) {
+      const chunk = rows.slice(offset, offset + QUERY_CHUNK);
+      const ids = chunk.map((row) => row.tx_id);
+      // Groups deduplicating by key record the txId as dedup_key from the first attempt; event_id is set on success.
+      const handled = await this.deps.db
+        .selectFrom('txc_consume_barrier')
+        .select(['group_id', 'event_id', 'dedup_key'])
+        .where((eb) => eb.or([eb('event_id', 'in', ids), eb('dedup_key', 'in', ids)]))
+        .where('status', 'in', HANDLED_BARRIER_STATUSES as never)
+        .execute();
+      const handledKeys = new Set(handled.flatMap((row) => [`${row.group_id}/${row.event_id}`, `${row.group_id}/${row.dedup_key}`]));
+      for (const row of chunk) {
+        const secondsSinceCommit = Math.round((now - Number(row.decided_at ?? row.created_at)) / MS_PER_SECOND);
+        const missingGroups = this.deps.catalog
+          .subscribersOf(row.topic, row.tag)
+          .filter((group) => secondsSinceCommit >= this.slaSecondsOf(group) && !handledKeys.has(`${group.id}/${row.tx_id}`))
+          .map((group) => group.id);
+        if (missingGroups.length > 0) gaps.push({ txId: row.tx_id, secondsSinceCommit, missingGroups });
+      }
+    }
+    return gaps;
   }
 
-  private async checkConsumption(tx: TxRecord): Promise<MissingConsumption | undefined> {
-    const secondsSinceCommit = Math.round((this.now() - (tx.decidedAt ?? tx.createdAt)) / MS_PER_SECOND);
-    const due = this.deps.catalog.subscribersOf(tx.topic, tx.tag).filter((group) => secondsSinceCommit >= this.slaSecondsOf(group));
-    if (due.length === 0) return undefined;
-    const handled = await this.deps.db
-      .selectFrom('txc_consume_barrier')
-      .select('group_id')
-      // Groups deduplicating by key record the txId as dedup_key from the first attempt; event_id is set on success.
-      .where((eb) => eb.or([eb('event_id', '=', tx.txId), eb('dedup_key', '=', tx.txId)]))
-      .where('group_id', 'in', due.map((group) => group.id))
-      .where('status', 'in', HANDLED_BARRIER_STATUSES as never)
-      .execute();
-    const handledGroups = new Set(handled.map((row) => row.group_id));
-    const missingGroups = due.map((group) => group.id).filter((id) => !handledGroups.has(id));
-    if (missingGroups.length === 0) return undefined;
-    const base = { txId: tx.txId, topic: tx.topic, tag: tx.tag, missingGroups, secondsSinceCommit };
+  private async republish(gap: { txId: string; secondsSinceCommit: number; missingGroups: string[] }): Promise<MissingConsumption | undefined> {
+    const tx = await this.deps.store.get(gap.txId);
+    if (!tx) return undefined;
+    const base = { txId: tx.txId, topic: tx.topic, tag: tx.tag, missingGroups: gap.missingGroups, secondsSinceCommit: gap.secondsSinceCommit };
     try {
-      for (const group of missingGroups) await this.deps.republisher.republish({ topic: tx.topic, tag: tx.tag, txId: tx.txId, body: tx.body, properties: tx.properties }, group);
+      for (const group of gap.missingGroups) await this.deps.republisher.republish({ topic: tx.topic, tag: tx.tag, txId: tx.txId, body: tx.body, properties: tx.properties }, group);
       return { ...base, republished: true };
     } catch (error) {
       return { ...base, republished: false, error: (error as Error).message };
