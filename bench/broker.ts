@@ -41,6 +41,8 @@ interface Settings {
   consumersPerGroup: number;
   size: number;
   json: boolean;
+  /** Directory for a V8 CPU profile of the broker process (`--cpu-prof`), or undefined. */
+  profileDir: string | undefined;
 }
 
 function settings(args: string[]): Settings {
@@ -54,6 +56,7 @@ function settings(args: string[]): Settings {
       'consumers-per-group': { type: 'string', default: '4' },
       size: { type: 'string', default: '1024' },
       json: { type: 'boolean', default: false },
+      'profile-dir': { type: 'string' },
     },
   });
   const int = (name: string, value: string): number => {
@@ -68,6 +71,7 @@ function settings(args: string[]): Settings {
     consumersPerGroup: int('consumers-per-group', values['consumers-per-group']),
     size: int('size', values.size),
     json: values.json,
+    profileDir: values['profile-dir'],
   };
 }
 
@@ -91,11 +95,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** CPU time (user + system, ms) a child has used so far; undefined where /proc is not available. */
-function childCpuMs(child: ChildProcess): number | undefined {
+/** CPU time (user and system, ms) a child has used so far; undefined where /proc is not available. */
+function childCpuMs(child: ChildProcess): { user: number; system: number } | undefined {
   try {
     const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+    return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 }; // clock ticks of 10 ms
   } catch {
     return undefined;
   }
@@ -130,6 +134,9 @@ async function publishAll(client: Sdk.MQClient, s: Settings, body: string): Prom
   return latencies;
 }
 
+/** Consume calls that returned messages, and how many they returned (the mean batch size is reported). */
+const consumeStats = { batches: 0, messages: 0 };
+
 /** One group's consumers: consume batches of 16 and ack, until the group has acked `total` messages. */
 async function consumeGroup(client: Sdk.MQClient, group: string, s: Settings): Promise<void> {
   const consumer = client.getConsumer('', TOPIC, group);
@@ -147,6 +154,8 @@ async function consumeGroup(client: Sdk.MQClient, group: string, s: Settings): P
         const result = await consumer.ackMessage(batch.body.map((m) => m.ReceiptHandle));
         if (result.code !== 204) throw new Error(`ack answered ${result.code}: ${JSON.stringify(result.body)}`);
         acked += batch.body.length;
+        consumeStats.batches += 1;
+        consumeStats.messages += batch.body.length;
       }
     }),
   );
@@ -174,16 +183,21 @@ interface BrokerRun {
   latencies: number[];
   /** CPU per message in the broker process and in this (SDK client) process, µs. */
   brokerCpuUs: number | undefined;
+  /** The system-time (kernel: sockets, writes, fdatasync) part of brokerCpuUs. */
+  brokerSystemCpuUs: number | undefined;
   clientCpuUs: number;
 }
 
 async function measureBroker(s: Settings, body: string): Promise<BrokerRun> {
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-broker-'));
-  const { child, url } = await startChild(process.execPath, [CLI, 'broker', '--port', '0', '--data', dataDir, '--auto-create']);
+  const profile = s.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', s.profileDir];
+  const { child, url } = await startChild(process.execPath, [...profile, CLI, 'broker', '--port', '0', '--data', dataDir, '--auto-create']);
   try {
     const client = new sdk.MQClient(url, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET);
     const groups = Array.from({ length: s.groups }, (_, i) => `GID_BENCH_${i}`);
     await Promise.all(groups.map((group) => consumeGroup(client, group, { ...s, messages: 500 }).then(() => undefined, () => undefined)).concat(publishAll(client, { ...s, messages: 500 }, body).then(() => undefined))); // warm-up
+    consumeStats.batches = 0;
+    consumeStats.messages = 0;
     const started = performance.now();
     const [brokerCpuBefore, clientCpuBefore] = [childCpuMs(child), ownCpuMs()];
     const [latencies] = await Promise.all([publishAll(client, s, body), ...groups.map((group) => consumeGroup(client, group, s))]);
@@ -193,7 +207,8 @@ async function measureBroker(s: Settings, body: string): Promise<BrokerRun> {
     return {
       perSecond,
       latencies: latencies as number[],
-      brokerCpuUs: brokerCpuBefore === undefined || brokerCpuAfter === undefined ? undefined : perMessageUs(brokerCpuAfter - brokerCpuBefore),
+      brokerCpuUs: brokerCpuBefore && brokerCpuAfter && perMessageUs(brokerCpuAfter.user + brokerCpuAfter.system - brokerCpuBefore.user - brokerCpuBefore.system),
+      brokerSystemCpuUs: brokerCpuBefore && brokerCpuAfter && perMessageUs(brokerCpuAfter.system - brokerCpuBefore.system),
       clientCpuUs: perMessageUs(ownCpuMs() - clientCpuBefore),
     };
   } finally {
@@ -206,7 +221,7 @@ export async function run(args: string[]): Promise<number> {
   const s = settings(args);
   const body = 'x'.repeat(s.size);
   const ceilingPerSecond = await measureCeiling(s, body);
-  const { perSecond, latencies, brokerCpuUs, clientCpuUs } = await measureBroker(s, body);
+  const { perSecond, latencies, brokerCpuUs, brokerSystemCpuUs, clientCpuUs } = await measureBroker(s, body);
   latencies.sort((a, b) => a - b);
   const result = {
     messagesPerSecond: Math.round(perSecond),
@@ -215,8 +230,10 @@ export async function run(args: string[]): Promise<number> {
     publishP50Ms: Number(percentile(latencies, 50).toFixed(2)),
     publishP99Ms: Number(percentile(latencies, 99).toFixed(2)),
     brokerCpuUsPerMessage: brokerCpuUs,
+    brokerSystemCpuUsPerMessage: brokerSystemCpuUs,
     clientCpuUsPerMessage: clientCpuUs,
     ceilingClientCpuUsPerMessage: ceilingClientCpuUs,
+    meanConsumeBatch: Number((consumeStats.messages / Math.max(1, consumeStats.batches)).toFixed(1)),
   };
   if (s.json) {
     console.log(JSON.stringify(result));
@@ -226,7 +243,8 @@ export async function run(args: string[]): Promise<number> {
     console.log(`  ceiling          ${result.ceilingPerSecond} publishes/s (same SDK client, canned 201 server)`);
     console.log(`  ratio            ${(result.ratio * 100).toFixed(1)} %`);
     console.log(`  publish latency  p50 ${result.publishP50Ms} ms, p99 ${result.publishP99Ms} ms`);
-    console.log(`  CPU per message  broker ${brokerCpuUs ?? '?'} µs, SDK client ${clientCpuUs} µs (ceiling run: client ${ceilingClientCpuUs} µs)`);
+    console.log(`  CPU per message  broker ${brokerCpuUs ?? '?'} µs (system ${brokerSystemCpuUs ?? '?'} µs), SDK client ${clientCpuUs} µs (ceiling run: client ${ceilingClientCpuUs} µs)`);
+    console.log(`  consume batches  ${result.meanConsumeBatch} messages on average (at most ${BATCH})`);
   }
   return 0;
 }

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,24 @@ interface Run {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** CPU per transaction in this (gateway + SDK) process and in the broker process, µs. */
+  gatewayCpuUs: number;
+  brokerCpuUs: number | undefined;
+}
+
+/** CPU time (user + system, ms) a child has used so far; undefined where /proc is not available. */
+function childCpuMs(child: ChildProcess): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+function ownCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -54,8 +72,9 @@ function request(method: string, path: string, body: string): HttpRequest {
   } as unknown as HttpRequest;
 }
 
-function startBrokerChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--data', dataDir, '--auto-create'], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startBrokerChild(dataDir: string, profileDir: string | undefined): Promise<{ child: ChildProcess; url: string }> {
+  const profile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
+  const child = spawn(process.execPath, [...profile, CLI, 'broker', '--port', '0', '--data', dataDir, '--auto-create'], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.setEncoding('utf8').on('data', (text: string) => {
@@ -75,6 +94,7 @@ export async function run(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       concurrency: { type: 'string', default: '8,32,64,128' },
       transactions: { type: 'string', default: '4000' },
+      'profile-dir': { type: 'string' },
     },
   });
   const levels = values.concurrency.split(',').map(Number);
@@ -83,7 +103,7 @@ export async function run(args: string[]): Promise<number> {
     throw new Error('--concurrency takes positive integers (e.g. 8,32) and --transactions a positive integer');
   }
   const dir = mkdtempSync(join(tmpdir(), 'txc-bench-tx-'));
-  const { child, url } = await startBrokerChild(join(dir, 'broker'));
+  const { child, url } = await startBrokerChild(join(dir, 'broker'), values['profile-dir']);
   const database = await openDatabase(`sqlite:${join(dir, 'tx.db')}`);
   try {
     const coordinator = new TxCoordinator({
@@ -110,6 +130,7 @@ export async function run(args: string[]): Promise<number> {
       let remaining = total;
       let errors = 0;
       const started = performance.now();
+      const [gatewayCpuBefore, brokerCpuBefore] = [ownCpuMs(), childCpuMs(child)];
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           while (remaining-- > 0) {
@@ -120,8 +141,10 @@ export async function run(args: string[]): Promise<number> {
         }),
       );
       const seconds = (performance.now() - started) / 1000;
+      const brokerCpuAfter = childCpuMs(child);
+      const perTxUs = (ms: number) => Math.round((ms * 1000) / total);
       latencies.sort((a, b) => a - b);
-      runs.push({ concurrency, transactions: latencies.length, transactionsPerSecond: Math.round(latencies.length / seconds), p50Ms: +percentile(latencies, 50).toFixed(2), p99Ms: +percentile(latencies, 99).toFixed(2), errors });
+      runs.push({ concurrency, transactions: latencies.length, transactionsPerSecond: Math.round(latencies.length / seconds), p50Ms: +percentile(latencies, 50).toFixed(2), p99Ms: +percentile(latencies, 99).toFixed(2), errors, gatewayCpuUs: perTxUs(ownCpuMs() - gatewayCpuBefore), brokerCpuUs: brokerCpuBefore === undefined || brokerCpuAfter === undefined ? undefined : perTxUs(brokerCpuAfter - brokerCpuBefore) });
     }
     const best = runs.reduce((a, b) => (b.transactionsPerSecond > a.transactionsPerSecond ? b : a));
     if (values.json) {
