@@ -7,8 +7,7 @@ import type { Logger } from '../../shared/logger';
 import { createLogger } from '../../shared/logger';
 import type { RunningBroker } from '../broker';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, startBroker } from '../broker';
-import type { Runtime, RuntimeEvent } from '../runtime';
-import { RuntimeConfigError, startRuntime } from '../runtime';
+import { RuntimeConfigError } from '../runtime';
 import { catalog } from '../../shared/catalog';
 import type { FunctionProcesses } from '../runtime/processes';
 import { spawnFunctionProcesses } from '../runtime/processes';
@@ -35,17 +34,10 @@ export interface StackOptions {
   readonly txcenterDatabaseUrl?: string;
   readonly ports: StackPorts;
   readonly timing: StackTiming;
-  /**
-   * `processes` (default) runs each function in its own runtime process, like FC instances: SQLite's
-   * synchronous lock wait in one function then never stalls another, and crash drills can SIGKILL
-   * the runtime. `in-process` runs them in this process (only for functions that share no SQLite file).
-   */
-  readonly runtimeMode?: 'processes' | 'in-process';
   /** Concurrent pull loops per MQ trigger (FC scales consumer instances with the backlog). @default 1 */
   readonly pollersPerTrigger?: number;
   readonly logLevel?: string;
   readonly logger?: Logger;
-  readonly onRuntimeEvent?: (event: RuntimeEvent) => void;
 }
 
 export interface Stack {
@@ -62,8 +54,6 @@ export interface Stack {
   killRuntime(): Promise<void>;
   /** Starts the runtime again after {@link killRuntime}. */
   restartRuntime(): Promise<void>;
-  /** Runs the reconciler now through its timer trigger (in-process runtime only). */
-  fireTimer(functionName: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -129,32 +119,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     companionCheckback: demoServer.companionCheckbackUrl,
     alerts: demoServer.alertWebhookUrl,
   });
-  let runtime: Runtime | undefined;
   let processes: FunctionProcesses | undefined;
   // A restarted runtime must come back on the same ports: callers (trading, demo) hold its URLs.
   const portOf = (url: string | undefined, fallback: number) => (url ? Number(new URL(url).port) : fallback);
   const startFunctions = async () => {
     const ports = { ...options.ports, gateway: portOf(runtimeUrls['tx-gateway'], options.ports.gateway), dlqReplay: portOf(runtimeUrls['dlq-alerter'], options.ports.dlqReplay) };
-    if (options.runtimeMode !== 'in-process') {
-      processes = await spawnFunctionProcesses(
-        catalog().functions.map((fn) => fn.name),
-        { ...env, TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway), TXC_RUNTIME_DLQ_PORT: String(ports.dlqReplay), TXC_RUNTIME_TIME_SCALE: String(timing.timeScale), TXC_RUNTIME_POLLERS: String(options.pollersPerTrigger ?? 1) },
-        logger,
-      );
-      runtimeUrls = { ...processes.urls };
-    } else {
-      // Functions read process.env at cold start; in one process they share this environment.
-      Object.assign(process.env, env);
-      runtime = await startRuntime({
-        mq: { endpoint: broker.url, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET },
-        httpPorts: { 'tx-gateway': ports.gateway, 'dlq-alerter': ports.dlqReplay },
-        timeScale: timing.timeScale,
-        pollersPerTrigger: options.pollersPerTrigger,
-        logger: createLogger('runtime', options.logLevel ?? 'warn'),
-        onEvent: options.onRuntimeEvent,
-      });
-      runtimeUrls = { ...runtime.urls };
-    }
+    processes = await spawnFunctionProcesses(
+      catalog().functions.map((fn) => fn.name),
+      { ...env, TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway), TXC_RUNTIME_DLQ_PORT: String(ports.dlqReplay), TXC_RUNTIME_TIME_SCALE: String(timing.timeScale), TXC_RUNTIME_POLLERS: String(options.pollersPerTrigger ?? 1) },
+      logger,
+    );
+    runtimeUrls = { ...processes.urls };
   };
   try {
     await startFunctions();
@@ -173,7 +148,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     txcenterDatabaseUrl: env.TXC_DATABASE_URL!,
     environment: env,
     async killRuntime() {
-      if (!processes) throw new RuntimeConfigError('killRuntime needs runtimeMode "processes"');
+      if (!processes) throw new RuntimeConfigError('the runtime is not running');
       const killed = processes;
       processes = undefined;
       await killed.kill();
@@ -181,13 +156,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     async restartRuntime() {
       await startFunctions();
     },
-    async fireTimer(functionName) {
-      if (!runtime) throw new RuntimeConfigError('fireTimer needs the in-process runtime');
-      await runtime.fireTimer(functionName);
-    },
     async close() {
       await processes?.close();
-      await runtime?.close();
       await trading.close();
       await demoServer.close();
       await broker.close();

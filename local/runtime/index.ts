@@ -4,6 +4,6 @@ export type { Runtime, RuntimeOptions } from './Runtime';
 export { FC_BACKOFF_RETRY } from './MqTrigger';
 export type { MqRetryPolicy } from './MqTrigger';
 export { FunctionFailedError, FunctionTimeoutError, RuntimeConfigError } from './errors';
-export { handlerPath, hasHandler, loadFunctionHandler } from './loadHandler';
+export { handlerPath, loadFunctionHandler } from './loadHandler';
 export { parseSchedule } from './schedule';
 export type { FcContext, FcHandler, FcHttpEvent, FcHttpResult, FcMqCloudEvent, FcTimerEvent, HandlerLoader, RuntimeEvent } from './types';

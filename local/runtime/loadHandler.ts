@@ -11,11 +11,6 @@ export function handlerPath(functionName: string): string {
   return fileURLToPath(new URL(`${functionName}/handler.ts`, FUNCTIONS_DIR));
 }
 
-/** True when `functions/<name>/handler.ts` exists (lets `txcenter start` say which functions are missing). */
-export function hasHandler(functionName: string): boolean {
-  return existsSync(handlerPath(functionName));
-}
-
 /** Imports `functions/<name>/handler.ts` (TypeScript, compiled by tsx or vitest on load) and returns its `handler`. */
 export const loadFunctionHandler: HandlerLoader = async (functionName) => {
   const path = handlerPath(functionName);
