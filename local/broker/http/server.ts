@@ -56,7 +56,8 @@ function onRequest(request: IncomingMessage, response: ServerResponse, options: 
     let signal = NEVER_ABORTED;
     if (method === 'GET') {
       const controller = new AbortController();
-      response.on('close', () => controller.abort());
+      // 'close' also follows every normal answer; aborting then would only build a DOMException.
+      response.on('close', () => response.writableFinished || controller.abort());
       signal = controller.signal;
     }
     const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);

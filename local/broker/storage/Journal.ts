@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, write, fdatasync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, fdatasync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_COMPACT_BYTES } from '../constants';
 import { BrokerStorageError } from '../errors';
@@ -11,8 +11,13 @@ interface Batch {
   synced: boolean;
 }
 
-/** fdatasync calls allowed to overlap (libuv's thread pool has 4 threads by default). */
-const MAX_SYNCS_IN_FLIGHT = 3;
+/**
+ * fdatasync calls allowed to overlap. One (classic group commit): what arrives during a sync waits and
+ * goes out in the next, larger batch. Overlapping syncs (3) cut latency a little but made more, smaller
+ * batches, and each batch costs thread-pool hand-offs and a device flush: broker CPU per message
+ * 412 → 368 µs, per prepare+commit 1565 → 1440 µs on the benches.
+ */
+const MAX_SYNCS_IN_FLIGHT = 1;
 
 /** Called once the record is on disk (no argument) or when storage failed (the error). */
 export type Durable = (error?: BrokerStorageError) => void;
@@ -40,7 +45,6 @@ export class Journal {
   private pending: string[] = [];
   private waiting: Durable[] = [];
   private inFlight: Batch[] = [];
-  private writing = false;
   private scheduled = false;
   private compactWanted = false;
   private failure: BrokerStorageError | undefined;
@@ -102,12 +106,12 @@ export class Journal {
   }
 
   private busy(): boolean {
-    return this.scheduled || this.writing || this.inFlight.length > 0;
+    return this.scheduled || this.inFlight.length > 0;
   }
 
   /** Starts the next batch on the next turn of the event loop, so appends made until then join it. */
   private kick(): void {
-    if (this.scheduled || this.writing || this.failure || this.compactWanted) return;
+    if (this.scheduled || this.failure || this.compactWanted) return;
     if (this.pending.length === 0 && this.waiting.length === 0) return this.settle();
     if (this.inFlight.length >= MAX_SYNCS_IN_FLIGHT) return;
     this.scheduled = true;
@@ -128,25 +132,28 @@ export class Journal {
     if (batch.synced) return this.release(); // only barriers: they wait for the batches ahead of them
     const data = Buffer.from(this.pending.join(''), 'utf8');
     this.pending = [];
-    this.writing = true;
-    this.writeAll(data, 0, (error) => {
-      this.writing = false;
-      if (error) return this.fail(error);
-      this.size += data.length;
-      if (this.size > this.threshold) this.compactWanted = true;
-      fdatasync(this.fd, (syncError) => {
-        if (syncError) return this.fail(syncError);
-        batch.synced = true;
-        this.release();
-      });
-      this.kick();
+    // A synchronous write only copies into the page cache (microseconds for a batch); doing it on the
+    // thread pool cost a second thread hand-off and wake-up per batch, more than the copy itself.
+    // Only the fdatasync, which waits for the device, goes to the thread pool.
+    try {
+      for (let offset = 0; offset < data.length; ) offset += writeSync(this.fd, data, offset, data.length - offset);
+    } catch (error) {
+      return this.fail(error as Error);
+    }
+    this.size += data.length;
+    if (this.size > this.threshold) this.compactWanted = true;
+    fdatasync(this.fd, (syncError) => {
+      if (syncError) return this.fail(syncError);
+      batch.synced = true;
+      this.release();
     });
+    this.kick();
   }
 
   /** Tells the callers of every leading synced batch, in order; compacts when nothing is in flight. */
   private release(): void {
     while (this.inFlight[0]?.synced) for (const done of (this.inFlight.shift() as Batch).callers) done();
-    if (this.compactWanted && !this.writing && this.inFlight.length === 0) {
+    if (this.compactWanted && this.inFlight.length === 0) {
       this.compactWanted = false;
       try {
         this.compact();
@@ -155,14 +162,6 @@ export class Journal {
       }
     }
     this.kick();
-  }
-
-  private writeAll(data: Buffer, offset: number, done: (error: Error | null) => void): void {
-    write(this.fd, data, offset, data.length - offset, null, (error, written) => {
-      if (error) return done(error);
-      if (offset + written < data.length) return this.writeAll(data, offset + written, done);
-      done(null);
-    });
   }
 
   private fail(cause: Error): void {
