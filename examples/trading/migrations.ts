@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 /**
  * The example fund trading system's own tables (examples/trading): customer wallets (balances of the
@@ -49,3 +50,9 @@ export const tradingSystemMigration = {
     await db.schema.dropTable('trading_wallet').execute();
   },
 };
+
+/**
+ * The trading system's schema: its own database, not txcenter's (a business system owns its tables;
+ * txcenter's migrations never touch them). The check-back barrier table comes from the client library.
+ */
+export const TRADING_MIGRATIONS: Record<string, Migration> = { '001_trading_system': tradingSystemMigration };

@@ -10,6 +10,7 @@ import type { Logger } from '../../shared/logger';
 import { createLogger } from '../../shared/logger';
 import type { Database } from '../../shared/store/Database';
 import { openDatabase } from '../../shared/store/openDatabase';
+import { TRADING_MIGRATIONS } from './migrations';
 import { discountPurchase, discountPurchaseRequestSchema, PURCHASE_OUTCOMES } from './DiscountPurchase';
 import { TRADING_ERROR_STATUS } from './errors';
 import { FAULT_HEADER, FaultSwitches, globalFaultsSchema, parseFaultHeader } from './faults';
@@ -97,7 +98,7 @@ function parse<S extends z.ZodType>(schema: S, body: string): { ok: true; value:
  */
 export async function startTradingSystem(options: TradingSystemOptions): Promise<TradingSystem> {
   const logger = options.logger ?? createLogger('trading');
-  const database = await openDatabase(options.databaseUrl);
+  const database = await openDatabase(options.databaseUrl, TRADING_MIGRATIONS);
   await ensureBarrierTable(database.db);
   const db = database.db as Kysely<TradingTables>;
   const store = new TradingStore(db);

@@ -1,3 +1,4 @@
+import type { Migration } from 'kysely/migration';
 import { Migrator } from 'kysely/migration';
 import { TxcError } from '../errors';
 import type { Database } from './Database';
@@ -24,8 +25,9 @@ export function redactUrl(url: string): string {
 /**
  * Opens the database named by `url` and brings its schema up to date (migrations run on every start
  * and are idempotent). `sqlite:` URLs load the native driver lazily so MySQL-only bundles never need it.
+ * `migrations` defaults to txcenter's schema; a business system (examples/) passes its own.
  */
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, migrations: Record<string, Migration> = MIGRATIONS): Promise<Database> {
   let database: Database;
   if (url.startsWith('sqlite:')) {
     const { openSqlite } = await import('./sqlite');
@@ -36,15 +38,15 @@ export async function openDatabase(url: string): Promise<Database> {
   } else {
     throw new DatabaseUrlError(url);
   }
-  await migrate(database);
+  await migrate(database, migrations);
   return database;
 }
 
-/** Applies every pending migration of {@link MIGRATIONS}, in name order. */
-export async function migrate(database: Database): Promise<void> {
+/** Applies every pending migration of `migrations` (txcenter's {@link MIGRATIONS} by default), in name order. */
+export async function migrate(database: Database, migrations: Record<string, Migration> = MIGRATIONS): Promise<void> {
   const migrator = new Migrator({
     db: database.db,
-    provider: { getMigrations: async () => MIGRATIONS },
+    provider: { getMigrations: async () => migrations },
     migrationTableName: 'txc_migration',
     migrationLockTableName: 'txc_migration_lock',
   });

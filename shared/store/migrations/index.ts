@@ -3,7 +3,6 @@ import { consumerRuntimeMigration } from './101_consumer_runtime';
 import { companionDomainsMigration } from './102_companion_domains';
 import { deadLettersMigration } from './103_dead_letters';
 import { txTransactionsMigration } from './001_tx_transactions';
-import { tradingSystemMigration } from './201_trading_system';
 import { reconcileReportsMigration } from './202_reconcile_reports';
 
 /**
@@ -17,6 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '101_consumer_runtime': consumerRuntimeMigration,
   '102_companion_domains': companionDomainsMigration,
   '103_dead_letters': deadLettersMigration,
-  '201_trading_system': tradingSystemMigration,
   '202_reconcile_reports': reconcileReportsMigration,
 };
