@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { MAX_DATE_SKEW_MS } from '../constants';
 import { MqAuthError } from '../errors';
@@ -13,7 +13,7 @@ export type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
 
 /** The SDK's Content-MD5: base64 of the 32-char lowercase hex MD5 of the body. */
 export function contentMd5(body: Buffer | string): string {
-  return Buffer.from(createHash('md5').update(body).digest('hex'), 'utf8').toString('base64');
+  return Buffer.from(hash('md5', body, 'hex'), 'latin1').toString('base64');
 }
 
 /** RFC 1864 form (base64 of the raw 16 bytes), accepted too because other clients may send it. */
@@ -78,6 +78,14 @@ function cachedSignature(secret: string, text: string): string {
 
 const AUTHORIZATION = /^MQ ([^:\s]+):(\S+)$/;
 
+/** The SDK's Date has one-second resolution, so consecutive requests mostly repeat the last one. */
+let lastDate = { text: '', ms: Number.NaN };
+
+function parseDate(text: string): number {
+  if (text !== lastDate.text) lastDate = { text, ms: Date.parse(text) };
+  return lastDate.ms;
+}
+
 export interface SignedRequest {
   readonly method: string;
   /** The raw request-target (path + query) exactly as received. */
@@ -112,7 +120,7 @@ export function verifyRequest(request: SignedRequest, secretOf: SecretLookup, no
 
   const date = header(request.headers, 'date');
   if (date === undefined) throw new MqAuthError('MissingDateHeader');
-  const dateMs = Date.parse(date);
+  const dateMs = parseDate(date);
   if (Number.isNaN(dateMs)) throw new MqAuthError('InvalidDateHeader', `The Date header '${date.slice(0, 64)}' is not an RFC 1123 date.`);
   if (Math.abs(nowMs - dateMs) > MAX_DATE_SKEW_MS) throw new MqAuthError('TimeExpired');
 

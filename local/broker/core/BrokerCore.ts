@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { TagExpression } from '../../../shared/catalog/tagExpression';
 import { parseTagExpression } from '../../../shared/catalog/tagExpression';
 import { MAX_CHECK_IMMUNITY_SECONDS, MAX_BODY_BYTES, MAX_HANDLES_PER_ACK, MAX_TAG_LENGTH, MAX_TRANSACTIONAL_BODY_BYTES } from '../constants';
@@ -15,7 +15,7 @@ import type { Clock } from './clock';
 import type { GroupState, Waiter } from './GroupState';
 import type { Resources } from './resources';
 import { TopicState, topicKey } from './TopicState';
-import type { ConsumeMode, Decision, HalfMessage, StoredMessage } from './types';
+import type { ConsumeMode, Decision, Delivery, HalfMessage, StoredMessage } from './types';
 
 /** Time settings of the core, in milliseconds (resolved from `BrokerOptions`). */
 export interface CoreSettings {
@@ -139,7 +139,7 @@ export class BrokerCore {
     const message = {
       id: this.ids.messageId(),
       body: input.body,
-      md5: createHash('md5').update(input.body, 'utf8').digest('hex').toUpperCase(),
+      md5: hash('md5', input.body, 'hex').toUpperCase(),
       tag,
       properties: encodeProperties(props),
       publishTime: now,
@@ -221,6 +221,7 @@ export class BrokerCore {
     const topic = this.topics.get(topicKey(input.ns, input.topic));
     const group = topic?.groups.get(input.group);
     const failures: HandleFailure[] = [];
+    const acked: number[] = [];
     for (const text of input.handles) {
       const handle = decodeReceiptHandle(text);
       const message = handle?.kind === HANDLE_KINDS.delivery ? topic?.log[handle.seq] : undefined;
@@ -237,9 +238,10 @@ export class BrokerCore {
         failures.push(handleError(text, 'MessageNotExist', 'The receipt handle expired at NextConsumeTime.'));
       } else {
         group.markDone(handle.seq);
-        this.journal.append({ t: 'A', ns: input.ns, tp: input.topic, g: input.group, s: handle.seq });
+        acked.push(handle.seq);
       }
     }
+    if (acked.length > 0) this.journal.append({ t: 'AS', ns: input.ns, tp: input.topic, g: input.group, s: acked });
     return this.afterDurable(failures);
   }
 
@@ -287,6 +289,8 @@ export class BrokerCore {
     const out: DeliveredMessage[] = [];
     group.sweep(now, this.settings.maxReconsume, (seq, count) => this.deadLetter(topic, group, seq, count, now));
     const invisibleMs = mode === 'order' ? this.settings.orderedInvisibilityMs : this.settings.invisibilityMs;
+    const next = now + invisibleMs;
+    const records: [number, number, number, string][] = [];
     const deliver = (seq: number): boolean => {
       const previous = group.inflight.get(seq);
       if (previous !== undefined && previous.count >= this.settings.maxReconsume) {
@@ -294,16 +298,17 @@ export class BrokerCore {
         return false;
       }
       const message = topic.log[seq] as StoredMessage;
-      const delivery = { count: (previous?.count ?? 0) + 1, first: previous?.first ?? now, next: now + invisibleMs, token: randomHex(8) };
+      const delivery = { count: (previous?.count ?? 0) + 1, first: previous?.first ?? now, next, token: randomHex(8) };
       group.inflight.set(seq, delivery);
-      group.due.push({ at: delivery.next, seq });
-      this.journal.append({ t: 'D', ns: topic.ns, tp: topic.name, g: group.name, s: seq, c: delivery.count, f: delivery.first, n: delivery.next, k: delivery.token });
+      group.due.push({ at: next, seq });
+      records.push([seq, delivery.count, delivery.first, delivery.token]);
       const receiptHandle = encodeReceiptHandle({ kind: HANDLE_KINDS.delivery, messageId: message.id, seq, count: delivery.count, validUntil: delivery.next, token: delivery.token });
       out.push(delivered(message, receiptHandle, delivery.first, delivery.next, delivery.count));
       return true;
     };
     if (mode === 'order') group.takeOrdered(now, topic.log, filter, max, deliver);
     else group.takeNormal(now, topic.log, filter, max, deliver);
+    if (records.length > 0) this.journal.append({ t: 'DS', ns: topic.ns, tp: topic.name, g: group.name, n: next, d: records });
     this.scheduleGroup(topic, group);
     return out;
   }
@@ -440,16 +445,22 @@ export class BrokerCore {
       case 'P':
         topic.append(storedMessage(record, record.s, record.da));
         return;
-      case 'D': {
+      case 'D':
+        replayDelivery(topic.group(record.g), record.s, { count: record.c, first: record.f, next: record.n, token: record.k });
+        return;
+      case 'DS': {
         const group = topic.group(record.g);
-        if (group.isDone(record.s)) return;
-        group.inflight.set(record.s, { count: record.c, first: record.f, next: record.n, token: record.k });
-        group.due.push({ at: record.n, seq: record.s });
+        for (const [seq, count, first, token] of record.d) replayDelivery(group, seq, { count, first, next: record.n, token });
         return;
       }
       case 'A':
         topic.group(record.g).markDone(record.s);
         return;
+      case 'AS': {
+        const group = topic.group(record.g);
+        for (const seq of record.s) group.markDone(seq);
+        return;
+      }
       case 'X': {
         const group = topic.group(record.g);
         group.markDone(record.s);
@@ -551,6 +562,12 @@ export class BrokerCore {
       }
     }
   }
+}
+
+function replayDelivery(group: GroupState, seq: number, delivery: Delivery): void {
+  if (group.isDone(seq)) return;
+  group.inflight.set(seq, delivery);
+  group.due.push({ at: delivery.next, seq });
 }
 
 function offerAll(waiters: Waiter[]): void {

@@ -1,7 +1,7 @@
 /**
  * Journal records: one JSON object per line. Replaying them in order rebuilds the broker's state; every
  * record is an idempotent "set" so replaying one whose effect is already in a snapshot is harmless.
- * Field names are short because a record is written for every publish, delivery and ack.
+ * Field names are short because a record is written for every publish, consume answer and ack request.
  */
 
 interface Addressed {
@@ -41,6 +41,24 @@ export interface DeliveryRecord extends Addressed {
   readonly f: number;
   readonly n: number;
   readonly k: string;
+}
+
+/**
+ * The deliveries of one consume answer: all share the invisibility end `n`; each item is
+ * `[seq, count, first, token]`. One record per answer instead of one per message (up to 16).
+ */
+export interface DeliveryBatchRecord extends Addressed {
+  readonly t: 'DS';
+  readonly g: string;
+  readonly n: number;
+  readonly d: readonly (readonly [number, number, number, string])[];
+}
+
+/** The acks of one ack request: the group acknowledged the messages at sequences `s`. */
+export interface AckBatchRecord extends Addressed {
+  readonly t: 'AS';
+  readonly g: string;
+  readonly s: readonly number[];
 }
 
 /** A group acknowledged the message at `s`. */
@@ -103,6 +121,8 @@ export type JournalRecord =
   | PublishRecord
   | DeliveryRecord
   | AckRecord
+  | DeliveryBatchRecord
+  | AckBatchRecord
   | DeadLetterRecord
   | GroupRecord
   | HalfRecord
@@ -110,4 +130,4 @@ export type JournalRecord =
   | CommitRecord
   | RollbackRecord;
 
-export const RECORD_TYPES: ReadonlySet<string> = new Set(['P', 'D', 'A', 'X', 'G', 'H', 'HD', 'HC', 'HR']);
+export const RECORD_TYPES: ReadonlySet<string> = new Set(['P', 'D', 'A', 'DS', 'AS', 'X', 'G', 'H', 'HD', 'HC', 'HR']);
