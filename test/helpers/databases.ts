@@ -35,20 +35,30 @@ async function freshSqlite(): Promise<TestDatabase> {
   return openDatabase(`sqlite:${join(dir, 'test.db')}`);
 }
 
-/** Creates a uniquely named database on the test server so parallel test files never collide. */
-async function freshMysql(): Promise<TestDatabase> {
+/** An empty, uniquely named database on the test server, so parallel test files never collide. */
+export async function createScratchMysqlDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `txc_t_${randomBytes(6).toString('hex')}`;
   const admin = await createConnection({ uri: MYSQL_TEST_URL });
   await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   const url = new URL(MYSQL_TEST_URL);
   url.pathname = `/${name}`;
-  const database = await openDatabase(url.toString());
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.end();
+    },
+  };
+}
+
+async function freshMysql(): Promise<TestDatabase> {
+  const scratch = await createScratchMysqlDatabase();
+  const database = await openDatabase(scratch.url);
   return {
     ...database,
     close: async () => {
       await database.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.end();
+      await scratch.drop();
     },
   };
 }

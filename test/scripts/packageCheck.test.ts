@@ -10,7 +10,7 @@ import type { BuildResult } from '../../scripts/build';
 import { buildBundles, REPO_ROOT } from '../../scripts/build';
 import { offlineServerlessEnv } from '../../scripts/config';
 import { invokeInFreshProcess, sampleEvent } from '../../scripts/sampleInvocation';
-import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
+import { createScratchMysqlDatabase, MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
 
 /**
  * The package check: build, `serverless package` offline, unzip, then require each handler from the
@@ -25,6 +25,8 @@ let build: BuildResult;
 let broker: RunningBroker;
 let zipEntries: string[];
 let mysqlMissing: string | undefined;
+/** The handlers' own database: fresh per run, so no earlier run's schema leaks in. */
+let functionDatabase: { url: string; drop(): Promise<void> } | undefined;
 
 beforeAll(async () => {
   build = await buildBundles();
@@ -39,16 +41,18 @@ beforeAll(async () => {
   zipEntries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n');
   broker = await startBroker({ port: 0, dataDir: join(workDir, 'broker'), autoCreate: true });
   mysqlMissing = await mysqlUnavailableReason();
+  if (!mysqlMissing) functionDatabase = await createScratchMysqlDatabase();
   if (mysqlMissing) console.warn(`${mysqlMissing}: packaged handlers are only checked to fail well-formed`);
 }, 180_000);
 
 afterAll(async () => {
   await broker?.close();
+  await functionDatabase?.drop();
   rmSync(workDir, { recursive: true, force: true });
 });
 
 const functionEnv = () => ({
-  TXC_DATABASE_URL: MYSQL_TEST_URL,
+  TXC_DATABASE_URL: functionDatabase?.url ?? MYSQL_TEST_URL,
   TXC_MQ_ENDPOINT: broker.url,
   TXC_MQ_ACCESS_KEY_ID: 'txcenter-dev',
   TXC_MQ_ACCESS_KEY_SECRET: 'txcenter-dev-secret',
