@@ -114,14 +114,22 @@ export async function run(args: string[]): Promise<number> {
     const app = createTxGatewayApp({ coordinator, secretOf: (id) => (id === SYSTEM.id ? SYSTEM.secret : undefined), logger: createLogger('bench', 'silent') });
     const context = () => contextWithDeadline('bench', 'tx-gateway', Date.now() + REQUEST_BUDGET_MS);
     let sequence = 0;
+    /** Failed calls by step, status and error code, printed so a failing run says why. */
+    const failures = new Map<string, number>();
+    const failed = (step: string, response: { statusCode: number; body: string }): false => {
+      const code = /"code":"([^"]+)"/.exec(response.body)?.[1] ?? '?';
+      const key = `${step} ${response.statusCode} ${code}`;
+      failures.set(key, (failures.get(key) ?? 0) + 1);
+      return false;
+    };
     const one = async (): Promise<boolean> => {
       const businessKey = `bench-${++sequence}`;
       const body = JSON.stringify({ topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', businessKey, payload: { ...PAYLOAD, orderId: businessKey } });
       const prepared = await app(request('POST', '/v1/transactions', body), context());
-      if (prepared.statusCode !== 201) return false;
+      if (prepared.statusCode !== 201) return failed('prepare', prepared);
       const { txId } = JSON.parse(prepared.body) as { txId: string };
       const committed = await app(request('POST', `/v1/transactions/${txId}/commit`, ''), context());
-      return committed.statusCode === 200;
+      return committed.statusCode === 200 || failed('commit', committed);
     };
     await Promise.all(Array.from({ length: 16 }, one)); // warm-up: JIT, connections, prepared statements
     const runs: Run[] = [];
@@ -154,6 +162,7 @@ export async function run(args: string[]): Promise<number> {
       console.table(runs);
       console.log(`best: ${best.transactionsPerSecond} tx/s at concurrency ${best.concurrency} (p50 ${best.p50Ms} ms, p99 ${best.p99Ms} ms)`);
     }
+    if (failures.size > 0) console.error('failed calls:', Object.fromEntries(failures));
     return runs.some((r) => r.errors > 0) ? 1 : 0;
   } finally {
     await database.close();
