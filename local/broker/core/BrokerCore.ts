@@ -101,8 +101,7 @@ const notExist = (): MqNotFoundError => new MqNotFoundError('MessageNotExist');
  *
  * Durability rule: state that answers a client (a publish, commit, rollback) is applied only after its
  * record is on disk; state that takes something away (ack, delivery) is applied at once, so a concurrent
- * consumer cannot see it, and an ack is answered only after its record is on disk. Deliveries are
- * answered at once (see `consume`): a lost delivery record only brings a redelivery forward.
+ * consumer cannot see it, and the client is answered only after the record is on disk.
  */
 export class BrokerCore {
   private readonly topics = new Map<string, TopicState>();
@@ -178,10 +177,11 @@ export class BrokerCore {
     const take = (): DeliveredMessage[] =>
       input.mode === 'half' ? this.takeHalf(topic, input.max) : this.take(topic, topic.group(input.group), input.mode, filter, input.max);
     return new Promise((resolve, reject) => {
-      // Delivery records are not waited for: losing one in a crash only means the message is delivered
-      // again sooner (its handle then fails with ReceiptHandleError), never that an ack is forgotten —
-      // an ack's record is written after the delivery's and is waited for.
-      const answer = (messages: DeliveredMessage[]): void => resolve(messages);
+      // Answered once the delivery record is on disk. Not needed for safety (a lost delivery record only
+      // brings a redelivery forward), but answering at once made consumers return sooner with smaller
+      // batches (mean 15.9 → 11.7 of 16 on the bench): more consume and ack requests per message.
+      const answer = (messages: DeliveredMessage[]): void =>
+        this.journal.barrier((error) => (error ? reject(error) : resolve(messages)));
       const first = take();
       if (first.length > 0) return answer(first);
       if (input.waitSeconds <= 0 || this.closed) return reject(notExist());
