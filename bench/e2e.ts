@@ -5,19 +5,41 @@
  * `txcenter start`. Latency is from the purchase request to the slave effect (the fund order row)
  * being committed. Runs several concurrencies and prints a table; `--json` prints the best one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startStack } from '../local/demo/stack';
 import type { Stack } from '../local/demo/stack';
 import { PRODUCTION_TIMING } from '../local/demo/timing';
+import { CPU_PROFILE_SIGNAL } from '../local/runtime/cpuProfile';
 
 const DEFAULT_CONCURRENCIES = [8, 32, 96];
 const DEFAULT_PURCHASES_PER_RUN = 600;
 /** Longest wait for the last effects of a run. */
 const DRAIN_TIMEOUT_MS = 120_000;
 const POLL_MS = 100;
+
+/** Linux reports process CPU in clock ticks of 10 ms (USER_HZ 100) in /proc/<pid>/stat. */
+const MS_PER_CLOCK_TICK = 10;
+
+/** CPU ms used so far by each function process (from /proc) and by this process (broker, trading system, load). */
+function cpuSnapshot(pids: Readonly<Record<string, number>>): Map<string, number> {
+  const snapshot = new Map<string, number>();
+  const own = process.cpuUsage();
+  snapshot.set('bench (broker + trading + load)', (own.user + own.system) / 1_000);
+  for (const [name, pid] of Object.entries(pids)) {
+    try {
+      // Fields after the parenthesised command: state is the 3rd field, utime the 14th, stime the 15th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      snapshot.set(name, (Number(fields[11]) + Number(fields[12])) * MS_PER_CLOCK_TICK);
+    } catch {
+      // No /proc (not Linux) or the process is gone: that process is left out of the breakdown.
+    }
+  }
+  return snapshot;
+}
 
 interface Run {
   concurrency: number;
@@ -27,6 +49,8 @@ interface Run {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** CPU ms per committed purchase, by process, over the run. */
+  cpuMsPerPurchase: Record<string, number>;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -38,6 +62,7 @@ async function runOnce(stack: Stack, concurrency: number, purchases: number, cus
   const started = new Map<string, number>();
   let errors = 0;
   let next = 0;
+  const cpuBefore = cpuSnapshot(stack.pids);
   const firstRequest = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -80,6 +105,9 @@ async function runOnce(stack: Stack, concurrency: number, purchases: number, cus
       if ((effects.length === txIds.length && archived === txIds.length) || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
+    const cpuAfter = cpuSnapshot(stack.pids);
+    const perPurchase = (ms: number) => Math.round((ms / Math.max(1, effects.length)) * 100) / 100;
+    const cpuMsPerPurchase = Object.fromEntries([...cpuAfter].map(([name, ms]) => [name, perPurchase(ms - (cpuBefore.get(name) ?? ms))]));
     const archiveEnd = await txcenter.db.selectFrom('txc_archive_event').select(({ fn }) => fn.max('archived_at').as('end')).executeTakeFirst();
     const latencies = effects.map((e) => Number(e.created_at) - started.get(e.tx_id)!).sort((a, b) => a - b);
     const lastEffect = Math.max(...effects.map((e) => Number(e.created_at)), Number(archiveEnd?.end ?? 0));
@@ -91,6 +119,7 @@ async function runOnce(stack: Stack, concurrency: number, purchases: number, cus
       p50Ms: Math.round(percentile(latencies, 50)),
       p99Ms: Math.round(percentile(latencies, 99)),
       errors: errors + (txIds.length - effects.length),
+      cpuMsPerPurchase,
     };
   } finally {
     await txcenter.close();
@@ -117,7 +146,14 @@ async function freshMysqlDatabase(serverUrl: string): Promise<{ url: string; dro
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { json: { type: 'boolean', default: false }, purchases: { type: 'string' }, concurrency: { type: 'string' }, pollers: { type: 'string' }, mysql: { type: 'string' } },
+    options: {
+      json: { type: 'boolean', default: false },
+      purchases: { type: 'string' },
+      concurrency: { type: 'string' },
+      pollers: { type: 'string' },
+      mysql: { type: 'string' },
+      'profile-dir': { type: 'string' },
+    },
     strict: true,
   });
   const purchases = Number(values.purchases ?? DEFAULT_PURCHASES_PER_RUN);
@@ -126,16 +162,42 @@ export async function run(args: string[]): Promise<number> {
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-e2e-'));
   const mysql = values.mysql ? await freshMysqlDatabase(values.mysql) : undefined;
-  const stack = await startStack({ dataDir, ports: { gateway: 0, trading: 0, dlqReplay: 0, demo: 0, broker: 0 }, timing: PRODUCTION_TIMING, logLevel: 'error', pollersPerTrigger: pollers, txcenterDatabaseUrl: mysql?.url });
+  const profileDir = values['profile-dir'];
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const stack = await startStack({
+    dataDir,
+    ports: { gateway: 0, trading: 0, dlqReplay: 0, demo: 0, broker: 0 },
+    timing: PRODUCTION_TIMING,
+    logLevel: 'error',
+    pollersPerTrigger: pollers,
+    txcenterDatabaseUrl: mysql?.url,
+    cpuProfileDir: profileDir,
+  });
   const runs: Run[] = [];
+  const profiler = profileDir ? new Session() : undefined;
   try {
     // Warm-up: cold starts (tsx compile, DB open) out of the measurement.
     await runOnce(stack, 4, 40, 'W');
+    if (profiler) {
+      // Function processes profile between two signals; this process (broker, trading) in-process.
+      for (const pid of Object.values(stack.pids)) process.kill(pid, CPU_PROFILE_SIGNAL);
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     log(`e2e: ${purchases} discount purchases per run, ${pollers} puller(s) per MQ trigger, every function in its own process, transaction-center DB on ${mysql ? 'MySQL' : 'SQLite'}`);
     for (const [index, concurrency] of concurrencies.entries()) {
       const result = await runOnce(stack, concurrency, purchases, `B${index}-`);
       runs.push(result);
       log(`  concurrency ${String(concurrency).padStart(3)}: ${String(result.purchasesPerSecond).padStart(7)} purchases/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  (${result.committed}/${result.purchases} committed, ${result.errors} errors)`);
+      const cpu = Object.entries(result.cpuMsPerPurchase).sort((a, b) => b[1] - a[1]);
+      log(`    CPU ms per purchase: ${cpu.reduce((sum, [, ms]) => sum + ms, 0).toFixed(2)} = ${cpu.map(([name, ms]) => `${name} ${ms}`).join(', ')}`);
+    }
+    if (profiler && profileDir) {
+      for (const pid of Object.values(stack.pids)) process.kill(pid, CPU_PROFILE_SIGNAL);
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(join(profileDir, 'bench.cpuprofile'), JSON.stringify(profile));
+      profiler.disconnect();
     }
   } finally {
     await stack.close();

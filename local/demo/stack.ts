@@ -38,6 +38,8 @@ export interface StackOptions {
   readonly pollersPerTrigger?: number;
   readonly logLevel?: string;
   readonly logger?: Logger;
+  /** Function processes write V8 CPU profiles here, toggled by `CPU_PROFILE_SIGNAL` (benchmark analysis). */
+  readonly cpuProfileDir?: string;
 }
 
 export interface Stack {
@@ -50,6 +52,8 @@ export interface Stack {
   readonly txcenterDatabaseUrl: string;
   /** The environment the functions run with (the reconciler and CLI tools read the same settings). */
   readonly environment: Readonly<Record<string, string>>;
+  /** Process id of each function's process (CPU accounting, crash drills). */
+  readonly pids: Readonly<Record<string, number>>;
   /** SIGKILLs every function process (processes mode), as a host crash would. */
   killRuntime(): Promise<void>;
   /** Starts the runtime again after {@link killRuntime}. */
@@ -126,7 +130,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const ports = { ...options.ports, gateway: portOf(runtimeUrls['tx-gateway'], options.ports.gateway), dlqReplay: portOf(runtimeUrls['dlq-alerter'], options.ports.dlqReplay) };
     processes = await spawnFunctionProcesses(
       catalog().functions.map((fn) => fn.name),
-      { ...env, TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway), TXC_RUNTIME_DLQ_PORT: String(ports.dlqReplay), TXC_RUNTIME_TIME_SCALE: String(timing.timeScale), TXC_RUNTIME_POLLERS: String(options.pollersPerTrigger ?? 1) },
+      {
+        ...env,
+        TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway),
+        TXC_RUNTIME_DLQ_PORT: String(ports.dlqReplay),
+        TXC_RUNTIME_TIME_SCALE: String(timing.timeScale),
+        TXC_RUNTIME_POLLERS: String(options.pollersPerTrigger ?? 1),
+        ...(options.cpuProfileDir ? { TXC_RUNTIME_CPU_PROFILE_DIR: options.cpuProfileDir } : {}),
+      },
       logger,
     );
     runtimeUrls = { ...processes.urls };
@@ -147,6 +158,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     txcenterDatabaseUrl: env.TXC_DATABASE_URL!,
     environment: env,
+    get pids() {
+      return processes?.pids ?? {};
+    },
     async killRuntime() {
       if (!processes) throw new RuntimeConfigError('the runtime is not running');
       const killed = processes;

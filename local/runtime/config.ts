@@ -13,6 +13,8 @@ export const runtimeConfigSchema = baseConfigSchema.extend({
   TXC_RUNTIME_POLLERS: z.coerce.number().int().min(1).max(16).default(1),
   /** `stdin`: stop when stdin closes, i.e. when the parent that spawned this process dies (no orphans). */
   TXC_RUNTIME_EXIT_WITH: z.enum(['stdin', 'signal']).default('signal'),
+  /** When set, SIGUSR2 toggles a CPU profile written into this folder (benchmark analysis). */
+  TXC_RUNTIME_CPU_PROFILE_DIR: z.string().min(1).optional(),
   /** Comma-separated catalog functions this process runs; empty = all. */
   TXC_RUNTIME_FUNCTIONS: z
     .string()

@@ -6,10 +6,13 @@
  */
 import { createLogger } from '../../shared/logger';
 import { readRuntimeConfig, runtimeOptionsOf } from './config';
+import { profileOnSignal } from './cpuProfile';
 import { startRuntime } from './Runtime';
 
 const config = readRuntimeConfig();
-const runtime = await startRuntime({ ...runtimeOptionsOf(config), logger: createLogger('runtime', config.TXC_LOG_LEVEL, process.stderr) });
+const logger = createLogger('runtime', config.TXC_LOG_LEVEL, process.stderr);
+if (config.TXC_RUNTIME_CPU_PROFILE_DIR) profileOnSignal(config.TXC_RUNTIME_CPU_PROFILE_DIR, config.TXC_RUNTIME_FUNCTIONS.join('+') || 'runtime', logger);
+const runtime = await startRuntime({ ...runtimeOptionsOf(config), logger });
 process.stdout.write(`${JSON.stringify({ ready: true, urls: runtime.urls })}\n`);
 const stop = () => void runtime.close().then(() => process.exit(0));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
