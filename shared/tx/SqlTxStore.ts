@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { TxStoreError } from './errors';
+import type { TxWriter } from './groupCommit';
+import { writerFor } from './groupCommit';
 import type { TxDecision, TxState } from './stateMachine';
 import { stateAfter, TX_STATES } from './stateMachine';
 import type { BrokerState, TxEventRow, TxRow, TxTables } from './tables';
@@ -54,12 +56,44 @@ function toEvent(row: Pick<TxEventRow, 'at' | 'type' | 'state' | 'actor' | 'deta
 
 type Db = Kysely<TxTables> | Transaction<TxTables>;
 
+function insertTx(db: Db, tx: NewTx, at: number): Promise<unknown> {
+  return db
+    .insertInto('txc_tx')
+    .values({
+      tx_id: tx.txId,
+      system_id: tx.systemId,
+      business_key: tx.businessKey,
+      active_business_key: tx.businessKey,
+      topic: tx.topic,
+      tag: tx.tag,
+      payload_hash: tx.payloadHash,
+      body: tx.body,
+      properties: tx.properties === undefined ? null : JSON.stringify(tx.properties),
+      checkback_path: tx.checkbackPath ?? null,
+      state: TX_STATES.prepared,
+      broker: BROKER_STATES.publishPending,
+      reason: null,
+      message_id: null,
+      receipt_handle: null,
+      publish_claimed_at: at,
+      check_count: 0,
+      created_at: at,
+      updated_at: at,
+      decided_at: null,
+    })
+    .execute();
+}
+
 /**
  * The one {@link TxStore} implementation, over Kysely: the same queries run on SQLite and MySQL.
  * Driver failures are wrapped in {@link TxStoreError}.
  */
 export class SqlTxStore implements TxStore {
-  constructor(private readonly db: Kysely<TxTables>) {}
+  private readonly writer: TxWriter<TxTables>;
+
+  constructor(private readonly db: Kysely<TxTables>) {
+    this.writer = writerFor(db);
+  }
 
   private async guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -99,37 +133,18 @@ export class SqlTxStore implements TxStore {
 
   async insertPrepared(tx: NewTx, at: number): Promise<boolean> {
     try {
-      await this.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('txc_tx')
-          .values({
-            tx_id: tx.txId,
-            system_id: tx.systemId,
-            business_key: tx.businessKey,
-            active_business_key: tx.businessKey,
-            topic: tx.topic,
-            tag: tx.tag,
-            payload_hash: tx.payloadHash,
-            body: tx.body,
-            properties: tx.properties === undefined ? null : JSON.stringify(tx.properties),
-            checkback_path: tx.checkbackPath ?? null,
-            state: TX_STATES.prepared,
-            broker: BROKER_STATES.publishPending,
-            reason: null,
-            message_id: null,
-            receipt_handle: null,
-            publish_claimed_at: at,
-            check_count: 0,
-            created_at: at,
-            updated_at: at,
-            decided_at: null,
-          })
-          .execute();
+      return await this.writer.write(async (trx) => {
+        try {
+          await insertTx(trx, tx, at);
+        } catch (error) {
+          // The failed INSERT is the job's first statement and undoes only itself: the rest of a group commit stands.
+          if (isUniqueViolation(error)) return false;
+          throw error;
+        }
         await this.event(trx, tx.txId, TX_EVENT_TYPES.prepared, TX_STATES.prepared, tx.systemId, at, { businessKey: tx.businessKey });
+        return true;
       });
-      return true;
     } catch (error) {
-      if (isUniqueViolation(error)) return false;
       throw new TxStoreError('transaction store: insert failed', { cause: error });
     }
   }
@@ -154,8 +169,8 @@ export class SqlTxStore implements TxStore {
   }
 
   claimPublish(txId: string, previousClaimAt: number, at: number): Promise<boolean> {
-    return this.guard('claim publish', async () => {
-      const result = await this.db
+    return this.guard('claim publish', () => this.writer.write(async (trx) => {
+      const result = await trx
         .updateTable('txc_tx')
         .set({ publish_claimed_at: at, updated_at: at })
         .where('tx_id', '=', txId)
@@ -163,12 +178,12 @@ export class SqlTxStore implements TxStore {
         .where('publish_claimed_at', '=', previousClaimAt)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
-    });
+    }));
   }
 
   markPublished(txId: string, published: { messageId: string; receiptHandle: string }, at: number): Promise<void> {
     return this.guard('mark published', () =>
-      this.db.transaction().execute(async (trx) => {
+      this.writer.write(async (trx) => {
         // A decision may already be stored (takeover race): then only the handle is added.
         await trx
           .updateTable('txc_tx')
@@ -187,7 +202,7 @@ export class SqlTxStore implements TxStore {
 
   failPublish(txId: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<boolean> {
     return this.guard('fail publish', () =>
-      this.db.transaction().execute(async (trx) => {
+      this.writer.write(async (trx) => {
         const result = await trx
           .updateTable('txc_tx')
           .set({
@@ -212,7 +227,7 @@ export class SqlTxStore implements TxStore {
   decide(txId: string, decision: TxDecision, context: DecisionContext, at: number): Promise<boolean> {
     const state = stateAfter(decision);
     return this.guard('decide', () =>
-      this.db.transaction().execute(async (trx) => {
+      this.writer.write(async (trx) => {
         // Compare-and-set on PREPARED: of concurrent commit and rollback exactly one updates a row.
         const result = await trx
           .updateTable('txc_tx')
@@ -236,7 +251,7 @@ export class SqlTxStore implements TxStore {
 
   markDelivered(txId: string, actor: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<void> {
     return this.guard('mark delivered', () =>
-      this.db.transaction().execute(async (trx) => {
+      this.writer.write(async (trx) => {
         await trx
           .updateTable('txc_tx')
           .set({ broker: BROKER_STATES.decisionDelivered, updated_at: at })
@@ -249,12 +264,12 @@ export class SqlTxStore implements TxStore {
   }
 
   recordDeliveryFailure(txId: string, actor: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<void> {
-    return this.guard('record delivery failure', () => this.eventAtCurrentState(this.db, txId, TX_EVENT_TYPES.brokerNotifyFailed, actor, at, detail));
+    return this.guard('record delivery failure', () => this.writer.write((trx) => this.eventAtCurrentState(trx, txId, TX_EVENT_TYPES.brokerNotifyFailed, actor, at, detail)));
   }
 
   recordCheck(txId: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<number> {
     return this.guard('record check', () =>
-      this.db.transaction().execute(async (trx) => {
+      this.writer.write(async (trx) => {
         await trx
           .updateTable('txc_tx')
           .set({ check_count: sql<number>`check_count + 1`, updated_at: at })

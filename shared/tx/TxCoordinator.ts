@@ -13,7 +13,7 @@ import {
 } from './errors';
 import { payloadHash } from './payloadHash';
 import type { TxDecision } from './stateMachine';
-import { transition, TX_STATES } from './stateMachine';
+import { stateAfter, transition, TX_STATES } from './stateMachine';
 import { BROKER_STATES } from './tables';
 import { newTxId } from './txId';
 import type { NewTx, TxEvent, TxRecord, TxStore } from './TxStore';
@@ -33,6 +33,11 @@ function preparedRecord(tx: NewTx, at: number): TxRecord {
     updatedAt: at,
     decidedAt: undefined,
   };
+}
+
+/** The record after {@link TxStore.decide} and {@link TxStore.markDelivered} succeeded, built without reading it back. */
+function decidedRecord(tx: TxRecord, decision: TxDecision, at: number): TxRecord {
+  return { ...tx, state: stateAfter(decision), broker: BROKER_STATES.decisionDelivered, reason: 'client', decidedAt: at, updatedAt: at };
 }
 
 /** Transactional message size limit (mq-http-protocol.md §6). */
@@ -186,7 +191,8 @@ export class TxCoordinator {
   async decide(systemId: string, txId: string, decision: TxDecision): Promise<TxView> {
     const tx = await this.owned(systemId, txId);
     if (transition(txId, tx.state, decision) === 'already-decided') return { tx, delivery: deliveryOf(tx) };
-    const won = await this.deps.store.decide(txId, decision, { actor: systemId, reason: 'client' }, this.now());
+    const at = this.now();
+    const won = await this.deps.store.decide(txId, decision, { actor: systemId, reason: 'client' }, at);
     if (!won) {
       // Someone decided between our read and our write: the stored decision stands.
       const current = (await this.deps.store.get(txId))!;
@@ -194,7 +200,10 @@ export class TxCoordinator {
       return { tx: current, delivery: deliveryOf(current) };
     }
     if (tx.receiptHandle !== undefined) {
-      await deliverDecision({ ...this.deps, checkGroup: this.deps.catalog.checkGroup, now: this.now }, tx, decision, tx.receiptHandle, systemId);
+      const outcome = await deliverDecision({ ...this.deps, checkGroup: this.deps.catalog.checkGroup, now: this.now }, tx, decision, tx.receiptHandle, systemId);
+      // Delivered: the row is what we wrote, no need to read it back. Otherwise read it, since
+      // check-back or a publish takeover may have moved the broker state meanwhile.
+      if (outcome === 'done') return { tx: decidedRecord(tx, decision, at), delivery: 'done' };
     }
     const decided = (await this.deps.store.get(txId))!;
     return { tx: decided, delivery: deliveryOf(decided) };

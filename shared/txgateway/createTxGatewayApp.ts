@@ -93,7 +93,6 @@ export function createTxGatewayApp(deps: TxGatewayDeps): HttpApp {
   return async (request, context) => {
     const method = request.requestContext.http.method.toUpperCase();
     const path = request.rawPath;
-    const log = deps.logger.child({ requestId: context.requestId, method, path });
     try {
       const target = route(method, path);
       const body = bodyText(request);
@@ -102,7 +101,8 @@ export function createTxGatewayApp(deps: TxGatewayDeps): HttpApp {
       const systemId = verifyRequest({ method, path, headers: request.headers, body }, deps.secretOf, now());
       return await serve(deps.coordinator, systemId, target, body);
     } catch (error) {
-      return failure(error, log);
+      // The request's child logger is built only when something is logged (most requests log nothing).
+      return failure(error, deps.logger.child({ requestId: context.requestId, method, path }));
     }
   };
 }
