@@ -23,6 +23,7 @@ export interface ArchivedEvent {
 export function archiveHandler(now: () => number = Date.now): MessageHandler<EnvelopeOf<unknown>> {
   return {
     dedupBy: 'messageId',
+    localOnly: true,
     decode: (message) => decodeEnvelope(message, z.unknown()),
     async handle({ value }, { group, message }) {
       return {

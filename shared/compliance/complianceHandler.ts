@@ -19,6 +19,7 @@ type Reviewed = EnvelopeOf<ReviewInput & { customerId: string }>;
 export function complianceHandler(rules: ComplianceRuleSet, now: () => number = Date.now): MessageHandler<Reviewed> {
   return {
     dedupBy: 'key',
+    localOnly: true,
     decode(message) {
       const schema = SCHEMAS_BY_TAG[message.tag as keyof typeof SCHEMAS_BY_TAG];
       if (!schema) throw new MessageRejectedError(REJECTION_CODES.routeMismatch, `compliance reviews OPERATIONS and ORCHESTRATION, not ${message.tag ?? '(no tag)'}`);

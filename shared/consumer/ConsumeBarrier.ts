@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { ClassifiedError } from './errors';
 import { LeaseLostError } from './errors';
-import type { BarrierRow, ConsumerTables } from './tables';
+import type { BarrierRow, BarrierStatus, ConsumerTables } from './tables';
 import { BARRIER_STATUSES } from './tables';
 
 /** What {@link ConsumeBarrier.claim} decided for one delivery. */
@@ -57,6 +57,8 @@ export interface Consumption {
   readonly completedAt: number | null;
 }
 
+/** Longest timeline summary stored. */
+const SUMMARY_MAX_CHARS = 1_000;
 /** Races lost to a concurrent claim before giving up with "busy". */
 const MAX_CLAIM_ROUNDS = 3;
 
@@ -79,42 +81,16 @@ export class ConsumeBarrier {
     return { kind: 'busy', until: request.now };
   }
 
-  /** One read-decide-write round; undefined when a concurrent writer changed the row in between. */
+  /**
+   * One insert-or-read-decide-write round; undefined when a concurrent writer changed the row in
+   * between. The insert comes first because a first delivery (no row yet) is the common case.
+   */
   private async claimOnce(request: ClaimRequest): Promise<ClaimResult | undefined> {
     const { group, dedupKey, now } = request;
-    const row = await this.db.selectFrom('txc_consume_barrier').selectAll().where('group_id', '=', group).where('dedup_key', '=', dedupKey).executeTakeFirst();
     const token = randomUUID();
-    if (!row) {
-      const inserted = await this.db
-        .insertInto('txc_consume_barrier')
-        .values({
-          group_id: group,
-          dedup_key: dedupKey,
-          status: BARRIER_STATUSES.inProgress,
-          payload_hash: request.payloadHash,
-          message_id: request.messageId,
-          topic: request.topic,
-          tag: request.tag ?? null,
-          event_id: null,
-          business_key: null,
-          attempts: 1,
-          lease_token: token,
-          lease_until: request.leaseUntil,
-          next_attempt_at: 0,
-          replay_id: request.replayId ?? null,
-          last_error_code: null,
-          last_error: null,
-          summary: null,
-          dead_letter_id: null,
-          dlq_published_at: null,
-          created_at: now,
-          updated_at: now,
-          completed_at: null,
-        })
-        .orIgnore()
-        .executeTakeFirst();
-      return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 ? { kind: 'claimed', attempt: 1, token } : undefined;
-    }
+    if (await this.insertRow(this.db, request, { status: BARRIER_STATUSES.inProgress, token, leaseUntil: request.leaseUntil })) return { kind: 'claimed', attempt: 1, token };
+    const row = await this.db.selectFrom('txc_consume_barrier').selectAll().where('group_id', '=', group).where('dedup_key', '=', dedupKey).executeTakeFirst();
+    if (!row) return undefined;
     const isNewReplay = request.replayId !== undefined && request.replayId !== row.replay_id;
     if (row.payload_hash !== request.payloadHash) return { kind: 'conflict', row };
     // Decided but the DLQ publish did not happen (crash or broker error): publish again.
@@ -128,6 +104,53 @@ export class ConsumeBarrier {
     if (row.status === BARRIER_STATUSES.failed && request.honourBackoff && Number(row.next_attempt_at) > now) return { kind: 'busy', until: Number(row.next_attempt_at) };
     // FAILED, or IN_PROGRESS whose lease expired (the run crashed or timed out): next attempt.
     return this.take(row, request, token, row.attempts + 1, {});
+  }
+
+  /**
+   * A first delivery of a local-only handler: inserts the row already COMPLETED inside the effects'
+   * transaction, so barrier, effects and attempt commit together (a crash leaves none of them).
+   * @returns false when a row exists (a redelivery, replay or concurrent run): use {@link claim} instead.
+   */
+  async insertCompleted(trx: Transaction<any>, request: ClaimRequest, done: { summary: string; eventId?: string; businessKey?: string }): Promise<boolean> {
+    return this.insertRow(trx as Transaction<ConsumerTables>, request, { status: BARRIER_STATUSES.completed, token: randomUUID(), leaseUntil: request.now, ...done });
+  }
+
+  /** Inserts the barrier row unless one exists (insert-ignore on the primary key); true when inserted. */
+  private async insertRow(
+    db: Kysely<ConsumerTables>,
+    request: ClaimRequest,
+    row: { status: BarrierStatus; token: string; leaseUntil: number; summary?: string; eventId?: string; businessKey?: string },
+  ): Promise<boolean> {
+    const completed = row.status === BARRIER_STATUSES.completed;
+    const inserted = await db
+      .insertInto('txc_consume_barrier')
+      .values({
+        group_id: request.group,
+        dedup_key: request.dedupKey,
+        status: row.status,
+        payload_hash: request.payloadHash,
+        message_id: request.messageId,
+        topic: request.topic,
+        tag: request.tag ?? null,
+        event_id: row.eventId ?? null,
+        business_key: row.businessKey ?? null,
+        attempts: 1,
+        lease_token: row.token,
+        lease_until: row.leaseUntil,
+        next_attempt_at: 0,
+        replay_id: request.replayId ?? null,
+        last_error_code: null,
+        last_error: null,
+        summary: row.summary?.slice(0, SUMMARY_MAX_CHARS) ?? null,
+        dead_letter_id: null,
+        dlq_published_at: null,
+        created_at: request.now,
+        updated_at: request.now,
+        completed_at: completed ? request.now : null,
+      })
+      .orIgnore()
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
   private async take(row: BarrierRow, request: ClaimRequest, token: string, attempt: number, extra: Partial<BarrierRow>): Promise<ClaimResult | undefined> {
@@ -151,7 +174,7 @@ export class ConsumeBarrier {
       .updateTable('txc_consume_barrier')
       .set({
         status: BARRIER_STATUSES.completed,
-        summary: done.summary.slice(0, 1_000),
+        summary: done.summary.slice(0, SUMMARY_MAX_CHARS),
         event_id: done.eventId ?? null,
         business_key: done.businessKey ?? null,
         last_error_code: null,
@@ -203,8 +226,9 @@ export class ConsumeBarrier {
       .execute();
   }
 
-  async recordAttempt(record: AttemptRecord): Promise<void> {
-    await this.db
+  /** Appends to the attempt history; pass `trx` to commit it with the effects. */
+  async recordAttempt(record: AttemptRecord, trx?: Transaction<any>): Promise<void> {
+    await ((trx as Transaction<ConsumerTables> | undefined) ?? this.db)
       .insertInto('txc_consume_attempt')
       .values({
         group_id: record.group,

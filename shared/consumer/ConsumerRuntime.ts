@@ -7,7 +7,7 @@ import { TxcError } from '../errors';
 import type { InvocationContext } from '../fc/InvocationContext';
 import type { Logger } from '../logger';
 import type { OutgoingMessage, PublishedMessage } from '../mq/types';
-import type { ClaimResult } from './ConsumeBarrier';
+import type { AttemptRecord, ClaimRequest, ClaimResult } from './ConsumeBarrier';
 import { ConsumeBarrier } from './ConsumeBarrier';
 import type { DeadLetterBody } from './deadLetterBody';
 import { deadLetterIdOf } from './deadLetterBody';
@@ -100,21 +100,25 @@ export class ConsumerRuntime {
     const dedupKey = this.options.handler.dedupBy === 'key' && message.key ? message.key : message.messageId;
     const base = { messageId: message.messageId, dedupKey };
     if (replayGroup !== undefined && replayGroup !== this.group) return settled({ ...base, kind: OUTCOMES.notForThisGroup });
-    const payloadHash = sha256(message.body);
+    const request: ClaimRequest = {
+      group: this.group,
+      dedupKey,
+      payloadHash: sha256(message.body),
+      messageId: message.messageId,
+      topic: message.topic,
+      tag: message.tag,
+      replayId: message.properties[REPLAY_PROPERTIES.replayId],
+      leaseUntil: invocation.deadline,
+      honourBackoff: mode === 'pull',
+      now: this.now(),
+    };
+    if (this.options.handler.localOnly && request.replayId === undefined) {
+      const applied = await this.applyFirstDelivery(message, request, invocation);
+      if (applied) return applied;
+    }
     let claim: ClaimResult;
     try {
-      claim = await this.barrier.claim({
-        group: this.group,
-        dedupKey,
-        payloadHash,
-        messageId: message.messageId,
-        topic: message.topic,
-        tag: message.tag,
-        replayId: message.properties[REPLAY_PROPERTIES.replayId],
-        leaseUntil: invocation.deadline,
-        honourBackoff: mode === 'pull',
-        now: this.now(),
-      });
+      claim = await this.barrier.claim(request);
     } catch (error) {
       // The database is unreachable: nothing was decided, the message simply comes back.
       const classified = classifyError(error);
@@ -127,7 +131,7 @@ export class ConsumerRuntime {
       case 'busy':
         return unsettled({ ...base, kind: OUTCOMES.busy });
       case 'conflict':
-        return this.flagConflict(message, dedupKey, claim.row, payloadHash);
+        return this.flagConflict(message, dedupKey, claim.row, request.payloadHash);
       case 'dead-letter-unpublished':
         return this.republishDeadLetter(message, claim.row);
       case 'claimed':
@@ -136,7 +140,7 @@ export class ConsumerRuntime {
   }
 
   private async run(message: IncomingMessage, dedupKey: string, attempt: number, token: string, invocation: InvocationContext): Promise<MessageOutcome> {
-    const { handler, db, logger } = this.options;
+    const { handler, db } = this.options;
     const startedAt = this.now();
     const base = { messageId: message.messageId, dedupKey, attempt };
     let effects: Effects;
@@ -145,21 +149,52 @@ export class ConsumerRuntime {
       if (size > this.maxBodyBytes) throw new MessageRejectedError(REJECTION_CODES.tooLarge, `body of message ${message.messageId} is ${size} bytes, the limit is ${this.maxBodyBytes}`);
       const decoded = handler.decode(message);
       effects = await handler.handle(decoded, { group: this.group, message, attempt, invocation, db });
-      // Effects and COMPLETED commit together: a crash before the commit leaves neither, so the retry
-      // re-runs the handler; a crash after leaves both, so the retry is a duplicate.
+      // Effects, COMPLETED and the attempt record commit together: a crash before the commit leaves
+      // none, so the retry re-runs the handler; a crash after leaves all, so the retry is a duplicate.
       await db.transaction().execute(async (trx) => {
         await effects.apply(trx);
         await this.barrier.complete(trx, this.group, dedupKey, token, { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey, now: this.now() });
+        await this.barrier.recordAttempt(this.appliedAttempt(message, dedupKey, attempt, startedAt), trx);
       });
     } catch (error) {
       return this.failed(message, dedupKey, attempt, token, startedAt, error);
     }
-    // Committed: what follows is history and side channels; their failure must not undo "applied".
+    return this.afterApplied(base, effects);
+  }
+
+  /**
+   * A local-only handler's first delivery in one transaction: barrier row (COMPLETED), effects and
+   * attempt. Safe without a claim because `handle` does nothing outside the effects, and a concurrent
+   * run of the same message finds the row (insert-ignore on its key) and falls back to {@link claim}.
+   * @returns undefined to take the general path: the row exists, or anything failed (rolled back; the
+   * general path runs the handler again and records the failure properly).
+   */
+  private async applyFirstDelivery(message: IncomingMessage, request: ClaimRequest, invocation: InvocationContext): Promise<MessageOutcome | undefined> {
+    const { handler, db } = this.options;
+    if (Buffer.byteLength(message.body, 'utf8') > this.maxBodyBytes) return undefined;
+    const startedAt = this.now();
     try {
-      await this.barrier.recordAttempt({ group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: 'applied' });
-    } catch (error) {
-      logger.warn({ group: this.group, messageId: message.messageId, code: classifyError(error).code }, 'could not record the applied attempt');
+      const decoded = handler.decode(message);
+      const effects = await handler.handle(decoded, { group: this.group, message, attempt: 1, invocation, db });
+      const applied = await db.transaction().execute(async (trx) => {
+        const done = { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey };
+        if (!(await this.barrier.insertCompleted(trx, request, done))) return false;
+        await effects.apply(trx);
+        await this.barrier.recordAttempt(this.appliedAttempt(message, request.dedupKey, 1, startedAt), trx);
+        return true;
+      });
+      return applied ? await this.afterApplied({ messageId: message.messageId, dedupKey: request.dedupKey, attempt: 1 }, effects) : undefined;
+    } catch {
+      return undefined; // rolled back; the general path below repeats the work and records the failure
     }
+  }
+
+  private appliedAttempt(message: IncomingMessage, dedupKey: string, attempt: number, startedAt: number): AttemptRecord {
+    return { group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: 'applied' };
+  }
+
+  /** Committed: alerts are side channels whose failure must not undo "applied". */
+  private async afterApplied(base: { messageId: string; dedupKey: string; attempt: number }, effects: Effects): Promise<MessageOutcome> {
     for (const alert of effects.alerts ?? []) await this.raiseSafely(alert);
     return settled({ ...base, kind: OUTCOMES.applied });
   }

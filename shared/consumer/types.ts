@@ -59,6 +59,12 @@ export interface HandlerContext {
 export interface MessageHandler<T = unknown> {
   /** `key`: the message key (transaction id), so a re-publish is a duplicate; `messageId`: each message once. */
   readonly dedupBy: 'key' | 'messageId';
+  /**
+   * True when `handle` makes no remote call and has no side effect outside its returned effects: a
+   * first delivery then needs no separate claim, and the runtime writes the barrier row, the effects
+   * and the attempt in one transaction (one SQL write instead of three). @default false
+   */
+  readonly localOnly?: boolean;
   decode(message: IncomingMessage): DecodedMessage<T>;
   handle(decoded: DecodedMessage<T>, context: HandlerContext): Promise<Effects>;
 }

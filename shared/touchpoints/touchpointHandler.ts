@@ -19,6 +19,7 @@ export interface Touchpoint {
 export function touchpointHandler(now: () => number = Date.now): MessageHandler<EnvelopeOf<OperationsPayload>> {
   return {
     dedupBy: 'key',
+    localOnly: true,
     decode: (message) => decodeEnvelope(message, operationsPayloadSchema),
     async handle({ value }) {
       const { payload } = value;

@@ -71,6 +71,29 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
     expect(consumption).toMatchObject({ group: GROUP, status: 'COMPLETED', summary: 'effect tx-dup-1', attempts: 1 });
   });
 
+  it.skipIf(skip)('records the applied attempt with the effects', async () => {
+    await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-history')), invocation(), 'pull');
+    expect((await runtime().barrier.attemptHistory(GROUP, 'tx-history')).map((h) => [h.attempt, h.outcome])).toEqual([[1, 'applied']]);
+  });
+
+  it.skipIf(skip)('a local-only handler: first delivery applied at once (row, effect, attempt); a failure takes the claimed path; redelivery is a duplicate', async () => {
+    const localOnly = new ConsumerRuntime({ group: GROUP, handler: { ...scriptedHandler(failures), localOnly: true }, db: database.db, publisher, alerts, logger: silentLogger, retryDelay: () => 0 });
+    const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-local'));
+    expect(await localOnly.processMessage(message, invocation(), 'trigger')).toMatchObject({ kind: 'applied', attempt: 1, settled: true });
+    expect(await localOnly.processMessage({ ...message, messageId: 'REDELIVERED' }, invocation(), 'trigger')).toMatchObject({ kind: 'duplicate' });
+    const [consumption] = await localOnly.barrier.consumptionsOf({ eventId: 'tx-local' });
+    expect(consumption).toMatchObject({ status: 'COMPLETED', attempts: 1, summary: 'effect tx-local', businessKey: 'bk-tx-local' });
+    expect((await localOnly.barrier.attemptHistory(GROUP, 'tx-local')).map((h) => [h.attempt, h.outcome])).toEqual([[1, 'applied']]);
+
+    // Its handler fails twice here: once in the one-transaction try (rolled back, nothing kept), once on the claimed path (recorded).
+    failures.set('tx-local-flaky', [new TransientFailureError('X_UNAVAILABLE', 'down'), new TransientFailureError('X_UNAVAILABLE', 'down')]);
+    const flaky = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-local-flaky'));
+    expect(await localOnly.processMessage(flaky, invocation(), 'trigger')).toMatchObject({ kind: 'retry', attempt: 1, errorCode: 'X_UNAVAILABLE' });
+    expect(await localOnly.processMessage(flaky, invocation(), 'trigger')).toMatchObject({ kind: 'applied', attempt: 2 });
+    expect((await localOnly.barrier.attemptHistory(GROUP, 'tx-local-flaky')).map((h) => [h.attempt, h.outcome])).toEqual([[1, 'transient'], [2, 'applied']]);
+    expect((await effects()).sort()).toEqual(['tx-local', 'tx-local-flaky']);
+  });
+
   it.skipIf(skip)('flags a key reused with a different payload: stored, alerted, not applied', async () => {
     await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-reuse')), invocation(), 'pull');
     const outcome = await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 2 }, 'tx-reuse')), invocation(), 'pull');

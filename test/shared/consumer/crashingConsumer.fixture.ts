@@ -28,6 +28,8 @@ const runtime = new ConsumerRuntime({
   logger: silentLogger,
   handler: {
     ...inner,
+    // The hang stands for a remote step, so this handler takes the claimed (leased) path.
+    localOnly: false,
     async handle(decoded, context) {
       if (decoded.value.payload.customerId === 'CRASH') {
         writeFileSync(markerFile, context.message.messageId);
