@@ -14,12 +14,15 @@ import { startStack } from '../local/demo/stack';
 import type { Stack } from '../local/demo/stack';
 import { PRODUCTION_TIMING } from '../local/demo/timing';
 import { CPU_PROFILE_SIGNAL } from '../local/runtime/cpuProfile';
+import { requestText } from '../shared/client/requestText';
 
 const DEFAULT_CONCURRENCIES = [8, 32, 96];
 const DEFAULT_PURCHASES_PER_RUN = 600;
 /** Longest wait for the last effects of a run. */
 const DRAIN_TIMEOUT_MS = 120_000;
 const POLL_MS = 100;
+/** Longest one discount-purchase request may take. */
+const PURCHASE_TIMEOUT_MS = 30_000;
 
 /** Linux reports process CPU in clock ticks of 10 ms (USER_HZ 100) in /proc/<pid>/stat. */
 const MS_PER_CLOCK_TICK = 10;
@@ -70,12 +73,15 @@ async function runOnce(stack: Stack, concurrency: number, purchases: number, cus
         const index = next++;
         const at = Date.now();
         try {
-          const response = await fetch(`${stack.urls.trading}/discount-purchase`, {
+          // Keep-alive node:http like the stack's own clients, so the load generator costs little of the shared CPU.
+          const response = await requestText({
             method: 'POST',
+            url: `${stack.urls.trading}/discount-purchase`,
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ customerId: `${customerPrefix}${index % 50}`, fundCode: '110011', amount: `${100 + (index % 900)}.00` }),
+            timeoutMs: PURCHASE_TIMEOUT_MS,
           });
-          const body = (await response.json()) as { txId?: string; outcome?: string };
+          const body = JSON.parse(response.body) as { txId?: string; outcome?: string };
           if (response.status === 201 && body.txId) started.set(body.txId, at);
           else errors += 1;
         } catch {

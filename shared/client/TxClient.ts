@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { signRequest } from '../auth';
 import { TxClientError } from './errors';
+import type { TextAnswer } from './requestText';
+import { requestText } from './requestText';
 
 /** Longest wait for one gateway call. */
 export const DEFAULT_CLIENT_TIMEOUT_MS = 5_000;
@@ -12,7 +14,6 @@ export interface TxClientOptions {
   readonly secret: string;
   /** @default 5000 */
   readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
   readonly now?: () => number;
 }
 
@@ -84,27 +85,27 @@ export class TxClient {
   private async call(method: string, path: string, body: string): Promise<TxResponse> {
     const timestamp = (this.options.now ?? Date.now)();
     const headers = signRequest(this.options.systemId, this.options.secret, { method, path, timestamp, body });
-    let response: Response;
+    let response: TextAnswer;
     try {
-      response = await (this.options.fetch ?? fetch)(`${this.baseUrl}${path}`, {
+      response = await requestText({
         method,
+        url: `${this.baseUrl}${path}`,
         headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body || undefined,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS),
+        timeoutMs: this.options.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
       });
     } catch (error) {
       throw new TxClientError('GATEWAY_UNREACHABLE', `tx-gateway unreachable: ${(error as Error).message}`, 0, undefined, { cause: error });
     }
-    const text = await response.text();
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(response.body);
     } catch (error) {
       throw new TxClientError('GATEWAY_BAD_RESPONSE', `tx-gateway answered ${response.status} with non-JSON`, response.status, undefined, { cause: error });
     }
     if (response.status >= 400) {
       const parsed = errorBodySchema.safeParse(json);
-      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      const retryAfter = Number(response.headers['retry-after'] ?? Number.NaN);
       throw new TxClientError(
         parsed.success ? parsed.data.error.code : 'GATEWAY_ERROR',
         parsed.success ? parsed.data.error.message : `tx-gateway answered ${response.status}`,

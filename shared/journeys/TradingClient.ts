@@ -1,3 +1,5 @@
+import type { TextAnswer } from '../client/requestText';
+import { requestText } from '../client/requestText';
 import { PermanentFailureError, TransientFailureError } from '../consumer/errors';
 
 /** Longest a wallet-purchase call may take, whatever the invocation has left. */
@@ -21,25 +23,30 @@ export interface WalletPurchase {
  * 5xx, timeouts and network errors → {@link TransientFailureError}.
  */
 export class TradingClient {
-  constructor(private readonly baseUrl: string) {}
+  private readonly walletPurchaseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.walletPurchaseUrl = new URL('wallet-purchase', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString();
+  }
 
   async walletPurchase(purchase: WalletPurchase, budgetMs: number): Promise<{ reference?: string }> {
     const timeoutMs = Math.min(TRADING_TIMEOUT_MS, budgetMs - TRADING_DEADLINE_MARGIN_MS);
     if (timeoutMs <= 0) throw new TransientFailureError('TRADING_NO_TIME_LEFT', 'not enough invocation time left to call the trading system');
-    let response: Response;
+    let response: TextAnswer;
     try {
-      response = await fetch(new URL('wallet-purchase', this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`), {
+      response = await requestText({
         method: 'POST',
+        url: this.walletPurchaseUrl,
         headers: { 'content-type': 'application/json', 'idempotency-key': purchase.txId },
         body: JSON.stringify(purchase),
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
       });
     } catch (error) {
       throw new TransientFailureError('TRADING_UNREACHABLE', `trading system unreachable: ${(error as Error).message}`, { cause: error });
     }
-    const text = await response.text().catch(() => '');
+    const text = response.body;
     const answer = parseAnswer(text);
-    if (response.ok) return { reference: typeof answer?.reference === 'string' ? answer.reference : undefined };
+    if (response.status >= 200 && response.status < 300) return { reference: typeof answer?.reference === 'string' ? answer.reference : undefined };
     const detail = `${typeof answer?.code === 'string' ? answer.code : response.status}${typeof answer?.message === 'string' ? `: ${answer.message}` : ''}`;
     if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
       throw new PermanentFailureError(typeof answer?.code === 'string' ? answer.code.slice(0, 64) : `TRADING_REFUSED_${response.status}`, `trading system refused wallet purchase ${purchase.txId}: ${detail}`);
