@@ -9,6 +9,8 @@ import type { BrokerState, TxEventRow, TxRow, TxTables } from './tables';
 import { BROKER_STATES } from './tables';
 import type { DecisionContext, NewTx, TxEvent, TxEventType, TxRecord, TxStore } from './TxStore';
 import { TX_EVENT_TYPES } from './TxStore';
+import type { TxQueries } from './txQueries';
+import { compileTxQueries } from './txQueries';
 
 /** Duplicate-key errors of both drivers (SQLite constraint codes, MySQL ER_DUP_ENTRY). */
 function isUniqueViolation(error: unknown): boolean {
@@ -56,43 +58,17 @@ function toEvent(row: Pick<TxEventRow, 'at' | 'type' | 'state' | 'actor' | 'deta
 
 type Db = Kysely<TxTables> | Transaction<TxTables>;
 
-function insertTx(db: Db, tx: NewTx, at: number): Promise<unknown> {
-  return db
-    .insertInto('txc_tx')
-    .values({
-      tx_id: tx.txId,
-      system_id: tx.systemId,
-      business_key: tx.businessKey,
-      active_business_key: tx.businessKey,
-      topic: tx.topic,
-      tag: tx.tag,
-      payload_hash: tx.payloadHash,
-      body: tx.body,
-      properties: tx.properties === undefined ? null : JSON.stringify(tx.properties),
-      checkback_path: tx.checkbackPath ?? null,
-      state: TX_STATES.prepared,
-      broker: BROKER_STATES.publishPending,
-      reason: null,
-      message_id: null,
-      receipt_handle: null,
-      publish_claimed_at: at,
-      check_count: 0,
-      created_at: at,
-      updated_at: at,
-      decided_at: null,
-    })
-    .execute();
-}
-
 /**
  * The one {@link TxStore} implementation, over Kysely: the same queries run on SQLite and MySQL.
  * Driver failures are wrapped in {@link TxStoreError}.
  */
 export class SqlTxStore implements TxStore {
   private readonly writer: TxWriter<TxTables>;
+  private readonly q: TxQueries;
 
   constructor(private readonly db: Kysely<TxTables>) {
     this.writer = writerFor(db);
+    this.q = compileTxQueries(db);
   }
 
   private async guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
@@ -104,38 +80,32 @@ export class SqlTxStore implements TxStore {
   }
 
   private async event(db: Db, txId: string, type: TxEventType, state: TxState, actor: string, at: number, detail?: Readonly<Record<string, unknown>>): Promise<void> {
-    await db
-      .insertInto('txc_tx_event')
-      .values({ tx_id: txId, at, type, state, actor, detail: detail === undefined ? null : JSON.stringify(detail) })
-      .execute();
+    await db.executeQuery(this.q.event.bind({ txId, at, type, state, actor, detail: detail === undefined ? null : JSON.stringify(detail) }));
   }
 
   /** Appends an event carrying the transaction's current state, in one statement (no read round trip). */
   private async eventAtCurrentState(db: Db, txId: string, type: TxEventType, actor: string, at: number, detail: Readonly<Record<string, unknown>>): Promise<void> {
-    await db
-      .insertInto('txc_tx_event')
-      .columns(['tx_id', 'at', 'type', 'state', 'actor', 'detail'])
-      .expression((eb) =>
-        eb
-          .selectFrom('txc_tx')
-          .select([
-            'tx_id',
-            eb.val(at).as('at'),
-            eb.val(type).as('type'),
-            'state',
-            eb.val(actor).as('actor'),
-            eb.val(JSON.stringify(detail)).as('detail'),
-          ])
-          .where('tx_id', '=', txId),
-      )
-      .execute();
+    await db.executeQuery(this.q.eventAtCurrentState.bind({ txId, at, type, actor, detail: JSON.stringify(detail) }));
   }
 
   async insertPrepared(tx: NewTx, at: number): Promise<boolean> {
     try {
       return await this.writer.write(async (trx) => {
         try {
-          await insertTx(trx, tx, at);
+          await trx.executeQuery(
+            this.q.insertTx.bind({
+              txId: tx.txId,
+              systemId: tx.systemId,
+              businessKey: tx.businessKey,
+              topic: tx.topic,
+              tag: tx.tag,
+              payloadHash: tx.payloadHash,
+              body: tx.body,
+              properties: tx.properties === undefined ? null : JSON.stringify(tx.properties),
+              checkbackPath: tx.checkbackPath ?? null,
+              at,
+            }),
+          );
         } catch (error) {
           // The failed INSERT is the job's first statement and undoes only itself: the rest of a group commit stands.
           if (isUniqueViolation(error)) return false;
@@ -151,7 +121,7 @@ export class SqlTxStore implements TxStore {
 
   get(txId: string): Promise<TxRecord | undefined> {
     return this.guard('get', async () => {
-      const row = await this.db.selectFrom('txc_tx').selectAll().where('tx_id', '=', txId).executeTakeFirst();
+      const row = (await this.db.executeQuery(this.q.get.bind({ txId }))).rows[0];
       return row && toRecord(row);
     });
   }
@@ -184,17 +154,7 @@ export class SqlTxStore implements TxStore {
   markPublished(txId: string, published: { messageId: string; receiptHandle: string }, at: number): Promise<void> {
     return this.guard('mark published', () =>
       this.writer.write(async (trx) => {
-        // A decision may already be stored (takeover race): then only the handle is added.
-        await trx
-          .updateTable('txc_tx')
-          .set({
-            message_id: published.messageId,
-            receipt_handle: published.receiptHandle,
-            broker: sql<string>`case when broker = ${BROKER_STATES.publishPending} then ${BROKER_STATES.half} else broker end`,
-            updated_at: at,
-          })
-          .where('tx_id', '=', txId)
-          .execute();
+        await trx.executeQuery(this.q.markPublished.bind({ txId, messageId: published.messageId, receiptHandle: published.receiptHandle, at }));
         await this.eventAtCurrentState(trx, txId, TX_EVENT_TYPES.published, 'gateway', at, { messageId: published.messageId });
       }),
     );
@@ -228,20 +188,8 @@ export class SqlTxStore implements TxStore {
     const state = stateAfter(decision);
     return this.guard('decide', () =>
       this.writer.write(async (trx) => {
-        // Compare-and-set on PREPARED: of concurrent commit and rollback exactly one updates a row.
-        const result = await trx
-          .updateTable('txc_tx')
-          .set({
-            state,
-            broker: sql<string>`case when broker = ${BROKER_STATES.half} then ${BROKER_STATES.decisionPending} else broker end`,
-            reason: context.reason,
-            decided_at: at,
-            updated_at: at,
-          })
-          .where('tx_id', '=', txId)
-          .where('state', '=', TX_STATES.prepared)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) return false;
+        const result = await trx.executeQuery(this.q.decide.bind({ txId, state, reason: context.reason, at }));
+        if (Number(result.numAffectedRows) !== 1) return false;
         const type = decision === 'COMMIT' ? TX_EVENT_TYPES.committed : TX_EVENT_TYPES.rolledBack;
         await this.event(trx, txId, type, state, context.actor, at, { reason: context.reason, ...context.detail });
         return true;
@@ -252,12 +200,7 @@ export class SqlTxStore implements TxStore {
   markDelivered(txId: string, actor: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<void> {
     return this.guard('mark delivered', () =>
       this.writer.write(async (trx) => {
-        await trx
-          .updateTable('txc_tx')
-          .set({ broker: BROKER_STATES.decisionDelivered, updated_at: at })
-          .where('tx_id', '=', txId)
-          .where('state', '!=', TX_STATES.prepared)
-          .execute();
+        await trx.executeQuery(this.q.markDelivered.bind({ txId, at }));
         await this.eventAtCurrentState(trx, txId, TX_EVENT_TYPES.brokerNotified, actor, at, detail);
       }),
     );
