@@ -4,6 +4,8 @@
  *
  * Producers publish 1 KB messages concurrently; every consumer group consumes batches of 16 (long poll)
  * and acks them. messages/s = messages published ÷ time until every group has acked all of them.
+ * Then the same producers run `--transactions` publishHalf + commit pairs (the transaction center's path)
+ * and the broker's CPU per pair is reported.
  * The broker and the ceiling server each run in a child process, so client and server do not share
  * an event loop (on a 2-core machine: one core each).
  */
@@ -21,6 +23,9 @@ import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET } from '../local/broker/index'
 const sdk = createRequire(import.meta.url)('@aliyunmq/mq-http-sdk') as typeof Sdk;
 
 const TOPIC = 'BENCH_TOPIC';
+const TX_TOPIC = 'BENCH_TX_TOPIC';
+const TX_GROUP = 'GID_BENCH_TX';
+const TX_CHECK_IMMUNITY_SECONDS = 60;
 const BATCH = 16;
 const LONG_POLL_SECONDS = 1;
 const CLI = fileURLToPath(new URL('../bin/txcenter.mjs', import.meta.url));
@@ -43,6 +48,8 @@ interface Settings {
   json: boolean;
   /** Directory for a V8 CPU profile of the broker process (`--cpu-prof`), or undefined. */
   profileDir: string | undefined;
+  /** publishHalf + commit pairs measured after the end-to-end run. */
+  transactions: number;
 }
 
 function settings(args: string[]): Settings {
@@ -57,6 +64,7 @@ function settings(args: string[]): Settings {
       size: { type: 'string', default: '1024' },
       json: { type: 'boolean', default: false },
       'profile-dir': { type: 'string' },
+      transactions: { type: 'string', default: '4000' },
     },
   });
   const int = (name: string, value: string): number => {
@@ -72,6 +80,7 @@ function settings(args: string[]): Settings {
     size: int('size', values.size),
     json: values.json,
     profileDir: values['profile-dir'],
+    transactions: int('transactions', values.transactions),
   };
 }
 
@@ -161,6 +170,25 @@ async function consumeGroup(client: Sdk.MQClient, group: string, s: Settings): P
   );
 }
 
+/** N producers share `total` transactions: publish a half message (check immunity 60 s), then commit it. */
+async function transactAll(client: Sdk.MQClient, producers: number, total: number, body: string): Promise<void> {
+  const producer = client.getTransProducer('', TX_TOPIC, TX_GROUP);
+  const props = new sdk.MessageProperties();
+  props.transCheckImmunityTime(TX_CHECK_IMMUNITY_SECONDS);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: producers }, async () => {
+      while (next < total) {
+        next += 1;
+        const half = await producer.publishMessage(body, 'BENCH', props);
+        if (half.code !== 201) throw new Error(`publish half answered ${half.code}`);
+        const commit = await producer.commit(half.body.ReceiptHandle as string);
+        if (commit.code !== 204) throw new Error(`commit answered ${commit.code}`);
+      }
+    }),
+  );
+}
+
 let ceilingClientCpuUs = 0;
 
 async function measureCeiling(s: Settings, body: string): Promise<number> {
@@ -186,6 +214,9 @@ interface BrokerRun {
   /** The system-time (kernel: sockets, writes, fdatasync) part of brokerCpuUs. */
   brokerSystemCpuUs: number | undefined;
   clientCpuUs: number;
+  /** Broker CPU per publishHalf + commit pair, µs, and pairs per second. */
+  brokerCpuUsPerTransaction: number | undefined;
+  transactionsPerSecond: number;
 }
 
 async function measureBroker(s: Settings, body: string): Promise<BrokerRun> {
@@ -204,12 +235,21 @@ async function measureBroker(s: Settings, body: string): Promise<BrokerRun> {
     const perSecond = s.messages / ((performance.now() - started) / 1000);
     const brokerCpuAfter = childCpuMs(child);
     const perMessageUs = (ms: number) => Math.round((ms * 1000) / s.messages);
+    const clientCpuUs = perMessageUs(ownCpuMs() - clientCpuBefore);
+    await transactAll(client, s.producers, 500, body); // warm-up
+    const txStarted = performance.now();
+    const txCpuBefore = childCpuMs(child);
+    await transactAll(client, s.producers, s.transactions, body);
+    const transactionsPerSecond = s.transactions / ((performance.now() - txStarted) / 1000);
+    const txCpuAfter = childCpuMs(child);
     return {
       perSecond,
       latencies: latencies as number[],
       brokerCpuUs: brokerCpuBefore && brokerCpuAfter && perMessageUs(brokerCpuAfter.user + brokerCpuAfter.system - brokerCpuBefore.user - brokerCpuBefore.system),
       brokerSystemCpuUs: brokerCpuBefore && brokerCpuAfter && perMessageUs(brokerCpuAfter.system - brokerCpuBefore.system),
-      clientCpuUs: perMessageUs(ownCpuMs() - clientCpuBefore),
+      clientCpuUs,
+      brokerCpuUsPerTransaction: txCpuBefore && txCpuAfter && Math.round(((txCpuAfter.user + txCpuAfter.system - txCpuBefore.user - txCpuBefore.system) * 1000) / s.transactions),
+      transactionsPerSecond,
     };
   } finally {
     await stopChild(child);
@@ -221,7 +261,7 @@ export async function run(args: string[]): Promise<number> {
   const s = settings(args);
   const body = 'x'.repeat(s.size);
   const ceilingPerSecond = await measureCeiling(s, body);
-  const { perSecond, latencies, brokerCpuUs, brokerSystemCpuUs, clientCpuUs } = await measureBroker(s, body);
+  const { perSecond, latencies, brokerCpuUs, brokerSystemCpuUs, clientCpuUs, brokerCpuUsPerTransaction, transactionsPerSecond } = await measureBroker(s, body);
   latencies.sort((a, b) => a - b);
   const result = {
     messagesPerSecond: Math.round(perSecond),
@@ -234,6 +274,8 @@ export async function run(args: string[]): Promise<number> {
     clientCpuUsPerMessage: clientCpuUs,
     ceilingClientCpuUsPerMessage: ceilingClientCpuUs,
     meanConsumeBatch: Number((consumeStats.messages / Math.max(1, consumeStats.batches)).toFixed(1)),
+    transactionsPerSecond: Math.round(transactionsPerSecond),
+    brokerCpuUsPerTransaction,
   };
   if (s.json) {
     console.log(JSON.stringify(result));
@@ -245,6 +287,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(`  publish latency  p50 ${result.publishP50Ms} ms, p99 ${result.publishP99Ms} ms`);
     console.log(`  CPU per message  broker ${brokerCpuUs ?? '?'} µs (system ${brokerSystemCpuUs ?? '?'} µs), SDK client ${clientCpuUs} µs (ceiling run: client ${ceilingClientCpuUs} µs)`);
     console.log(`  consume batches  ${result.meanConsumeBatch} messages on average (at most ${BATCH})`);
+    console.log(`  transactions     ${result.transactionsPerSecond} publishHalf+commit pairs/s, broker CPU ${brokerCpuUsPerTransaction ?? '?'} µs per pair (${s.producers} producers)`);
   }
   return 0;
 }

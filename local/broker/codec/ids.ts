@@ -25,6 +25,9 @@ export class IdGenerator {
   private readonly prefix = randomBytes(8).toString('hex').toUpperCase();
   private counter = 0;
   private requestCounter = 0;
+  /** Request ids of one second share their first 16 characters. */
+  private requestSecond = Number.NaN;
+  private requestPrefix = '';
 
   messageId(): string {
     this.counter += 1;
@@ -33,7 +36,11 @@ export class IdGenerator {
 
   requestId(nowMs: number): string {
     this.requestCounter = (this.requestCounter + 1) % 0x1_0000_0000;
-    const seconds = Math.floor(nowMs / 1000).toString(16).toUpperCase().padStart(8, '0');
-    return seconds + this.prefix.slice(0, 8) + this.requestCounter.toString(16).toUpperCase().padStart(8, '0');
+    const second = Math.floor(nowMs / 1000);
+    if (second !== this.requestSecond) {
+      this.requestSecond = second;
+      this.requestPrefix = second.toString(16).toUpperCase().padStart(8, '0') + this.prefix.slice(0, 8);
+    }
+    return this.requestPrefix + this.requestCounter.toString(16).toUpperCase().padStart(8, '0');
   }
 }

@@ -29,16 +29,21 @@ export interface ReceiptHandle {
 const HANDLE = /^([0-9A-F]{32})-([A-Za-z0-9_-]{8,128})$/;
 const PAYLOAD = /^([ch])\.(\d{1,15})\.(\d{1,9})\.(\d{1,15})\.([0-9a-f]{16})$/;
 
+/** Scratch space for encoding and decoding payloads (at most 96 bytes), instead of a Buffer per handle. */
+const scratch = Buffer.allocUnsafe(128);
+
 export function encodeReceiptHandle(handle: ReceiptHandle): string {
   const payload = `${handle.kind}.${handle.seq}.${handle.count}.${handle.validUntil}.${handle.token}`;
-  return `${handle.messageId}-${Buffer.from(payload, 'latin1').toString('base64url')}`;
+  const length = scratch.write(payload, 0, 'latin1');
+  return `${handle.messageId}-${scratch.toString('base64url', 0, length)}`;
 }
 
 /** Returns the decoded handle, or undefined when the text is not a handle this broker could have issued. */
 export function decodeReceiptHandle(text: string): ReceiptHandle | undefined {
   const outer = HANDLE.exec(text);
   if (!outer) return undefined;
-  const inner = PAYLOAD.exec(Buffer.from(outer[2] as string, 'base64url').toString('latin1'));
+  const length = scratch.write(outer[2] as string, 0, 'base64url');
+  const inner = PAYLOAD.exec(scratch.toString('latin1', 0, length));
   if (!inner) return undefined;
   return {
     messageId: outer[1] as string,

@@ -135,35 +135,31 @@ export class BrokerCore {
       throw invalidArgument(RESERVED_PROPERTIES.transCheckImmunity, `should between ${minCheck} and ${MAX_CHECK_IMMUNITY_SECONDS}, got ${checkSeconds}`);
     }
     const now = this.clock.now();
-    const message = {
-      id: this.ids.messageId(),
-      body: input.body,
-      md5: hash('md5', input.body, 'hex').toUpperCase(),
-      tag,
-      properties: encodeProperties(props),
-      publishTime: now,
-      deliverAt: Math.max(now, startDeliverTime ?? now),
-      shardingKey: props.get(RESERVED_PROPERTIES.shardingKey),
-    };
+    const id = this.ids.messageId();
+    const md5 = hash('md5', input.body, 'hex').toUpperCase();
+    const properties = encodeProperties(props);
+    const deliverAt = Math.max(now, startDeliverTime ?? now);
+    const shardingKey = props.get(RESERVED_PROPERTIES.shardingKey);
     const topic = this.topic(input.ns, input.topic);
-    const fields = { ns: input.ns, tp: input.topic, id: message.id, b: message.body, md5: message.md5, tag, p: message.properties || undefined, pt: now };
+    const p = properties || undefined;
     return new Promise((resolve, reject) => {
       if (checkSeconds === undefined) {
         const seq = topic.nextSeq++;
-        this.journal.append({ t: 'P', ...fields, s: seq, da: message.deliverAt }, (error) => {
+        this.journal.append({ t: 'P', ns: input.ns, tp: input.topic, id, b: input.body, md5, tag, p, pt: now, s: seq, da: deliverAt }, (error) => {
           if (error) return reject(error);
-          topic.append({ ...message, seq });
+          topic.append({ seq, id, body: input.body, md5, tag, properties, publishTime: now, deliverAt, shardingKey });
           this.wakeTopic(topic);
-          resolve({ messageId: message.id, bodyMd5: message.md5 });
+          resolve({ messageId: id, bodyMd5: md5 });
         });
         return;
       }
-      const half: HalfMessage = { message, checkAt: now + checkSeconds * 1000, checks: 0, firstCheck: 0, token: randomHex(8), decided: false };
-      this.journal.append({ t: 'H', ...fields, k: half.token, ck: half.checkAt }, (error) => {
+      const message = { id, body: input.body, md5, tag, properties, publishTime: now, deliverAt, shardingKey };
+      const half: HalfMessage = { message, checkAt: now + checkSeconds * 1000, checks: 0, firstCheck: 0, token: randomHex(8), decided: false, giveUpQueued: false };
+      this.journal.append({ t: 'H', ns: input.ns, tp: input.topic, id, b: input.body, md5, tag, p, pt: now, k: half.token, ck: half.checkAt }, (error) => {
         if (error) return reject(error);
         this.addHalf(topic, half);
-        const receiptHandle = encodeReceiptHandle({ kind: HANDLE_KINDS.half, messageId: message.id, seq: 0, count: 0, validUntil: half.checkAt, token: half.token });
-        resolve({ messageId: message.id, bodyMd5: message.md5, receiptHandle });
+        const receiptHandle = encodeReceiptHandle({ kind: HANDLE_KINDS.half, messageId: id, seq: 0, count: 0, validUntil: half.checkAt, token: half.token });
+        resolve({ messageId: id, bodyMd5: md5, receiptHandle });
       });
     });
   }
@@ -378,8 +374,16 @@ export class BrokerCore {
   private addHalf(topic: TopicState, half: HalfMessage): void {
     topic.halves.set(half.message.id, half);
     topic.halfDue.push({ at: half.checkAt, id: half.message.id });
-    topic.halfDue.push({ at: half.message.publishTime + this.settings.halfGiveUpMs, id: half.message.id });
+    // Most halves are decided before their first check, so the give-up entry (a day away) is queued only
+    // when the first check comes due undecided (see scheduleHalves), or now if it falls before that:
+    // otherwise every committed half would leave an entry in the heap for a day.
+    if (half.message.publishTime + this.settings.halfGiveUpMs < half.checkAt) this.queueGiveUp(topic, half);
     this.scheduleHalves(topic);
+  }
+
+  private queueGiveUp(topic: TopicState, half: HalfMessage): void {
+    half.giveUpQueued = true;
+    topic.halfDue.push({ at: half.message.publishTime + this.settings.halfGiveUpMs, id: half.message.id });
   }
 
   /**
@@ -398,7 +402,9 @@ export class BrokerCore {
       for (let top = topic.halfDue.peek(); top !== undefined && top.at <= now; top = topic.halfDue.peek()) {
         topic.halfDue.pop();
         const half = topic.halves.get(top.id);
-        if (half !== undefined && !half.decided && now - half.message.publishTime >= this.settings.halfGiveUpMs) this.giveUp(topic, half);
+        if (half === undefined || half.decided) continue;
+        if (now - half.message.publishTime >= this.settings.halfGiveUpMs) this.giveUp(topic, half);
+        else if (!half.giveUpQueued) this.queueGiveUp(topic, half);
       }
       offerAll(topic.halfWaiters);
       this.scheduleHalves(topic);
@@ -473,7 +479,7 @@ export class BrokerCore {
       case 'H': {
         const message = storedMessage(record, 0, record.pt);
         const { seq: _seq, ...unsequenced } = message;
-        this.addHalf(topic, { message: unsequenced, checkAt: record.ck, checks: record.c ?? 0, firstCheck: 0, token: record.k, decided: false });
+        this.addHalf(topic, { message: unsequenced, checkAt: record.ck, checks: record.c ?? 0, firstCheck: 0, token: record.k, decided: false, giveUpQueued: false });
         return;
       }
       case 'HD': {
@@ -571,6 +577,7 @@ function replayDelivery(group: GroupState, seq: number, delivery: Delivery): voi
 }
 
 function offerAll(waiters: Waiter[]): void {
+  if (waiters.length === 0) return; // the usual case on a publish: no consumer is parked
   for (const waiter of [...waiters]) waiter.offer();
 }
 

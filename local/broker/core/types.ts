@@ -39,6 +39,8 @@ export interface HalfMessage {
   token: string;
   /** Set when a commit/rollback was accepted but is not yet on disk, so a second decision is refused. */
   decided: boolean;
+  /** Whether its give-up entry is in the topic's due heap (queued lazily, see `BrokerCore.addHalf`). */
+  giveUpQueued: boolean;
 }
 
 export const CONSUME_MODES = {

@@ -14,8 +14,10 @@ export interface ParsedTarget {
 
 const RESOURCE = /^\/+topics\/([^/?]+)\/messages$/;
 const NAME = /^[A-Za-z0-9_-]+$/;
+const ENCODED = /[%+]/;
 
 function decode(value: string, what: string): string {
+  if (!ENCODED.test(value)) return value; // the common case: plain names and numbers
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {

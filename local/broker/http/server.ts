@@ -74,18 +74,16 @@ function onRequest(request: IncomingMessage, response: ServerResponse, options: 
 
 const NEVER_ABORTED = new AbortController().signal;
 
+/** Flat header lists (name, value, …): node:http takes them without walking an object's keys. */
 function send(response: ServerResponse, result: MqResponse, requestId: string): void {
   if (response.headersSent || response.destroyed) return;
   if (result.xml === undefined) {
-    response.writeHead(result.status, { 'x-mq-request-id': requestId, 'x-mq-version': MQ_VERSION });
+    response.writeHead(result.status, ['x-mq-request-id', requestId, 'x-mq-version', MQ_VERSION]);
     response.end();
     return;
   }
-  response.writeHead(result.status, {
-    'content-type': 'text/xml;charset=utf-8',
-    'content-length': Buffer.byteLength(result.xml, 'utf8'),
-    'x-mq-request-id': requestId,
-    'x-mq-version': MQ_VERSION,
-  });
+  response.writeHead(result.status, ['content-type', XML_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(result.xml, 'utf8')), 'x-mq-request-id', requestId, 'x-mq-version', MQ_VERSION]);
   response.end(result.xml);
 }
+
+const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';

@@ -94,6 +94,18 @@ describe('Class: BrokerCore', () => {
     expect(core.inspect().topics[0]?.halfMessages).toBe(0);
   });
 
+  it('gives up an undecided half message on the timer, without anyone polling, also when give-up comes before the first check', async () => {
+    const { clock, core, journal } = setup({ ...SETTINGS, halfGiveUpMs: 60_000 });
+    await core.publish({ ns: '', topic: 'T', body: 'late', properties: '__TransCheckT:10' });
+    await core.publish({ ns: '', topic: 'T', body: 'early', properties: '__TransCheckT:100' });
+    clock.advance(59_999);
+    expect(core.inspect().topics[0]?.halfMessages).toBe(2);
+    clock.advance(1);
+    await Promise.resolve();
+    expect(journal.records.filter((r) => r.t === 'HR')).toHaveLength(2);
+    expect(core.inspect().topics[0]?.halfMessages).toBe(0);
+  });
+
   it('refuses a second decision on a half message while the first is being written', async () => {
     const { core } = setup();
     const published = await core.publish({ ns: '', topic: 'T', body: 'tx', properties: '__TransCheckT:10' });
