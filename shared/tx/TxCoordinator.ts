@@ -35,7 +35,11 @@ function preparedRecord(tx: NewTx, at: number): TxRecord {
   };
 }
 
-/** The record after {@link TxStore.decide} and {@link TxStore.markDelivered} succeeded, built without reading it back. */
+/**
+ * The record after {@link TxStore.decide} and {@link TxStore.markDelivered} succeeded, built without
+ * reading it back: only the state, broker state, reason and decision time changed (`updatedAt` is
+ * the decision time; the delivery mark stored a few ms later).
+ */
 function decidedRecord(tx: TxRecord, decision: TxDecision, at: number): TxRecord {
   return { ...tx, state: stateAfter(decision), broker: BROKER_STATES.decisionDelivered, reason: 'client', decidedAt: at, updatedAt: at };
 }
