@@ -31,17 +31,23 @@ export interface MqTriggerOptions {
   readonly pollWaitSeconds: number;
   /** Concurrent pull loops (FC scales instances with the backlog). */
   readonly pollers: number;
+
   readonly timeoutMs?: number;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
       resolve();
-    }, { once: true });
+    };
+    // The listener goes when the timer fires, so many backoff pauses do not pile listeners up.
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
