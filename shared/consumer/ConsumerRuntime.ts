@@ -16,7 +16,7 @@ import { classifyError, MessageRejectedError, REJECTION_CODES } from './errors';
 import type { RetryDelay } from './retryLadder';
 import { rocketMqRetryDelay } from './retryLadder';
 import type { BarrierRow } from './tables';
-import type { DeliveryMode, Effects, IncomingMessage, MessageHandler, MessageOutcome } from './types';
+import type { DecodedMessage, DeliveryMode, Effects, IncomingMessage, MessageHandler, MessageOutcome } from './types';
 import { OUTCOMES, REPLAY_PROPERTIES } from './types';
 
 /** Largest body a consumer accepts: the transactional-message limit (mq-http-protocol.md §6). */
@@ -49,6 +49,15 @@ export interface ConsumerRuntimeOptions {
 /** The runtime's configuration problems (unknown group). */
 export class ConsumerConfigError extends TxcError {
   override readonly name = 'ConsumerConfigError';
+}
+
+/** Savepoint of one message inside a batch's first-delivery transaction (released or rolled back before the next). */
+const FIRST_DELIVERY_SAVEPOINT = 'txc_first_delivery';
+
+/** A message this group processes, with its barrier request. */
+interface Prepared {
+  readonly message: IncomingMessage;
+  readonly request: ClaimRequest;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -88,18 +97,29 @@ export class ConsumerRuntime {
     return this.subscription.id;
   }
 
-  /** Processes a batch in order and reports every message's outcome. Never throws for a message's failure. */
+  /**
+   * Processes a batch and reports every message's outcome, in batch order. Never throws for a
+   * message's failure. A local-only handler applies the batch's first deliveries in one transaction
+   * (a savepoint each, so a failing message never undoes its siblings); the rest run one by one.
+   */
   async processBatch(messages: readonly IncomingMessage[], invocation: InvocationContext, mode: DeliveryMode): Promise<MessageOutcome[]> {
+    const prepared = messages.map((message) => this.prepare(message, invocation, mode));
+    const applied = await this.applyFirstDeliveries(prepared.filter((p): p is Prepared => 'request' in p), invocation);
     const outcomes: MessageOutcome[] = [];
-    for (const message of messages) outcomes.push(await this.processMessage(message, invocation, mode));
+    for (const p of prepared) outcomes.push('outcome' in p ? p.outcome : (applied.get(p.message) ?? (await this.claimAndRun(p, invocation))));
     return outcomes;
   }
 
   async processMessage(message: IncomingMessage, invocation: InvocationContext, mode: DeliveryMode): Promise<MessageOutcome> {
+    const [outcome] = await this.processBatch([message], invocation, mode);
+    return outcome!;
+  }
+
+  /** The barrier request of a message, or its outcome when it is not this group's to process. */
+  private prepare(message: IncomingMessage, invocation: InvocationContext, mode: DeliveryMode): Prepared | { outcome: MessageOutcome } {
     const replayGroup = message.properties[REPLAY_PROPERTIES.group];
     const dedupKey = this.options.handler.dedupBy === 'key' && message.key ? message.key : message.messageId;
-    const base = { messageId: message.messageId, dedupKey };
-    if (replayGroup !== undefined && replayGroup !== this.group) return settled({ ...base, kind: OUTCOMES.notForThisGroup });
+    if (replayGroup !== undefined && replayGroup !== this.group) return { outcome: settled({ messageId: message.messageId, dedupKey, kind: OUTCOMES.notForThisGroup }) };
     const request: ClaimRequest = {
       group: this.group,
       dedupKey,
@@ -112,10 +132,13 @@ export class ConsumerRuntime {
       honourBackoff: mode === 'pull',
       now: this.now(),
     };
-    if (this.options.handler.localOnly && request.replayId === undefined) {
-      const applied = await this.applyFirstDelivery(message, request, invocation);
-      if (applied) return applied;
-    }
+    return { message, request };
+  }
+
+  /** The general path: claim the barrier (leased), run the handler, commit effects with COMPLETED. */
+  private async claimAndRun({ message, request }: Prepared, invocation: InvocationContext): Promise<MessageOutcome> {
+    const { dedupKey } = request;
+    const base = { messageId: message.messageId, dedupKey };
     let claim: ClaimResult;
     try {
       claim = await this.barrier.claim(request);
@@ -163,30 +186,59 @@ export class ConsumerRuntime {
   }
 
   /**
-   * A local-only handler's first delivery in one transaction: barrier row (COMPLETED), effects and
-   * attempt. Safe without a claim because `handle` does nothing outside the effects, and a concurrent
-   * run of the same message finds the row (insert-ignore on its key) and falls back to {@link claim}.
-   * @returns undefined to take the general path: the row exists, or anything failed (rolled back; the
-   * general path runs the handler again and records the failure properly).
+   * A local-only handler's first deliveries in one transaction: per message a savepoint with its
+   * barrier row (COMPLETED), effects and attempt. Safe without a claim because `handle` does nothing
+   * outside the effects, and a concurrent run of the same message finds the row (insert-ignore on its
+   * key) and takes the general path. Messages missing from the answer take the general path: the row
+   * existed, it is a replay, or something failed (rolled back to its savepoint; the general path runs
+   * the handler again and records the failure properly).
    */
-  private async applyFirstDelivery(message: IncomingMessage, request: ClaimRequest, invocation: InvocationContext): Promise<MessageOutcome | undefined> {
+  private async applyFirstDeliveries(candidates: readonly Prepared[], invocation: InvocationContext): Promise<Map<IncomingMessage, MessageOutcome>> {
     const { handler, db } = this.options;
-    if (Buffer.byteLength(message.body, 'utf8') > this.maxBodyBytes) return undefined;
+    const applied = new Map<IncomingMessage, MessageOutcome>();
+    if (!handler.localOnly) return applied;
     const startedAt = this.now();
-    try {
-      const decoded = handler.decode(message);
-      const effects = await handler.handle(decoded, { group: this.group, message, attempt: 1, invocation, db });
-      const applied = await db.transaction().execute(async (trx) => {
-        const done = { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey };
-        if (!(await this.barrier.insertCompleted(trx, request, done))) return false;
-        await effects.apply(trx);
-        await this.barrier.recordAttempt(this.appliedAttempt(message, request.dedupKey, 1, startedAt), trx);
-        return true;
-      });
-      return applied ? await this.afterApplied({ messageId: message.messageId, dedupKey: request.dedupKey, attempt: 1 }, effects) : undefined;
-    } catch {
-      return undefined; // rolled back; the general path below repeats the work and records the failure
+    const runs: { prepared: Prepared; decoded: DecodedMessage<unknown>; effects: Effects }[] = [];
+    for (const prepared of candidates) {
+      const { message, request } = prepared;
+      if (request.replayId !== undefined || Buffer.byteLength(message.body, 'utf8') > this.maxBodyBytes) continue;
+      try {
+        const decoded = handler.decode(message);
+        runs.push({ prepared, decoded, effects: await handler.handle(decoded, { group: this.group, message, attempt: 1, invocation, db }) });
+      } catch {
+        continue; // the general path repeats it and records the failure
+      }
     }
+    if (runs.length === 0) return applied;
+    const done: typeof runs = [];
+    const trx = await db.startTransaction().execute();
+    try {
+      for (const run of runs) {
+        const { message, request } = run.prepared;
+        const savepoint = await trx.savepoint(FIRST_DELIVERY_SAVEPOINT).execute();
+        try {
+          const row = { summary: run.effects.summary, eventId: run.decoded.eventId, businessKey: run.decoded.businessKey };
+          if (!(await this.barrier.insertCompleted(savepoint, request, row))) {
+            await savepoint.rollbackToSavepoint(FIRST_DELIVERY_SAVEPOINT).execute();
+            continue;
+          }
+          await run.effects.apply(savepoint);
+          await this.barrier.recordAttempt(this.appliedAttempt(message, request.dedupKey, 1, startedAt), savepoint);
+          await savepoint.releaseSavepoint(FIRST_DELIVERY_SAVEPOINT).execute();
+          done.push(run);
+        } catch {
+          await savepoint.rollbackToSavepoint(FIRST_DELIVERY_SAVEPOINT).execute();
+        }
+      }
+      await trx.commit().execute();
+    } catch {
+      await trx.rollback().execute().catch(() => undefined); // the connection may be gone; nothing was committed
+      return applied;
+    }
+    for (const { prepared, effects } of done) {
+      applied.set(prepared.message, await this.afterApplied({ messageId: prepared.message.messageId, dedupKey: prepared.request.dedupKey, attempt: 1 }, effects));
+    }
+    return applied;
   }
 
   private appliedAttempt(message: IncomingMessage, dedupKey: string, attempt: number, startedAt: number): AttemptRecord {

@@ -94,6 +94,28 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
     expect((await effects()).sort()).toEqual(['tx-local', 'tx-local-flaky']);
   });
 
+  it.skipIf(skip)('a local-only batch: first deliveries commit together; one whose effects fail is rolled back alone and retried by itself', async () => {
+    const base = scriptedHandler(failures);
+    const handler: MessageHandler<{ eventId: string }> = {
+      ...base,
+      localOnly: true,
+      async handle(decoded, context) {
+        const effects = await base.handle(decoded, context);
+        // Effects that fail inside the transaction (a missing table), for one message only.
+        return decoded.value.eventId === 'tx-batch-bad' ? { ...effects, apply: async (trx) => void (await sql`insert into t_missing values (1)`.execute(trx)) } : effects;
+      },
+    };
+    const batchRuntime = new ConsumerRuntime({ group: GROUP, handler, db: database.db, publisher, alerts, logger: silentLogger, retryDelay: () => 0 });
+    // The same body twice for tx-batch-1 (a re-publish within the batch), so it is a duplicate, not a key conflict.
+    const bodies = new Map(['tx-batch-1', 'tx-batch-bad', 'tx-batch-2'].map((id) => [id, envelopeBody(TOPIC, TAG, { n: 1 }, id)]));
+    const ids = ['tx-batch-1', 'tx-batch-bad', 'tx-batch-2', 'tx-batch-1'];
+    const outcomes = await batchRuntime.processBatch(ids.map((id, i) => ({ ...incoming(TOPIC, TAG, bodies.get(id)!), messageId: `M${i}` })), invocation(), 'trigger');
+    expect(outcomes.map((o) => [o.messageId, o.kind])).toEqual([['M0', 'applied'], ['M1', 'retry'], ['M2', 'applied'], ['M3', 'duplicate']]);
+    expect((await effects()).sort()).toEqual(['tx-batch-1', 'tx-batch-2']);
+    const [bad] = await batchRuntime.barrier.consumptionsOf({ eventId: 'tx-batch-bad' });
+    expect(bad).toMatchObject({ status: 'FAILED', attempts: 1 });
+  });
+
   it.skipIf(skip)('flags a key reused with a different payload: stored, alerted, not applied', async () => {
     await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-reuse')), invocation(), 'pull');
     const outcome = await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 2 }, 'tx-reuse')), invocation(), 'pull');
