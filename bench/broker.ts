@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type * as Sdk from '@aliyunmq/mq-http-sdk';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET } from '../local/broker/index';
+import { ownCpuMs, percentile, processCpuMs } from './measure';
 
 const sdk = createRequire(import.meta.url)('@aliyunmq/mq-http-sdk') as typeof Sdk;
 
@@ -104,25 +105,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** CPU time (user and system, ms) a child has used so far; undefined where /proc is not available. */
-function childCpuMs(child: ChildProcess): { user: number; system: number } | undefined {
-  try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 }; // clock ticks of 10 ms
-  } catch {
-    return undefined;
-  }
-}
 
-function ownCpuMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-}
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 /** N producers share `total` publishes; returns per-publish latencies in ms. */
 async function publishAll(client: Sdk.MQClient, s: Settings, body: string): Promise<number[]> {
@@ -230,18 +214,18 @@ async function measureBroker(s: Settings, body: string): Promise<BrokerRun> {
     consumeStats.batches = 0;
     consumeStats.messages = 0;
     const started = performance.now();
-    const [brokerCpuBefore, clientCpuBefore] = [childCpuMs(child), ownCpuMs()];
+    const [brokerCpuBefore, clientCpuBefore] = [processCpuMs(child.pid), ownCpuMs()];
     const [latencies] = await Promise.all([publishAll(client, s, body), ...groups.map((group) => consumeGroup(client, group, s))]);
     const perSecond = s.messages / ((performance.now() - started) / 1000);
-    const brokerCpuAfter = childCpuMs(child);
+    const brokerCpuAfter = processCpuMs(child.pid);
     const perMessageUs = (ms: number) => Math.round((ms * 1000) / s.messages);
     const clientCpuUs = perMessageUs(ownCpuMs() - clientCpuBefore);
     await transactAll(client, s.producers, 500, body); // warm-up
     const txStarted = performance.now();
-    const txCpuBefore = childCpuMs(child);
+    const txCpuBefore = processCpuMs(child.pid);
     await transactAll(client, s.producers, s.transactions, body);
     const transactionsPerSecond = s.transactions / ((performance.now() - txStarted) / 1000);
-    const txCpuAfter = childCpuMs(child);
+    const txCpuAfter = processCpuMs(child.pid);
     return {
       perSecond,
       latencies: latencies as number[],

@@ -5,7 +5,7 @@
  * `txcenter start`. Latency is from the purchase request to the slave effect (the fund order row)
  * being committed. Runs several concurrencies and prints a table; `--json` prints the best one.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { startStack } from '../local/demo/stack';
 import type { Stack } from '../local/demo/stack';
 import { PRODUCTION_TIMING } from '../local/demo/timing';
+import { ownCpuMs, percentile, totalCpuMs } from './measure';
 import { CPU_PROFILE_SIGNAL } from '../local/runtime/cpuProfile';
 import { requestText } from '../shared/client/requestText';
 
@@ -32,22 +33,13 @@ const CUSTOMERS_PER_RUN = 50;
 /** Longest one discount-purchase request may take. */
 const PURCHASE_TIMEOUT_MS = 30_000;
 
-/** Linux reports process CPU in clock ticks of 10 ms (USER_HZ 100) in /proc/<pid>/stat. */
-const MS_PER_CLOCK_TICK = 10;
-
 /** CPU ms used so far by each function process (from /proc) and by this process (broker, trading system, load). */
 function cpuSnapshot(pids: Readonly<Record<string, number>>): Map<string, number> {
   const snapshot = new Map<string, number>();
-  const own = process.cpuUsage();
-  snapshot.set('bench (broker + trading + load)', (own.user + own.system) / 1_000);
+  snapshot.set('bench (broker + trading + load)', ownCpuMs());
   for (const [name, pid] of Object.entries(pids)) {
-    try {
-      // Fields after the parenthesised command: state is the 3rd field, utime the 14th, stime the 15th.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      snapshot.set(name, (Number(fields[11]) + Number(fields[12])) * MS_PER_CLOCK_TICK);
-    } catch {
-      // No /proc (not Linux) or the process is gone: that process is left out of the breakdown.
-    }
+    const cpu = totalCpuMs(pid);
+    if (cpu !== undefined) snapshot.set(name, cpu);
   }
   return snapshot;
 }
@@ -64,9 +56,6 @@ interface Run {
   cpuMsPerPurchase: Record<string, number>;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function runOnce(stack: Stack, concurrency: number, purchases: number, customerPrefix: string): Promise<Run> {
   const trading = stack.trading.database.db;

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { openDatabase } from '../shared/store/openDatabase';
 import type { TxTables } from '../shared/tx';
 import { SqlTxStore, TxCoordinator } from '../shared/tx';
 import { createTxGatewayApp } from '../shared/txgateway';
+import { ownCpuMs, percentile, totalCpuMs } from './measure';
 
 const CLI = fileURLToPath(new URL('../bin/txcenter.mjs', import.meta.url));
 const SYSTEM = { id: 'bench', secret: 'bench-secret-0123456789abcdefghijklmnop' };
@@ -42,24 +43,8 @@ interface Run {
   brokerCpuUs: number | undefined;
 }
 
-/** CPU time (user + system, ms) a child has used so far; undefined where /proc is not available. */
-function childCpuMs(child: ChildProcess): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
-  } catch {
-    return undefined;
-  }
-}
 
-function ownCpuMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-}
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
-}
 
 function request(method: string, path: string, body: string): HttpRequest {
   const now = Date.now();
@@ -138,7 +123,7 @@ export async function run(args: string[]): Promise<number> {
       let remaining = total;
       let errors = 0;
       const started = performance.now();
-      const [gatewayCpuBefore, brokerCpuBefore] = [ownCpuMs(), childCpuMs(child)];
+      const [gatewayCpuBefore, brokerCpuBefore] = [ownCpuMs(), totalCpuMs(child.pid)];
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           while (remaining-- > 0) {
@@ -149,7 +134,7 @@ export async function run(args: string[]): Promise<number> {
         }),
       );
       const seconds = (performance.now() - started) / 1000;
-      const brokerCpuAfter = childCpuMs(child);
+      const brokerCpuAfter = totalCpuMs(child.pid);
       const perTxUs = (ms: number) => Math.round((ms * 1000) / total);
       latencies.sort((a, b) => a - b);
       runs.push({ concurrency, transactions: latencies.length, transactionsPerSecond: Math.round(latencies.length / seconds), p50Ms: +percentile(latencies, 50).toFixed(2), p99Ms: +percentile(latencies, 99).toFixed(2), errors, gatewayCpuUs: perTxUs(ownCpuMs() - gatewayCpuBefore), brokerCpuUs: brokerCpuBefore === undefined || brokerCpuAfter === undefined ? undefined : perTxUs(brokerCpuAfter - brokerCpuBefore) });
