@@ -17,7 +17,8 @@ export interface ReplayHttpDependencies {
 }
 
 const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
-const failure = (statusCode: number, code: string, message: string) => json(statusCode, { code, message });
+// Same body shape as tx-gateway's and the FC adapter's errors: one shape for every txcenter HTTP API.
+const failure = (statusCode: number, code: string, message: string) => json(statusCode, { error: { code, message } });
 
 function bodyOf(request: HttpRequest): unknown {
   const text = request.isBase64Encoded ? Buffer.from(request.body ?? '', 'base64').toString('utf8') : (request.body ?? '');

@@ -57,7 +57,7 @@ describe('Function: replayHttpApp', () => {
     for (const token of ['', 'wrong-token-0123456789']) {
       const response = await app(request('GET', '/dead-letters', { token }), invocation());
       expect(response.statusCode).toBe(401);
-      expect(JSON.parse(response.body).code).toBe('UNAUTHENTICATED');
+      expect(JSON.parse(response.body).error.code).toBe('UNAUTHENTICATED');
     }
     const unconfigured = replayHttpApp({ store: new DeadLetterStore(database.db), barrier: new ConsumeBarrier(database.db), publisher, authenticator: bearerTokenAuthenticator(undefined), logger: silentLogger });
     expect((await unconfigured(request('GET', '/dead-letters'), invocation())).statusCode).toBe(401);
@@ -83,7 +83,7 @@ describe('Function: replayHttpApp', () => {
     for (const body of ['not json', { filter: {} }, { filter: { group: 'bad group!' } }, { filter: { tag: 'X' }, extra: 1 }]) {
       const response = await app(request('POST', '/dead-letters/replay', { body }), invocation());
       expect(response.statusCode, JSON.stringify(body)).toBe(400);
-      expect(JSON.parse(response.body).code).toBe('VALIDATION_FAILED');
+      expect(JSON.parse(response.body).error.code).toBe('VALIDATION_FAILED');
     }
   });
 });
