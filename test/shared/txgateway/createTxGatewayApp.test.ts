@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../../shared/catalog';
 import { createLogger } from '../../../shared/logger';
-import { SqlTxStore, TxCoordinator } from '../../../shared/tx';
+import { TxCoordinator } from '../../../shared/tx';
 import type { TxTables } from '../../../shared/tx';
 import { createTxGatewayApp } from '../../../shared/txgateway';
 import type { Kysely } from 'kysely';
