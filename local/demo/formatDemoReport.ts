@@ -1,9 +1,16 @@
 import { formatReport } from '../../shared/reconcile';
 import type { DemoReport } from './runDemo';
 
+/** Terminal columns a string takes: CJK ideographs, kana, Hangul and full-width forms take two. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char) ? 2 : 1;
+  return width;
+}
+
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => [...(row[column] ?? '')].length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell + ' '.repeat(Math.max(0, widths[column]! - [...cell].length))).join('  ').trimEnd();
+  const widths = headers.map((header, column) => Math.max(displayWidth(header), ...rows.map((row) => displayWidth(row[column] ?? ''))));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => cell + ' '.repeat(Math.max(0, widths[column]! - displayWidth(cell)))).join('  ').trimEnd();
   return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }
 
