@@ -44,6 +44,11 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`txcenter ${name}: ${(error as Error).message}\n\n${command.usage}`);
       return 2;
     }
+    const failure = error as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (failure.code === 'EADDRINUSE') {
+      console.error(`txcenter ${name}: ${failure.address}:${failure.port} is already in use (is another txcenter running?); pick another port with the command's port options (--help)`);
+      return 1;
+    }
     throw error;
   }
 }
