@@ -9,16 +9,14 @@
  * The broker and the ceiling server each run in a child process, so client and server do not share
  * an event loop (on a 2-core machine: one core each).
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type * as Sdk from '@aliyunmq/mq-http-sdk';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET } from '../local/broker/index';
+import { startBrokerChild, startChild, stopChild } from './childProcesses';
 import { ownCpuMs, percentile, processCpuMs } from './measure';
 
 const sdk = createRequire(import.meta.url)('@aliyunmq/mq-http-sdk') as typeof Sdk;
@@ -29,7 +27,6 @@ const TX_GROUP = 'GID_BENCH_TX';
 const TX_CHECK_IMMUNITY_SECONDS = 60;
 const BATCH = 16;
 const LONG_POLL_SECONDS = 1;
-const CLI = fileURLToPath(new URL('../bin/txcenter.mjs', import.meta.url));
 
 /** A server that answers any request with a fixed publish result: the SDK client's ceiling. */
 const CANNED_SERVER = `
@@ -84,29 +81,6 @@ function settings(args: string[]): Settings {
     transactions: int('transactions', values.transactions),
   };
 }
-
-function startChild(command: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-      out += text;
-      const match = /https?:\/\/[^\s)]+/.exec(out);
-      if (match) resolve({ child, url: match[0] });
-    });
-    child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code} before printing its URL`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-
-
 
 /** N producers share `total` publishes; returns per-publish latencies in ms. */
 async function publishAll(client: Sdk.MQClient, s: Settings, body: string): Promise<number[]> {
@@ -205,8 +179,7 @@ interface BrokerRun {
 
 async function measureBroker(s: Settings, body: string): Promise<BrokerRun> {
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-broker-'));
-  const profile = s.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', s.profileDir];
-  const { child, url } = await startChild(process.execPath, [...profile, CLI, 'broker', '--port', '0', '--data', dataDir, '--auto-create']);
+  const { child, url } = await startBrokerChild(dataDir, s.profileDir);
   try {
     const client = new sdk.MQClient(url, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET);
     const groups = Array.from({ length: s.groups }, (_, i) => `GID_BENCH_${i}`);

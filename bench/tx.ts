@@ -4,12 +4,9 @@
  * SDK over HTTP). One transaction = POST /v1/transactions then POST /v1/transactions/{id}/commit.
  * N concurrent callers per run; prints transactions/s and p50/p99 latency of the pair.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET } from '../local/broker/index';
@@ -23,9 +20,9 @@ import { openDatabase } from '../shared/store/openDatabase';
 import type { TxTables } from '../shared/tx';
 import { SqlTxStore, TxCoordinator } from '../shared/tx';
 import { createTxGatewayApp } from '../shared/txgateway';
+import { startBrokerChild, stopChild } from './childProcesses';
 import { ownCpuMs, percentile, totalCpuMs } from './measure';
 
-const CLI = fileURLToPath(new URL('../bin/txcenter.mjs', import.meta.url));
 const SYSTEM = { id: 'bench', secret: 'bench-secret-0123456789abcdefghijklmnop' };
 /** A realistic discount-purchase payload (~150 bytes). */
 const PAYLOAD = { orderId: '', customerId: 'C000123', fundCode: '000001', amount: '1000.00', feeRate: '0.0000' };
@@ -57,19 +54,6 @@ function request(method: string, path: string, body: string): HttpRequest {
   } as unknown as HttpRequest;
 }
 
-function startBrokerChild(dataDir: string, profileDir: string | undefined): Promise<{ child: ChildProcess; url: string }> {
-  const profile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
-  const child = spawn(process.execPath, [...profile, CLI, 'broker', '--port', '0', '--data', dataDir, '--auto-create'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
-      out += text;
-      const match = /https?:\/\/[^\s)]+/.exec(out);
-      if (match) resolve({ child, url: match[0] });
-    });
-    child.once('exit', (code) => reject(new Error(`broker exited with ${code} before printing its URL`)));
-  });
-}
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -151,7 +135,7 @@ export async function run(args: string[]): Promise<number> {
     return runs.some((r) => r.errors > 0) ? 1 : 0;
   } finally {
     await database.close();
-    child.kill('SIGTERM');
+    await stopChild(child); // the broker (and its CPU profile) must be done with `dir` before it is removed
     rmSync(dir, { recursive: true, force: true });
   }
 }
