@@ -2,13 +2,15 @@
  * `txcenter bench coldstart [--json] [--runs N] [--mysql-url URL]`: per function, the bundle size and
  * the median time, in a fresh `node` process, from `require`-ing the bundle to the handler's answer
  * to a first sample event of its trigger (FC's cold start minus the runtime's own boot). Handlers
- * talk to a real local broker and the given MySQL; an answer that is a well-formed error counts too.
+ * talk to a real local broker and a scratch database on the given MySQL server (dropped afterwards);
+ * an answer that is a well-formed error counts too.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBroker } from '../local/broker';
+import { createScratchMysqlDatabase } from '../local/scratchMysqlDatabase';
 import { catalog } from '../shared/catalog';
 import { buildBundles } from '../scripts/build';
 import { invokeInFreshProcess, sampleEvent } from '../scripts/sampleInvocation';
@@ -29,9 +31,11 @@ export async function run(args: string[]): Promise<number> {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
   const build = await buildBundles();
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-coldstart-'));
+  // A scratch database on that server: the bench never leaves migration state in a shared database.
+  const database = await createScratchMysqlDatabase(values['mysql-url'], 'txc_coldstart');
   const broker = await startBroker({ port: 0, dataDir, autoCreate: true });
   const env = {
-    TXC_DATABASE_URL: values['mysql-url'],
+    TXC_DATABASE_URL: database.url,
     TXC_MQ_ENDPOINT: broker.url,
     TXC_MQ_ACCESS_KEY_ID: 'txcenter-dev',
     TXC_MQ_ACCESS_KEY_SECRET: 'txcenter-dev-secret',
@@ -56,6 +60,7 @@ export async function run(args: string[]): Promise<number> {
     }
   } finally {
     await broker.close();
+    await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
   if (values.json) {

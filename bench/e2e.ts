@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startStack } from '../local/demo/stack';
+import { createScratchMysqlDatabase } from '../local/scratchMysqlDatabase';
 import type { Stack } from '../local/demo/stack';
 import { PRODUCTION_TIMING } from '../local/demo/timing';
 import { ownCpuMs, percentile, totalCpuMs } from './measure';
@@ -129,22 +130,6 @@ async function runOnce(stack: Stack, concurrency: number, purchases: number, cus
   }
 }
 
-/** A uniquely named database on the server of `serverUrl` (mysql://user@host:port/anything), dropped after the run. */
-async function freshMysqlDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { createConnection } = await import('mysql2/promise');
-  const name = `txc_bench_${Date.now().toString(36)}`;
-  const admin = await createConnection({ uri: serverUrl });
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.end();
-    },
-  };
-}
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -164,7 +149,7 @@ export async function run(args: string[]): Promise<number> {
   const pollers = Number(values.pollers ?? DEFAULT_POLLERS);
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-e2e-'));
-  const mysql = values.mysql ? await freshMysqlDatabase(values.mysql) : undefined;
+  const mysql = values.mysql ? await createScratchMysqlDatabase(values.mysql, 'txc_bench') : undefined;
   const profileDir = values['profile-dir'];
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const stack = await startStack({

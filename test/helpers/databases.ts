@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
 import type { Database } from '../../shared/store/Database';
 import { openDatabase } from '../../shared/store/openDatabase';
 
@@ -35,24 +35,9 @@ async function freshSqlite(): Promise<TestDatabase> {
   return openDatabase(`sqlite:${join(dir, 'test.db')}`);
 }
 
-/** An empty, uniquely named database on the test server, so parallel test files never collide. */
-export async function createScratchMysqlDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `txc_t_${randomBytes(6).toString('hex')}`;
-  const admin = await createConnection({ uri: MYSQL_TEST_URL });
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  const url = new URL(MYSQL_TEST_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.end();
-    },
-  };
-}
 
 async function freshMysql(): Promise<TestDatabase> {
-  const scratch = await createScratchMysqlDatabase();
+  const scratch = await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_t');
   const database = await openDatabase(scratch.url);
   return {
     ...database,

@@ -10,7 +10,8 @@ import type { BuildResult } from '../../scripts/build';
 import { buildBundles, REPO_ROOT } from '../../scripts/build';
 import { offlineServerlessEnv } from '../../scripts/config';
 import { invokeInFreshProcess, sampleEvent } from '../../scripts/sampleInvocation';
-import { createScratchMysqlDatabase, MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
+import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
+import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
 
 /**
  * The package check: build, `serverless package` offline, unzip, then require each handler from the
@@ -41,7 +42,7 @@ beforeAll(async () => {
   zipEntries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n');
   broker = await startBroker({ port: 0, dataDir: join(workDir, 'broker'), autoCreate: true });
   mysqlMissing = await mysqlUnavailableReason();
-  if (!mysqlMissing) functionDatabase = await createScratchMysqlDatabase();
+  if (!mysqlMissing) functionDatabase = await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_pkg');
   if (mysqlMissing) console.warn(`${mysqlMissing}: packaged handlers are only checked to fail well-formed`);
 }, 180_000);
 
