@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { MessagePublisher } from '../consumer/ConsumerRuntime';
 import type { ConsumeBarrier } from '../consumer/ConsumeBarrier';
-import type { HttpApp, HttpRequest, HttpResponse } from '../fc/InvocationContext';
+import type { HttpApp, HttpRequest } from '../fc/InvocationContext';
+import { jsonErrorResponse, jsonResponse } from '../fc/httpResponses';
 import type { Logger } from '../logger';
 import type { DeadLetterStore } from './DeadLetterStore';
 import type { ReplayAuthenticator } from './replayAuthenticator';
@@ -16,9 +17,6 @@ export interface ReplayHttpDependencies {
   readonly logger: Logger;
 }
 
-const json = (statusCode: number, body: unknown): HttpResponse => ({ statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
-// Same body shape as tx-gateway's and the FC adapter's errors: one shape for every txcenter HTTP API.
-const failure = (statusCode: number, code: string, message: string) => json(statusCode, { error: { code, message } });
 
 function bodyOf(request: HttpRequest): unknown {
   const text = request.isBase64Encoded ? Buffer.from(request.body ?? '', 'base64').toString('utf8') : (request.body ?? '');
@@ -44,37 +42,37 @@ export function replayHttpApp(deps: ReplayHttpDependencies): HttpApp {
     try {
       operator = await deps.authenticator.authenticate(request);
     } catch (error) {
-      return failure(401, 'UNAUTHENTICATED', (error as Error).message);
+      return jsonErrorResponse(401, 'UNAUTHENTICATED', (error as Error).message);
     }
     const method = request.requestContext.http.method.toUpperCase();
     const path = (request.rawPath || request.requestContext.http.path).replace(/\/+$/, '');
     try {
       if (method === 'GET' && path === '/dead-letters') {
         const filter = deadLetterFilterSchema.safeParse(request.queryStringParameters ?? {});
-        if (!filter.success) return failure(400, 'VALIDATION_FAILED', z.prettifyError(filter.error));
-        return json(200, { deadLetters: (await deps.store.list(filter.data)).map(({ body: _body, history: _history, ...summary }) => summary) });
+        if (!filter.success) return jsonErrorResponse(400, 'VALIDATION_FAILED', z.prettifyError(filter.error));
+        return jsonResponse(200, { deadLetters: (await deps.store.list(filter.data)).map(({ body: _body, history: _history, ...summary }) => summary) });
       }
       if (method === 'POST' && path === '/dead-letters/replay') {
         let raw: unknown;
         try {
           raw = bodyOf(request);
         } catch {
-          return failure(400, 'VALIDATION_FAILED', 'body is not JSON');
+          return jsonErrorResponse(400, 'VALIDATION_FAILED', 'body is not JSON');
         }
         const parsed = replayRequestSchema.safeParse(raw);
-        if (!parsed.success) return failure(400, 'VALIDATION_FAILED', z.prettifyError(parsed.error));
+        if (!parsed.success) return jsonErrorResponse(400, 'VALIDATION_FAILED', z.prettifyError(parsed.error));
         deps.logger.info({ requestId: context.requestId, operator, dryRun: parsed.data.dryRun, filter: parsed.data.filter }, 'dead-letter replay requested');
-        return json(200, await replayDeadLetters(deps.store, deps.publisher, parsed.data));
+        return jsonResponse(200, await replayDeadLetters(deps.store, deps.publisher, parsed.data));
       }
       const match = /^\/dead-letters\/([A-Za-z0-9_-]{1,64})$/.exec(path);
       if (method === 'GET' && match) {
         const letter = await describeDeadLetter(deps.store, deps.barrier, match[1]!);
-        return letter ? json(200, letter) : failure(404, 'DEAD_LETTER_NOT_FOUND', `no dead letter ${match[1]}`);
+        return letter ? jsonResponse(200, letter) : jsonErrorResponse(404, 'DEAD_LETTER_NOT_FOUND', `no dead letter ${match[1]}`);
       }
-      return failure(404, 'ROUTE_NOT_FOUND', `no route ${method} ${path}`);
+      return jsonErrorResponse(404, 'ROUTE_NOT_FOUND', `no route ${method} ${path}`);
     } catch (error) {
       deps.logger.error({ requestId: context.requestId, code: (error as { code?: string }).code, error: (error as Error).message }, 'dead-letter endpoint failed');
-      return failure(500, 'INTERNAL', 'the dead-letter endpoint failed; see the logs');
+      return jsonErrorResponse(500, 'INTERNAL', 'the dead-letter endpoint failed; see the logs');
     }
   };
 }

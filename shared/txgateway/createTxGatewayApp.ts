@@ -5,7 +5,8 @@ import type { HttpApp, HttpRequest, HttpResponse } from '../fc/InvocationContext
 import type { Logger } from '../logger';
 import type { TxCoordinator, TxEvent, TxView } from '../tx';
 import { MAX_TRANSACTIONAL_MESSAGE_BYTES } from '../tx';
-import { errorResponse, jsonResponse } from './errorResponse';
+import { jsonResponse } from '../fc/httpResponses';
+import { errorResponse } from './errorResponse';
 import { InvalidJsonError, MethodNotAllowedError, RequestTooLargeError, RouteNotFoundError } from './errors';
 import { prepareBodySchema, txIdSchema } from './requestSchemas';
 

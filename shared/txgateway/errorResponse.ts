@@ -1,4 +1,5 @@
 import type { HttpResponse } from '../fc/InvocationContext';
+import { jsonErrorResponse } from '../fc/httpResponses';
 
 /** The one table mapping domain error codes to HTTP statuses; anything else is a 500. */
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
@@ -20,14 +21,9 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
 /** Retry hint (seconds) for transient failures that carry none of their own. */
 const DEFAULT_RETRY_AFTER_SECONDS = 2;
 
-/** JSON response helper: every gateway answer is `application/json`. */
-export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
-}
-
 /** Renders an error as `{error: {code, message, details?}}` with its status and Retry-After when transient. */
 export function errorResponse(code: string, message: string, details?: unknown, retryAfterSeconds?: number): HttpResponse {
   const status = STATUS_BY_CODE[code] ?? 500;
   const retry = retryAfterSeconds ?? (status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
-  return jsonResponse(status, { error: { code, message, ...(details === undefined ? {} : { details }) } }, retry === undefined ? {} : { 'retry-after': String(retry) });
+  return jsonErrorResponse(status, code, message, details, retry === undefined ? {} : { 'retry-after': String(retry) });
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../../logger';
 import { createLogger } from '../../logger';
 import type { HttpApp, HttpRequest, HttpResponse, InvocationContext } from '../InvocationContext';
+import { jsonErrorResponse } from '../httpResponses';
 import { HttpBodyTooLargeError, HttpEventError } from './errors';
 import { createRequestFromFc2, isFc2HttpInvocation, sendFc2Response } from './fc2';
 import { createRequest, createResponse } from './fc3';
@@ -22,10 +23,6 @@ export interface HttpHandlerOptions {
 const ADAPTER_ERROR_STATUS: Readonly<Record<string, number>> = { HTTP_EVENT_INVALID: 400, HTTP_BODY_TOO_LARGE: 413 };
 const INTERNAL_ERROR_STATUS = 500;
 
-/** Same body shape as the gateway's own errors (shared/txgateway/errorResponse.ts): `{error: {code, message}}`. */
-function errorResponse(statusCode: number, code: string, message: string): HttpResponse {
-  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: { code, message } }) };
-}
 
 /**
  * Runs the app on a request, turning every failure into a response: a malformed event → 400, an
@@ -38,13 +35,13 @@ async function respond(read: () => Promise<HttpRequest>, app: HttpApp, context: 
   } catch (error) {
     if (!(error instanceof HttpEventError || error instanceof HttpBodyTooLargeError)) throw error;
     logger().warn({ requestId: context.requestId, code: error.code, reason: error.message }, 'refused HTTP event');
-    return errorResponse(ADAPTER_ERROR_STATUS[error.code] ?? 400, error.code, error.message);
+    return jsonErrorResponse(ADAPTER_ERROR_STATUS[error.code] ?? 400, error.code, error.message);
   }
   try {
     return await app(request, context);
   } catch (error) {
     logger().error({ requestId: context.requestId, err: error, method: request.requestContext.http.method, path: request.rawPath }, 'HTTP app failed');
-    return errorResponse(INTERNAL_ERROR_STATUS, 'INTERNAL_ERROR', `internal error (request ${context.requestId})`);
+    return jsonErrorResponse(INTERNAL_ERROR_STATUS, 'INTERNAL_ERROR', `internal error (request ${context.requestId})`);
   }
 }
 
