@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_INCIDENT_WINDOW_SECONDS } from '../../shared/alert/IncidentAggregator';
-import { WEBHOOK_FORMATS } from '../../shared/alert/WebhookAlertSink';
+import { alertConfigShape } from '../../shared/alert/alertConfig';
 import { businessSystemsSchema } from '../../shared/auth';
 import { DEFAULT_CHECKBACK_TIMEOUT_MS, DEFAULT_SAFETY_MARGIN_MS } from '../../shared/checkback';
 import { baseConfigSchema, readConfig } from '../../shared/config';
@@ -13,11 +12,7 @@ export const checkbackConfigSchema = baseConfigSchema.extend({
   TXC_CHECKBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(9_000).default(DEFAULT_CHECKBACK_TIMEOUT_MS),
   /** Stop pulling half messages when less than this many ms of the invocation remain. */
   TXC_CHECKBACK_SAFETY_MARGIN_MS: z.coerce.number().int().min(500).default(DEFAULT_SAFETY_MARGIN_MS),
-  /** Alert webhook; alerts go to the log when unset. */
-  TXC_ALERT_WEBHOOK_URL: z.url().optional(),
-  TXC_ALERT_WEBHOOK_FORMAT: z.enum(WEBHOOK_FORMATS).default('dingtalk'),
-  TXC_ALERT_WEBHOOK_SECRET: z.string().min(1).optional(),
-  TXC_ALERT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_INCIDENT_WINDOW_SECONDS),
+  ...alertConfigShape,
 });
 
 export type CheckbackConfig = z.output<typeof checkbackConfigSchema>;

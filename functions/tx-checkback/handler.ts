@@ -1,7 +1,5 @@
+import { alertSinkOf } from '../../shared/alert/alertConfig';
 import type { Kysely } from 'kysely';
-import { IncidentAggregator } from '../../shared/alert/IncidentAggregator';
-import { LogAlertSink } from '../../shared/alert/LogAlertSink';
-import { WebhookAlertSink } from '../../shared/alert/WebhookAlertSink';
 import { BusinessSystems } from '../../shared/auth';
 import { catalog } from '../../shared/catalog';
 import { CheckbackRunner } from '../../shared/checkback';
@@ -21,15 +19,12 @@ async function buildRunner(): Promise<CheckbackRunner> {
   const config = readCheckbackConfig();
   const logger = createLogger('tx-checkback', config.TXC_LOG_LEVEL);
   const database = await openDatabase(config.TXC_DATABASE_URL);
-  const sink = config.TXC_ALERT_WEBHOOK_URL
-    ? new WebhookAlertSink({ url: config.TXC_ALERT_WEBHOOK_URL, format: config.TXC_ALERT_WEBHOOK_FORMAT, secret: config.TXC_ALERT_WEBHOOK_SECRET })
-    : new LogAlertSink(logger);
   return new CheckbackRunner({
     store: new SqlTxStore(database.db as Kysely<TxTables>),
     broker: new MqClient(mqConnectionOf(config)),
     catalog: catalog(),
     systems: new BusinessSystems(config.TXC_SYSTEMS),
-    alerts: new IncidentAggregator({ db: database.db, sink, windowSeconds: config.TXC_ALERT_WINDOW_SECONDS, logger }),
+    alerts: alertSinkOf(config, database.db, logger),
     logger,
     checkbackTimeoutMs: config.TXC_CHECKBACK_TIMEOUT_MS,
     safetyMarginMs: config.TXC_CHECKBACK_SAFETY_MARGIN_MS,

@@ -1,20 +1,13 @@
 import { z } from 'zod';
 import { baseConfigSchema, readConfig } from '../config';
-import { DEFAULT_INCIDENT_WINDOW_SECONDS } from '../alert/IncidentAggregator';
-import { WEBHOOK_FORMATS } from '../alert/WebhookAlertSink';
+import { alertConfigShape } from '../alert/alertConfig';
 import { DEFAULT_MAX_BODY_BYTES } from './ConsumerRuntime';
 
 /** Settings of the consumer functions and dlq-alerter, read once at cold start. */
 export const consumerConfigSchema = baseConfigSchema.extend({
   /** Base URL of the trading system (POST `<url>/wallet-purchase`). */
   TXC_TRADING_URL: z.url().default('http://127.0.0.1:9880'),
-  /** Alert webhook; alerts go to the log when unset. */
-  TXC_ALERT_WEBHOOK_URL: z.url().optional(),
-  TXC_ALERT_WEBHOOK_FORMAT: z.enum(WEBHOOK_FORMATS).default('dingtalk'),
-  /** DingTalk robot signing secret (加签). */
-  TXC_ALERT_WEBHOOK_SECRET: z.string().min(1).optional(),
-  /** Seconds during which alerts of one incident are sent once. */
-  TXC_ALERT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_INCIDENT_WINDOW_SECONDS),
+  ...alertConfigShape,
   /** Largest accepted message body in bytes. */
   TXC_CONSUMER_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(DEFAULT_MAX_BODY_BYTES),
   /** Overrides every group's catalog maxAttempts (demos and tests); unset = the catalog's value. */

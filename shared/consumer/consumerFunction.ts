@@ -1,7 +1,5 @@
 import type { AlertSink } from '../alert/AlertSink';
-import { IncidentAggregator } from '../alert/IncidentAggregator';
-import { LogAlertSink } from '../alert/LogAlertSink';
-import { WebhookAlertSink } from '../alert/WebhookAlertSink';
+import { alertSinkOf } from '../alert/alertConfig';
 import { catalog } from '../catalog';
 import { mqConnectionOf } from '../config';
 import { mqHandler } from '../fc/mq/handler';
@@ -27,19 +25,12 @@ export interface ConsumerDependencies {
   readonly logger: Logger;
 }
 
-/** The configured webhook (DingTalk or JSON), else the log; wrapped so each incident alerts once. */
-export function alertSinkOf(config: ConsumerConfig, database: Database, logger: Logger): IncidentAggregator {
-  const sink: AlertSink = config.TXC_ALERT_WEBHOOK_URL
-    ? new WebhookAlertSink({ url: config.TXC_ALERT_WEBHOOK_URL, format: config.TXC_ALERT_WEBHOOK_FORMAT, secret: config.TXC_ALERT_WEBHOOK_SECRET })
-    : new LogAlertSink(logger);
-  return new IncidentAggregator({ db: database.db, sink, windowSeconds: config.TXC_ALERT_WINDOW_SECONDS, logger });
-}
 
 /** Opens the database (migrating it), the MQ client and the alert sink from configuration. */
 export async function consumerDependencies(functionName: string, config: ConsumerConfig = readConsumerConfig()): Promise<ConsumerDependencies> {
   const logger = createLogger(functionName, config.TXC_LOG_LEVEL);
   const database = await openDatabase(config.TXC_DATABASE_URL);
-  return { config, database, mq: new MqClient(mqConnectionOf(config)), alerts: alertSinkOf(config, database, logger), logger };
+  return { config, database, mq: new MqClient(mqConnectionOf(config)), alerts: alertSinkOf(config, database.db, logger), logger };
 }
 
 /** One runtime per MQ trigger of `functionName` in the catalog, with the handler for its group. */

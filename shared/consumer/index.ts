@@ -5,7 +5,7 @@
 export { ConsumeBarrier } from './ConsumeBarrier';
 export type { ClaimResult, Consumption } from './ConsumeBarrier';
 export { consumerApp } from './consumerApp';
-export { alertSinkOf, consumerDependencies, consumerFunction, lazyDependencies, runtimesFor } from './consumerFunction';
+export { consumerDependencies, consumerFunction, lazyDependencies, runtimesFor } from './consumerFunction';
 export type { ConsumerDependencies } from './consumerFunction';
 export { consumerConfigSchema, readConsumerConfig } from './config';
 export type { ConsumerConfig } from './config';

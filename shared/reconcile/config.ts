@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_INCIDENT_WINDOW_SECONDS } from '../alert/IncidentAggregator';
-import { WEBHOOK_FORMATS } from '../alert/WebhookAlertSink';
+import { alertConfigShape } from '../alert/alertConfig';
 import { businessSystemsSchema } from '../auth';
 import { baseConfigSchema, readConfig } from '../config';
 import { DEFAULT_BATCH_LIMIT, DEFAULT_LOOKBACK_SECONDS, DEFAULT_STUCK_AFTER_SECONDS } from './policy';
@@ -9,10 +8,7 @@ import { DEFAULT_BATCH_LIMIT, DEFAULT_LOOKBACK_SECONDS, DEFAULT_STUCK_AFTER_SECO
 export const reconcilerConfigSchema = baseConfigSchema.extend({
   /** The business systems (JSON array of {id, secret, checkbackUrl}), to re-drive check-backs. */
   TXC_SYSTEMS: businessSystemsSchema.default([]),
-  TXC_ALERT_WEBHOOK_URL: z.url().optional(),
-  TXC_ALERT_WEBHOOK_FORMAT: z.enum(WEBHOOK_FORMATS).default('dingtalk'),
-  TXC_ALERT_WEBHOOK_SECRET: z.string().min(1).optional(),
-  TXC_ALERT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_INCIDENT_WINDOW_SECONDS),
+  ...alertConfigShape,
   /** Seconds past a scenario's check-immunity time after which a PREPARED transaction counts as stuck. */
   TXC_RECONCILE_STUCK_AFTER_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_STUCK_AFTER_SECONDS),
   /** Caps every group's consumeSlaSeconds (demos); unset = the catalog's SLA. */

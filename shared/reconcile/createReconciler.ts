@@ -1,7 +1,4 @@
-import type { AlertSink } from '../alert/AlertSink';
-import { IncidentAggregator } from '../alert/IncidentAggregator';
-import { LogAlertSink } from '../alert/LogAlertSink';
-import { WebhookAlertSink } from '../alert/WebhookAlertSink';
+import { alertSinkOf } from '../alert/alertConfig';
 import { BusinessSystems } from '../auth';
 import { catalog } from '../catalog';
 import { REPLAY_PROPERTIES } from '../consumer/types';
@@ -17,9 +14,6 @@ import { ReportStore } from './ReportStore';
 /** Builds the reconciler and its report store from configuration over an open database. */
 export function createReconciler(config: ReconcilerConfig, database: Database, logger: Logger): { reconciler: Reconciler; reports: ReportStore } {
   const mq = new MqClient(mqConnectionOf(config));
-  const sink: AlertSink = config.TXC_ALERT_WEBHOOK_URL
-    ? new WebhookAlertSink({ url: config.TXC_ALERT_WEBHOOK_URL, format: config.TXC_ALERT_WEBHOOK_FORMAT, secret: config.TXC_ALERT_WEBHOOK_SECRET })
-    : new LogAlertSink(logger);
   const reconciler = new Reconciler({
     db: database.db,
     store: new SqlTxStore(database.db),
@@ -32,7 +26,7 @@ export function createReconciler(config: ReconcilerConfig, database: Database, l
         await mq.publish(tx.topic, { body: tx.body, tag: tx.tag, key: tx.txId, properties: { ...tx.properties, [REPLAY_PROPERTIES.group]: group } });
       },
     },
-    alerts: new IncidentAggregator({ db: database.db, sink, windowSeconds: config.TXC_ALERT_WINDOW_SECONDS, logger }),
+    alerts: alertSinkOf(config, database.db, logger),
     logger,
     policy: {
       stuckAfterSeconds: config.TXC_RECONCILE_STUCK_AFTER_SECONDS,
