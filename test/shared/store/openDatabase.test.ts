@@ -1,5 +1,9 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIGRATIONS } from '../../../shared/store/migrations';
 import { DatabaseUrlError, openDatabase, redactUrl } from '../../../shared/store/openDatabase';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../helpers/databases';
 
@@ -11,6 +15,22 @@ describe('Function: openDatabase', () => {
     await expect(openDatabase('postgres://u:secret@h/db')).rejects.toThrow(DatabaseUrlError);
     await expect(openDatabase('postgres://u:secret@h/db')).rejects.not.toThrow(/secret/);
     expect(redactUrl('mysql://root:hunter2@db:3306/x')).toBe('mysql://root:***@db:3306/x');
+  });
+
+  it('re-opens an up-to-date database without re-running migrations, and migrates a new one', async () => {
+    const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'txc-reopen-')), 'db.sqlite')}`;
+    const first = await openDatabase(url);
+    const applied = await first.db.selectFrom('txc_migration').select('name').execute();
+    await first.close();
+    let ran = 0;
+    const extra = { '999_test_extra': { up: async () => void (ran += 1) } };
+    const again = await openDatabase(url);
+    expect(await again.db.selectFrom('txc_migration').select('name').execute()).toEqual(applied);
+    await again.close();
+    const upgraded = await openDatabase(url, { ...MIGRATIONS, ...extra });
+    expect(ran).toBe(1);
+    expect((await upgraded.db.selectFrom('txc_migration').select('name').execute()).length).toBe(applied.length + 1);
+    await upgraded.close();
   });
 
   describe.each(DATABASE_CASES)('on $dialect', ({ dialect, open }) => {
