@@ -10,7 +10,7 @@
  * an event loop (on a 2-core machine: one core each).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
@@ -231,6 +231,10 @@ export async function run(args: string[]): Promise<number> {
     clientCpuUsPerMessage: clientCpuUs,
     ceilingClientCpuUsPerMessage: ceilingClientCpuUs,
     meanConsumeBatch: Number((consumeStats.messages / Math.max(1, consumeStats.batches)).toFixed(1)),
+    // What the measured CPU costs allow, whatever the broker does: one single-threaded SDK client
+    // process cannot exceed 1 s of CPU per second, and client + broker together not the machine's cores.
+    clientBoundPerSecond: Math.round(1e6 / clientCpuUs),
+    cpuBoundPerSecond: brokerCpuUs === undefined ? undefined : Math.round((availableParallelism() * 1e6) / (clientCpuUs + brokerCpuUs)),
     transactionsPerSecond: Math.round(transactionsPerSecond),
     brokerCpuUsPerTransaction,
   };
@@ -243,6 +247,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(`  ratio            ${(result.ratio * 100).toFixed(1)} %`);
     console.log(`  publish latency  p50 ${result.publishP50Ms} ms, p99 ${result.publishP99Ms} ms`);
     console.log(`  CPU per message  broker ${brokerCpuUs ?? '?'} µs (system ${brokerSystemCpuUs ?? '?'} µs), SDK client ${clientCpuUs} µs (ceiling run: client ${ceilingClientCpuUs} µs)`);
+    console.log(`  bounds           ${result.clientBoundPerSecond} messages/s for this one client process even with a free broker (${((result.clientBoundPerSecond / result.ceilingPerSecond) * 100).toFixed(1)} % of the ceiling); ${result.cpuBoundPerSecond ?? '?'} messages/s for client + broker on ${availableParallelism()} cores`);
     console.log(`  consume batches  ${result.meanConsumeBatch} messages on average (at most ${BATCH})`);
     console.log(`  transactions     ${result.transactionsPerSecond} publishHalf+commit pairs/s, broker CPU ${brokerCpuUsPerTransaction ?? '?'} µs per pair (${s.producers} producers)`);
   }

@@ -19,7 +19,7 @@ import { CPU_PROFILE_SIGNAL } from '../local/runtime/cpuProfile';
 import { requestText } from '../shared/client/requestText';
 
 const DEFAULT_CONCURRENCIES = [8, 32, 96];
-const DEFAULT_PURCHASES_PER_RUN = 600;
+const DEFAULT_PURCHASES_PER_RUN = 1_500;
 /**
  * Pull loops per MQ trigger (FC runs more consumer instances as the backlog grows). With 2, the
  * orchestration consumer's sequential wallet-purchase calls fell behind (p50 1.8 s at 134/s); with
