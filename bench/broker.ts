@@ -28,11 +28,33 @@ const TX_CHECK_IMMUNITY_SECONDS = 60;
 const BATCH = 16;
 const LONG_POLL_SECONDS = 1;
 
-/** A server that answers any request with a fixed publish result: the SDK client's ceiling. */
+/**
+ * A server that answers every request with a canned success: the SDK client's ceiling. Publishes
+ * (POST) get a fixed 201 result; with `workload` it also answers consumes (GET) with 16 canned
+ * messages of the benchmark's body size and acks (DELETE) with 204, so the same client can run the
+ * whole end-to-end workload against a server that costs next to nothing.
+ */
 const CANNED_SERVER = `
 import { createServer } from 'node:http';
-const xml = '<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mq.aliyuncs.com/doc/v1/"><MessageId>0123456789ABCDEF0123456789ABCDEF</MessageId><MessageBodyMD5>0CC175B9C0F1B6A831C399E269772661</MessageBodyMD5></Message>';
-const server = createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(201, { 'content-type': 'text/xml;charset=utf-8', 'content-length': Buffer.byteLength(xml), 'x-mq-request-id': '0' }); res.end(xml); }); });
+import { createHash } from 'node:crypto';
+const [mode, size] = process.argv.slice(1);
+const ns = 'http://mq.aliyuncs.com/doc/v1/';
+const published = '<?xml version="1.0" encoding="UTF-8"?><Message xmlns="' + ns + '"><MessageId>0123456789ABCDEF0123456789ABCDEF</MessageId><MessageBodyMD5>0CC175B9C0F1B6A831C399E269772661</MessageBodyMD5></Message>';
+const body = 'x'.repeat(Number(size));
+const md5 = createHash('md5').update(body).digest('hex').toUpperCase();
+const now = Date.now();
+let messages = '<?xml version="1.0" encoding="UTF-8"?><Messages xmlns="' + ns + '">';
+for (let i = 0; i < 16; i += 1) messages += '<Message><MessageId>0123456789ABCDEF01234567890000' + String(i).padStart(2, '0') + '</MessageId><ReceiptHandle>0-ZXhhbXBsZQ' + i + '</ReceiptHandle><MessageBodyMD5>' + md5 + '</MessageBodyMD5><MessageBody>' + body + '</MessageBody><PublishTime>' + now + '</PublishTime><FirstConsumeTime>' + now + '</FirstConsumeTime><NextConsumeTime>' + (now + 300000) + '</NextConsumeTime><ConsumedTimes>1</ConsumedTimes><MessageTag>BENCH</MessageTag></Message>';
+messages += '</Messages>';
+const answers = { POST: [201, published], GET: [200, messages], DELETE: [204, ''] };
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    const [status, xml] = mode === 'workload' ? answers[req.method] ?? answers.POST : answers.POST;
+    res.writeHead(status, { 'content-type': 'text/xml;charset=utf-8', 'content-length': Buffer.byteLength(xml), 'x-mq-request-id': '0' });
+    res.end(xml);
+  });
+});
 server.keepAliveTimeout = 65000;
 server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
 `;
@@ -149,8 +171,12 @@ async function transactAll(client: Sdk.MQClient, producers: number, total: numbe
 
 let ceilingClientCpuUs = 0;
 
+function startCannedServer(mode: 'publish' | 'workload', s: Settings) {
+  return startChild(process.execPath, ['--input-type=module', '-e', CANNED_SERVER, mode, String(s.size)]);
+}
+
 async function measureCeiling(s: Settings, body: string): Promise<number> {
-  const { child, url } = await startChild(process.execPath, ['--input-type=module', '-e', CANNED_SERVER]);
+  const { child, url } = await startCannedServer('publish', s);
   try {
     const client = new sdk.MQClient(url, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET);
     await publishAll(client, { ...s, messages: Math.min(s.messages, 2_000) }, body); // warm-up
@@ -158,6 +184,25 @@ async function measureCeiling(s: Settings, body: string): Promise<number> {
     const cpuBefore = ownCpuMs();
     await publishAll(client, s, body);
     ceilingClientCpuUs = Math.round(((ownCpuMs() - cpuBefore) * 1000) / s.messages);
+    return s.messages / ((performance.now() - started) / 1000);
+  } finally {
+    await stopChild(child);
+  }
+}
+
+/**
+ * The end-to-end workload (publish, every group consumes 16 and acks) by the same client against
+ * the canned server: what this client process can do when the server costs next to nothing.
+ */
+async function measureWorkloadCeiling(s: Settings, body: string): Promise<number> {
+  const { child, url } = await startCannedServer('workload', s);
+  try {
+    const client = new sdk.MQClient(url, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET);
+    const groups = Array.from({ length: s.groups }, (_, i) => `GID_BENCH_${i}`);
+    const workload = (messages: number) => Promise.all([publishAll(client, { ...s, messages }, body), ...groups.map((group) => consumeGroup(client, group, { ...s, messages }))]);
+    await workload(Math.min(s.messages, 2_000)); // warm-up
+    const started = performance.now();
+    await workload(s.messages);
     return s.messages / ((performance.now() - started) / 1000);
   } finally {
     await stopChild(child);
@@ -218,12 +263,15 @@ export async function run(args: string[]): Promise<number> {
   const s = settings(args);
   const body = 'x'.repeat(s.size);
   const ceilingPerSecond = await measureCeiling(s, body);
+  const workloadCeilingPerSecond = await measureWorkloadCeiling(s, body);
   const { perSecond, latencies, brokerCpuUs, brokerSystemCpuUs, clientCpuUs, brokerCpuUsPerTransaction, transactionsPerSecond } = await measureBroker(s, body);
   latencies.sort((a, b) => a - b);
   const result = {
     messagesPerSecond: Math.round(perSecond),
     ceilingPerSecond: Math.round(ceilingPerSecond),
     ratio: Number((perSecond / ceilingPerSecond).toFixed(3)),
+    workloadCeilingPerSecond: Math.round(workloadCeilingPerSecond),
+    workloadRatio: Number((perSecond / workloadCeilingPerSecond).toFixed(3)),
     publishP50Ms: Number(percentile(latencies, 50).toFixed(2)),
     publishP99Ms: Number(percentile(latencies, 99).toFixed(2)),
     brokerCpuUsPerMessage: brokerCpuUs,
@@ -245,6 +293,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(`  end-to-end       ${result.messagesPerSecond} messages/s (published and acked by every group, durable journal)`);
     console.log(`  ceiling          ${result.ceilingPerSecond} publishes/s (same SDK client, canned 201 server)`);
     console.log(`  ratio            ${(result.ratio * 100).toFixed(1)} %`);
+    console.log(`  workload ceiling ${result.workloadCeilingPerSecond} messages/s (same client, same publish + consume + ack workload, canned server) → ratio ${(result.workloadRatio * 100).toFixed(1)} %`);
     console.log(`  publish latency  p50 ${result.publishP50Ms} ms, p99 ${result.publishP99Ms} ms`);
     console.log(`  CPU per message  broker ${brokerCpuUs ?? '?'} µs (system ${brokerSystemCpuUs ?? '?'} µs), SDK client ${clientCpuUs} µs (ceiling run: client ${ceilingClientCpuUs} µs)`);
     console.log(`  bounds           ${result.clientBoundPerSecond} messages/s for this one client process even with a free broker (${((result.clientBoundPerSecond / result.ceilingPerSecond) * 100).toFixed(1)} % of the ceiling); ${result.cpuBoundPerSecond ?? '?'} messages/s for client + broker on ${availableParallelism()} cores`);
