@@ -13,6 +13,26 @@ const MYSQL_ERROR_NAMES_KEPT = [
   'ER_READ_ONLY_MODE', 'ER_CLIENT_INTERACTION_TIMEOUT', 'ER_WARN_DEPRECATED_SYNTAX', 'HA_ERR_INTERNAL_ERROR',
 ] as const;
 
+/** mysql2 modules cloud code cannot reach (see the shim below), relative to the package. */
+const MYSQL2_UNREACHABLE_MODULES = new RegExp(
+  `[\\\\/]mysql2[\\\\/](?:${[
+    'promise\\.js', 'lib/promise/[^/]+\\.js',
+    'lib/commands/(?:prepare|execute|close_statement|change_user|binlog_dump|register_slave|server_handshake)\\.js',
+    'lib/packets/(?:execute|prepare_statement|prepared_statement_header|binary_row|close_statement|change_user|binlog_dump|binlog_query_statusvars|register_slave)\\.js',
+    'lib/parsers/(?:text_parser|binary_parser|static_binary_parser)\\.js',
+  ].join('|').replaceAll('/', '[\\\\/]')})$`,
+);
+
+/** The part of the `long` package mysql2 uses (see the shim below), as CommonJS source. */
+export const LONG_VIA_BIGINT = `module.exports = class Long {
+  constructor(low, high, unsigned) {
+    const bits = (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
+    this.value = unsigned ? bits : BigInt.asIntN(64, bits);
+  }
+  toString() { return this.value.toString(); }
+  toNumber() { return Number(this.value); }
+};`;
+
 /**
  * esbuild plugin that keeps cloud bundles small and free of native code. Each replacement removes
  * code production cannot reach; the comment beside it says why.
@@ -59,6 +79,25 @@ for (const [name, errno] of Object.entries(kept)) { exports[name] = errno; expor
 module.exports = new Proxy(exports, { get: (target, key) => key in target || typeof key !== 'string' || !/^\\d+$/.test(key) ? target[key] : 'ER_ERRNO_' + key });`,
       };
     });
+    // shared/store/mysql.ts, mysql2's only importer, uses createPool alone: PoolCluster, createServer
+    // and the `mysql2.createPool…Promise` getters of the package index are unreachable.
+    build.onLoad({ filter: /[\\/]mysql2[\\/]index\.js$/ }, () => ({ loader: 'js', contents: "exports.createPool = require('./lib/create_pool.js');" }));
+    // mysql2 reads its package.json for the version it sends as a connection attribute; the rest is
+    // manifest text.
+    build.onLoad({ filter: /[\\/]mysql2[\\/]package\.json$/ }, (args) => ({ loader: 'json', contents: JSON.stringify({ version: (require(args.path) as { version: string }).version }) }));
+    // Kysely's MysqlDialect drives mysql2 through its callback API with connection.query (the text
+    // protocol) and openMysql sets `disableEval`, so these are unreachable: the `.promise()` wrappers,
+    // prepared statements (prepare/execute, binary rows), changeUser, replication (binlog, register
+    // slave), the server-side handshake, and the row-parser generators that `disableEval` replaces
+    // with mysql2's static parsers. A call into one throws, naming the module.
+    build.onLoad({ filter: MYSQL2_UNREACHABLE_MODULES }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = function unreachable() { throw new Error(${JSON.stringify(`mysql2 ${args.path.replaceAll('\\', '/').replace(/.*\/mysql2\//, '')} is not bundled: cloud code uses the text protocol through Kysely`)}); };`,
+    }));
+    // mysql2 uses `long` only as `new Long(low, high, unsigned)` read back with toString()/toNumber()
+    // (64-bit integers beyond 2^53); BigInt gives the same digits and the same once-rounded number.
+    build.onResolve({ filter: /^long$/ }, (args) => (/[\\/]mysql2[\\/]/.test(args.importer) ? { path: 'long', namespace: 'txc-cloud-shim' } : undefined));
+    build.onLoad({ filter: /^long$/, namespace: 'txc-cloud-shim' }, () => ({ loader: 'js', contents: LONG_VIA_BIGINT }));
     // The MQ SDK only parses XML with xml2js (it builds requests by string concatenation), so
     // xml2js's Builder and its xmlbuilder dependency (~67 KB) are unreachable in production.
     build.onResolve({ filter: /^xmlbuilder$/ }, () => ({ path: 'xmlbuilder', namespace: 'txc-cloud-shim' }));
