@@ -98,6 +98,13 @@ module.exports = new Proxy(exports, { get: (target, key) => key in target || typ
     // (64-bit integers beyond 2^53); BigInt gives the same digits and the same once-rounded number.
     build.onResolve({ filter: /^long$/ }, (args) => (/[\\/]mysql2[\\/]/.test(args.importer) ? { path: 'long', namespace: 'txc-cloud-shim' } : undefined));
     build.onLoad({ filter: /^long$/, namespace: 'txc-cloud-shim' }, () => ({ loader: 'js', contents: LONG_VIA_BIGINT }));
+    // shared/logger.ts, pino's only importer, passes no `transport` option and calls neither
+    // pino.transport() nor pino.multistream(): lines go to stdout (or a given stream) in-process, so
+    // the worker-thread transport (thread-stream) and multistream are unreachable.
+    build.onLoad({ filter: /[\\/]pino[\\/]lib[\\/](?:transport|multistream)\.js$/ }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = function unreachable() { throw new Error(${JSON.stringify(`pino ${args.path.replace(/.*[\\/]/, '')} is not bundled: cloud functions log to stdout in-process`)}); };`,
+    }));
     // The MQ SDK only parses XML with xml2js (it builds requests by string concatenation), so
     // xml2js's Builder and its xmlbuilder dependency (~67 KB) are unreachable in production.
     build.onResolve({ filter: /^xmlbuilder$/ }, () => ({ path: 'xmlbuilder', namespace: 'txc-cloud-shim' }));
