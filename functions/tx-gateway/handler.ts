@@ -6,21 +6,27 @@ import type { HttpApp } from '../../shared/fc/InvocationContext';
 import { httpHandler } from '../../shared/fc/http';
 import { createLogger } from '../../shared/logger';
 import { MqClient } from '../../shared/mq';
-import { openDatabase } from '../../shared/store/openDatabase';
-import type { TxTables } from '../../shared/tx';
+import { assertDatabaseUrl, openDatabase } from '../../shared/store/openDatabase';
+import { openOnFirstCall } from '../../shared/store/openOnFirstCall';
+import type { TxStore, TxTables } from '../../shared/tx';
 import { SqlTxStore, TxCoordinator } from '../../shared/tx';
 import { createTxGatewayApp } from '../../shared/txgateway';
 import { readGatewayConfig } from './config';
 
 /** Built once per instance, on the first request (module scope survives on warm instances). */
-let app: Promise<HttpApp> | undefined;
+let app: HttpApp | undefined;
 
-async function buildApp(): Promise<HttpApp> {
+/**
+ * Configuration is checked at once (a bad setting fails the first request); the database is opened
+ * by the first request that reaches the store, so a refused request (401, 404, 400) answers without it.
+ */
+function buildApp(): HttpApp {
   const config = readGatewayConfig();
-  const database = await openDatabase(config.TXC_DATABASE_URL);
+  assertDatabaseUrl(config.TXC_DATABASE_URL);
+  const store = openOnFirstCall<TxStore>(async () => new SqlTxStore((await openDatabase(config.TXC_DATABASE_URL)).db as Kysely<TxTables>));
   const minCheckImmunitySeconds = config.TXC_CHECK_IMMUNITY_SECONDS;
   const coordinator = new TxCoordinator({
-    store: new SqlTxStore(database.db as Kysely<TxTables>),
+    store,
     broker: new MqClient(mqConnectionOf(config), { minCheckImmunitySeconds }),
     catalog: catalog(),
     checkImmunitySeconds: config.TXC_CHECK_IMMUNITY_SECONDS,
@@ -31,9 +37,6 @@ async function buildApp(): Promise<HttpApp> {
 
 /** tx-gateway: prepare / commit / rollback / status over the FC HTTP trigger. */
 export const handler = httpHandler(async (request, context) => {
-  app ??= buildApp().catch((error: unknown) => {
-    app = undefined; // a failed cold start is retried on the next request
-    throw error;
-  });
-  return (await app)(request, context);
+  app ??= buildApp(); // a configuration error leaves `app` unset: the next request checks again
+  return app(request, context);
 });

@@ -25,20 +25,24 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
+/** Checks the scheme of a database URL without opening it (fail-fast configuration checks). @throws DatabaseUrlError */
+export function assertDatabaseUrl(url: string): void {
+  if (!url.startsWith('sqlite:') && !url.startsWith('mysql://')) throw new DatabaseUrlError(url);
+}
+
 /**
  * Opens the database named by `url` and brings its schema up to date (migrations run on every start
  * and are idempotent). `sqlite:` URLs load the native driver lazily so MySQL-only bundles never need it.
  * `migrations` defaults to txcenter's schema; a business system (examples/) passes its own.
  */
 export async function openDatabase(url: string, migrations: Record<string, Migration> = MIGRATIONS): Promise<Database> {
+  assertDatabaseUrl(url);
   let database: Database;
   if (url.startsWith('sqlite:')) {
     const { openSqlite } = await import('./sqlite');
     database = openSqlite(url.slice('sqlite:'.length) || ':memory:');
-  } else if (url.startsWith('mysql://')) {
-    database = await openMysql(url);
   } else {
-    throw new DatabaseUrlError(url);
+    database = await openMysql(url);
   }
   await migrate(database, migrations);
   return database;
