@@ -105,6 +105,12 @@ module.exports = new Proxy(exports, { get: (target, key) => key in target || typ
       loader: 'js',
       contents: `module.exports = function unreachable() { throw new Error(${JSON.stringify(`pino ${args.path.replace(/.*[\\/]/, '')} is not bundled: cloud functions log to stdout in-process`)}); };`,
     }));
+    // Query attributes are the only values mysql2 binary-encodes on the text protocol, and Kysely passes
+    // its parameters as values (formatted into the SQL), never as `attributes`.
+    build.onLoad({ filter: /[\\/]mysql2[\\/]lib[\\/]packets[\\/]encode_parameter\.js$/ }, () => ({
+      loader: 'js',
+      contents: "exports.toParameter = () => { throw new Error('mysql2 query attributes are not bundled: cloud code passes none'); };",
+    }));
     // The MQ SDK only parses XML with xml2js (it builds requests by string concatenation), so
     // xml2js's Builder and its xmlbuilder dependency (~67 KB) are unreachable in production.
     build.onResolve({ filter: /^xmlbuilder$/ }, () => ({ path: 'xmlbuilder', namespace: 'txc-cloud-shim' }));
