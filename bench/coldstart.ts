@@ -34,19 +34,20 @@ export async function run(args: string[]): Promise<number> {
   // A scratch database on that server: the bench never leaves migration state in a shared database.
   const database = await createScratchMysqlDatabase(values['mysql-url'], 'txc_coldstart');
   const broker = await startBroker({ port: 0, dataDir, autoCreate: true });
+  const signer = { systemId: 'fund-trading', secret: 'coldstart-bench-secret-0123456789abcdef' };
   const env = {
     TXC_DATABASE_URL: database.url,
     TXC_MQ_ENDPOINT: broker.url,
     TXC_MQ_ACCESS_KEY_ID: 'txcenter-dev',
     TXC_MQ_ACCESS_KEY_SECRET: 'txcenter-dev-secret',
-    TXC_SYSTEMS: JSON.stringify([{ id: 'fund-trading', secret: 'coldstart-bench-secret-0123456789abcdef', checkbackUrl: 'http://127.0.0.1:9/checkback' }]),
+    TXC_SYSTEMS: JSON.stringify([{ id: signer.systemId, secret: signer.secret, checkbackUrl: 'http://127.0.0.1:9/checkback' }]),
     TXC_LOG_LEVEL: 'silent',
   };
   const report: Record<string, { bytes: number; coldStartMs: number; loadMs: number; answer: string }> = {};
   try {
     for (const bundle of build.bundles) {
       const fn = catalog().function(bundle.name)!;
-      const { event } = sampleEvent(catalog(), fn);
+      const { event } = sampleEvent(catalog(), fn, signer);
       const totals: number[] = [];
       const loads: number[] = [];
       let answer = '';

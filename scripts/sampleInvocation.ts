@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Catalog, FunctionDef } from '../shared/catalog';
 import { functionProcessEnv } from './config';
+import { signRequest } from '../shared/auth';
 import { encodeEnvelope, ENVELOPE_VERSION } from '../shared/events/envelope';
 import { fc3HttpEvent, fcContext, rocketmqCloudEvents, timerEvent } from '../test/helpers/fcEvents';
 
@@ -13,10 +14,24 @@ export const INVOKE_TIMEOUT_MS = 30_000;
 
 export type TriggerKind = 'http' | 'timer' | 'mq';
 
-/** A sample event of a function's first trigger, in the shape FC delivers it. */
-export function sampleEvent(catalog: Catalog, fn: FunctionDef): { kind: TriggerKind; event: unknown } {
+/** The business system a sample HTTP request is signed as (it must be in the function's TXC_SYSTEMS). */
+export interface SampleSigner {
+  readonly systemId: string;
+  readonly secret: string;
+}
+
+/**
+ * A sample event of a function's first trigger, in the shape FC delivers it. An HTTP sample is a
+ * status query for an unknown transaction: signed by `signer`, it passes authentication and reads
+ * the store (a 404), as a business system's first call would; unsigned, it is refused with a 401.
+ */
+export function sampleEvent(catalog: Catalog, fn: FunctionDef, signer?: SampleSigner): { kind: TriggerKind; event: unknown } {
   const trigger = fn.triggers[0]!;
-  if (trigger.type === 'http') return { kind: 'http', event: fc3HttpEvent({ method: 'GET', path: '/v1/transactions/txc-sample-0001' }) };
+  if (trigger.type === 'http') {
+    const request = { method: 'GET', path: '/v1/transactions/txc-sample-0001', timestamp: Date.now(), body: '' };
+    const headers = signer ? signRequest(signer.systemId, signer.secret, request) : {};
+    return { kind: 'http', event: fc3HttpEvent({ method: request.method, path: request.path, headers }) };
+  }
   if (trigger.type === 'timer') return { kind: 'timer', event: timerEvent({ triggerName: trigger.name, payload: trigger.payload }) };
   const group = catalog.group(trigger.group)!;
   const topic = catalog.topic(group.topic)!;

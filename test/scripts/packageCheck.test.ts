@@ -52,12 +52,15 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
+/** The business system sample HTTP requests are signed as; it is in the functions' TXC_SYSTEMS. */
+const SIGNER = { systemId: 'fund-trading', secret: 'package-check-secret-0123456789abcdef' };
+
 const functionEnv = () => ({
   TXC_DATABASE_URL: functionDatabase?.url ?? MYSQL_TEST_URL,
   TXC_MQ_ENDPOINT: broker.url,
   TXC_MQ_ACCESS_KEY_ID: 'txcenter-dev',
   TXC_MQ_ACCESS_KEY_SECRET: 'txcenter-dev-secret',
-  TXC_SYSTEMS: JSON.stringify([{ id: 'fund-trading', secret: 'package-check-secret-0123456789abcdef', checkbackUrl: 'http://127.0.0.1:9/checkback' }]),
+  TXC_SYSTEMS: JSON.stringify([{ id: SIGNER.systemId, secret: SIGNER.secret, checkbackUrl: 'http://127.0.0.1:9/checkback' }]),
   TXC_LOG_LEVEL: 'silent',
 });
 
@@ -78,7 +81,7 @@ describe.each(catalog().functions.map((fn) => [fn.name, fn] as const))('packaged
   it('answers a sample event of its trigger in a clean Node process', async () => {
     const file = join(unzipped, 'dist', `${name}.js`);
     if (!existsSync(file)) throw new Error(`functions/${name}/handler.ts does not exist yet, so dist/${name}.js is not in the package`);
-    const { kind, event } = sampleEvent(catalog(), fn);
+    const { kind, event } = sampleEvent(catalog(), fn, SIGNER);
     const outcome = await invokeInFreshProcess(file, event, name, functionEnv());
     const failure = outcome.ok ? undefined : `${outcome.error.code ?? outcome.error.name}: ${outcome.error.message}`;
     if (kind === 'http') {
@@ -88,8 +91,9 @@ describe.each(catalog().functions.map((fn) => [fn.name, fn] as const))('packaged
       expect(response.statusCode).toBeGreaterThanOrEqual(200);
       expect(response.statusCode).toBeLessThan(600);
       if (response.statusCode >= 400) expect(JSON.parse(response.body)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
-      // With its dependencies up, the gateway answers (an unsigned request is refused with 4xx, not 500).
-      if (!mysqlMissing) expect(response.statusCode, response.body).toBeLessThan(500);
+      // With its dependencies up, the signed status query passes authentication and reads the store:
+      // the sample transaction does not exist.
+      if (!mysqlMissing) expect(response.statusCode, response.body).toBe(404);
     } else if (!mysqlMissing) {
       expect(failure).toBeUndefined();
     } else if (!outcome.ok) {
