@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { readConfig } from '../shared/config';
 
 /**
@@ -6,13 +6,13 @@ import { readConfig } from '../shared/config';
  * settings (TXC_DATABASE_URL, …) reach serverless.yml through `${env:…}` instead.
  */
 export const deploySettingsSchema = z.object({
-  ALIBABA_CLOUD_ACCOUNT_ID: z.string().regex(/^\d+$/, 'the numeric Alibaba Cloud account (UID)'),
-  ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1),
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1),
+  ALIBABA_CLOUD_ACCOUNT_ID: z.string().check(z.regex(/^\d+$/, 'the numeric Alibaba Cloud account (UID)')),
+  ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().check(z.minLength(1)),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().check(z.minLength(1)),
   /** Set when the keys are STS credentials. */
-  ALIBABA_CLOUD_SECURITY_TOKEN: z.string().optional(),
+  ALIBABA_CLOUD_SECURITY_TOKEN: z.optional(z.string()),
   /** Overrides `https://<account>.<region>.fc.aliyuncs.com` (tests point it at a recorder). */
-  TXC_FC_ENDPOINT: z.url().optional(),
+  TXC_FC_ENDPOINT: z.optional(z.url()),
 });
 export type DeploySettings = z.output<typeof deploySettingsSchema>;
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import * as z from '../../shared/zod';
 import type { TxClient } from '../../shared/client';
 import { runInTransaction, TxClientError } from '../../shared/client';
 import { fenToYuan, fundCode, yuanAmount, yuanToFen } from '../../shared/events/discountPurchase';
@@ -17,9 +17,9 @@ export const DISCOUNT_PURCHASE = { topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCH
 export const DISCOUNT_FEE_RATE = '0.0000';
 
 export const discountPurchaseRequestSchema = z.object({
-  customerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -'),
+  customerId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -')),
   fundCode,
-  amount: yuanAmount.refine((amount) => yuanToFen(amount) > 0, 'amount must be positive'),
+  amount: yuanAmount.check(z.refine((amount) => yuanToFen(amount) > 0, 'amount must be positive')),
 });
 export type DiscountPurchaseRequest = z.output<typeof discountPurchaseRequestSchema>;
 

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
+import type * as z from '../../shared/zod';
 import { checkbackHandler, createCheckbackEndpoint, ensureBarrierTable, TxClient, TxClientError } from '../../shared/client';
 import { TxcError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
@@ -79,7 +79,7 @@ function readBody(request: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function parse<S extends z.ZodType>(schema: S, body: string): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
+function parse<S extends z.ZodMiniType>(schema: S, body: string): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
   let value: unknown;
   try {
     value = JSON.parse(body);

@@ -1,25 +1,25 @@
-import { z } from 'zod';
+import * as z from '../../shared/zod';
 import { baseConfigSchema, mqConnectionOf, readConfig } from '../../shared/config';
 import type { RuntimeOptions } from './Runtime';
 import { DEFAULT_GATEWAY_PORT, DEFAULT_HOST } from './Runtime';
 
 /** The runtime's settings when it runs as its own process (`local/runtime/main.ts`). */
-export const runtimeConfigSchema = baseConfigSchema.extend({
-  TXC_RUNTIME_HOST: z.string().default(DEFAULT_HOST),
-  TXC_RUNTIME_GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_GATEWAY_PORT),
+export const runtimeConfigSchema = z.extend(baseConfigSchema, {
+  TXC_RUNTIME_HOST: z._default(z.string(), DEFAULT_HOST),
+  TXC_RUNTIME_GATEWAY_PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65_535)), DEFAULT_GATEWAY_PORT),
   /** Port of dlq-alerter's HTTP trigger (replay); 0 = any free port. */
-  TXC_RUNTIME_DLQ_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
-  TXC_RUNTIME_TIME_SCALE: z.coerce.number().min(1).default(1),
-  TXC_RUNTIME_POLLERS: z.coerce.number().int().min(1).max(16).default(1),
+  TXC_RUNTIME_DLQ_PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65_535)), 0),
+  TXC_RUNTIME_TIME_SCALE: z._default(z.coerce.number().check(z.minimum(1)), 1),
+  TXC_RUNTIME_POLLERS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(16)), 1),
   /** `stdin`: stop when stdin closes, i.e. when the parent that spawned this process dies (no orphans). */
-  TXC_RUNTIME_EXIT_WITH: z.enum(['stdin', 'signal']).default('signal'),
+  TXC_RUNTIME_EXIT_WITH: z._default(z.enum(['stdin', 'signal']), 'signal'),
   /** When set, SIGUSR2 toggles a CPU profile written into this folder (benchmark analysis). */
-  TXC_RUNTIME_CPU_PROFILE_DIR: z.string().min(1).optional(),
+  TXC_RUNTIME_CPU_PROFILE_DIR: z.optional(z.string().check(z.minLength(1))),
   /** Comma-separated catalog functions this process runs; empty = all. */
-  TXC_RUNTIME_FUNCTIONS: z
-    .string()
-    .default('')
-    .transform((list) => list.split(',').map((name) => name.trim()).filter(Boolean)),
+  TXC_RUNTIME_FUNCTIONS: z.pipe(
+    z._default(z.string(), ''),
+    z.transform((list: string) => list.split(',').map((name) => name.trim()).filter(Boolean)),
+  ),
 });
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
 

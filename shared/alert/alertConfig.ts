@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import * as z from '../zod';
 import type { Logger } from '../logger';
 import type { AlertSink } from './AlertSink';
 import { DEFAULT_INCIDENT_WINDOW_SECONDS, IncidentAggregator } from './IncidentAggregator';
@@ -9,15 +9,15 @@ import { WEBHOOK_FORMATS, WebhookAlertSink } from './WebhookAlertSink';
 /** The alert settings every alerting function reads; spread into its config schema's `extend`. */
 export const alertConfigShape = {
   /** Alert webhook; alerts go to the log when unset. */
-  TXC_ALERT_WEBHOOK_URL: z.url().optional(),
-  TXC_ALERT_WEBHOOK_FORMAT: z.enum(WEBHOOK_FORMATS).default('dingtalk'),
+  TXC_ALERT_WEBHOOK_URL: z.optional(z.url()),
+  TXC_ALERT_WEBHOOK_FORMAT: z._default(z.enum(WEBHOOK_FORMATS), 'dingtalk'),
   /** DingTalk robot signing secret (加签). */
-  TXC_ALERT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  TXC_ALERT_WEBHOOK_SECRET: z.optional(z.string().check(z.minLength(1))),
   /** Seconds during which alerts of one incident are sent once. */
-  TXC_ALERT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_INCIDENT_WINDOW_SECONDS),
+  TXC_ALERT_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), DEFAULT_INCIDENT_WINDOW_SECONDS),
 };
 
-export type AlertConfig = z.output<z.ZodObject<typeof alertConfigShape>>;
+export type AlertConfig = z.output<z.ZodMiniObject<typeof alertConfigShape>>;
 
 /** The configured webhook (DingTalk or JSON), else the log; wrapped so each incident alerts once. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import * as z from '../zod';
 import { decodeEnvelope } from '../consumer/decodeEnvelope';
 import type { EnvelopeOf } from '../consumer/decodeEnvelope';
 import type { MessageHandler } from '../consumer/types';

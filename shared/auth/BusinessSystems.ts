@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 /** One business system allowed to use the transaction center. */
 export const businessSystemSchema = z.object({
   /** Stable id, sent in `x-txc-system`; becomes the envelope `source`. */
-  id: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'lowercase letters, digits and -, at most 64'),
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/, 'lowercase letters, digits and -, at most 64')),
   /** Shared HMAC secret (at least 32 characters); never logged. */
-  secret: z.string().min(32, 'secrets have at least 32 characters'),
+  secret: z.string().check(z.minLength(32, 'secrets have at least 32 characters')),
   /** Where tx-checkback asks about undecided transactions (POST, signed with the same secret). */
   checkbackUrl: z.url(),
 });
@@ -13,21 +13,20 @@ export const businessSystemSchema = z.object({
 export type BusinessSystem = z.output<typeof businessSystemSchema>;
 
 /** The `TXC_SYSTEMS` configuration value: a JSON array of systems with unique ids. */
-export const businessSystemsSchema = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {id, secret, checkbackUrl}' });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z
-      .array(businessSystemSchema)
-      .refine((systems) => new Set(systems.map((s) => s.id)).size === systems.length, 'system ids must be unique'),
-  );
+export const businessSystemsSchema = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text: string, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.issues.push({ code: 'custom', message: 'must be a JSON array of {id, secret, checkbackUrl}', input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
+  z.array(businessSystemSchema).check(z.refine((systems) => new Set(systems.map((s) => s.id)).size === systems.length, 'system ids must be unique')),
+);
 
 /** Looks systems up by id; built once at cold start. */
 export class BusinessSystems {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { CatalogError } from '../errors';
 import { CATALOG_DATA } from './catalogData';
 import type { CatalogData, CatalogInput, FunctionDef, GroupDef, TagDef, TopicDef, TriggerDef } from './schema';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import type { BusinessSystem } from '../auth';
 import { signRequest } from '../auth';
 
@@ -8,12 +8,12 @@ export type CheckAnswer = (typeof CHECK_ANSWERS)[number];
 
 /** The body tx-checkback POSTs to a business system (signed like gateway requests). */
 export const checkbackRequestSchema = z.object({
-  txId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  txId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
   businessKey: z.string(),
   topic: z.string(),
   tag: z.string(),
   /** 1 for the first check. */
-  check: z.number().int().min(1),
+  check: z.int().check(z.minimum(1)),
 });
 export type CheckbackRequestBody = z.output<typeof checkbackRequestSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { signRequest } from '../auth';
 import { TxClientError } from './errors';
 import type { TextAnswer } from './requestText';
@@ -36,13 +36,13 @@ export const txResponseSchema = z.object({
   topic: z.string(),
   tag: z.string(),
   businessKey: z.string(),
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   checks: z.number(),
   createdAt: z.string(),
-  decidedAt: z.string().optional(),
-  timeline: z
-    .array(z.object({ at: z.string(), type: z.string(), state: txStateSchema, actor: z.string(), detail: z.record(z.string(), z.unknown()).optional() }))
-    .optional(),
+  decidedAt: z.optional(z.string()),
+  timeline: z.optional(
+    z.array(z.object({ at: z.string(), type: z.string(), state: txStateSchema, actor: z.string(), detail: z.optional(z.record(z.string(), z.unknown())) })),
+  ),
 });
 export type TxResponse = z.output<typeof txResponseSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 /**
  * Compliance rules as data (a new rule is a new entry, not code). Forbidden promises follow the
@@ -7,17 +7,17 @@ import { z } from 'zod';
  * risk disclosure, not a promise, and does not match.
  */
 export const complianceRuleSetSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
   forbiddenPhrases: z.array(
     z.object({
-      id: z.string().min(1),
+      id: z.string().check(z.minLength(1)),
       description: z.string(),
       /** Matched case-insensitively; whitespace inside the text is ignored for CJK phrases ("保 本"). */
-      phrases: z.array(z.string().min(1)).min(1),
+      phrases: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
     }),
   ),
   /** Words that, right before a phrase, turn it into a disclosure. */
-  negations: z.array(z.string().min(1)),
+  negations: z.array(z.string().check(z.minLength(1))),
   /** Flag a product whose risk level (R1–R5) is above the customer's tolerance (C1–C5). */
   suitability: z.boolean(),
 });

@@ -1,19 +1,19 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { baseConfigSchema, readConfig } from '../config';
 import { alertConfigShape } from '../alert/alertConfig';
 import { DEFAULT_MAX_BODY_BYTES } from './ConsumerRuntime';
 
 /** Settings of the consumer functions and dlq-alerter, read once at cold start. */
-export const consumerConfigSchema = baseConfigSchema.extend({
+export const consumerConfigSchema = z.extend(baseConfigSchema, {
   /** Base URL of the trading system (POST `<url>/wallet-purchase`). */
-  TXC_TRADING_URL: z.url().default('http://127.0.0.1:9880'),
+  TXC_TRADING_URL: z._default(z.url(), 'http://127.0.0.1:9880'),
   ...alertConfigShape,
   /** Largest accepted message body in bytes. */
-  TXC_CONSUMER_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(DEFAULT_MAX_BODY_BYTES),
+  TXC_CONSUMER_MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1_024)), DEFAULT_MAX_BODY_BYTES),
   /** Overrides every group's catalog maxAttempts (demos and tests); unset = the catalog's value. */
-  TXC_CONSUMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(288).optional(),
+  TXC_CONSUMER_MAX_ATTEMPTS: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(288))),
   /** Shared secret of the DLQ replay HTTP endpoint (`authorization: Bearer <token>`); unset = endpoint refuses all. */
-  TXC_DLQ_REPLAY_TOKEN: z.string().min(16).optional(),
+  TXC_DLQ_REPLAY_TOKEN: z.optional(z.string().check(z.minLength(16))),
 });
 
 export type ConsumerConfig = z.output<typeof consumerConfigSchema>;

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../zod';
 
 /** One attempt as carried in a dead letter. */
 export const attemptSchema = z.object({
-  attempt: z.number().int(),
+  attempt: z.int(),
   messageId: z.string(),
-  deliveryCount: z.number().int().optional(),
+  deliveryCount: z.optional(z.int()),
   startedAt: z.number(),
   finishedAt: z.number(),
   outcome: z.string(),
-  errorCode: z.string().optional(),
-  error: z.string().optional(),
+  errorCode: z.optional(z.string()),
+  error: z.optional(z.string()),
 });
 
 /**
@@ -19,23 +19,23 @@ export const attemptSchema = z.object({
  */
 export const deadLetterBodySchema = z.object({
   v: z.literal(1),
-  deadLetterId: z.string().min(1).max(64),
-  group: z.string().min(1).max(64),
-  dedupKey: z.string().min(1).max(128),
+  deadLetterId: z.string().check(z.minLength(1), z.maxLength(64)),
+  group: z.string().check(z.minLength(1), z.maxLength(64)),
+  dedupKey: z.string().check(z.minLength(1), z.maxLength(128)),
   original: z.object({
-    topic: z.string().min(1).max(64),
-    tag: z.string().max(64).optional(),
-    key: z.string().max(128).optional(),
-    messageId: z.string().min(1).max(64),
+    topic: z.string().check(z.minLength(1), z.maxLength(64)),
+    tag: z.optional(z.string().check(z.maxLength(64))),
+    key: z.optional(z.string().check(z.maxLength(128))),
+    messageId: z.string().check(z.minLength(1), z.maxLength(64)),
     publishTime: z.number(),
     properties: z.record(z.string(), z.string()),
     body: z.string(),
   }),
   error: z.object({ kind: z.enum(['transient', 'permanent']), code: z.string(), message: z.string() }),
-  attempts: z.number().int().min(0),
+  attempts: z.int().check(z.minimum(0)),
   history: z.array(attemptSchema),
   /** The dead letter whose replay failed again, if this is one. */
-  replayOf: z.string().max(64).optional(),
+  replayOf: z.optional(z.string().check(z.maxLength(64))),
   deadLetteredAt: z.number(),
 });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import type { Envelope } from '../events/envelope';
 import { envelopeSchema } from '../events/envelope';
 import { MessageRejectedError, REJECTION_CODES } from './errors';
@@ -17,7 +17,7 @@ export function parseJsonBody(message: IncomingMessage): unknown {
 }
 
 /** Zod issues as one short line: `payload.amount: amount in yuan …; payload.fundCode: …`. */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
@@ -29,7 +29,7 @@ export function describeIssues(error: z.ZodError): string {
  * delivered on, so a mis-tagged publish is caught here rather than handled by the wrong domain.
  * @throws MessageRejectedError with a code saying what is wrong (all are permanent).
  */
-export function decodeEnvelope<S extends z.ZodType>(message: IncomingMessage, payloadSchema: S): DecodedMessage<EnvelopeOf<z.output<S>>> {
+export function decodeEnvelope<S extends z.ZodMiniType>(message: IncomingMessage, payloadSchema: S): DecodedMessage<EnvelopeOf<z.output<S>>> {
   const envelope = envelopeSchema.safeParse(parseJsonBody(message));
   if (!envelope.success) throw new MessageRejectedError(REJECTION_CODES.badEnvelope, `message ${message.messageId} is not a txcenter envelope: ${describeIssues(envelope.error)}`);
   const { data } = envelope;

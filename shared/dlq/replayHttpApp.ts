@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import type { MessagePublisher } from '../consumer/ConsumerRuntime';
 import type { ConsumeBarrier } from '../consumer/ConsumeBarrier';
 import type { HttpApp, HttpRequest } from '../fc/InvocationContext';

@@ -1,36 +1,42 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { DEAD_LETTER_STATUSES, MAX_LIST_LIMIT } from './DeadLetterStore';
 import type { DeadLetterFilter } from './DeadLetterStore';
 import { MAX_REPLAY_RATE_PER_SECOND } from './replayDeadLetters';
 
 /** ISO time or epoch ms → epoch ms. */
-const instant = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((value) => Date.parse(value)), z.string().regex(/^\d+$/).transform(Number)]);
+const instant = z.union([
+  z.int().check(z.nonnegative()),
+  z.pipe(z.iso.datetime({ offset: true }), z.transform((value: string) => Date.parse(value))),
+  z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number)),
+]);
 
 /** The filter of list/replay, from JSON or query strings (`ids` comma-separated there). */
-export const deadLetterFilterSchema = z
-  .object({
-    group: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-    tag: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-    from: instant.optional(),
-    to: instant.optional(),
-    ids: z
-      .union([z.array(z.string().min(1).max(64)), z.string().transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id !== ''))])
-      .optional(),
-    status: z.enum(Object.values(DEAD_LETTER_STATUSES) as [string, ...string[]]).optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).optional(),
-  })
-  .strict()
-  .transform((filter) => filter as DeadLetterFilter);
+export const deadLetterFilterSchema = z.pipe(
+  z.strictObject({
+    group: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+    tag: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+    from: z.optional(instant),
+    to: z.optional(instant),
+    ids: z.optional(
+      z.union([
+        z.array(z.string().check(z.minLength(1), z.maxLength(64))),
+        z.pipe(z.string(), z.transform((value: string) => value.split(',').map((id) => id.trim()).filter((id) => id !== ''))),
+      ]),
+    ),
+    status: z.optional(z.enum(Object.values(DEAD_LETTER_STATUSES) as [string, ...string[]])),
+    limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_LIST_LIMIT))),
+  }),
+  z.transform((filter) => filter as DeadLetterFilter),
+);
 
 /** POST body of a replay. A replay without any filter is refused: it must name what it replays. */
-export const replayRequestSchema = z
-  .object({
-    filter: deadLetterFilterSchema,
-    dryRun: z.boolean().default(true),
-    ratePerSecond: z.number().positive().max(MAX_REPLAY_RATE_PER_SECOND).optional(),
-  })
-  .strict()
-  .refine(({ filter }) => Boolean(filter.group || filter.tag || filter.ids?.length || filter.from !== undefined || filter.to !== undefined), {
+export const replayRequestSchema = z.strictObject({
+  filter: deadLetterFilterSchema,
+  dryRun: z._default(z.boolean(), true),
+  ratePerSecond: z.optional(z.number().check(z.positive(), z.maximum(MAX_REPLAY_RATE_PER_SECOND))),
+}).check(
+  z.refine(({ filter }) => Boolean(filter.group || filter.tag || filter.ids?.length || filter.from !== undefined || filter.to !== undefined), {
     message: 'a replay needs at least one filter (group, tag, ids, from or to)',
     path: ['filter'],
-  });
+  }),
+);

@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 /** RMB amount in yuan with at most two decimals, as a string (never a float): "1000.00", "0.5". */
-export const yuanAmount = z.string().regex(/^(0|[1-9]\d{0,11})(\.\d{1,2})?$/, 'amount in yuan with at most two decimals, e.g. "1000.00"');
+export const yuanAmount = z.string().check(z.regex(/^(0|[1-9]\d{0,11})(\.\d{1,2})?$/, 'amount in yuan with at most two decimals, e.g. "1000.00"'));
 
 /** Six-digit fund code, e.g. 000001. */
-export const fundCode = z.string().regex(/^\d{6}$/, 'six-digit fund code');
+export const fundCode = z.string().check(z.regex(/^\d{6}$/, 'six-digit fund code'));
 
 /** Converts a validated yuan string to integer fen (cents). */
 export function yuanToFen(amount: string): number {
@@ -24,12 +24,12 @@ export function fenToYuan(fen: number): string {
  * money-market fund) is done; the slave transaction buys `fundCode` for `amount` from the wallet.
  */
 export const discountPurchasePayloadSchema = z.object({
-  orderId: z.string().min(1).max(64),
-  customerId: z.string().min(1).max(64),
+  orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+  customerId: z.string().check(z.minLength(1), z.maxLength(64)),
   fundCode,
   amount: yuanAmount,
   /** Fee rate after discount, as a decimal string ("0.0000" = 0%). */
-  feeRate: z.string().regex(/^0(\.\d{1,4})?$/),
+  feeRate: z.string().check(z.regex(/^0(\.\d{1,4})?$/)),
 });
 
 export type DiscountPurchasePayload = z.output<typeof discountPurchasePayloadSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 /** Version of the envelope below; bump on an incompatible change. */
 export const ENVELOPE_VERSION = 1;
@@ -9,14 +9,14 @@ export const ENVELOPE_VERSION = 1;
  */
 export const envelopeSchema = z.object({
   v: z.literal(ENVELOPE_VERSION),
-  eventId: z.string().min(1).max(64),
+  eventId: z.string().check(z.minLength(1), z.maxLength(64)),
   /** The business system that prepared the transaction. */
-  source: z.string().min(1).max(64),
-  businessKey: z.string().min(1).max(128),
-  topic: z.string().min(1),
-  tag: z.string().min(1),
+  source: z.string().check(z.minLength(1), z.maxLength(64)),
+  businessKey: z.string().check(z.minLength(1), z.maxLength(128)),
+  topic: z.string().check(z.minLength(1)),
+  tag: z.string().check(z.minLength(1)),
   /** ISO-8601 time of prepare. */
-  occurredAt: z.string().min(1),
+  occurredAt: z.string().check(z.minLength(1)),
   payload: z.unknown(),
 });
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import * as z from '../zod';
 import { decodeEnvelope } from '../consumer/decodeEnvelope';
 import type { EnvelopeOf } from '../consumer/decodeEnvelope';
 import { TransientFailureError } from '../consumer/errors';
@@ -8,12 +8,12 @@ import type { MessageHandler } from '../consumer/types';
 /** Payload of TXC_COMPANION / CUSTOMER_SERVICE (the source's TagB). */
 export const customerServicePayloadSchema = z.object({
   action: z.enum(['open', 'update', 'close']),
-  ticketNo: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  customerId: z.string().min(1).max(64),
-  category: z.enum(['redemption', 'purchase', 'account', 'complaint', 'consultation', 'other']).default('consultation'),
-  subject: z.string().min(1).max(200),
-  priority: z.enum(['low', 'normal', 'high', 'urgent']).default('normal'),
-  note: z.string().max(4_000).optional(),
+  ticketNo: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  customerId: z.string().check(z.minLength(1), z.maxLength(64)),
+  category: z._default(z.enum(['redemption', 'purchase', 'account', 'complaint', 'consultation', 'other']), 'consultation'),
+  subject: z.string().check(z.minLength(1), z.maxLength(200)),
+  priority: z._default(z.enum(['low', 'normal', 'high', 'urgent']), 'normal'),
+  note: z.optional(z.string().check(z.maxLength(4_000))),
 });
 export type CustomerServicePayload = z.output<typeof customerServicePayloadSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { fundCode } from '../events/discountPurchase';
 
 /** Product risk rating R1 (lowest) … R5, and investor risk tolerance C1 (most conservative) … C5. */
@@ -10,19 +10,19 @@ export const companionStage = z.enum(['pre', 'during', 'post']);
 
 /** What compliance reviews in operations and orchestration content. */
 export const reviewableContent = {
-  title: z.string().min(1).max(200),
-  content: z.string().min(1).max(8_000),
-  productCode: fundCode.optional(),
-  productRisk: productRisk.optional(),
-  customerRiskLevel: customerRiskLevel.optional(),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  content: z.string().check(z.minLength(1), z.maxLength(8_000)),
+  productCode: z.optional(fundCode),
+  productRisk: z.optional(productRisk),
+  customerRiskLevel: z.optional(customerRiskLevel),
 };
 
 /** Payload of TXC_COMPANION / OPERATIONS (the source's TagA): a message to put in front of a customer. */
 export const operationsPayloadSchema = z.object({
-  customerId: z.string().min(1).max(64),
+  customerId: z.string().check(z.minLength(1), z.maxLength(64)),
   channel: z.enum(['app', 'sms', 'wechat', 'email']),
   ...reviewableContent,
   /** ISO time before which the touch-point must not be sent. */
-  deliverAfter: z.iso.datetime({ offset: true }).optional(),
+  deliverAfter: z.optional(z.iso.datetime({ offset: true })),
 });
 export type OperationsPayload = z.output<typeof operationsPayloadSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 import { AuthError, verifyRequest } from '../auth';
 import { TxcError, ValidationError } from '../errors';
 import type { HttpApp, HttpRequest, HttpResponse } from '../fc/InvocationContext';
@@ -34,7 +34,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+function validate<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod';
 import type { HttpRequest, HttpResponse } from '../InvocationContext';
 import { HttpEventError } from './errors';
 import { neutralRequest } from './neutralRequest';

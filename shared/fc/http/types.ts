@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod';
 
 /**
  * FC trigger shapes for HTTP functions, from the Function Compute docs (see fc-platform.md,
@@ -20,26 +20,26 @@ const multiValue = z.union([z.string(), z.array(z.string())]);
 
 /** The FC 3.0 HTTP trigger event (the JSON inside the handler's `event: Buffer`). */
 export const fc3HttpEventSchema = z.object({
-  version: z.string().optional(),
-  rawPath: z.string().startsWith('/'),
-  body: z.string().default(''),
-  isBase64Encoded: z.boolean().default(false),
-  headers: z.record(z.string(), multiValue).default({}),
-  queryParameters: z.record(z.string(), multiValue).default({}),
+  version: z.optional(z.string()),
+  rawPath: z.string().check(z.startsWith('/')),
+  body: z._default(z.string(), ''),
+  isBase64Encoded: z._default(z.boolean(), false),
+  headers: z._default(z.record(z.string(), multiValue), {}),
+  queryParameters: z._default(z.record(z.string(), multiValue), {}),
   requestContext: z.object({
-    accountId: z.string().default(''),
-    domainName: z.string().default(''),
-    domainPrefix: z.string().default(''),
-    requestId: z.string().default(''),
-    time: z.string().default(''),
+    accountId: z._default(z.string(), ''),
+    domainName: z._default(z.string(), ''),
+    domainPrefix: z._default(z.string(), ''),
+    requestId: z._default(z.string(), ''),
+    time: z._default(z.string(), ''),
     // FC sends a string (AWS sends a number): accept both.
-    timeEpoch: z.union([z.string(), z.number()]).default('0'),
+    timeEpoch: z._default(z.union([z.string(), z.number()]), '0'),
     http: z.object({
-      method: z.string().min(1),
-      path: z.string().default(''),
-      protocol: z.string().default('HTTP/1.1'),
-      sourceIp: z.string().default(''),
-      userAgent: z.string().default(''),
+      method: z.string().check(z.minLength(1)),
+      path: z._default(z.string(), ''),
+      protocol: z._default(z.string(), 'HTTP/1.1'),
+      sourceIp: z._default(z.string(), ''),
+      userAgent: z._default(z.string(), ''),
     }),
   }),
 });
@@ -79,7 +79,7 @@ export interface Fc2HttpResponse {
  * {name, handler, memory, timeout (seconds)}, service, region, accountId. Only what we use is checked.
  */
 export const fcContextSchema = z.object({
-  requestId: z.string().min(1),
-  function: z.object({ name: z.string().min(1), timeout: z.number().positive().optional() }).loose().optional(),
+  requestId: z.string().check(z.minLength(1)),
+  function: z.optional(z.looseObject({ name: z.string().check(z.minLength(1)), timeout: z.optional(z.number().check(z.positive())) })),
 });
 export type FcContext = z.input<typeof fcContextSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod';
 import type { IncomingMessage } from '../../consumer/types';
 import { MqEventError } from './errors';
 import type { MqCloudEvent, RocketMq4SystemProperties, RocketMq5SystemProperties } from './types';

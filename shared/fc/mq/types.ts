@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod';
 
 /**
  * The FC RocketMQ trigger event (EventBridge event stream → function): a JSON array of CloudEvents,
@@ -18,41 +18,39 @@ import { z } from 'zod';
  */
 
 /** systemProperties on a RocketMQ 4.x instance (all values strings). */
-export const rocketMq4SystemPropertiesSchema = z
-  .object({
-    UNIQ_KEY: z.string().min(1),
-    KEYS: z.string().optional(),
-    TAGS: z.string().optional(),
-    MIN_OFFSET: z.string().optional(),
-    MAX_OFFSET: z.string().optional(),
-    TRACE_ON: z.string().optional(),
-    MSG_REGION: z.string().optional(),
-    CONSUME_START_TIME: z.string().optional(),
-    INSTANCE_ID: z.string().optional(),
-  })
-  .passthrough();
+export const rocketMq4SystemPropertiesSchema = z.looseObject({
+  UNIQ_KEY: z.string().check(z.minLength(1)),
+  KEYS: z.optional(z.string()),
+  TAGS: z.optional(z.string()),
+  MIN_OFFSET: z.optional(z.string()),
+  MAX_OFFSET: z.optional(z.string()),
+  TRACE_ON: z.optional(z.string()),
+  MSG_REGION: z.optional(z.string()),
+  CONSUME_START_TIME: z.optional(z.string()),
+  INSTANCE_ID: z.optional(z.string()),
+});
 
 /** systemProperties on a RocketMQ 5.x instance: adds `msgId` and `BORN_TIMESTAMP`. */
-export const rocketMq5SystemPropertiesSchema = rocketMq4SystemPropertiesSchema.partial({ UNIQ_KEY: true }).extend({
-  msgId: z.string().min(1),
-  BORN_TIMESTAMP: z.union([z.string(), z.number()]).optional(),
+export const rocketMq5SystemPropertiesSchema = z.extend(z.partial(rocketMq4SystemPropertiesSchema, { UNIQ_KEY: true }), {
+  msgId: z.string().check(z.minLength(1)),
+  BORN_TIMESTAMP: z.optional(z.union([z.string(), z.number()])),
 });
 
 export type RocketMq4SystemProperties = z.output<typeof rocketMq4SystemPropertiesSchema>;
 export type RocketMq5SystemProperties = z.output<typeof rocketMq5SystemPropertiesSchema>;
 
 export const mqCloudEventSchema = z.object({
-  id: z.string().min(1),
-  source: z.string().optional(),
-  specversion: z.string().optional(),
-  type: z.string().optional(),
-  subject: z.string().optional(),
-  time: z.string().optional(),
-  aliyunpublishtime: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  source: z.optional(z.string()),
+  specversion: z.optional(z.string()),
+  type: z.optional(z.string()),
+  subject: z.optional(z.string()),
+  time: z.optional(z.string()),
+  aliyunpublishtime: z.optional(z.string()),
   data: z.object({
-    topic: z.string().min(1),
+    topic: z.string().check(z.minLength(1)),
     systemProperties: z.record(z.string(), z.unknown()),
-    userProperties: z.record(z.string(), z.unknown()).default({}),
+    userProperties: z._default(z.record(z.string(), z.unknown()), {}),
     // EventBridge may hand over a JSON body already parsed: it is re-serialised.
     body: z.unknown(),
   }),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod';
 import type { TIMER_EVENT_INVALID } from './errors';
 
 /**
@@ -8,9 +8,9 @@ import type { TIMER_EVENT_INVALID } from './errors';
  */
 export const timerEventSchema = z.object({
   triggerTime: z.iso.datetime({ offset: true }),
-  triggerName: z.string().min(1),
+  triggerName: z.string().check(z.minLength(1)),
   // FC omits the payload when the trigger was configured without one.
-  payload: z.string().default(''),
+  payload: z._default(z.string(), ''),
 });
 
 /** A refused timer event: returned (and logged), not thrown, because FC's retries cannot fix it. */

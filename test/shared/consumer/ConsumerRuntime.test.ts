@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from '../../../shared/zod';
 import { ConsumerRuntime } from '../../../shared/consumer/ConsumerRuntime';
 import { decodeEnvelope } from '../../../shared/consumer/decodeEnvelope';
 import { deadLetterBodySchema } from '../../../shared/consumer/deadLetterBody';
