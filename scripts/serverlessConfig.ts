@@ -1,40 +1,40 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import type { Catalog } from '../shared/catalog';
 
 /**
  * The parts of `serverless print --format json` that deployment uses, validated. Trigger entries of
  * `custom.txcenter.triggers` are checked against the catalog by {@link catalogDrift}.
  */
-const httpTrigger = z.object({ name: z.string(), type: z.literal('http'), methods: z.array(z.string()).min(1) });
-const timerTrigger = z.object({ name: z.string(), type: z.literal('timer'), cron: z.string().min(1), payload: z.string().default('') });
+const httpTrigger = z.object({ name: z.string(), type: z.literal('http'), methods: z.array(z.string()).check(z.minLength(1)) });
+const timerTrigger = z.object({ name: z.string(), type: z.literal('timer'), cron: z.string().check(z.minLength(1)), payload: z._default(z.string(), '') });
 const rocketmqTrigger = z.object({
   name: z.string(),
   type: z.literal('rocketmq'),
   group: z.string(),
   topic: z.string(),
   tags: z.string(),
-  batchSize: z.number().int().min(1).max(10_000),
+  batchSize: z.int().check(z.minimum(1), z.maximum(10_000)),
 });
 export const deployTriggerSchema = z.discriminatedUnion('type', [httpTrigger, timerTrigger, rocketmqTrigger]);
 export type DeployTrigger = z.infer<typeof deployTriggerSchema>;
 
 export const serverlessConfigSchema = z.object({
-  service: z.string().min(1),
-  provider: z.object({ name: z.literal('aliyun'), runtime: z.string(), region: z.string().min(1), stage: z.string().default('dev') }),
-  functions: z.record(z.string(), z.object({ handler: z.string(), memorySize: z.number().int(), timeout: z.number().int() })),
+  service: z.string().check(z.minLength(1)),
+  provider: z.object({ name: z.literal('aliyun'), runtime: z.string(), region: z.string().check(z.minLength(1)), stage: z._default(z.string(), 'dev') }),
+  functions: z.record(z.string(), z.object({ handler: z.string(), memorySize: z.int(), timeout: z.int() })),
   custom: z.object({
     txcenter: z.object({
-      service: z.object({ description: z.string().default(''), role: z.string().default(''), internetAccess: z.boolean().default(true) }),
+      service: z.object({ description: z._default(z.string(), ''), role: z._default(z.string(), ''), internetAccess: z._default(z.boolean(), true) }),
       environment: z.record(z.string(), z.string()),
-      optionalEnvironment: z.record(z.string(), z.string()).default({}),
+      optionalEnvironment: z._default(z.record(z.string(), z.string()), {}),
       rocketmq: z.object({
         instanceId: z.string(),
         instanceType: z.string(),
         offset: z.enum(['CONSUME_FROM_LAST_OFFSET', 'CONSUME_FROM_FIRST_OFFSET', 'CONSUME_FROM_TIMESTAMP']),
-        timeBasedWindowSeconds: z.number().int().min(0).max(15),
+        timeBasedWindowSeconds: z.int().check(z.minimum(0), z.maximum(15)),
         retryStrategy: z.enum(['BACKOFF_RETRY', 'EXPONENTIAL_DECAY_RETRY']),
         errorsTolerance: z.enum(['ALL', 'NONE']),
-        deadLetterArn: z.string().default(''),
+        deadLetterArn: z._default(z.string(), ''),
       }),
       triggers: z.record(z.string(), z.array(deployTriggerSchema)),
     }),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../shared/zod';
 
 /**
  * Fault-injection switches for demos and tests: fail the main transaction, drop the commit call,
@@ -6,12 +6,12 @@ import { z } from 'zod';
  * to every request; per-purchase faults come with the purchase request (header `x-demo-fault`).
  */
 export const globalFaultsSchema = z.object({
-  failMainTx: z.boolean().default(false),
-  dropCommit: z.boolean().default(false),
-  crashAfterMainTx: z.boolean().default(false),
+  failMainTx: z._default(z.boolean(), false),
+  dropCommit: z._default(z.boolean(), false),
+  crashAfterMainTx: z._default(z.boolean(), false),
   /** Slave calls to fail (503) before succeeding; applies per purchase. */
-  slaveFailTimes: z.number().int().min(0).default(0),
-  slaveFailAlways: z.boolean().default(false),
+  slaveFailTimes: z._default(z.int().check(z.minimum(0)), 0),
+  slaveFailAlways: z._default(z.boolean(), false),
 });
 export type GlobalFaults = z.output<typeof globalFaultsSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../shared/zod';
 import { fundCode, yuanAmount, yuanToFen } from '../../shared/events/discountPurchase';
 import { InjectedFaultError } from './errors';
 import type { FaultSwitches } from './faults';
@@ -6,9 +6,9 @@ import type { AppliedSlaveOrder, TradingStore } from './TradingStore';
 
 /** The slave transaction's request (consumer-orchestration → trading system). `txId` is the idempotency key. */
 export const walletPurchaseRequestSchema = z.object({
-  txId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  orderId: z.string().min(1).max(64),
-  customerId: z.string().min(1).max(64),
+  txId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+  customerId: z.string().check(z.minLength(1), z.maxLength(64)),
   fundCode,
   amount: yuanAmount,
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from '../../shared/zod';
 import { brokerResources } from '../../shared/catalog/index';
 import { BrokerConfigError } from './errors';
 import type { BrokerOptions, DeclaredResourcesInput } from './options';
@@ -32,8 +32,8 @@ type Flag = keyof typeof BROKER_FLAGS;
 
 /** The `--config` file: `{ "declared": [{ "ns"?, "topics", "groups" }] }` or the shorthand `{ "topics", "groups" }`. */
 const configFileSchema = z.union([
-  z.object({ declared: declaredResourcesSchema }).strict(),
-  z.object({ topics: z.array(z.string()), groups: z.array(z.string()) }).strict().transform((single) => ({ declared: [single] })),
+  z.strictObject({ declared: declaredResourcesSchema }),
+  z.pipe(z.strictObject({ topics: z.array(z.string()), groups: z.array(z.string()) }), z.transform((single) => ({ declared: [single] }))),
 ]);
 
 function readConfigFile(path: string): DeclaredResourcesInput {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from '../../../shared/zod';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { mqConnectionOf } from '../../../shared/config';
