@@ -45,8 +45,11 @@ export interface ClassifiedError {
   readonly message: string;
 }
 
-/** Error names (not classes: two bundled copies would defeat instanceof) that never succeed on retry. */
-const PERMANENT_NAMES: ReadonlySet<string> = new Set(['MessageRejectedError', 'PermanentFailureError', 'ValidationError', 'ZodError']);
+/**
+ * Error names (not classes: two bundled copies would defeat instanceof) that never succeed on retry.
+ * `$ZodError` is what a failed zod/mini `.parse()` throws.
+ */
+const PERMANENT_NAMES: ReadonlySet<string> = new Set(['MessageRejectedError', 'PermanentFailureError', 'ValidationError', '$ZodError']);
 
 /** Longest error text kept in the barrier, the attempt history and the dead letter. */
 export const MAX_ERROR_TEXT_CHARS = 2_000;

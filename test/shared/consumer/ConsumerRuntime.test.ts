@@ -184,6 +184,12 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
     expect(deadLetterBodySchema.parse(JSON.parse(publisher.published[0]!.message.body)).error).toMatchObject({ kind: 'permanent', code: 'INSUFFICIENT_BALANCE' });
   });
 
+  it.skipIf(skip)("dead-letters a handler's schema violation (a zod parse error) at once", async () => {
+    failures.set('tx-schema', [z.number().safeParse('one').error!]);
+    const outcome = await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-schema')), invocation(), 'pull');
+    expect(outcome).toMatchObject({ kind: 'dead-lettered', settled: true, attempt: 1, errorCode: '$ZodError' });
+  });
+
   it.skipIf(skip)('dead-letters bad bodies at once with a clear reason', async () => {
     const cases = [
       { body: 'not json {', code: 'MESSAGE_NOT_JSON' },
