@@ -33,7 +33,8 @@ const runtime = new ConsumerRuntime({
     async handle(decoded, context) {
       if (decoded.value.payload.customerId === 'CRASH') {
         writeFileSync(markerFile, context.message.messageId);
-        await new Promise(() => {}); // hang until killed
+        // Hang until killed; the timer keeps the event loop alive, or Node would exit (code 13: unsettled await).
+        await new Promise(() => setInterval(() => {}, 1_000));
       }
       return inner.handle(decoded, context);
     },
