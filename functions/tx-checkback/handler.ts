@@ -7,24 +7,31 @@ import { mqConnectionOf } from '../../shared/config';
 import { timerHandler } from '../../shared/fc/timer';
 import { createLogger } from '../../shared/logger';
 import { MqClient } from '../../shared/mq';
-import { openDatabase } from '../../shared/store/openDatabase';
-import type { TxTables } from '../../shared/tx';
+import type { AlertSink } from '../../shared/alert/AlertSink';
+import { assertDatabaseUrl, openDatabase } from '../../shared/store/openDatabase';
+import { openOnce, openOnFirstCall } from '../../shared/store/openOnFirstCall';
+import type { TxStore, TxTables } from '../../shared/tx';
 import { SqlTxStore } from '../../shared/tx';
 import { readCheckbackConfig } from './config';
 
 /** Built once per instance, on the first run (module scope survives on warm instances). */
-let runner: Promise<CheckbackRunner> | undefined;
+let runner: CheckbackRunner | undefined;
 
-async function buildRunner(): Promise<CheckbackRunner> {
+/**
+ * Configuration is checked at once; the database is opened by the first half message that needs it,
+ * so a tick with nothing to check (most of them) answers without connecting to MySQL.
+ */
+function buildRunner(): CheckbackRunner {
   const config = readCheckbackConfig();
   const logger = createLogger('tx-checkback', config.TXC_LOG_LEVEL);
-  const database = await openDatabase(config.TXC_DATABASE_URL);
+  assertDatabaseUrl(config.TXC_DATABASE_URL);
+  const database = openOnce(() => openDatabase(config.TXC_DATABASE_URL));
   return new CheckbackRunner({
-    store: new SqlTxStore(database.db as Kysely<TxTables>),
+    store: openOnFirstCall<TxStore>(async () => new SqlTxStore((await database()).db as Kysely<TxTables>)),
     broker: new MqClient(mqConnectionOf(config)),
     catalog: catalog(),
     systems: new BusinessSystems(config.TXC_SYSTEMS),
-    alerts: alertSinkOf(config, database.db, logger),
+    alerts: openOnFirstCall<AlertSink>(async () => alertSinkOf(config, (await database()).db, logger)),
     logger,
     checkbackTimeoutMs: config.TXC_CHECKBACK_TIMEOUT_MS,
     safetyMarginMs: config.TXC_CHECKBACK_SAFETY_MARGIN_MS,
@@ -33,9 +40,6 @@ async function buildRunner(): Promise<CheckbackRunner> {
 
 /** tx-checkback: resolves half-message checks on every timer tick, within the invocation's budget. */
 export const handler = timerHandler(async (_event, context) => {
-  runner ??= buildRunner().catch((error: unknown) => {
-    runner = undefined; // a failed cold start is retried on the next tick
-    throw error;
-  });
-  return (await runner).run(context);
+  runner ??= buildRunner(); // a configuration error leaves `runner` unset: the next tick checks again
+  return runner.run(context);
 });

@@ -1,6 +1,4 @@
 import type { MessageProperties, MQAckError, MQClient, MQConsumer, MQRawMessage, MQResponse, MQServerError, MQTransProducer } from '@aliyunmq/mq-http-sdk';
-// The SDK is CommonJS without named-export hints: Node's ESM loader (tsx) only exposes its default.
-import sdk from '@aliyunmq/mq-http-sdk';
 import { HANDLE_INVALID_CODES, MqEncodingError, MqError, MqUnavailableError } from './errors';
 import type {
   AckFailure,
@@ -11,6 +9,18 @@ import type {
   PublishedMessage,
   ReceivedMessage,
 } from './types';
+
+type Sdk = typeof import('@aliyunmq/mq-http-sdk');
+let sdkLoading: Promise<Sdk> | undefined;
+
+/**
+ * The SDK (with xml2js, httpx and https) is loaded on first use, not at import: a function instance
+ * that never talks to MQ on its cold start (a consumer whose batch needs no dead letter) skips about
+ * 5 ms of module evaluation. It is CommonJS without named-export hints, so its exports are the default.
+ */
+function loadSdk(): Promise<Sdk> {
+  return (sdkLoading ??= import('@aliyunmq/mq-http-sdk').then((module) => (module as { default?: Sdk }).default ?? module));
+}
 
 /** Protocol limits (mq-http-protocol.md §6). */
 export const MAX_MESSAGES_PER_CONSUME = 16;
@@ -33,7 +43,7 @@ function assertEncodable(message: OutgoingMessage): void {
   }
 }
 
-function toSdkProperties(message: OutgoingMessage, checkImmunitySeconds?: number): MessageProperties {
+function toSdkProperties(sdk: Sdk, message: OutgoingMessage, checkImmunitySeconds?: number): MessageProperties {
   const props = new sdk.MessageProperties();
   for (const [name, value] of Object.entries(message.properties ?? {})) props.putProperty(name, value);
   if (message.key !== undefined) props.messageKey(message.key);
@@ -108,7 +118,7 @@ export interface MqClientOptions {
  * FC instances).
  */
 export class MqClient {
-  private readonly client: MQClient;
+  private client: Promise<{ sdk: Sdk; client: MQClient }> | undefined;
   private readonly minCheckImmunitySeconds: number;
   private readonly consumers = new Map<string, MQConsumer>();
   private readonly transProducers = new Map<string, MQTransProducer>();
@@ -118,28 +128,32 @@ export class MqClient {
     options: MqClientOptions = {},
   ) {
     this.minCheckImmunitySeconds = options.minCheckImmunitySeconds ?? MIN_CHECK_IMMUNITY_SECONDS;
-    this.client = new sdk.MQClient(connection.endpoint, connection.accessKeyId, connection.accessKeySecret, connection.securityToken);
+  }
+
+  private sdkClient(): Promise<{ sdk: Sdk; client: MQClient }> {
+    const { endpoint, accessKeyId, accessKeySecret, securityToken } = this.connection;
+    return (this.client ??= loadSdk().then((sdk) => ({ sdk, client: new sdk.MQClient(endpoint, accessKeyId, accessKeySecret, securityToken) })));
   }
 
   private get instanceId(): string | undefined {
     return this.connection.instanceId || undefined;
   }
 
-  private consumer(topic: string, group: string, tagExpression: string | undefined): MQConsumer {
+  private async consumer(topic: string, group: string, tagExpression: string | undefined): Promise<MQConsumer> {
     const cacheKey = `${topic}\n${group}\n${tagExpression ?? ''}`;
     let consumer = this.consumers.get(cacheKey);
     if (!consumer) {
-      consumer = this.client.getConsumer(this.instanceId, topic, group, tagExpression);
+      consumer = (await this.sdkClient()).client.getConsumer(this.instanceId, topic, group, tagExpression);
       this.consumers.set(cacheKey, consumer);
     }
     return consumer;
   }
 
-  private transProducer(topic: string, group: string): MQTransProducer {
+  private async transProducer(topic: string, group: string): Promise<MQTransProducer> {
     const cacheKey = `${topic}\n${group}`;
     let producer = this.transProducers.get(cacheKey);
     if (!producer) {
-      producer = this.client.getTransProducer(this.instanceId, topic, group);
+      producer = (await this.sdkClient()).client.getTransProducer(this.instanceId, topic, group);
       this.transProducers.set(cacheKey, producer);
     }
     return producer;
@@ -150,7 +164,8 @@ export class MqClient {
     assertEncodable(message);
     const operation = `publish to ${topic}`;
     try {
-      const response = expectStatus(operation, await this.client.getProducer(this.instanceId, topic).publishMessage(message.body, message.tag, toSdkProperties(message)), 201);
+      const { sdk, client } = await this.sdkClient();
+      const response = expectStatus(operation, await client.getProducer(this.instanceId, topic).publishMessage(message.body, message.tag, toSdkProperties(sdk, message)), 201);
       return { messageId: response.body.MessageId, bodyMd5: response.body.MessageBodyMD5 };
     } catch (error) {
       throw translate(operation, error);
@@ -165,8 +180,9 @@ export class MqClient {
     }
     const operation = `publish half message to ${topic}`;
     try {
-      const producer = this.transProducer(topic, group);
-      const response = expectStatus(operation, await producer.publishMessage(message.body, message.tag, toSdkProperties(message, checkImmunitySeconds)), 201);
+      const producer = await this.transProducer(topic, group);
+      const { sdk } = await this.sdkClient();
+      const response = expectStatus(operation, await producer.publishMessage(message.body, message.tag, toSdkProperties(sdk, message, checkImmunitySeconds)), 201);
       if (!response.body.ReceiptHandle) throw new MqError('MissingReceiptHandle', `${operation}: no receipt handle in the answer`, response.requestId);
       return { messageId: response.body.MessageId, bodyMd5: response.body.MessageBodyMD5, receiptHandle: response.body.ReceiptHandle };
     } catch (error) {
@@ -177,13 +193,13 @@ export class MqClient {
   /** Pulls up to `maxMessages`; an empty poll is an empty array, not an error. */
   async consume(topic: string, group: string, options: ConsumeOptions = {}): Promise<ReceivedMessage[]> {
     const { max, wait } = checkConsumeOptions(options);
-    return this.pull(`consume ${topic} as ${group}`, false, () => this.consumer(topic, group, options.tagExpression).consumeMessage(max, wait));
+    return this.pull(`consume ${topic} as ${group}`, false, async () => (await this.consumer(topic, group, options.tagExpression)).consumeMessage(max, wait));
   }
 
   /** Pulls half messages due for a transaction check. */
   async consumeHalf(topic: string, group: string, options: Omit<ConsumeOptions, 'tagExpression'> = {}): Promise<ReceivedMessage[]> {
     const { max, wait } = checkConsumeOptions(options);
-    return this.pull(`consume half messages of ${topic} as ${group}`, true, () => this.transProducer(topic, group).consumeHalfMessage(max, wait));
+    return this.pull(`consume half messages of ${topic} as ${group}`, true, async () => (await this.transProducer(topic, group)).consumeHalfMessage(max, wait));
   }
 
   private async pull(operation: string, half: boolean, call: () => Promise<MQResponse<MQRawMessage[]>>): Promise<ReceivedMessage[]> {
@@ -202,7 +218,7 @@ export class MqClient {
     if (receiptHandles.length === 0) return [];
     const operation = `ack on ${topic} as ${group}`;
     try {
-      const response = await this.consumer(topic, group, undefined).ackMessage([...receiptHandles]);
+      const response = await (await this.consumer(topic, group, undefined)).ackMessage([...receiptHandles]);
       if (response.code === 404) return toAckFailures(response.body);
       expectStatus(operation, response, 204);
       return [];
@@ -225,7 +241,7 @@ export class MqClient {
     const operation = `${decision} on ${topic} as ${group}`;
     let response: MQResponse<MQAckError[] | undefined>;
     try {
-      const producer = this.transProducer(topic, group);
+      const producer = await this.transProducer(topic, group);
       response = decision === 'commit' ? await producer.commit(receiptHandle) : await producer.rollback(receiptHandle);
     } catch (error) {
       throw translate(operation, error);

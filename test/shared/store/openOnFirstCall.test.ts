@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openOnFirstCall } from '../../../shared/store/openOnFirstCall';
+import { openOnce, openOnFirstCall } from '../../../shared/store/openOnFirstCall';
 
 interface Counter {
   add(n: number): Promise<number>;
@@ -44,5 +44,19 @@ describe('Function: openOnFirstCall', () => {
     });
     expect(await stand).toBe(stand);
     expect(opens).toBe(0);
+  });
+});
+
+describe('Function: openOnce', () => {
+  it('shares one open between callers and retries a failed one', async () => {
+    let attempts = 0;
+    const open = openOnce(async () => {
+      attempts += 1;
+      if (attempts === 1) throw new Error('database down');
+      return attempts;
+    });
+    await expect(open()).rejects.toThrow('database down');
+    expect(await Promise.all([open(), open()])).toEqual([2, 2]);
+    expect(attempts).toBe(2);
   });
 });
