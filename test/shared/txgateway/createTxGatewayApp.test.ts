@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../../shared/catalog';
 import { createLogger } from '../../../shared/logger';
-import { TxCoordinator } from '../../../shared/tx';
+import { PUBLISH_CLAIM_STALE_MS, TxCoordinator } from '../../../shared/tx';
+import type { TxBroker } from '../../../shared/tx/brokerDecision';
 import type { TxTables } from '../../../shared/tx';
 import { createTxGatewayApp } from '../../../shared/txgateway';
 import type { Kysely } from 'kysely';
@@ -221,5 +222,46 @@ describe('Function: createTxGatewayApp', () => {
     // Restarting keeps the half message (durable): check-back will deliver it (see the check-back tests).
     const restarted = await startTestBroker(dataDir, port);
     await restarted.close();
+  });
+
+  it('gateway dies after storing PREPARED, before publishing: a retry waits, then takes the publish over exactly once', async () => {
+    const fund = center.systems[0]!;
+    const businessKey = key();
+    const body = JSON.stringify(prepareBody(businessKey));
+    const gateway = (broker: TxBroker, clockSkewMs = 0) =>
+      createTxGatewayApp({
+        coordinator: new TxCoordinator({ store: center.store, broker, catalog: catalog(), checkImmunitySeconds: 1, now: () => Date.now() + clockSkewMs }),
+        secretOf: (id) => center.systems.find((s) => s.id === id)?.secret,
+        logger: createLogger('test', 'silent'),
+      });
+    // The first instance "dies" inside publishHalf: the real client is never called and the call never
+    // returns, so its row stays PREPARED / PUBLISH_PENDING and nothing reaches the broker.
+    const mq = center.mq;
+    const dying = gateway({ publishHalf: () => new Promise(() => {}), commit: mq.commit.bind(mq), rollback: mq.rollback.bind(mq), consumeHalf: mq.consumeHalf.bind(mq) });
+    void dying(signedRequest(fund, 'POST', '/v1/transactions', body), testContext());
+    let orphan;
+    for (let i = 0; i < 100 && !orphan; i += 1) {
+      orphan = await center.store.findByBusinessKey(fund.id, businessKey);
+      if (!orphan) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(orphan).toMatchObject({ state: 'PREPARED', broker: 'PUBLISH_PENDING' });
+
+    // A retry while the claim is fresh could race the (maybe alive) first instance: 409, retry later.
+    const early = await gateway(center.mq)(signedRequest(fund, 'POST', '/v1/transactions', body), testContext());
+    expect(early.statusCode).toBe(409);
+    expect(JSON.parse(early.body).error.code).toBe('TX_PREPARE_IN_PROGRESS');
+    expect(Number(early.headers!['retry-after'])).toBeGreaterThan(0);
+
+    // Once the claim is stale, two instances retry at once: one takes the publish over, the other waits.
+    const later = PUBLISH_CLAIM_STALE_MS + 1_000;
+    const retries = await Promise.all([gateway(center.mq, later), gateway(center.mq, later)].map((app) => app(signedRequest(fund, 'POST', '/v1/transactions', body), testContext())));
+    expect(retries.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const takenOver = JSON.parse(retries.find((r) => r.statusCode === 200)!.body);
+    expect(takenOver).toMatchObject({ txId: orphan!.txId, state: 'PREPARED', delivery: 'not-decided' });
+
+    const committed = await center.call(fund, 'POST', `/v1/transactions/${orphan!.txId}/commit`);
+    expect(committed.json).toMatchObject({ state: 'COMMITTED', delivery: 'done' });
+    const delivered = (await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE')).filter((m) => m.key === orphan!.txId);
+    expect(delivered).toHaveLength(1);
   });
 });
