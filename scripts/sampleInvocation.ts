@@ -40,6 +40,18 @@ export function sampleEvent(catalog: Catalog, fn: FunctionDef, signer?: SampleSi
   return { kind: 'mq', event: rocketmqCloudEvents([{ topic: topic.name, tag, body, keys: 'txc-sample-0001' }]) };
 }
 
+/**
+ * A business system's first real call to tx-gateway: a signed prepare of the catalog's first
+ * transactional scenario (stores the transaction, publishes the half message). `businessKey` must be
+ * new for each invocation, or the gateway answers the stored transaction instead.
+ */
+export function samplePrepareEvent(catalog: Catalog, signer: SampleSigner, businessKey: string): unknown {
+  const topic = catalog.topics.find((candidate) => candidate.messageType === 'transactional')!;
+  const body = JSON.stringify({ topic: topic.name, tag: topic.tags[0]!.name, businessKey, payload: { orderId: businessKey, amount: '100.00' } });
+  const request = { method: 'POST', path: '/v1/transactions', timestamp: Date.now(), body };
+  return fc3HttpEvent({ method: request.method, path: request.path, body, headers: { ...signRequest(signer.systemId, signer.secret, request), 'content-type': 'application/json' } });
+}
+
 /** What a first invocation in a fresh process did. */
 export type InvokeOutcome =
   | { ok: true; result: unknown; loadMs: number; totalMs: number }
