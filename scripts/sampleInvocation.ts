@@ -27,11 +27,7 @@ export interface SampleSigner {
  */
 export function sampleEvent(catalog: Catalog, fn: FunctionDef, signer?: SampleSigner): { kind: TriggerKind; event: unknown } {
   const trigger = fn.triggers[0]!;
-  if (trigger.type === 'http') {
-    const request = { method: 'GET', path: '/v1/transactions/txc-sample-0001', timestamp: Date.now(), body: '' };
-    const headers = signer ? signRequest(signer.systemId, signer.secret, request) : {};
-    return { kind: 'http', event: fc3HttpEvent({ method: request.method, path: request.path, headers }) };
-  }
+  if (trigger.type === 'http') return { kind: 'http', event: httpEvent('GET', '/v1/transactions/txc-sample-0001', '', signer) };
   if (trigger.type === 'timer') return { kind: 'timer', event: timerEvent({ triggerName: trigger.name, payload: trigger.payload }) };
   const group = catalog.group(trigger.group)!;
   const topic = catalog.topic(group.topic)!;
@@ -48,8 +44,13 @@ export function sampleEvent(catalog: Catalog, fn: FunctionDef, signer?: SampleSi
 export function samplePrepareEvent(catalog: Catalog, signer: SampleSigner, businessKey: string): unknown {
   const topic = catalog.topics.find((candidate) => candidate.messageType === 'transactional')!;
   const body = JSON.stringify({ topic: topic.name, tag: topic.tags[0]!.name, businessKey, payload: { orderId: businessKey, amount: '100.00' } });
-  const request = { method: 'POST', path: '/v1/transactions', timestamp: Date.now(), body };
-  return fc3HttpEvent({ method: request.method, path: request.path, body, headers: { ...signRequest(signer.systemId, signer.secret, request), 'content-type': 'application/json' } });
+  return httpEvent('POST', '/v1/transactions', body, signer);
+}
+
+/** An FC 3.0 HTTP event, signed as `signer` when given. */
+function httpEvent(method: string, path: string, body: string, signer: SampleSigner | undefined): unknown {
+  const signature = signer ? signRequest(signer.systemId, signer.secret, { method, path, timestamp: Date.now(), body }) : {};
+  return fc3HttpEvent({ method, path, body, headers: { ...signature, ...(body === '' ? {} : { 'content-type': 'application/json' }) } });
 }
 
 /** What a first invocation in a fresh process did. */

@@ -118,7 +118,7 @@ export interface MqClientOptions {
  * FC instances).
  */
 export class MqClient {
-  private client: Promise<{ sdk: Sdk; client: MQClient }> | undefined;
+  private loading: Promise<{ sdk: Sdk; client: MQClient }> | undefined;
   private readonly minCheckImmunitySeconds: number;
   private readonly consumers = new Map<string, MQConsumer>();
   private readonly transProducers = new Map<string, MQTransProducer>();
@@ -132,7 +132,7 @@ export class MqClient {
 
   private sdkClient(): Promise<{ sdk: Sdk; client: MQClient }> {
     const { endpoint, accessKeyId, accessKeySecret, securityToken } = this.connection;
-    return (this.client ??= loadSdk().then((sdk) => ({ sdk, client: new sdk.MQClient(endpoint, accessKeyId, accessKeySecret, securityToken) })));
+    return (this.loading ??= loadSdk().then((sdk) => ({ sdk, client: new sdk.MQClient(endpoint, accessKeyId, accessKeySecret, securityToken) })));
   }
 
   private get instanceId(): string | undefined {
