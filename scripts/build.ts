@@ -100,7 +100,7 @@ export function formatReport(result: BuildResult, root = REPO_ROOT): string {
 
 /**
  * Exit code: 1 when nothing was built; an over-budget bundle is reported (the budget is a measured
- * figure, see README "Deploying") and fails the build only with `--strict-budget`.
+ * figure, see docs/deploying.md) and fails the build only with `--strict-budget`.
  */
 async function main(argv: string[]): Promise<number> {
   const result = await buildBundles();

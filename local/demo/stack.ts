@@ -15,7 +15,7 @@ import type { DemoServer } from './DemoServer';
 import { startDemoServer } from './DemoServer';
 import type { StackTiming } from './timing';
 
-/** Default ports of the local stack (README "Running locally"). */
+/** Default ports of the local stack (docs/running-locally.md). */
 export const DEFAULT_PORTS = { gateway: 8080, trading: 8081, dlqReplay: 8082, demo: 8089, broker: 9876 } as const;
 export type StackPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
 

@@ -93,7 +93,7 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
         `  tx-gateway        ${urls.gateway}   (POST /v1/transactions, signed per business system)`,
         `  broker            ${urls.broker}   (RocketMQ HTTP protocol; admin: ${urls.broker}/admin/state)`,
         `  trading system    ${urls.trading}   (POST /discount-purchase {customerId, fundCode, amount})`,
-        `  DLQ replay        ${urls.dlqReplay}   (GET /dead-letters, bearer token in the README)`,
+        `  DLQ replay        ${urls.dlqReplay}   (GET /dead-letters, bearer token in docs/consumers.md)`,
         `  alert webhook     ${urls.alerts}`,
         `  data              ${dataDir}`,
       ].join('\n'),
