@@ -21,91 +21,11 @@
  * form-action 'self'`: no inline `<script>`/`<style>` or `style="…"` attributes, no external asset.
  */
 import * as z from '../zod';
+import { MAX_PAGE_LIMIT, MAX_REPLAY_IDS, MIN_REASON_LENGTH, MAX_REASON_LENGTH, TX_STATE_NAMES, DEAD_LETTER_STATUS_NAMES, AUDIT_ACTIONS } from './contract';
+import type { TxStateName, AuditAction, AuditResult } from './contract';
 
-/** Prefix of every JSON route. */
-export const API_PREFIX = '/api';
-
-/** Local port of tx-console in `txcenter start`. */
-export const CONSOLE_DEFAULT_PORT = 8083;
-
-// ───────────────────────────── routes ─────────────────────────────
-
-const seg = encodeURIComponent;
-
-/**
- * Every route the server answers. Functions build concrete paths (values are URI-encoded).
- * Method in the comment; ★ = operator role + CSRF (cookie sessions).
- */
-export const API_ROUTES = {
-  /** POST {@link LoginBody} → {@link SessionInfo} + Set-Cookie; GET → {@link SessionInfo}; DELETE → `{ok: true}` (clears the cookie). */
-  session: '/api/session',
-  /** GET → {@link Overview}. */
-  overview: '/api/overview',
-  /** GET ?{@link TransactionSearch} → {@link Page}<{@link TxSummary}>. */
-  transactions: '/api/transactions',
-  /** GET → {@link TransactionDetail}. */
-  transaction: (txId: string) => `/api/transactions/${seg(txId)}`,
-  /** ★ POST (empty body or `{}`) → {@link CheckNowResult}: asks the business system now. */
-  transactionCheck: (txId: string) => `/api/transactions/${seg(txId)}/check`,
-  /** ★ POST {@link DecisionBody} → {@link DecisionResult}: commit/rollback through the coordinator. */
-  transactionDecision: (txId: string) => `/api/transactions/${seg(txId)}/decision`,
-  /** GET → {@link Trace}. */
-  trace: (businessKey: string) => `/api/trace/${seg(businessKey)}`,
-  /** GET ?{@link WindowQuery} → `{items: SubscriberSummary[]}` (every catalog group, not paged). */
-  subscribers: '/api/subscribers',
-  /** GET ?{@link WindowQuery} → {@link SubscriberDetail}. */
-  subscriber: (group: string) => `/api/subscribers/${seg(group)}`,
-  /** GET ?{@link DeadLetterSearch} → {@link Page}<{@link DeadLetterSummary}>. */
-  deadLetters: '/api/dead-letters',
-  /** GET → {@link DeadLetterDetail}. */
-  deadLetter: (id: string) => `/api/dead-letters/${seg(id)}`,
-  /** ★ POST {@link ReplayBody} → {@link ReplayReport}. Preview with `dryRun: true` first. */
-  deadLetterReplay: '/api/dead-letters/replay',
-  /** GET ?{@link PageQuery} → {@link Page}<{@link ReconcileRunSummary}>. */
-  reconcileRuns: '/api/reconcile-runs',
-  /** GET → {@link ReconcileRunDetail}. */
-  reconcileRun: (runId: string) => `/api/reconcile-runs/${seg(runId)}`,
-  /** GET ?{@link IncidentSearch} → {@link Page}<{@link IncidentView}>. */
-  incidents: '/api/incidents',
-  /** GET → {@link IncidentView}. */
-  incident: (incidentKey: string) => `/api/incidents/${seg(incidentKey)}`,
-  /** GET ?{@link AuditSearch} → {@link Page}<{@link AuditEntry}>. */
-  audit: '/api/audit',
-  /** GET, `authorization: Bearer <token>` of any operator → Prometheus text format. */
-  metrics: '/metrics',
-} as const;
-
-/**
- * The UI's own routes: hash routes of the single page served at `/`, so deep links need no server
- * route. The demo prints `<console>/#/trace/<key>`; the UI must accept every one of these.
- */
-export const UI_ROUTES = {
-  login: '#/login',
-  overview: '#/overview',
-  /** Search; the query string carries {@link TransactionSearch} fields, e.g. `#/transactions?businessKey=p-1`. */
-  transactions: (query: Readonly<Record<string, string>> = {}) => {
-    const search = new URLSearchParams(query).toString();
-    return search ? `#/transactions?${search}` : '#/transactions';
-  },
-  transaction: (txId: string) => `#/transactions/${seg(txId)}`,
-  trace: (businessKey: string) => `#/trace/${seg(businessKey)}`,
-  /** PREPARED transactions past their check immunity (the transactions search with `stuck=true`). */
-  stuck: '#/stuck',
-  subscribers: '#/subscribers',
-  subscriber: (group: string) => `#/subscribers/${seg(group)}`,
-  deadLetters: '#/dead-letters',
-  deadLetter: (id: string) => `#/dead-letters/${seg(id)}`,
-  reconcileRuns: '#/reconcile-runs',
-  reconcileRun: (runId: string) => `#/reconcile-runs/${seg(runId)}`,
-  incidents: '#/incidents',
-  incident: (incidentKey: string) => `#/incidents/${seg(incidentKey)}`,
-  audit: '#/audit',
-} as const;
-
-/** A URL of the console UI for a base URL such as `http://127.0.0.1:8083`. */
-export function consoleUiUrl(baseUrl: string, route: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${route}`;
-}
+export { API_PREFIX, CONSOLE_DEFAULT_PORT, API_ROUTES, UI_ROUTES, consoleUiUrl, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_REQUEST_BODY_BYTES, MAX_REPLAY_IDS, MIN_REASON_LENGTH, MAX_REASON_LENGTH, TX_STATE_NAMES, DEAD_LETTER_STATUS_NAMES, WINDOWS, AUDIT_ACTIONS, AUDIT_RESULTS } from './contract';
+export type { TxStateName, AuditAction, AuditResult } from './contract';
 
 // ───────────────────────────── static UI ─────────────────────────────
 
@@ -159,17 +79,6 @@ export interface ErrorBody {
   readonly error: { readonly code: ErrorCode; readonly message: string; readonly details?: Record<string, unknown> };
 }
 
-// ───────────────────────────── limits ─────────────────────────────
-
-export const DEFAULT_PAGE_LIMIT = 50;
-export const MAX_PAGE_LIMIT = 200;
-/** Largest request body the console reads (a replay of 100 ids is ~7 KB). */
-export const MAX_REQUEST_BODY_BYTES = 16 * 1024;
-/** Dead letters one replay request may name or match. */
-export const MAX_REPLAY_IDS = 100;
-export const MIN_REASON_LENGTH = 5;
-export const MAX_REASON_LENGTH = 500;
-
 // ───────────────────────────── request schemas ─────────────────────────────
 
 const name = z.string().check(z.regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ -, at most 64 characters'));
@@ -189,9 +98,6 @@ const instant = z.union([
 const cursor = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,300}$/, 'a cursor returned by the previous page'));
 const limit = z.pipe(z.string().check(z.regex(/^\d{1,4}$/)), z.transform(Number)).check(z.refine((n: number) => n >= 1 && n <= MAX_PAGE_LIMIT, `between 1 and ${MAX_PAGE_LIMIT}`));
 const flag = z.pipe(z.enum(['true', 'false']), z.transform((value: 'true' | 'false') => value === 'true'));
-
-export const TX_STATE_NAMES = ['PREPARED', 'COMMITTED', 'ROLLED_BACK'] as const;
-export type TxStateName = (typeof TX_STATE_NAMES)[number];
 
 /** `POST /api/session`. */
 export const loginBodySchema = z.strictObject({ name, password: z.string().check(z.minLength(1), z.maxLength(256)) });
@@ -219,8 +125,6 @@ export const transactionSearchSchema = z.strictObject({
   ...pageQueryShape,
 });
 export type TransactionSearch = z.output<typeof transactionSearchSchema>;
-
-export const DEAD_LETTER_STATUS_NAMES = ['NEW', 'REPLAYING', 'REPLAYED', 'REPLAY_FAILED'] as const;
 
 /** `GET /api/dead-letters`; `from`/`to` bound the dead-lettering time. */
 export const deadLetterSearchSchema = z.strictObject({
@@ -266,19 +170,12 @@ export type DecisionBody = z.output<typeof decisionBodySchema>;
 /** `POST /api/transactions/:txId/check`: no fields (an empty body is fine). */
 export const checkBodySchema = z.strictObject({});
 
-/** Time window of the subscriber figures (consumed count, histogram, conflicts). */
-export const WINDOWS = { '1h': 3_600, '24h': 86_400, '7d': 604_800 } as const;
 export const windowQuerySchema = z.strictObject({ window: z._default(z.enum(['1h', '24h', '7d']), '24h') });
 export type WindowQuery = z.output<typeof windowQuerySchema>;
 
 /** `GET /api/incidents`: `open=true` = only incidents whose aggregation window is still open. */
 export const incidentSearchSchema = z.strictObject({ open: z.optional(flag), ...pageQueryShape });
 export type IncidentSearch = z.output<typeof incidentSearchSchema>;
-
-export const AUDIT_ACTIONS = ['login', 'logout', 'replay', 'check', 'decision'] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-export const AUDIT_RESULTS = ['ok', 'failed', 'refused'] as const;
-export type AuditResult = (typeof AUDIT_RESULTS)[number];
 
 /** `GET /api/audit`. */
 export const auditSearchSchema = z.strictObject({ actor: z.optional(name), action: z.optional(z.enum(AUDIT_ACTIONS)), ...pageQueryShape });
