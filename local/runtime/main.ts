@@ -12,11 +12,22 @@ import { startRuntime } from './Runtime';
 const config = readRuntimeConfig();
 const logger = createLogger('runtime', config.TXC_LOG_LEVEL, process.stderr);
 if (config.TXC_RUNTIME_CPU_PROFILE_DIR) profileOnSignal(config.TXC_RUNTIME_CPU_PROFILE_DIR, config.TXC_RUNTIME_FUNCTIONS.join('+') || 'runtime', logger);
-const runtime = await startRuntime({ ...runtimeOptionsOf(config), logger });
-process.stdout.write(`${JSON.stringify({ ready: true, urls: runtime.urls })}\n`);
-const stop = () => void runtime.close().then(() => process.exit(0));
+// Watch the parent before starting: a start can take many seconds on a loaded machine, and a pipe that
+// closes meanwhile fires 'close' only once — registered after the start, it would never be seen and
+// this process would outlive its parent.
+let stopRequested = false;
+let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
+const stop = () => {
+  if (stopRequested) return;
+  stopRequested = true;
+  if (!runtime) process.exit(0);
+  void runtime.close().then(() => process.exit(0));
+};
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
 if (config.TXC_RUNTIME_EXIT_WITH === 'stdin') {
   // The parent holds our stdin open; if it dies (even by SIGKILL) the pipe closes and we stop too.
   process.stdin.on('close', stop).resume();
 }
+runtime = await startRuntime({ ...runtimeOptionsOf(config), logger });
+if (stopRequested) await runtime.close().then(() => process.exit(0));
+process.stdout.write(`${JSON.stringify({ ready: true, urls: runtime.urls })}\n`);

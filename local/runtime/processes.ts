@@ -28,7 +28,10 @@ function spawnOne(functionName: string, env: Record<string, string>, logger: Log
     cwd: PROJECT_ROOT,
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new RuntimeConfigError(`function process '${functionName}' did not become ready in ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // a process we gave up on must not live on, serving nobody
+      reject(new RuntimeConfigError(`function process '${functionName}' did not become ready in ${READY_TIMEOUT_MS} ms`));
+    }, READY_TIMEOUT_MS);
     const onExit = (code: number | null) => {
       clearTimeout(timer);
       reject(new RuntimeConfigError(`function process '${functionName}' exited with ${code} before it was ready`));
