@@ -23,9 +23,17 @@ export const envelopeSchema = z.object({
 export type Envelope = z.output<typeof envelopeSchema>;
 
 /**
- * Serialises an envelope. `>` is written as `\u003e` (still valid JSON) so a body can never contain
- * `]]>`, which the SDK would send inside CDATA unsplit.
+ * What JSON may carry raw but a message body must not: `>` (so a body never contains `]]>`, which
+ * the SDK would send inside CDATA unsplit) and every character XML 1.0 forbids (the SDK sends the
+ * body as XML text, and the broker refuses a document carrying them). `JSON.stringify` already
+ * escapes C0 controls and lone surrogates; U+FFFE and U+FFFF it leaves raw.
+ */
+const UNSAFE_IN_BODY = /[^\t\n\r\x20-\x3D\x3F-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * Serialises an envelope. Unsafe characters are written as `\uXXXX` escapes: still the same JSON
+ * value, so every payload string a caller can send arrives unchanged, and every body is valid XML text.
  */
 export function encodeEnvelope(envelope: Envelope): string {
-  return JSON.stringify(envelope).replace(/>/g, '\\u003e');
+  return JSON.stringify(envelope).replace(UNSAFE_IN_BODY, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

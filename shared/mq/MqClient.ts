@@ -31,13 +31,17 @@ export const MAX_CHECK_IMMUNITY_SECONDS = 300;
 /** Characters the SDK's `putProperty` refuses; `messageKey` does not check them but they corrupt the encoding. */
 const PROPERTY_FORBIDDEN = /['"&<>|:]/;
 
+/** Characters XML 1.0 does not allow (C0 controls but tab/LF/CR, lone surrogates, U+FFFE, U+FFFF): the broker refuses them. */
+const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
 function assertEncodable(message: OutgoingMessage): void {
   if (message.body.includes(']]>')) throw new MqEncodingError('message body must not contain "]]>" (the SDK sends bodies as CDATA)');
-  if (message.key !== undefined && (message.key === '' || PROPERTY_FORBIDDEN.test(message.key))) {
+  if (NOT_XML_CHAR.test(message.body)) throw new MqEncodingError('message body must not contain characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE, U+FFFF)');
+  if (message.key !== undefined && (message.key === '' || PROPERTY_FORBIDDEN.test(message.key) || NOT_XML_CHAR.test(message.key))) {
     throw new MqEncodingError(`message key '${message.key}' must be non-empty and avoid ' " & < > | :`);
   }
   for (const [name, value] of Object.entries(message.properties ?? {})) {
-    if (name === '' || value === '' || PROPERTY_FORBIDDEN.test(name) || PROPERTY_FORBIDDEN.test(value)) {
+    if (name === '' || value === '' || PROPERTY_FORBIDDEN.test(name) || PROPERTY_FORBIDDEN.test(value) || NOT_XML_CHAR.test(name) || NOT_XML_CHAR.test(value)) {
       throw new MqEncodingError(`property '${name}' must have a non-empty key and value without ' " & < > | :`);
     }
   }
@@ -70,11 +74,24 @@ function toReceived(raw: MQRawMessage, half: boolean): ReceivedMessage {
   };
 }
 
-/** Turns whatever the SDK threw into a typed error: server `<Error>` documents carry `Code`. */
+/** Wire codes of an endpoint that is overloaded or failing: transient, like no answer at all. */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(['InternalError', 'InternalServerError', 'QpsLimitExceeded', 'ServiceUnavailable']);
+/** The SDK's error message is `{METHOD} {url} failed with {status}. RequestId: …`; the status is only there. */
+const SDK_ERROR_STATUS = / failed with (\d{3})\./;
+
+/**
+ * Turns whatever the SDK threw into a typed error: server `<Error>` documents carry `Code`. A 5xx or
+ * throttling answer is {@link MqUnavailableError} (retry later); any other answer is a permanent
+ * {@link MqError}. Messages keep the SDK's text (URL, request id) for logs: never show them to callers.
+ */
 function translate(operation: string, error: unknown): MqError | MqUnavailableError {
   if (error instanceof MqError || error instanceof MqUnavailableError) return error;
   const sdkError = error as MQServerError;
-  if (typeof sdkError?.Code === 'string') return new MqError(sdkError.Code, `${operation}: ${sdkError.message}`, sdkError.RequestId, { cause: error });
+  if (typeof sdkError?.Code === 'string') {
+    const status = Number(SDK_ERROR_STATUS.exec(String(sdkError.message))?.[1] ?? 0);
+    if (status >= 500 || TRANSIENT_CODES.has(sdkError.Code)) return new MqUnavailableError(`${operation}: ${sdkError.message}`, { cause: error });
+    return new MqError(sdkError.Code, `${operation}: ${sdkError.message}`, sdkError.RequestId, { cause: error });
+  }
   return new MqUnavailableError(`${operation}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }
 

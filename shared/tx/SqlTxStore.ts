@@ -184,6 +184,22 @@ export class SqlTxStore implements TxStore {
     );
   }
 
+  discardUnpublished(txId: string): Promise<boolean> {
+    return this.guard('discard unpublished', () =>
+      this.writer.write(async (trx) => {
+        const result = await trx
+          .deleteFrom('txc_tx')
+          .where('tx_id', '=', txId)
+          .where('state', '=', TX_STATES.prepared)
+          .where('broker', '=', BROKER_STATES.publishPending)
+          .executeTakeFirst();
+        if (Number(result.numDeletedRows) !== 1) return false;
+        await trx.deleteFrom('txc_tx_event').where('tx_id', '=', txId).execute();
+        return true;
+      }),
+    );
+  }
+
   decide(txId: string, decision: TxDecision, context: DecisionContext, at: number): Promise<boolean> {
     const state = stateAfter(decision);
     return this.guard('decide', () =>

@@ -1,11 +1,13 @@
 import type { Catalog } from '../catalog';
 import { encodeEnvelope, ENVELOPE_VERSION } from '../events/envelope';
-import { MqError, MqUnavailableError } from '../mq';
+import { MqEncodingError, MqError, MqUnavailableError } from '../mq';
 import type { DeliveryOutcome, TxBroker } from './brokerDecision';
 import { deliverDecision } from './brokerDecision';
 import {
+  TxBrokerRefusedError,
   TxBrokerUnavailableError,
   TxBusinessKeyReusedError,
+  TxMessageRefusedError,
   TxNotFoundError,
   TxPayloadTooLargeError,
   TxPrepareInProgressError,
@@ -46,6 +48,8 @@ function decidedRecord(tx: TxRecord, decision: TxDecision, at: number): TxRecord
 
 /** Transactional message size limit (mq-http-protocol.md §6). */
 export const MAX_TRANSACTIONAL_MESSAGE_BYTES = 64 * 1024;
+/** Broker codes that refuse the message itself: the caller's request, not our configuration, must change. */
+const MESSAGE_REFUSAL_CODES: ReadonlySet<string> = new Set(['InvalidArgument', 'MalformedXML']);
 /** Retry hint when the broker is down. */
 export const BROKER_RETRY_AFTER_SECONDS = 5;
 /** A publish attempt older than this is presumed dead (its gateway crashed) and may be taken over. */
@@ -105,7 +109,7 @@ export class TxCoordinator {
    * Stores the transaction, publishes its half message and records the handle. Idempotent on
    * (system, businessKey): the same request returns the same transaction (`created: false`).
    * @throws TxBusinessKeyReusedError, TxUnknownScenarioError, TxPayloadTooLargeError,
-   *   TxPrepareInProgressError, TxBrokerUnavailableError
+   *   TxPrepareInProgressError, TxBrokerUnavailableError, TxMessageRefusedError, TxBrokerRefusedError
    */
   async prepare(systemId: string, request: PrepareRequest): Promise<TxView & { created: boolean }> {
     const topic = this.deps.catalog.topic(request.topic);
@@ -160,9 +164,12 @@ export class TxCoordinator {
   /**
    * Publishes the stored transaction's half message. The row is PREPARED/PUBLISH_PENDING before we
    * publish, so a crash here leaves either nothing at the broker or a half message check-back can
-   * resolve. A failed publish rolls the row back and releases the businessKey: a retry starts a new
-   * transaction (new txId), and a half message that did reach the broker despite the error is
-   * rolled back by check-back because its transaction is ROLLED_BACK.
+   * resolve. When the broker is unreachable the row is rolled back and the businessKey released: a
+   * retry starts a new transaction (new txId), and a half message that did reach the broker despite
+   * the error is rolled back by check-back because its transaction is ROLLED_BACK. When the broker
+   * answered with a refusal, it holds no half message (and should one exist after an odd answer,
+   * check-back rolls it back as foreign), so the row and its timeline are deleted: a refused request
+   * leaves nothing behind. Answers never carry the broker's address or request id (logs do).
    */
   private async publish(tx: TxRecord): Promise<TxRecord> {
     const scenario = this.deps.catalog.tag(tx.topic, tx.tag)!;
@@ -175,9 +182,14 @@ export class TxCoordinator {
         this.deps.checkImmunitySeconds ?? scenario.checkImmunitySeconds,
       );
     } catch (error) {
+      if (error instanceof MqError || error instanceof MqEncodingError) {
+        await this.deps.store.discardUnpublished(tx.txId);
+        if (MESSAGE_REFUSAL_CODES.has(error.code)) throw new TxMessageRefusedError(error.code, { cause: error });
+        throw new TxBrokerRefusedError(error.code, { cause: error });
+      }
       await this.deps.store.failPublish(tx.txId, { code: (error as { code?: string }).code ?? 'UNKNOWN' }, this.now());
-      if (error instanceof MqUnavailableError || error instanceof MqError) {
-        throw new TxBrokerUnavailableError(`the message broker did not take the half message: ${(error as Error).message}`, BROKER_RETRY_AFTER_SECONDS, { cause: error });
+      if (error instanceof MqUnavailableError) {
+        throw new TxBrokerUnavailableError(`the message broker is unavailable; retry in ${BROKER_RETRY_AFTER_SECONDS}s`, BROKER_RETRY_AFTER_SECONDS, { cause: error });
       }
       throw error;
     }

@@ -75,6 +75,11 @@ export interface TxStore {
   markPublished(txId: string, published: { messageId: string; receiptHandle: string }, at: number): Promise<void>;
   /** PREPARED + PUBLISH_PENDING → ROLLED_BACK (NOT_PUBLISHED), releasing the businessKey. False if it was no longer so. */
   failPublish(txId: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<boolean>;
+  /**
+   * Deletes a PREPARED + PUBLISH_PENDING transaction and its timeline, for a publish the broker
+   * refused: the request is refused as a whole and leaves nothing behind. False if it was no longer so.
+   */
+  discardUnpublished(txId: string): Promise<boolean>;
   /** PREPARED → COMMITTED | ROLLED_BACK; false when the transaction was not PREPARED any more (someone else decided). */
   decide(txId: string, decision: TxDecision, context: DecisionContext, at: number): Promise<boolean>;
   /** The broker acknowledged the decision (or the half message is otherwise settled). */

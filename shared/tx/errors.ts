@@ -77,3 +77,31 @@ export class TxPayloadTooLargeError extends TxcError {
     super('PAYLOAD_TOO_LARGE', `message of ${bytes} bytes exceeds the ${limit}-byte limit of transactional messages`);
   }
 }
+
+/**
+ * The broker refused the transaction's message as such (InvalidArgument, MalformedXML): the same
+ * request would be refused again, so it is the caller's to change. Nothing was stored.
+ */
+export class TxMessageRefusedError extends TxcError {
+  override readonly name = 'TxMessageRefusedError';
+  constructor(brokerCode: string, options?: ErrorOptions) {
+    super('TX_MESSAGE_REFUSED', `the message broker refused this transaction's message (${brokerCode}); the same request would be refused again`, {
+      ...options,
+      details: { brokerCode },
+    });
+  }
+}
+
+/**
+ * The broker refused the gateway's publish for a reason no caller can fix (credentials, clock, a
+ * topic missing at the broker): a configuration fault for operators. Nothing was stored.
+ */
+export class TxBrokerRefusedError extends TxcError {
+  override readonly name = 'TxBrokerRefusedError';
+  constructor(brokerCode: string, options?: ErrorOptions) {
+    super('BROKER_REFUSED', `the message broker refused the transaction center's request (${brokerCode}); operators must fix its configuration`, {
+      ...options,
+      details: { brokerCode },
+    });
+  }
+}

@@ -2,8 +2,10 @@
 export { deliverDecision } from './brokerDecision';
 export type { DeliveryOutcome, TxBroker } from './brokerDecision';
 export {
+  TxBrokerRefusedError,
   TxBrokerUnavailableError,
   TxBusinessKeyReusedError,
+  TxMessageRefusedError,
   TxConflictError,
   TxNotFoundError,
   TxPayloadTooLargeError,

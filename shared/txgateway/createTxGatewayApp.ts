@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import type { TxCoordinator, TxEvent, TxView } from '../tx';
 import { MAX_TRANSACTIONAL_MESSAGE_BYTES } from '../tx';
 import { jsonResponse } from '../fc/httpResponses';
-import { errorResponse } from './errorResponse';
+import { errorResponse, STATUS_BY_CODE } from './errorResponse';
 import { InvalidJsonError, MethodNotAllowedError, RequestTooLargeError, RouteNotFoundError } from './errors';
 import { prepareBodySchema, txIdSchema } from './requestSchemas';
 
@@ -132,10 +132,13 @@ function failure(error: unknown, log: Logger): HttpResponse {
     log.warn({ code: error.code, reason: error.reason }, 'request refused');
     return errorResponse(error.code, error.message);
   }
-  if (error instanceof TxcError) {
+  // Only codes of the gateway's table are answered as themselves: an unmapped one (a driver's or the
+  // broker's wire code) would show internal text such as an address or a request id.
+  if (error instanceof TxcError && Object.hasOwn(STATUS_BY_CODE, error.code)) {
     const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
     const response = errorResponse(error.code, error.message, error.details, retryAfter);
     if (response.statusCode >= 500) log.error({ code: error.code, err: error }, 'request failed');
+    else if (error.cause !== undefined) log.warn({ code: error.code, err: error }, 'request refused');
     if (error instanceof MethodNotAllowedError) response.headers = { ...response.headers, allow: error.allowed.join(', ') };
     return response;
   }

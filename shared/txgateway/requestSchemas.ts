@@ -1,4 +1,11 @@
+import { jsonDepth } from '../json/jsonDepth';
 import * as z from '../zod';
+
+/**
+ * Deepest nesting a payload may have. Business payloads are a few levels deep; the bound keeps hashing,
+ * encoding and every consumer's walk over the payload clear of stack limits.
+ */
+export const MAX_PAYLOAD_DEPTH = 32;
 
 const resourceName = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64 characters'));
 
@@ -17,7 +24,10 @@ export const prepareBodySchema = z.strictObject({
   topic: resourceName,
   tag: resourceName,
   businessKey,
-  payload: z.unknown().check(z.refine((value) => value !== undefined, 'payload is required')),
+  payload: z.unknown().check(
+    z.refine((value) => value !== undefined, 'payload is required'),
+    z.refine((value) => jsonDepth(value, MAX_PAYLOAD_DEPTH) <= MAX_PAYLOAD_DEPTH, `must not nest more than ${MAX_PAYLOAD_DEPTH} levels deep`),
+  ),
   keys: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . -, at most 64'))).check(z.maxLength(8))),
   checkback: z.optional(z.strictObject({ path: checkbackPath })),
 });

@@ -9,6 +9,10 @@ import type { Kysely } from 'kysely';
 import { DATABASE_CASES } from '../../helpers/databases';
 import type { TxCenterFixture } from '../../helpers/txCenter';
 import { drainTopic, FUND_TRADE, signedRequest, startTestBroker, startTxCenter, testContext, testMqClient } from '../../helpers/txCenter';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBroker } from '../../../local/broker';
 
 const sqlite = DATABASE_CASES[0];
 let center: TxCenterFixture;
@@ -190,6 +194,8 @@ describe('Function: createTxGatewayApp', () => {
     const down = await app(signedRequest(center.systems[0]!, 'POST', '/v1/transactions', body), testContext());
     expect(down.statusCode).toBe(503);
     expect(JSON.parse(down.body).error.code).toBe('BROKER_UNAVAILABLE');
+    expect(down.body).not.toContain(String(port));
+    expect(down.body).not.toMatch(/127\.0\.0\.1|RequestId/);
     expect(Number(down.headers!['retry-after'])).toBeGreaterThan(0);
     const { db } = center.database as { db: Kysely<TxTables> };
     const failed = await db.selectFrom('txc_tx').selectAll().where('business_key', '=', JSON.parse(body).businessKey).execute();
@@ -263,5 +269,84 @@ describe('Function: createTxGatewayApp', () => {
     expect(committed.json).toMatchObject({ state: 'COMMITTED', delivery: 'done' });
     const delivered = (await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE')).filter((m) => m.key === orphan!.txId);
     expect(delivered).toHaveLength(1);
+  });
+
+  describe('hostile input', () => {
+    /** Rows in the transaction tables: a refused request must not change them. */
+    const rowCounts = async () => {
+      const { db } = center.database as { db: Kysely<TxTables> };
+      const count = async (table: 'txc_tx' | 'txc_tx_event') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      return { tx: await count('txc_tx'), events: await count('txc_tx_event') };
+    };
+    const gatewayOver = (broker: TxBroker) =>
+      createTxGatewayApp({
+        coordinator: new TxCoordinator({ store: center.store, broker, catalog: catalog(), checkImmunitySeconds: 1 }),
+        secretOf: (id) => center.systems.find((s) => s.id === id)?.secret,
+        logger: createLogger('test', 'silent'),
+      });
+
+    it('a payload nested 10 000 deep (20 KB) is a typed 400, not a stack overflow, and stores nothing', async () => {
+      const before = await rowCounts();
+      const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+      const body = `{"topic":"${FUND_TRADE.topic}","tag":"${FUND_TRADE.tag}","businessKey":"${key()}","payload":${deep}}`;
+      const response = await center.call(center.systems[0]!, 'POST', '/v1/transactions', body);
+      expect(response.statusCode).toBe(400);
+      expect(response.json.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('payload: must not nest more than 32 levels') });
+      expect(await rowCounts()).toEqual(before);
+      // 32 levels is still fine.
+      const ok = await center.call(center.systems[0]!, 'POST', '/v1/transactions', { ...prepareBody(key()), payload: JSON.parse(`${'['.repeat(31)}{"a":1}${']'.repeat(31)}`) });
+      expect(ok.statusCode).toBe(201);
+    });
+
+    it('payload strings with characters XML forbids (U+FFFE, U+FFFF, lone surrogates, C0 controls) arrive unchanged', async () => {
+      const fund = center.systems[0]!;
+      const payload = { note: 'a\uFFFFb\uFFFEc\uD800d\uDFFFe\u0000f\u0001g\u001Fh\uD83D\uDE00i]]>', ['k\uFFFF']: ['\uDBFF'] };
+      const businessKey = key();
+      const prepared = await center.call(fund, 'POST', '/v1/transactions', prepareBody(businessKey, payload));
+      expect(prepared.statusCode).toBe(201);
+      // Idempotent replay: the same request hashes the same.
+      expect((await center.call(fund, 'POST', '/v1/transactions', prepareBody(businessKey, payload))).json.txId).toBe(prepared.json.txId);
+      expect((await center.call(fund, 'POST', `/v1/transactions/${prepared.json.txId}/commit`)).json).toMatchObject({ state: 'COMMITTED', delivery: 'done' });
+      const delivered = (await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE')).filter((m) => m.key === prepared.json.txId);
+      expect(delivered).toHaveLength(1);
+      expect(JSON.parse(delivered[0]!.body).payload).toEqual(payload);
+    });
+
+    it('a message the broker refuses is a permanent 422 that leaves no row and no event behind', async () => {
+      // The real broker refuses user properties above 16 KB (InvalidArgument); the gateway's own
+      // requests never carry that much, so this broker adds it on the way out.
+      const mq = center.mq;
+      const refusing = gatewayOver({
+        publishHalf: (topic, group, message, seconds) => mq.publishHalf(topic, group, { ...message, properties: { pad: 'x'.repeat(17 * 1024) } }, seconds),
+        commit: mq.commit.bind(mq),
+        rollback: mq.rollback.bind(mq),
+        consumeHalf: mq.consumeHalf.bind(mq),
+      });
+      const before = await rowCounts();
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const response = await refusing(signedRequest(center.systems[0]!, 'POST', '/v1/transactions', JSON.stringify(prepareBody(`refused-${n}`))), testContext());
+        expect(response.statusCode).toBe(422);
+        expect(response.headers?.['retry-after']).toBeUndefined();
+        const { error } = JSON.parse(response.body);
+        expect(error).toMatchObject({ code: 'TX_MESSAGE_REFUSED', details: { brokerCode: 'InvalidArgument' } });
+        expect(response.body).not.toMatch(/127\.0\.0\.1|RequestId|[0-9A-F]{24}/);
+      }
+      expect(await rowCounts()).toEqual(before);
+    });
+
+    it('a broker that refuses the gateway itself (topic missing there) is a 500 without internals, leaving nothing behind', async () => {
+      const strict = await startBroker({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'txc-broker-')), autoCreate: false, minCheckImmunitySeconds: 1 });
+      try {
+        const before = await rowCounts();
+        const response = await gatewayOver(testMqClient(strict.url))(signedRequest(center.systems[0]!, 'POST', '/v1/transactions', JSON.stringify(prepareBody(key()))), testContext());
+        expect(response.statusCode).toBe(500);
+        expect(JSON.parse(response.body).error).toMatchObject({ code: 'BROKER_REFUSED', details: { brokerCode: 'TopicNotExist' } });
+        expect(response.body).not.toContain(strict.url.replace('http://', ''));
+        expect(response.body).not.toMatch(/RequestId|[0-9A-F]{24}/);
+        expect(await rowCounts()).toEqual(before);
+      } finally {
+        await strict.close();
+      }
+    });
   });
 });
