@@ -9,19 +9,37 @@ import { MqInvalidRequestError, invalidArgument } from '../errors';
  * response shapes, entity-escaped (no CDATA: the PHP SDK reads only text nodes). Pure functions.
  */
 
+/**
+ * Shape bounds checked by one linear scan before the validator and parser, whose cost grows faster
+ * than the input on deep or element-heavy documents (a 7 MB document nested a million deep takes the
+ * validator ~10 s). Protocol documents are 2 levels deep with at most 17 elements.
+ */
+const MAX_DEPTH = 8;
+const MAX_ELEMENTS = 64;
+
 const parser = new XMLParser({
   ignoreAttributes: true,
   removeNSPrefix: true,
   parseTagValue: false,
   trimValues: false,
   processEntities: true,
+  // Also decodes character references (&#x4E2D;). HTML's named entities (&nbsp; …) are undeclared in
+  // XML and never reach the parser: checkReferences refuses them first.
   htmlEntities: true,
+  maxNestedTags: MAX_DEPTH,
   ignoreDeclaration: true,
   ignorePiTags: true,
   isArray: () => true,
 });
 
-const CDATA_SECTION = /<!\[CDATA\[[\s\S]*?\]\]>/g;
+/** CDATA, comments and processing instructions (the declaration too): where `<` and `&` are literal text. */
+const LITERAL_SECTIONS = [
+  ['<![CDATA[', ']]>'],
+  ['<!--', '-->'],
+  ['<?', '?>'],
+] as const;
+/** References XML defines without a DTD: the five named entities and character references. */
+const DEFINED_REFERENCE = /&(?:lt|gt|amp|apos|quot|#[0-9]+|#x[0-9a-fA-F]+);/g;
 /** Characters XML 1.0 forbids; a body carrying them could never be delivered to an SDK. */
 const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
@@ -31,16 +49,78 @@ function malformed(detail: string): MqInvalidRequestError {
 
 type Element = Record<string, unknown[]>;
 
+/**
+ * The document without its literal sections, in linear time (a lazy regex would rescan the rest of
+ * the document from every unterminated `<![CDATA[`). An unterminated section is malformed.
+ */
+function markupOf(xml: string): string {
+  const next: number[] = LITERAL_SECTIONS.map(([open]) => xml.indexOf(open));
+  let markup = '';
+  let from = 0;
+  for (;;) {
+    let kind = -1;
+    for (let k = 0; k < LITERAL_SECTIONS.length; k += 1) {
+      if (next[k]! >= 0 && next[k]! < from) next[k] = xml.indexOf(LITERAL_SECTIONS[k]![0], from);
+      if (next[k]! >= 0 && (kind < 0 || next[k]! < next[kind]!)) kind = k;
+    }
+    if (kind < 0) return markup + xml.slice(from);
+    const [open, close] = LITERAL_SECTIONS[kind]!;
+    const start = next[kind]!;
+    const end = xml.indexOf(close, start + open.length);
+    if (end < 0) throw malformed(`'${open}' is not closed by '${close}'`);
+    markup += xml.slice(from, start);
+    from = end + close.length;
+  }
+}
+
+/**
+ * Counts elements and nesting depth of markup (literal sections removed) in one pass, refusing
+ * documents beyond {@link MAX_DEPTH} / {@link MAX_ELEMENTS}. A `>` inside an attribute value can
+ * make the count approximate; the parser's own depth limit still holds then.
+ */
+function checkShape(markup: string): void {
+  let depth = 0;
+  let elements = 0;
+  for (let i = markup.indexOf('<'); i >= 0; i = markup.indexOf('<', i + 1)) {
+    const next = markup.charCodeAt(i + 1);
+    if (next === 0x2f /* '/' */) {
+      depth -= 1;
+      continue;
+    }
+    if (next === 0x21 /* '!' */ || next === 0x3f /* '?' */) continue;
+    elements += 1;
+    if (elements > MAX_ELEMENTS) throw invalidArgument('the request', `has more than ${MAX_ELEMENTS} elements`);
+    const end = markup.indexOf('>', i);
+    if (end > 0 && markup.charCodeAt(end - 1) === 0x2f /* '/' */) continue;
+    depth += 1;
+    if (depth > MAX_DEPTH) throw malformed(`elements nest deeper than ${MAX_DEPTH} levels`);
+  }
+}
+
+/** Every `&` must start a reference XML defines: there is no DTD, so any other entity is undeclared. */
+function checkReferences(markup: string): void {
+  if (markup.replace(DEFINED_REFERENCE, '').includes('&')) throw malformed("'&' must start &lt; &gt; &amp; &apos; &quot; or a character reference (entities are not declared)");
+  if (markup.includes('&#')) checkCharacterReferences(markup);
+}
+
 /** Parses `xml` and returns the children of the expected root element, or throws MalformedXML/InvalidArgument. */
 function parseRoot(xml: string, root: string): Element | '' {
   if (xml.includes('<!DOCTYPE') || xml.includes('<!ENTITY')) throw malformed('document type declarations are not accepted');
+  const markup = markupOf(xml);
+  checkShape(markup);
   const verdict = XMLValidator.validate(xml);
   if (verdict !== true) throw malformed(`${verdict.err.msg} (line ${verdict.err.line})`);
   // The validator lets a stray `]]>` outside CDATA through (e.g. a body containing `]]>` that the Node
   // SDK did not split); XML forbids it, and the real server refuses it.
-  if (xml.includes(']]>') && xml.replace(CDATA_SECTION, '').includes(']]>')) throw malformed("']]>' outside a CDATA section");
-  if (xml.includes('&#')) checkCharacterReferences(xml.replace(CDATA_SECTION, ''));
-  const document = parser.parse(xml) as Record<string, unknown[]>;
+  if (markup.includes(']]>')) throw malformed("']]>' outside a CDATA section");
+  if (markup.includes('&')) checkReferences(markup);
+  let document: Record<string, unknown[]>;
+  try {
+    document = parser.parse(xml) as Record<string, unknown[]>;
+  } catch (error) {
+    // Only limits remain once the validator has passed the document (e.g. nesting): still not acceptable XML.
+    throw malformed((error as Error).message);
+  }
   const names = Object.keys(document);
   if (names.length !== 1 || names[0] !== root) throw malformed(`expected the root element <${root}>, got ${names.length === 0 ? 'none' : names.map((n) => `<${n}>`).join(', ')}`);
   const elements = document[root] as unknown[];

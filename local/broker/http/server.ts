@@ -31,7 +31,13 @@ function onRequest(request: IncomingMessage, response: ServerResponse, options: 
   const method = request.method ?? 'GET';
   if (target.startsWith('/admin/')) {
     request.resume();
-    const result = handleAdmin(method, target, options.core, options.journalBytes);
+    let result;
+    try {
+      result = handleAdmin({ method, target, headers: request.headers }, options);
+    } catch (error) {
+      options.onInternalError(error);
+      result = { status: 500, json: { error: { code: 'INTERNAL', message: 'internal error' } } };
+    }
     const body = JSON.stringify(result.json);
     response.writeHead(result.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     response.end(body);

@@ -144,7 +144,9 @@ describe('redelivery and dead letters', () => {
     expect(await errorCode(() => consumer.consumeMessage(1, 1))).toBe('MessageNotExist');
     const dead = broker.deadLetters({ topic });
     expect(dead).toEqual([expect.objectContaining({ group, messageId: body.MessageId, body: 'poison', consumedTimes: 3 })]);
-    const admin = (await (await fetch(`${broker.url}/admin/dead-letters?topic=${topic}`)).json()) as { deadLetters: { messageId: string }[] };
+    const target = `/admin/dead-letters?topic=${topic}`;
+    const headers = (client as unknown as { buildHeaders(method: string, body: string, resource: string): Record<string, string> }).buildHeaders('GET', '', target);
+    const admin = (await (await fetch(`${broker.url}${target}`, { headers })).json()) as { deadLetters: { messageId: string }[] };
     expect(admin.deadLetters.map((d) => d.messageId)).toEqual([body.MessageId]);
     // Another group still gets its copy.
     expect((await client.getConsumer('', topic, other).consumeMessage(1)).body[0]?.MessageBody).toBe('poison');

@@ -137,6 +137,13 @@ describe('XML input', () => {
     ['a raw control character', publishXml('<MessageBody><![CDATA[a\u0002b]]></MessageBody>'), 'InvalidArgument'],
     ['a non-numeric start time', publishXml('<MessageBody>a</MessageBody><Properties>__STARTDELIVERTIME:soon</Properties>'), 'InvalidArgument'],
     ['a tag with a bar', publishXml('<MessageBody>a</MessageBody><MessageTag>A|B</MessageTag>'), 'InvalidArgument'],
+    ['an undeclared entity', publishXml('<MessageBody>&x;</MessageBody>'), 'MalformedXML'],
+    ['an HTML entity (undeclared in XML)', publishXml('<MessageBody>&nbsp;</MessageBody>'), 'MalformedXML'],
+    ['an undeclared entity in an attribute', '<Message a="&x;"><MessageBody>a</MessageBody></Message>', 'MalformedXML'],
+    ['elements nested 101 deep', publishXml(`<MessageBody>${'<a>'.repeat(101)}${'</a>'.repeat(101)}</MessageBody>`), 'MalformedXML'],
+    ['elements nested 9 deep', publishXml(`<MessageBody>${'<a>'.repeat(7)}${'</a>'.repeat(7)}</MessageBody>`), 'MalformedXML'],
+    ['an unterminated CDATA section', publishXml('<MessageBody><![CDATA[abc</MessageBody>'), 'MalformedXML'],
+    ['65 elements', publishXml(`<MessageBody>a</MessageBody>${'<x/>'.repeat(64)}`), 'InvalidArgument'],
   ];
   it.each(hostile)('answers %s with a protocol error and keeps serving', async (_name, body, code) => {
     const response = await signed('POST', '/topics/HOSTILE/messages', body);
@@ -153,6 +160,21 @@ describe('XML input', () => {
     expect(consumed.body).toContain('<MessageBody>x &lt; y &amp; 中</MessageBody>');
     expect(consumed.body).toContain('<MessageTag>T&amp;1</MessageTag>');
     expect(consumed.body).toContain('<Properties>a:1|KEYS:k</Properties>');
+  });
+
+  it('refuses an ack body nested deeper than the parser allows as MalformedXML, not a 500', async () => {
+    const deep = `<ReceiptHandles>${'<ReceiptHandle>'.repeat(101)}h${'</ReceiptHandle>'.repeat(101)}</ReceiptHandles>`;
+    const response = await signed('DELETE', '/topics/T/messages?consumer=G', deep);
+    expect(response.status).toBe(400);
+    expect(errorOf(response).code).toBe('MalformedXML');
+  });
+
+  it('refuses a million-deep document in linear time (the validator alone would take seconds)', async () => {
+    const deep = `<Message>${'<a>'.repeat(1_000_000)}${'</a>'.repeat(1_000_000)}</Message>`;
+    const started = Date.now();
+    const response = await signed('POST', '/topics/T/messages', deep);
+    expect(errorOf(response).code).toBe('MalformedXML');
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('reads DELETE bodies and refuses an empty handle list with MissingReceiptHandle', async () => {
@@ -187,5 +209,32 @@ describe('long polls', () => {
     const consumed = await signed('GET', '/topics/ABANDONED/messages?consumer=G&numOfMessages=16');
     expect(consumed.status).toBe(200);
     expect(consumed.body).toContain('for the living');
+  });
+});
+
+describe('admin endpoints', () => {
+  it('lists dead letters (message bodies) only for a request signed with the access key', async () => {
+    const target = '/admin/dead-letters?topic=T';
+    const unsigned = await send('GET', target, {});
+    expect(unsigned.status).toBe(400);
+    expect(JSON.parse(unsigned.body)).toEqual({ error: { code: 'MissingAuthorizationHeader', message: expect.any(String) } });
+    const headers = sdkClient.buildHeaders('GET', '', target);
+    const forged = await send('GET', target, { ...headers, authorization: 'MQ txcenter-dev:AAAAAAAAAAAAAAAAAAAAAAAAAAA=' });
+    expect(forged.status).toBe(403);
+    expect(JSON.parse(forged.body).error.code).toBe('SignatureDoesNotMatch');
+    // A signature for another target does not open this one.
+    const elsewhere = await send('GET', `${target}x`, headers);
+    expect(elsewhere.status).toBe(403);
+    const allowed = await send('GET', target, headers);
+    expect(allowed.status).toBe(200);
+    expect(JSON.parse(allowed.body)).toEqual({ deadLetters: [] });
+  });
+
+  it('keeps the counts-only state open and answers other methods and paths with the typed error shape', async () => {
+    expect((await send('GET', '/admin/state', {})).status).toBe(200);
+    const put = await send('PUT', '/admin/state', {});
+    expect(put.status).toBe(405);
+    expect(JSON.parse(put.body).error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(JSON.parse((await send('GET', '/admin/nothing', {})).body).error.code).toBe('NOT_FOUND');
   });
 });
