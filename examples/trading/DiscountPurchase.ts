@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import * as z from '../../shared/zod';
 import type { TxClient } from '../../shared/client';
 import { runInTransaction, TxClientError } from '../../shared/client';
-import { fenToYuan, fundCode, yuanAmount, yuanToFen } from '../../shared/events/discountPurchase';
+import { fenToYuan, fundCode, positiveYuanAmount, yuanToFen } from '../../shared/events/discountPurchase';
 import type { DiscountPurchasePayload } from '../../shared/events/discountPurchase';
 import type { Logger } from '../../shared/logger';
 import { InjectedFaultError, TransactionCenterError } from './errors';
@@ -19,7 +19,7 @@ export const DISCOUNT_FEE_RATE = '0.0000';
 export const discountPurchaseRequestSchema = z.object({
   customerId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -')),
   fundCode,
-  amount: yuanAmount.check(z.refine((amount) => yuanToFen(amount) > 0, 'amount must be positive')),
+  amount: positiveYuanAmount,
 });
 export type DiscountPurchaseRequest = z.output<typeof discountPurchaseRequestSchema>;
 

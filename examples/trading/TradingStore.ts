@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { InsufficientBalanceError, SlaveOrderMismatchError } from './errors';
+import { InsufficientBalanceError, SlaveOrderMismatchError, WalletNotFoundError } from './errors';
 import type { OrderKind, PurchaseState, TradingTables } from './tables';
 import { ORDER_KINDS, PURCHASE_STATES, WALLET_FUND_CODE } from './tables';
 
@@ -111,6 +111,7 @@ export class TradingStore {
         }
         return { orderId: existing.order_id, applied: false, balanceFen };
       }
+      if (!wallet) throw new WalletNotFoundError(order.customerId);
       if (balanceFen < order.amountFen) throw new InsufficientBalanceError(order.customerId, order.amountFen, balanceFen);
       await trx
         .updateTable('trading_wallet')

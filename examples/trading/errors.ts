@@ -8,6 +8,14 @@ export class InsufficientBalanceError extends TxcError {
   }
 }
 
+/** The customer has no wallet to pay from: permanent, like an insufficient balance. */
+export class WalletNotFoundError extends TxcError {
+  override readonly name = 'WalletNotFoundError';
+  constructor(customerId: string) {
+    super('WALLET_NOT_FOUND', `customer ${customerId} has no wallet`);
+  }
+}
+
 /** The same transaction id came with a different order: refused rather than applied twice. */
 export class SlaveOrderMismatchError extends TxcError {
   override readonly name = 'SlaveOrderMismatchError';
@@ -36,6 +44,7 @@ export class TransactionCenterError extends TxcError {
 export const TRADING_ERROR_STATUS: Readonly<Record<string, number>> = {
   VALIDATION_FAILED: 400,
   INSUFFICIENT_BALANCE: 409,
+  WALLET_NOT_FOUND: 404,
   SLAVE_ORDER_MISMATCH: 409,
   FAULT_INJECTED: 503,
   TX_CENTER_UNAVAILABLE: 503,

@@ -159,8 +159,8 @@ export async function startTradingSystem(options: TradingSystemOptions): Promise
       return wallet ? json(200, wallet) : errorReply(404, 'NOT_FOUND', 'no such wallet');
     }
     if (key === 'GET /health') return json(200, { ok: true });
-    if (url.pathname.startsWith('/admin/faults')) {
-      if (!faults.enabled) return errorReply(404, 'NOT_FOUND', 'fault injection is disabled');
+    // Without fault injection these routes do not exist (404 like any unknown path).
+    if (faults.enabled && url.pathname.startsWith('/admin/faults')) {
       if (key === 'GET /admin/faults') return json(200, faults.globals);
       if (key === 'PUT /admin/faults') {
         const input = parse(globalFaultsSchema, body || '{}');

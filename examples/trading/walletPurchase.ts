@@ -1,5 +1,5 @@
 import * as z from '../../shared/zod';
-import { fundCode, yuanAmount, yuanToFen } from '../../shared/events/discountPurchase';
+import { fundCode, positiveYuanAmount, yuanToFen } from '../../shared/events/discountPurchase';
 import { InjectedFaultError } from './errors';
 import type { FaultSwitches } from './faults';
 import type { AppliedSlaveOrder, TradingStore } from './TradingStore';
@@ -10,13 +10,13 @@ export const walletPurchaseRequestSchema = z.object({
   orderId: z.string().check(z.minLength(1), z.maxLength(64)),
   customerId: z.string().check(z.minLength(1), z.maxLength(64)),
   fundCode,
-  amount: yuanAmount,
+  amount: positiveYuanAmount,
 });
 export type WalletPurchaseRequest = z.output<typeof walletPurchaseRequestSchema>;
 
 /**
  * Buys the target fund from the wallet, once per txId: a repeat answers the first result.
- * @throws InsufficientBalanceError (permanent, 4xx) · InjectedFaultError (transient, 5xx)
+ * @throws WalletNotFoundError, InsufficientBalanceError (permanent, 4xx) · InjectedFaultError (transient, 5xx)
  */
 export async function walletPurchase(store: TradingStore, faults: FaultSwitches, request: WalletPurchaseRequest): Promise<AppliedSlaveOrder> {
   if (faults.enabled && faults.failSlaveCall(request.orderId)) throw new InjectedFaultError('slave-fail');

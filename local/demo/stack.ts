@@ -40,6 +40,11 @@ export interface StackOptions {
   readonly logger?: Logger;
   /** Function processes write V8 CPU profiles here, toggled by `CPU_PROFILE_SIGNAL` (benchmark analysis). */
   readonly cpuProfileDir?: string;
+  /**
+   * The trading system's `x-demo-fault` header and unauthenticated `/admin/faults` (demo runs only:
+   * `start --no-demo` turns them off, so nobody on the port can switch faults on). @default true
+   */
+  readonly faultInjection?: boolean;
 }
 
 export interface Stack {
@@ -113,7 +118,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     gatewayUrl,
     systemId: LOCAL_TRADING_SYSTEM.id,
     secret: LOCAL_TRADING_SYSTEM.secret,
-    faultInjection: true,
+    faultInjection: options.faultInjection ?? true,
     logger: createLogger('trading', options.logLevel ?? 'warn'),
   });
   const env = functionEnvironment(options, {

@@ -3,6 +3,9 @@ import * as z from '../zod';
 /** RMB amount in yuan with at most two decimals, as a string (never a float): "1000.00", "0.5". */
 export const yuanAmount = z.string().check(z.regex(/^(0|[1-9]\d{0,11})(\.\d{1,2})?$/, 'amount in yuan with at most two decimals, e.g. "1000.00"'));
 
+/** A yuan amount above zero: what every purchase must pay. */
+export const positiveYuanAmount = yuanAmount.check(z.refine((amount) => /[1-9]/.test(amount), 'amount must be positive'));
+
 /** Six-digit fund code, e.g. 000001. */
 export const fundCode = z.string().check(z.regex(/^\d{6}$/, 'six-digit fund code'));
 
@@ -27,7 +30,7 @@ export const discountPurchasePayloadSchema = z.object({
   orderId: z.string().check(z.minLength(1), z.maxLength(64)),
   customerId: z.string().check(z.minLength(1), z.maxLength(64)),
   fundCode,
-  amount: yuanAmount,
+  amount: positiveYuanAmount,
   /** Fee rate after discount, as a decimal string ("0.0000" = 0%). */
   feeRate: z.string().check(z.regex(/^0(\.\d{1,4})?$/)),
 });

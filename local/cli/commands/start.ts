@@ -83,7 +83,7 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
   const withDemo = !values['no-demo'];
 
   console.log(`Starting txcenter locally (data in ${dataDir})…`);
-  const stack = await startStack({ dataDir, ports, timing: withDemo ? DEMO_TIMING : PRODUCTION_TIMING, logLevel: values['log-level'] });
+  const stack = await startStack({ dataDir, ports, timing: withDemo ? DEMO_TIMING : PRODUCTION_TIMING, logLevel: values['log-level'], faultInjection: withDemo });
   const urls = stack.urls;
   const printUrls = () =>
     console.log(

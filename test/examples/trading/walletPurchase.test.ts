@@ -78,6 +78,16 @@ describe('Example: trading system endpoints without a transaction center', () =>
     expect((await fetch(`${trading.url}/nowhere`)).status).toBe(404);
   });
 
+  it('validates like production: a zero amount is a 400, a customer without a wallet a 404, and neither writes an order', async () => {
+    for (const amount of ['0', '0.00', '0.0']) {
+      const zero = await post(`${trading.url}/wallet-purchase`, { ...order, customerId: 'NOBODY', amount });
+      expect(zero).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('amount must be positive') } } });
+    }
+    const walletless = await post(`${trading.url}/wallet-purchase`, { ...order, customerId: 'NOBODY', amount: '1.00' });
+    expect(walletless).toMatchObject({ status: 404, body: { error: { code: 'WALLET_NOT_FOUND' } } });
+    expect(await trading.database.db.selectFrom('trading_order').selectAll().execute()).toEqual([]);
+  });
+
   it('answers 503 when the transaction center cannot prepare, leaving the wallet untouched', async () => {
     const response = await post(`${trading.url}/discount-purchase`, { customerId: 'C001', fundCode: '110011', amount: '100.00' });
     expect(response).toMatchObject({ status: 503, body: { error: { code: 'TX_CENTER_UNAVAILABLE' } } });
@@ -89,5 +99,30 @@ describe('Example: trading system endpoints without a transaction center', () =>
   it('refuses unsigned check-back calls', async () => {
     const response = await post(`${trading.url}/txc/checkback`, { txId: 'tx-1', businessKey: 'DP1', topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', check: 1 });
     expect(response.status).toBe(401);
+  });
+});
+
+describe('Example: trading system without fault injection (start --no-demo)', () => {
+  it('has no /admin/faults routes', async () => {
+    const trading = await startTradingSystem({
+      port: 0,
+      databaseUrl: `sqlite:${join(tempDir('txc-trading-'), 'trading.db')}`,
+      gatewayUrl: 'http://127.0.0.1:9',
+      systemId: 'fund-trading',
+      secret: SECRET,
+      faultInjection: false,
+    });
+    try {
+      await trading.store.openWallet('C001', 50_000);
+      for (const [method, path] of [['PUT', '/admin/faults'], ['GET', '/admin/faults'], ['POST', '/admin/faults/clear-slave']] as const) {
+        const response = await fetch(`${trading.url}${path}`, { method, body: method === 'GET' ? undefined : JSON.stringify({ slaveFailAlways: true }) });
+        expect(response.status).toBe(404);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+      }
+      const order = { txId: 'tx-9', orderId: 'DP9', customerId: 'C001', fundCode: '110011', amount: '1.00' };
+      expect((await post(`${trading.url}/wallet-purchase`, order)).status).toBe(201);
+    } finally {
+      await trading.close();
+    }
   });
 });
