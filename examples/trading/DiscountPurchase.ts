@@ -5,7 +5,7 @@ import { runInTransaction, TxClientError } from '../../shared/client';
 import { fenToYuan, fundCode, positiveYuanAmount, yuanToFen } from '../../shared/events/discountPurchase';
 import type { DiscountPurchasePayload } from '../../shared/events/discountPurchase';
 import type { Logger } from '../../shared/logger';
-import { InjectedFaultError, TransactionCenterError } from './errors';
+import { InjectedFaultError, TransactionCenterError, TransactionCenterRefusedError } from './errors';
 import type { FaultSwitches, PurchaseFaults } from './faults';
 import type { TradingTables } from './tables';
 import { PURCHASE_STATES } from './tables';
@@ -85,7 +85,9 @@ export async function discountPurchase(deps: DiscountPurchaseDeps, request: Disc
     if (txId === undefined) {
       // Prepare failed: the center holds nothing, the wallet is untouched.
       await store.setPurchaseState(db, purchaseId, PURCHASE_STATES.prepareFailed, [PURCHASE_STATES.requested], { error: message });
-      throw error instanceof TxClientError ? new TransactionCenterError(`prepare failed: ${message}`, { cause: error }) : error;
+      if (!(error instanceof TxClientError)) throw error;
+      // Only what may succeed later is a 503; the center's permanent refusals stay permanent.
+      throw error.retryable ? new TransactionCenterError(`prepare failed: ${message}`, { cause: error }) : new TransactionCenterRefusedError(`prepare refused (${error.code}): ${message}`, { cause: error });
     }
     await store.setPurchaseState(db, purchaseId, PURCHASE_STATES.mainFailed, [PURCHASE_STATES.requested], { txId, error: message });
     logger.info({ purchaseId, txId, reason: message }, 'main transaction failed; rolled back');

@@ -40,6 +40,14 @@ export class TransactionCenterError extends TxcError {
   }
 }
 
+/** The transaction center refused the prepare for good (its 4xx): retrying the same purchase cannot help. */
+export class TransactionCenterRefusedError extends TxcError {
+  override readonly name = 'TransactionCenterRefusedError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('TX_CENTER_REFUSED', message, options);
+  }
+}
+
 /** Trading error codes → HTTP status (anything else is a 500). */
 export const TRADING_ERROR_STATUS: Readonly<Record<string, number>> = {
   VALIDATION_FAILED: 400,
@@ -48,5 +56,6 @@ export const TRADING_ERROR_STATUS: Readonly<Record<string, number>> = {
   SLAVE_ORDER_MISMATCH: 409,
   FAULT_INJECTED: 503,
   TX_CENTER_UNAVAILABLE: 503,
+  TX_CENTER_REFUSED: 422,
   NOT_FOUND: 404,
 };

@@ -15,6 +15,15 @@ export class TxClientError extends TxcError {
   ) {
     super(code, message, options);
   }
+
+  /**
+   * True when the same request may succeed later: the gateway was unreachable, failing (5xx), timed
+   * out or throttled (408, 429), or asked for a retry (`Retry-After`, e.g. a prepare in progress).
+   * Any other refusal is permanent: retrying the same request gets the same answer.
+   */
+  get retryable(): boolean {
+    return this.status === 0 || this.status >= 500 || this.status === 408 || this.status === 429 || this.retryAfterSeconds !== undefined;
+  }
 }
 
 /** `runInTransaction` found the businessKey's transaction already decided: the work is not run again. */

@@ -4,6 +4,7 @@ import type { AlertSink } from '../alert/AlertSink';
 import type { Catalog, Subscription } from '../catalog';
 import { catalog as defaultCatalog } from '../catalog';
 import { TxcError } from '../errors';
+import { encodeMessageJson } from '../events/envelope';
 import type { InvocationContext } from '../fc/InvocationContext';
 import type { Logger } from '../logger';
 import type { OutgoingMessage, PublishedMessage } from '../mq/types';
@@ -311,7 +312,7 @@ export class ConsumerRuntime {
         deadLetteredAt: this.now(),
       };
       // `>` escaped so the body never contains "]]>" (the SDK sends bodies as unsplit CDATA).
-      await this.options.publisher.publish(deadLetter.topic, { body: JSON.stringify(body).replace(/>/g, '\\u003e'), tag: deadLetter.tag, key: deadLetterId });
+      await this.options.publisher.publish(deadLetter.topic, { body: encodeMessageJson(body), tag: deadLetter.tag, key: deadLetterId });
       await this.barrier.markDlqPublished(this.group, dedupKey, deadLetterId, this.now());
       this.options.logger.warn({ group: this.group, messageId: message.messageId, deadLetterId, attempts, code: error.code }, 'message dead-lettered');
       return settled({ ...base, kind: OUTCOMES.deadLettered });

@@ -31,9 +31,15 @@ export type Envelope = z.output<typeof envelopeSchema>;
 const UNSAFE_IN_BODY = /[^\t\n\r\x20-\x3D\x3F-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /**
- * Serialises an envelope. Unsafe characters are written as `\uXXXX` escapes: still the same JSON
- * value, so every payload string a caller can send arrives unchanged, and every body is valid XML text.
+ * Serialises a JSON message body (an envelope, a dead letter). Unsafe characters are written as
+ * `\uXXXX` escapes: still the same JSON value, so every string arrives unchanged, and every body is
+ * valid XML text the broker accepts.
  */
+export function encodeMessageJson(value: unknown): string {
+  return JSON.stringify(value).replace(UNSAFE_IN_BODY, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Serialises an envelope (see {@link encodeMessageJson}). */
 export function encodeEnvelope(envelope: Envelope): string {
-  return JSON.stringify(envelope).replace(UNSAFE_IN_BODY, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return encodeMessageJson(envelope);
 }

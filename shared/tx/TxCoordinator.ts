@@ -48,6 +48,11 @@ function decidedRecord(tx: TxRecord, decision: TxDecision, at: number): TxRecord
 
 /** Transactional message size limit (mq-http-protocol.md §6). */
 export const MAX_TRANSACTIONAL_MESSAGE_BYTES = 64 * 1024;
+/**
+ * Largest envelope prepare accepts: the stored body is a MySQL TEXT column (65 535 bytes), one byte
+ * short of the broker's limit, and a longer one would fail the insert as a "retry later" store error.
+ */
+export const MAX_ENVELOPE_BYTES = Math.min(MAX_TRANSACTIONAL_MESSAGE_BYTES, 65_535);
 /** Broker codes that refuse the message itself: the caller's request, not our configuration, must change. */
 const MESSAGE_REFUSAL_CODES: ReadonlySet<string> = new Set(['InvalidArgument', 'MalformedXML']);
 /** Retry hint when the broker is down. */
@@ -131,7 +136,7 @@ export class TxCoordinator {
       payload: request.payload,
     });
     const bytes = Buffer.byteLength(body, 'utf8');
-    if (bytes > MAX_TRANSACTIONAL_MESSAGE_BYTES) throw new TxPayloadTooLargeError(bytes, MAX_TRANSACTIONAL_MESSAGE_BYTES);
+    if (bytes > MAX_ENVELOPE_BYTES) throw new TxPayloadTooLargeError(bytes, MAX_ENVELOPE_BYTES);
     const properties = request.keys && request.keys.length > 0 ? { bizKeys: request.keys.join(' ') } : undefined;
     const fresh: NewTx = { txId, systemId, businessKey: request.businessKey, topic: request.topic, tag: request.tag, payloadHash: hash, body, properties, checkbackPath: request.checkback?.path };
     // Insert first (the common case) and look the key up only when it is taken: one round trip less.

@@ -22,6 +22,7 @@ export type { BrokerState, TxTables } from './tables';
 export {
   BROKER_RETRY_AFTER_SECONDS,
   deliveryOf,
+  MAX_ENVELOPE_BYTES,
   MAX_TRANSACTIONAL_MESSAGE_BYTES,
   PREPARE_IN_PROGRESS_RETRY_SECONDS,
   PUBLISH_CLAIM_STALE_MS,

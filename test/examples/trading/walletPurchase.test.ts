@@ -3,6 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TradingSystem } from '../../../examples/trading';
 import { ORDER_KINDS, startTradingSystem } from '../../../examples/trading';
 import { tempDir } from '../../local/runtime/fixtures';
+import { createTxGatewayApp } from '../../../shared/txgateway';
+import { createLogger } from '../../../shared/logger';
+import { serveHttpApp } from '../../helpers/httpAppServer';
+import { DATABASE_CASES } from '../../helpers/databases';
+import { startTxCenter } from '../../helpers/txCenter';
 
 const SECRET = 'test-trading-secret-0123456789abcdef';
 
@@ -123,6 +128,25 @@ describe('Example: trading system without fault injection (start --no-demo)', ()
       expect((await post(`${trading.url}/wallet-purchase`, order)).status).toBe(201);
     } finally {
       await trading.close();
+    }
+  });
+});
+
+describe('Example: trading system against a transaction center that refuses its prepare', () => {
+  it('answers a permanent 422 TX_CENTER_REFUSED (not a "retry later" 503) and leaves the wallet untouched', async () => {
+    const center = await startTxCenter(await DATABASE_CASES[0].open());
+    // The center knows fund-trading under another secret: every prepare is refused with 401 for good.
+    const gateway = await serveHttpApp(createTxGatewayApp({ coordinator: center.coordinator, secretOf: () => 'another-secret-0123456789abcdefghij', logger: createLogger('test', 'silent') }));
+    const trading = await startTradingSystem({ port: 0, databaseUrl: `sqlite:${join(tempDir('txc-trading-'), 'trading.db')}`, gatewayUrl: gateway.url, systemId: 'fund-trading', secret: SECRET });
+    try {
+      await trading.store.openWallet('C001', 50_000);
+      const response = await post(`${trading.url}/discount-purchase`, { customerId: 'C001', fundCode: '110011', amount: '100.00' });
+      expect(response).toMatchObject({ status: 422, body: { error: { code: 'TX_CENTER_REFUSED', message: expect.stringContaining('UNAUTHENTICATED') } } });
+      expect(Number((await trading.store.wallet('C001'))!.balance_fen)).toBe(50_000);
+    } finally {
+      await trading.close();
+      await gateway.close();
+      await center.close();
     }
   });
 });

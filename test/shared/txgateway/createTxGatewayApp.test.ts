@@ -6,7 +6,9 @@ import type { TxBroker } from '../../../shared/tx/brokerDecision';
 import type { TxTables } from '../../../shared/tx';
 import { createTxGatewayApp } from '../../../shared/txgateway';
 import type { Kysely } from 'kysely';
-import { DATABASE_CASES } from '../../helpers/databases';
+import { DATABASE_CASES, mysqlUnavailableReason } from '../../helpers/databases';
+import { encodeEnvelope } from '../../../shared/events/envelope';
+import { SqlTxStore } from '../../../shared/tx';
 import type { TxCenterFixture } from '../../helpers/txCenter';
 import { drainTopic, FUND_TRADE, signedRequest, startTestBroker, startTxCenter, testContext, testMqClient } from '../../helpers/txCenter';
 import { mkdtempSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { join } from 'node:path';
 import { startBroker } from '../../../local/broker';
 
 const sqlite = DATABASE_CASES[0];
+const mysqlSkip = await mysqlUnavailableReason();
+if (mysqlSkip) console.warn(mysqlSkip);
 let center: TxCenterFixture;
 let n = 0;
 const key = () => `order-${Date.now()}-${++n}`;
@@ -348,5 +352,33 @@ describe('Function: createTxGatewayApp', () => {
         await strict.close();
       }
     });
+  });
+});
+
+describe.skipIf(mysqlSkip !== undefined)('tx-gateway on MySQL', () => {
+  it('refuses an envelope of exactly 64 KB with 413 (a TEXT column holds 65 535 bytes; the insert used to fail as a 503)', async () => {
+    const database = await DATABASE_CASES[1].open();
+    const broker = await startTestBroker();
+    try {
+      const fixed = { at: Date.UTC(2026, 0, 1), txId: 'tx-fixed-0123456789' };
+      const app = createTxGatewayApp({
+        coordinator: new TxCoordinator({ store: new SqlTxStore(database.db as Kysely<TxTables>), broker: testMqClient(broker.url), catalog: catalog(), checkImmunitySeconds: 1, now: () => fixed.at, newTxId: () => fixed.txId }),
+        secretOf: () => 'fund-trading-secret-0123456789abcdef',
+        logger: createLogger('test', 'silent'),
+      });
+      const system = { id: 'fund-trading', secret: 'fund-trading-secret-0123456789abcdef', checkbackUrl: 'http://127.0.0.1:9/' };
+      const envelopeBytes = (payload: string) =>
+        Buffer.byteLength(encodeEnvelope({ v: 1, eventId: fixed.txId, source: system.id, businessKey: 'k-64k', ...FUND_TRADE, occurredAt: new Date(fixed.at).toISOString(), payload }));
+      const payload = 'x'.repeat(64 * 1024 - envelopeBytes(''));
+      expect(envelopeBytes(payload)).toBe(64 * 1024);
+      const response = await app(signedRequest(system, 'POST', '/v1/transactions', JSON.stringify({ ...FUND_TRADE, businessKey: 'k-64k', payload })), testContext());
+      expect(response.statusCode).toBe(413);
+      expect(JSON.parse(response.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+      const oneLess = await app(signedRequest(system, 'POST', '/v1/transactions', JSON.stringify({ ...FUND_TRADE, businessKey: 'k-64k', payload: payload.slice(1) })), testContext());
+      expect(oneLess.statusCode).toBe(201);
+    } finally {
+      await broker.close();
+      await database.close();
+    }
   });
 });
