@@ -14,10 +14,16 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   bench: { summary: 'run a benchmark (broker | tx | e2e | coldstart)', load: async () => (await import('./commands/bench')).benchCommand },
 };
 
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const manifest = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return ['Usage: txcenter <command> [options]', '', 'Commands:', ...lines, '', 'Run `txcenter <command> --help` for its options.'].join('\n');
+  return ['Usage: txcenter <command> [options]', '', 'Commands:', ...lines, '', 'Run `txcenter <command> --help` for its options, `txcenter --version` for the version.'].join('\n');
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -26,6 +32,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? console.error : console.log)(help());
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(`txcenter ${await packageVersion()}`);
+    return 0;
   }
   const entry = COMMANDS[name];
   if (!entry) {

@@ -21,8 +21,3 @@ export type ReconcilerConfig = z.output<typeof reconcilerConfigSchema>;
 export function readReconcilerConfig(env: Record<string, string | undefined> = process.env): ReconcilerConfig {
   return readConfig(reconcilerConfigSchema, env);
 }
-
-/** The configuration for a local tool: `defaults` (e.g. a local stack's settings) under the process environment. */
-export function readReconcilerConfigOver(defaults: Record<string, string>): ReconcilerConfig {
-  return readConfig(reconcilerConfigSchema, { ...defaults, ...process.env });
-}

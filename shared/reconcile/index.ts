@@ -7,6 +7,6 @@ export { ReportStore } from './ReportStore';
 export { formatReport } from './formatReport';
 export { STUCK_ACTIONS } from './types';
 export type { DeadLetterBacklog, MissingConsumption, ReconcileReport, StuckAction, StuckTransaction } from './types';
-export { readReconcilerConfig, readReconcilerConfigOver, reconcilerConfigSchema } from './config';
+export { readReconcilerConfig, reconcilerConfigSchema } from './config';
 export type { ReconcilerConfig } from './config';
 export { createReconciler } from './createReconciler';

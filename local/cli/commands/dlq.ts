@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import * as z from '../../../shared/zod';
 import type { Command } from '../command';
 import { UsageError } from '../command';
+import { dataFolderArg } from '../args';
+import { localStackEnvironment } from '../localStackEnvironment';
 import { mqConnectionOf } from '../../../shared/config';
 import { ConsumeBarrier } from '../../../shared/consumer/ConsumeBarrier';
 import { readConsumerConfig } from '../../../shared/consumer/config';
@@ -14,7 +16,10 @@ import { openDatabase } from '../../../shared/store/openDatabase';
 
 const USAGE = `Usage: txcenter dlq <list | show <id> | replay> [options]
 
-Dead letters stored by dlq-alerter (database TXC_DATABASE_URL; replays publish to TXC_MQ_ENDPOINT).
+Dead letters stored by dlq-alerter: those of the local stack in --data, or of the database in
+TXC_DATABASE_URL (replays publish to the local broker, or TXC_MQ_ENDPOINT).
+
+  --data <dir>         data folder of the local stack (default .txcenter)
 
 Filters (list, replay):
   --group <GID>        subscriber group, e.g. GID_TXC_CS
@@ -30,6 +35,7 @@ Replay:
   --json               print JSON instead of a table`;
 
 const OPTIONS = {
+  data: { type: 'string', default: '.txcenter' },
   group: { type: 'string' },
   tag: { type: 'string' },
   from: { type: 'string' },
@@ -52,10 +58,10 @@ export const dlqCommand: Command = {
   async run(args) {
     const { positionals, values } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
     const [action, id] = positionals;
-    const { execute, json, rate, ...rawFilter } = values;
+    const { execute, json, rate, data, ...rawFilter } = values;
     const filterInput = Object.fromEntries(Object.entries(rawFilter).filter(([, value]) => value !== undefined));
     if (action !== 'list' && action !== 'show' && action !== 'replay') throw new UsageError(`unknown action '${action ?? ''}'`);
-    const config = readConsumerConfig();
+    const config = readConsumerConfig(await localStackEnvironment(dataFolderArg(data, { mustExist: !process.env.TXC_DATABASE_URL })));
     const database = await openDatabase(config.TXC_DATABASE_URL);
     try {
       const store = new DeadLetterStore(database.db);

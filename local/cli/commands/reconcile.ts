@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command';
+import { dataFolderArg } from '../args';
+import { localStackEnvironment } from '../localStackEnvironment';
 
 const USAGE = `Usage: txcenter reconcile [--data <dir>] [--last] [--json]
 
@@ -20,26 +21,12 @@ export const reconcileCommand: Command = {
   usage: USAGE,
   async run(args) {
     const { values } = parseArgs({ args, options: { data: { type: 'string', default: '.txcenter' }, last: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true });
-    const { createReconciler, formatReport, readReconcilerConfigOver } = await import('../../../shared/reconcile');
+    const { createReconciler, formatReport, readReconcilerConfig } = await import('../../../shared/reconcile');
     const { openDatabase } = await import('../../../shared/store/openDatabase');
     const { createLogger } = await import('../../../shared/logger');
     const { contextWithDeadline } = await import('../../../shared/fc/InvocationContext');
-    const { functionEnvironment, DEFAULT_PORTS } = await import('../../demo/stack');
-    const { PRODUCTION_TIMING } = await import('../../demo/timing');
-    const dataDir = resolve(values.data);
-    const local = `http://127.0.0.1:`;
-    // The local stack's settings unless the environment says otherwise (e.g. a MySQL URL).
-    const defaults = functionEnvironment(
-      { dataDir, ports: { ...DEFAULT_PORTS }, timing: PRODUCTION_TIMING },
-      {
-        broker: `${local}${DEFAULT_PORTS.broker}`,
-        trading: `${local}${DEFAULT_PORTS.trading}`,
-        tradingCheckback: `${local}${DEFAULT_PORTS.trading}/txc/checkback`,
-        companionCheckback: `${local}${DEFAULT_PORTS.demo}/companion/checkback`,
-        alerts: `${local}${DEFAULT_PORTS.demo}/webhook/alerts`,
-      },
-    );
-    const config = readReconcilerConfigOver(defaults);
+    const dataDir = dataFolderArg(values.data, { mustExist: true });
+    const config = readReconcilerConfig(await localStackEnvironment(dataDir));
     const database = await openDatabase(config.TXC_DATABASE_URL);
     try {
       const { reconciler, reports } = createReconciler(config, database, createLogger('reconciler', 'warn', process.stderr));

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command';
 import { UsageError } from '../command';
+import { dataFolderArg, logLevelArg } from '../args';
 
 const USAGE = `Usage: txcenter start [options]
 
@@ -78,12 +79,13 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
   };
   const purchases = positive(values.purchases, DEFAULT_PURCHASES, 'purchases');
   const concurrency = positive(values.concurrency, 8, 'concurrency');
-  const baseDir = resolve(values.data ?? DEFAULT_DATA_DIR);
+  const baseDir = dataFolderArg(values.data ?? DEFAULT_DATA_DIR, { mustExist: false });
+  const logLevel = logLevelArg(values['log-level']);
   const dataDir = demoOnly ? join(baseDir, `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`) : baseDir;
   const withDemo = !values['no-demo'];
 
   console.log(`Starting txcenter locally (data in ${dataDir})…`);
-  const stack = await startStack({ dataDir, ports, timing: withDemo ? DEMO_TIMING : PRODUCTION_TIMING, logLevel: values['log-level'], faultInjection: withDemo });
+  const stack = await startStack({ dataDir, ports, timing: withDemo ? DEMO_TIMING : PRODUCTION_TIMING, logLevel, faultInjection: withDemo });
   const urls = stack.urls;
   const printUrls = () =>
     console.log(
