@@ -1,5 +1,5 @@
-import type { Migration } from 'kysely/migration';
-import { Migrator } from 'kysely/migration';
+import type { Migration } from 'kysely';
+import { Migrator } from 'kysely';
 import { TxcError } from '../errors';
 import type { Database } from './Database';
 import { MIGRATIONS } from './migrations';

@@ -20,7 +20,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function writeHandler(name: string, source: string): void {
   mkdirSync(join(root, 'functions', name), { recursive: true });
   // The scratch root has no node_modules: packages are named by their file in the repository's.
-  const resolved = source.replaceAll('@shared', join(REPO_ROOT, 'shared')).replaceAll('@kysely', join(REPO_ROOT, 'node_modules/kysely/dist/index.js'));
+  const resolved = source.replaceAll('@shared', join(REPO_ROOT, 'shared')).replaceAll('@kysely', join(REPO_ROOT, 'node_modules/kysely/dist/esm/index.js'));
   writeFileSync(join(root, 'functions', name, 'handler.ts'), resolved);
 }
 

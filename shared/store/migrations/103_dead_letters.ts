@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 /** Dead letters received by dlq-alerter (with history and replay state) and alert incidents. */
 export const deadLettersMigration: Migration = {

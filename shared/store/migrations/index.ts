@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import { consumerRuntimeMigration } from './101_consumer_runtime';
 import { companionDomainsMigration } from './102_companion_domains';
 import { deadLettersMigration } from './103_dead_letters';
