@@ -4,6 +4,9 @@
  * system, the data-center archive) — with every function in its own runtime process, as in
  * `txcenter start`. Latency is from the purchase request to the slave effect (the fund order row)
  * being committed. Runs several concurrencies and prints a table; `--json` prints the best one.
+ * The transaction center's store is SQLite by default, a scratch database on a MySQL server with
+ * `--mysql URL`, or both with `--compare-mysql URL`: two stacks, each concurrency run on SQLite and
+ * right after on MySQL, with the MySQL/SQLite ratios (only ratios from one run compare across machines).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -14,7 +17,7 @@ import { startStack } from '../local/demo/stack';
 import { createScratchMysqlDatabase } from '../local/scratchMysqlDatabase';
 import type { Stack } from '../local/demo/stack';
 import { PRODUCTION_TIMING } from '../local/demo/timing';
-import { ownCpuMs, percentile, totalCpuMs } from './measure';
+import { localMysqlServerPid, ownCpuMs, percentile, ratio, totalCpuMs } from './measure';
 import { CPU_PROFILE_SIGNAL } from '../local/runtime/cpuProfile';
 import { requestText } from '../shared/client/requestText';
 
@@ -45,7 +48,10 @@ function cpuSnapshot(pids: Readonly<Record<string, number>>): Map<string, number
   return snapshot;
 }
 
+type StoreName = 'SQLite' | 'MySQL';
+
 interface Run {
+  store: StoreName;
   concurrency: number;
   purchases: number;
   committed: number;
@@ -58,12 +64,25 @@ interface Run {
 }
 
 
-async function runOnce(stack: Stack, concurrency: number, purchases: number, customerPrefix: string): Promise<Run> {
+/** The CPU breakdown's name for the tx-gateway process. */
+const GATEWAY = 'tx-gateway';
+/** The CPU breakdown's name for a MySQL server on this machine (other clients of it count too). */
+const MYSQL_SERVER = 'MySQL server (shared)';
+
+/** One stack under test and the processes whose CPU it is charged. */
+interface StackUnderTest {
+  readonly store: StoreName;
+  readonly stack: Stack;
+  /** Function processes plus, for a local MySQL server, the server. */
+  readonly pids: () => Record<string, number>;
+}
+
+async function runOnce({ store, stack, pids }: StackUnderTest, concurrency: number, purchases: number, customerPrefix: string): Promise<Run> {
   const trading = stack.trading.database.db;
   const started = new Map<string, number>();
   let errors = 0;
   let next = 0;
-  const cpuBefore = cpuSnapshot(stack.pids);
+  const cpuBefore = cpuSnapshot(pids());
   const firstRequest = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -109,13 +128,14 @@ async function runOnce(stack: Stack, concurrency: number, purchases: number, cus
       const chunk = txIds.slice(i, i + 500);
       effects.push(...(await trading.selectFrom('trading_order').select(['tx_id', 'created_at']).where('kind', '=', 'FUND_PURCHASE').where('tx_id', 'in', chunk).execute()));
     }
-    const cpuAfter = cpuSnapshot(stack.pids);
+    const cpuAfter = cpuSnapshot(pids());
     const perPurchase = (ms: number) => Math.round((ms / Math.max(1, effects.length)) * 100) / 100;
     const cpuMsPerPurchase = Object.fromEntries([...cpuAfter].map(([name, ms]) => [name, perPurchase(ms - (cpuBefore.get(name) ?? ms))]));
     const archiveEnd = await txcenter.db.selectFrom('txc_archive_event').select(({ fn }) => fn.max('archived_at').as('end')).executeTakeFirst();
     const latencies = effects.map((e) => Number(e.created_at) - started.get(e.tx_id)!).sort((a, b) => a - b);
     const lastEffect = Math.max(...effects.map((e) => Number(e.created_at)), Number(archiveEnd?.end ?? 0));
     return {
+      store,
       concurrency,
       purchases,
       committed: effects.length,
@@ -131,6 +151,23 @@ async function runOnce(stack: Stack, concurrency: number, purchases: number, cus
 }
 
 
+/** MySQL's figures over SQLite's at one concurrency, from the same run. */
+interface Ratio {
+  concurrency: number;
+  /** MySQL purchases/s ÷ SQLite purchases/s. */
+  throughput: number | undefined;
+  /** MySQL tx-gateway CPU per purchase ÷ SQLite's. */
+  gatewayCpu: number | undefined;
+}
+
+function best(runs: readonly Run[]): Pick<Run, 'purchasesPerSecond' | 'p50Ms' | 'p99Ms' | 'concurrency'> {
+  const { purchasesPerSecond, p50Ms, p99Ms, concurrency } = runs.reduce((a, b) => (b.purchasesPerSecond > a.purchasesPerSecond ? b : a));
+  return { purchasesPerSecond, p50Ms, p99Ms, concurrency };
+}
+
+/** The concurrency `mysqlRatio` is quoted at: 32 (the target's) when measured, else the highest measured. */
+const HEADLINE_CONCURRENCY = 32;
+
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -140,6 +177,7 @@ export async function run(args: string[]): Promise<number> {
       concurrency: { type: 'string' },
       pollers: { type: 'string' },
       mysql: { type: 'string' },
+      'compare-mysql': { type: 'string' },
       'profile-dir': { type: 'string' },
     },
     strict: true,
@@ -147,56 +185,87 @@ export async function run(args: string[]): Promise<number> {
   const purchases = Number(values.purchases ?? DEFAULT_PURCHASES_PER_RUN);
   const concurrencies = values.concurrency ? values.concurrency.split(',').map(Number) : DEFAULT_CONCURRENCIES;
   const pollers = Number(values.pollers ?? DEFAULT_POLLERS);
+  if (values.mysql && values['compare-mysql']) throw new Error('--mysql and --compare-mysql exclude each other');
+  const mysqlUrl = values['compare-mysql'] ?? values.mysql;
+  const storeNames: StoreName[] = values['compare-mysql'] ? ['SQLite', 'MySQL'] : values.mysql ? ['MySQL'] : ['SQLite'];
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
-  const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-e2e-'));
-  const mysql = values.mysql ? await createScratchMysqlDatabase(values.mysql, 'txc_bench') : undefined;
   const profileDir = values['profile-dir'];
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const stack = await startStack({
-    dataDir,
-    ports: { gateway: 0, trading: 0, dlqReplay: 0, demo: 0, broker: 0 },
-    timing: PRODUCTION_TIMING,
-    logLevel: 'error',
-    pollersPerTrigger: pollers,
-    txcenterDatabaseUrl: mysql?.url,
-    cpuProfileDir: profileDir,
-  });
+  const dataDirs: string[] = [];
+  const scratches: { drop(): Promise<void> }[] = [];
+  const stacks: StackUnderTest[] = [];
   const runs: Run[] = [];
   const profiler = profileDir ? new Session() : undefined;
+  const signalFunctions = () => stacks.forEach(({ stack }) => Object.values(stack.pids).forEach((pid) => process.kill(pid, CPU_PROFILE_SIGNAL)));
   try {
+    for (const store of storeNames) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-e2e-'));
+      dataDirs.push(dataDir);
+      const scratch = store === 'MySQL' ? await createScratchMysqlDatabase(mysqlUrl!, 'txc_bench') : undefined;
+      if (scratch) scratches.push(scratch);
+      const stack = await startStack({
+        dataDir,
+        ports: { gateway: 0, trading: 0, dlqReplay: 0, demo: 0, broker: 0 },
+        timing: PRODUCTION_TIMING,
+        logLevel: 'error',
+        pollersPerTrigger: pollers,
+        txcenterDatabaseUrl: scratch?.url,
+        cpuProfileDir: profileDir,
+      });
+      const serverPid = scratch ? localMysqlServerPid(mysqlUrl!) : undefined;
+      stacks.push({ store, stack, pids: () => (serverPid === undefined ? { ...stack.pids } : { ...stack.pids, [MYSQL_SERVER]: serverPid }) });
+    }
     // Warm-up: cold starts (tsx compile, DB open) out of the measurement.
-    await runOnce(stack, 4, 40, 'W');
+    for (const stack of stacks) await runOnce(stack, 4, 40, 'W');
     if (profiler) {
       // Function processes profile between two signals; this process (broker, trading) in-process.
-      for (const pid of Object.values(stack.pids)) process.kill(pid, CPU_PROFILE_SIGNAL);
+      signalFunctions();
       profiler.connect();
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
     }
-    log(`e2e: ${purchases} discount purchases per run, ${pollers} puller(s) per MQ trigger, every function in its own process, transaction-center DB on ${mysql ? 'MySQL' : 'SQLite'}`);
+    log(`e2e: ${purchases} discount purchases per run, ${pollers} puller(s) per MQ trigger, every function in its own process, transaction-center DB on ${storeNames.join(' and ')}${stacks.length > 1 ? ' (one stack each, run back to back per concurrency)' : ''}`);
     for (const [index, concurrency] of concurrencies.entries()) {
-      const result = await runOnce(stack, concurrency, purchases, `B${index}-`);
-      runs.push(result);
-      log(`  concurrency ${String(concurrency).padStart(3)}: ${String(result.purchasesPerSecond).padStart(7)} purchases/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  (${result.committed}/${result.purchases} committed, ${result.errors} errors)`);
-      const cpu = Object.entries(result.cpuMsPerPurchase).sort((a, b) => b[1] - a[1]);
-      log(`    CPU ms per purchase: ${cpu.reduce((sum, [, ms]) => sum + ms, 0).toFixed(2)} = ${cpu.map(([name, ms]) => `${name} ${ms}`).join(', ')}`);
+      for (const stack of stacks) {
+        const result = await runOnce(stack, concurrency, purchases, `B${index}-`);
+        runs.push(result);
+        log(`  ${stack.store.padEnd(6)} concurrency ${String(concurrency).padStart(3)}: ${String(result.purchasesPerSecond).padStart(7)} purchases/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  (${result.committed}/${result.purchases} committed, ${result.errors} errors)`);
+        const cpu = Object.entries(result.cpuMsPerPurchase).sort((a, b) => b[1] - a[1]);
+        log(`    CPU ms per purchase: ${cpu.filter(([name]) => name !== MYSQL_SERVER).reduce((sum, [, ms]) => sum + ms, 0).toFixed(2)} = ${cpu.map(([name, ms]) => `${name} ${ms}`).join(', ')}`);
+      }
     }
     if (profiler && profileDir) {
-      for (const pid of Object.values(stack.pids)) process.kill(pid, CPU_PROFILE_SIGNAL);
+      signalFunctions();
       const { profile } = await profiler.post('Profiler.stop');
       writeFileSync(join(profileDir, 'bench.cpuprofile'), JSON.stringify(profile));
       profiler.disconnect();
     }
   } finally {
-    await stack.close();
-    await mysql?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const { stack } of stacks) await stack.close();
+    for (const scratch of scratches) await scratch.drop();
+    for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
   }
-  const best = runs.reduce((a, b) => (b.purchasesPerSecond > a.purchasesPerSecond ? b : a));
-  if (values.json) console.log(JSON.stringify({ purchasesPerSecond: best.purchasesPerSecond, p50Ms: best.p50Ms, p99Ms: best.p99Ms, concurrency: best.concurrency, runs }));
-  else {
-    console.log('\n| concurrency | purchases/s | p50 ms | p99 ms | committed | errors |\n|---:|---:|---:|---:|---:|---:|');
-    for (const r of runs) console.log(`| ${r.concurrency} | ${r.purchasesPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.committed}/${r.purchases} | ${r.errors} |`);
+  const runsOf = (store: StoreName) => runs.filter((r) => r.store === store);
+  const ratios: Ratio[] = values['compare-mysql']
+    ? concurrencies.map((concurrency) => {
+        const [sqlite, mysql] = (['SQLite', 'MySQL'] as const).map((store) => runs.find((r) => r.store === store && r.concurrency === concurrency));
+        return { concurrency, throughput: ratio(mysql?.purchasesPerSecond, sqlite?.purchasesPerSecond), gatewayCpu: ratio(mysql?.cpuMsPerPurchase[GATEWAY], sqlite?.cpuMsPerPurchase[GATEWAY]) };
+      })
+    : [];
+  const headline = concurrencies.includes(HEADLINE_CONCURRENCY) ? HEADLINE_CONCURRENCY : Math.max(...concurrencies);
+  const [first] = storeNames;
+  if (values.json) {
+    // The headline fields stay those of the first store (SQLite unless --mysql); a comparison adds MySQL's,
+    // the ratios per concurrency and `mysqlRatio`, MySQL ÷ SQLite purchases/s at the headline concurrency.
+    const comparison = ratios.length > 0 ? { mysql: best(runsOf('MySQL')), ratios, mysqlRatio: ratios.find((r) => r.concurrency === headline)?.throughput } : {};
+    console.log(JSON.stringify({ store: first, ...best(runsOf(first!)), runs, ...comparison }));
+  } else {
+    console.log('\n| store | concurrency | purchases/s | p50 ms | p99 ms | p99/p50 | tx-gateway CPU ms | committed | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of runs) console.log(`| ${r.store} | ${r.concurrency} | ${r.purchasesPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${ratio(r.p99Ms, r.p50Ms)} | ${r.cpuMsPerPurchase[GATEWAY]} | ${r.committed}/${r.purchases} | ${r.errors} |`);
+    if (ratios.length > 0) {
+      console.log('\nMySQL ÷ SQLite, same run:\n| concurrency | purchases/s | tx-gateway CPU per purchase |\n|---:|---:|---:|');
+      for (const r of ratios) console.log(`| ${r.concurrency} | ${r.throughput} | ${r.gatewayCpu} |`);
+    }
   }
   return 0;
 }

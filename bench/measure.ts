@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux reports process CPU in clock ticks of 10 ms (USER_HZ 100) in /proc/<pid>/stat. */
 const MS_PER_CLOCK_TICK = 10;
@@ -30,4 +30,33 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function totalCpuMs(pid: number | undefined): number | undefined {
   const cpu = processCpuMs(pid);
   return cpu && cpu.user + cpu.system;
+}
+
+function commandOf(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return ''; // exited while we looked
+  }
+}
+
+/**
+ * Process id of a MySQL/MariaDB server on this machine (`mariadbd` or `mysqld` in /proc), so a bench
+ * against a local server can report the server's CPU too; undefined for a remote host or without /proc.
+ */
+export function localMysqlServerPid(url: string): number | undefined {
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) return undefined;
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (/^\d+$/.test(entry) && /^(mariadbd|mysqld)$/.test(commandOf(entry))) return Number(entry);
+    }
+  } catch {
+    // not Linux: no server CPU in the report
+  }
+  return undefined;
+}
+
+/** `value / base` rounded to 2 decimals; undefined when either is missing or the base is 0. */
+export function ratio(value: number | undefined, base: number | undefined): number | undefined {
+  return value === undefined || base === undefined || base === 0 ? undefined : Math.round((value / base) * 100) / 100;
 }
