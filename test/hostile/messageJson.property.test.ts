@@ -1,0 +1,23 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeMessageJson } from '../../shared/events/envelope';
+import { jsonDepth } from '../../shared/json/jsonDepth';
+import { hostileJson, nastyString, propertyParameters } from './properties';
+
+/** Anything XML 1.0 forbids in text (the body travels inside the SDK's XML). */
+const NOT_XML_TEXT = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+describe('Hostile input: JSON message bodies (generated)', () => {
+  it('are valid XML text without "]]>" and decode to exactly the value encoded', () => {
+    const value = fc.oneof(hostileJson.filter((v) => jsonDepth(v, 64) <= 64), fc.dictionary(nastyString(10), nastyString(60)));
+    fc.assert(
+      fc.property(value, (input) => {
+        const body = encodeMessageJson(input);
+        expect(body).not.toMatch(NOT_XML_TEXT);
+        expect(body).not.toContain(']]>');
+        expect(JSON.parse(body)).toEqual(JSON.parse(JSON.stringify(input)));
+      }),
+      propertyParameters('JSON message bodies', 500),
+    );
+  });
+});
