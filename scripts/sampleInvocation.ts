@@ -4,7 +4,7 @@ import type { Catalog, FunctionDef } from '../shared/catalog';
 import { functionProcessEnv } from './config';
 import { signRequest } from '../shared/auth';
 import { encodeEnvelope, ENVELOPE_VERSION } from '../shared/events/envelope';
-import { fc3HttpEvent, fcContext, rocketmqCloudEvents, timerEvent } from '../test/helpers/fcEvents';
+import { fc3HttpEvent, fcContext, rocketmqCloudEvents, timerEvent } from '../shared/fc/sampleEvents';
 
 const run = promisify(execFile);
 /** Marks the child's result line; handlers may log JSON lines to stdout too. */

@@ -8,7 +8,7 @@
  * await broker.close();
  */
 import type { AddressInfo } from 'node:net';
-import { IdGenerator } from './codec/ids';
+import { IdGenerator } from './core/ids';
 import { BrokerCore } from './core/BrokerCore';
 import type { BrokerStateView, DeadLetterView } from './core/BrokerCore';
 import type { Clock } from './core/clock';

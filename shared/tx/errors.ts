@@ -1,5 +1,5 @@
 import { TxcError } from '../errors';
-import type { TxDecision, TxState } from './stateMachine';
+import type { TxDecision, TxState } from './states';
 
 /** No such transaction for this caller (also when it belongs to another system: 404, never 403). */
 export class TxNotFoundError extends TxcError {

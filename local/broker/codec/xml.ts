@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { XML_ERROR_NAMESPACE, XML_NAMESPACE } from '../constants';
 import type { HandleFailure, MqErrorCode } from '../errors';
 import { MqInvalidRequestError, invalidArgument } from '../errors';
+import type { DeliveredMessage } from '../core/types';
 
 /**
  * XML in and out (mq-http-protocol.md §3). Input is parsed with fast-xml-parser, namespaces and element
@@ -240,20 +241,6 @@ export function renderPublishResult(messageId: string, bodyMd5: string, receiptH
 }
 
 /** One delivered message, in the field order of §3.3. */
-export interface DeliveredMessage {
-  readonly messageId: string;
-  readonly receiptHandle: string;
-  readonly bodyMd5: string;
-  readonly body: string;
-  readonly publishTime: number;
-  readonly firstConsumeTime: number;
-  readonly nextConsumeTime: number;
-  readonly consumedTimes: number;
-  readonly tag: string | undefined;
-  /** Encoded `k:v|k:v`, '' when there are none. */
-  readonly properties: string;
-}
-
 export function renderMessages(messages: readonly DeliveredMessage[]): string {
   let xml = `${DECLARATION}<Messages xmlns="${XML_NAMESPACE}">`;
   for (const m of messages) {

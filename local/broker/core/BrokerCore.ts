@@ -4,18 +4,17 @@ import { parseTagExpression } from '../../../shared/catalog/tagExpression';
 import { MAX_CHECK_IMMUNITY_SECONDS, MAX_BODY_BYTES, MAX_HANDLES_PER_ACK, MAX_TAG_LENGTH, MAX_TRANSACTIONAL_BODY_BYTES } from '../constants';
 import type { HandleFailure } from '../errors';
 import { MqInvalidRequestError, MqNotFoundError, invalidArgument } from '../errors';
-import type { IdGenerator } from '../codec/ids';
-import { randomHex } from '../codec/ids';
-import { RESERVED_PROPERTIES, decodeProperties, encodeProperties, integerProperty } from '../codec/properties';
-import { HANDLE_KINDS, decodeReceiptHandle, encodeReceiptHandle } from '../codec/receiptHandle';
-import type { DeliveredMessage } from '../codec/xml';
+import type { IdGenerator } from './ids';
+import { randomHex } from './ids';
+import { RESERVED_PROPERTIES, decodeProperties, encodeProperties, integerProperty } from './properties';
+import { HANDLE_KINDS, decodeReceiptHandle, encodeReceiptHandle } from './receiptHandle';
 import type { JournalRecord } from '../storage/records';
 import type { Durable } from '../storage/Journal';
 import type { Clock } from './clock';
 import type { GroupState, Waiter } from './GroupState';
 import type { Resources } from './resources';
 import { TopicState, topicKey } from './TopicState';
-import type { ConsumeMode, Decision, Delivery, HalfMessage, StoredMessage } from './types';
+import type { ConsumeMode, Decision, Delivery, DeliveredMessage, HalfMessage, StoredMessage } from './types';
 
 /** Time settings of the core, in milliseconds (resolved from `BrokerOptions`). */
 export interface CoreSettings {

@@ -56,3 +56,18 @@ export type ConsumeMode = (typeof CONSUME_MODES)[keyof typeof CONSUME_MODES];
 
 export const DECISIONS = { commit: 'commit', rollback: 'rollback' } as const;
 export type Decision = (typeof DECISIONS)[keyof typeof DECISIONS];
+
+/** A message as one consume answer hands it out (rendered to XML by the codec). */
+export interface DeliveredMessage {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly bodyMd5: string;
+  readonly body: string;
+  readonly publishTime: number;
+  readonly firstConsumeTime: number;
+  readonly nextConsumeTime: number;
+  readonly consumedTimes: number;
+  readonly tag: string | undefined;
+  /** Encoded `k:v|k:v`, '' when there are none. */
+  readonly properties: string;
+}

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { KEEP_ALIVE_TIMEOUT_MS, MAX_REQUEST_BYTES, MQ_VERSION } from '../constants';
 import { MqInvalidRequestError } from '../errors';
-import type { IdGenerator } from '../codec/ids';
+import type { IdGenerator } from '../core/ids';
 import { handleAdmin } from './admin';
 import type { MqResponse, RouteContext } from './routes';
 import { errorResponse, handleMq } from './routes';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IdGenerator } from '../../../../local/broker/codec/ids';
-import type { DeliveredMessage } from '../../../../local/broker/codec/xml';
+import { IdGenerator } from '../../../../local/broker/core/ids';
+import type { DeliveredMessage } from '../../../../local/broker/core/types';
 import type { JournalPort } from '../../../../local/broker/core/BrokerCore';
 import { BrokerCore } from '../../../../local/broker/core/BrokerCore';
 import { Resources } from '../../../../local/broker/core/resources';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeProperties, encodeProperties, integerProperty } from '../../../../local/broker/codec/properties';
-import { decodeReceiptHandle, encodeReceiptHandle } from '../../../../local/broker/codec/receiptHandle';
+import { decodeProperties, encodeProperties, integerProperty } from '../../../../local/broker/core/properties';
+import { decodeReceiptHandle, encodeReceiptHandle } from '../../../../local/broker/core/receiptHandle';
 
 describe('properties', () => {
   it('decodes like every SDK: skips empty and malformed segments, accepts a trailing bar', () => {
