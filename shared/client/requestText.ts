@@ -19,6 +19,20 @@ export class RequestTimeoutError extends TxcError {
   }
 }
 
+/** The answer grew past its limit: the call is cut off rather than buffered whole. */
+export class ResponseTooLargeError extends TxcError {
+  override readonly name = 'ResponseTooLargeError';
+  constructor(url: string, maxBytes: number) {
+    super('RESPONSE_TOO_LARGE', `${url} answered more than ${maxBytes} bytes`);
+  }
+}
+
+/**
+ * Largest answer read by default. Every answer this project reads is a small JSON document; the
+ * timeout alone does not bound memory (a fast server can stream gigabytes within it).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
 export interface TextRequest {
   readonly method: string;
   readonly url: string;
@@ -26,6 +40,8 @@ export interface TextRequest {
   readonly body?: string;
   /** Whole-call limit (connect, send, answer). */
   readonly timeoutMs: number;
+  /** @default DEFAULT_MAX_RESPONSE_BYTES */
+  readonly maxResponseBytes?: number;
 }
 
 export interface TextAnswer {
@@ -52,7 +68,13 @@ function once(call: TextRequest): Promise<{ answer?: TextAnswer; error?: Error; 
     request.on('error', (error) => finish({ error }));
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const limit = call.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) request.destroy(new ResponseTooLargeError(call.url, limit));
+        else chunks.push(chunk);
+      });
       response.on('error', (error) => finish({ error }));
       response.on('end', () => finish({ answer: { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') } }));
     });
@@ -65,7 +87,8 @@ function once(call: TextRequest): Promise<{ answer?: TextAnswer; error?: Error; 
  * idle fails with ECONNRESET before the request was read; that case (and only that) is sent once
  * more on a fresh socket, as Node's documentation advises (`request.reusedSocket`).
  *
- * @throws RequestTimeoutError after `timeoutMs`; the socket error when the server is unreachable
+ * @throws RequestTimeoutError after `timeoutMs`; ResponseTooLargeError past `maxResponseBytes`; the
+ *   socket error when the server is unreachable
  */
 export async function requestText(call: TextRequest): Promise<TextAnswer> {
   let result = await once(call);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RequestTimeoutError, requestText } from '../../../shared/client/requestText';
+import { RequestTimeoutError, requestText, ResponseTooLargeError } from '../../../shared/client/requestText';
 
 describe('Function: requestText', () => {
   const sockets = new Set<string>();
@@ -9,6 +9,17 @@ describe('Function: requestText', () => {
   const server = createServer((request, response) => {
     sockets.add(`${request.socket.remotePort}`);
     if (request.url === '/hang') return; // never answers
+    if (request.url === '/endless') {
+      // Streams until the client goes away.
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = () => {
+        while (!response.destroyed && response.write(chunk));
+        if (!response.destroyed) response.once('drain', pump);
+      };
+      response.on('error', () => {});
+      return pump();
+    }
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
@@ -35,6 +46,14 @@ describe('Function: requestText', () => {
     expect(sockets.size).toBe(1);
     const missing = await requestText({ method: 'GET', url: `${url}/missing`, timeoutMs: 2_000 });
     expect([missing.status, missing.headers['retry-after']]).toEqual([404, '3']);
+  });
+
+  it('cuts an answer off past maxResponseBytes instead of buffering it (default 1 MiB)', async () => {
+    const started = Date.now();
+    await expect(requestText({ method: 'GET', url: `${url}/endless`, timeoutMs: 20_000 })).rejects.toThrow(ResponseTooLargeError);
+    await expect(requestText({ method: 'GET', url: `${url}/endless`, timeoutMs: 20_000, maxResponseBytes: 1_000 })).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect((await requestText({ method: 'GET', url: `${url}/missing`, timeoutMs: 2_000 })).status).toBe(404);
   });
 
   it('rejects with RequestTimeoutError when the server does not answer in time', async () => {
