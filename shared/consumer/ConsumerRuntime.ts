@@ -20,6 +20,9 @@ import type { BarrierRow } from './tables';
 import type { DecodedMessage, DeliveryMode, Effects, IncomingMessage, MessageHandler, MessageOutcome } from './types';
 import { OUTCOMES, REPLAY_PROPERTIES } from './types';
 
+/** Longest dedup key the barrier stores (`dedup_key varchar(128)`). */
+export const MAX_DEDUP_KEY_LENGTH = 128;
+
 /** Largest body a consumer accepts: the transactional-message limit (mq-http-protocol.md §6). */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -119,7 +122,10 @@ export class ConsumerRuntime {
   /** The barrier request of a message, or its outcome when it is not this group's to process. */
   private prepare(message: IncomingMessage, invocation: InvocationContext, mode: DeliveryMode): Prepared | { outcome: MessageOutcome } {
     const replayGroup = message.properties[REPLAY_PROPERTIES.group];
-    const dedupKey = this.options.handler.dedupBy === 'key' && message.key ? message.key : message.messageId;
+    // A key the barrier cannot hold (not one of ours: txIds are ≤ 64) would fail every claim as a
+    // "database unavailable" retry; such a message is deduplicated by its message id instead.
+    const keyFits = message.key !== undefined && message.key !== '' && message.key.length <= MAX_DEDUP_KEY_LENGTH;
+    const dedupKey = this.options.handler.dedupBy === 'key' && keyFits ? message.key! : message.messageId;
     if (replayGroup !== undefined && replayGroup !== this.group) return { outcome: settled({ messageId: message.messageId, dedupKey, kind: OUTCOMES.notForThisGroup }) };
     const request: ClaimRequest = {
       group: this.group,
