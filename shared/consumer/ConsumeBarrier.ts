@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import type { TxWriter } from '../store/groupCommit';
+import { writerFor } from '../store/groupCommit';
 import type { ClassifiedError } from './errors';
 import { LeaseLostError } from './errors';
 import type { BarrierRow, BarrierStatus, ConsumerTables } from './tables';
@@ -71,7 +73,12 @@ const num = (value: number | string | null): number | null => (value === null ? 
  * of the handler's effects, so "effect applied" and "message done" commit together or not at all.
  */
 export class ConsumeBarrier {
-  constructor(private readonly db: Kysely<ConsumerTables>) {}
+  /** Claims commit with the process's other writes (group commit, see {@link writerFor}). */
+  private readonly writer: TxWriter<ConsumerTables>;
+
+  constructor(private readonly db: Kysely<ConsumerTables>) {
+    this.writer = writerFor(db);
+  }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round += 1) {
@@ -88,7 +95,7 @@ export class ConsumeBarrier {
   private async claimOnce(request: ClaimRequest): Promise<ClaimResult | undefined> {
     const { group, dedupKey, now } = request;
     const token = randomUUID();
-    if (await this.insertRow(this.db, request, { status: BARRIER_STATUSES.inProgress, token, leaseUntil: request.leaseUntil })) return { kind: 'claimed', attempt: 1, token };
+    if (await this.writer.write((trx) => this.insertRow(trx, request, { status: BARRIER_STATUSES.inProgress, token, leaseUntil: request.leaseUntil }))) return { kind: 'claimed', attempt: 1, token };
     const row = await this.db.selectFrom('txc_consume_barrier').selectAll().where('group_id', '=', group).where('dedup_key', '=', dedupKey).executeTakeFirst();
     if (!row) return undefined;
     const isNewReplay = request.replayId !== undefined && request.replayId !== row.replay_id;

@@ -5,6 +5,8 @@ import type { Catalog, Subscription } from '../catalog';
 import { catalog as defaultCatalog } from '../catalog';
 import { TxcError } from '../errors';
 import { encodeMessageJson } from '../events/envelope';
+import type { TxWriter } from '../store/groupCommit';
+import { writerFor } from '../store/groupCommit';
 import type { InvocationContext } from '../fc/InvocationContext';
 import type { Logger } from '../logger';
 import type { OutgoingMessage, PublishedMessage } from '../mq/types';
@@ -55,9 +57,6 @@ export class ConsumerConfigError extends TxcError {
   override readonly name = 'ConsumerConfigError';
 }
 
-/** Savepoint of one message inside a batch's first-delivery transaction (released or rolled back before the next). */
-const FIRST_DELIVERY_SAVEPOINT = 'txc_first_delivery';
-
 /** A message this group processes, with its barrier request. */
 interface Prepared {
   readonly message: IncomingMessage;
@@ -79,6 +78,8 @@ const unsettled = (outcome: Omit<MessageOutcome, 'settled'>): MessageOutcome => 
 export class ConsumerRuntime {
   readonly subscription: Subscription;
   readonly barrier: ConsumeBarrier;
+  /** Commits effects with their barrier row, batched with the process's other writes. */
+  private readonly writer: TxWriter<any>;
   private readonly catalog: Catalog;
   private readonly maxAttempts: number;
   private readonly maxBodyBytes: number;
@@ -91,6 +92,7 @@ export class ConsumerRuntime {
     if (!subscription) throw new ConsumerConfigError('CONSUMER_GROUP_UNKNOWN', `group '${options.group}' is not in the catalog`);
     this.subscription = subscription;
     this.barrier = new ConsumeBarrier(options.db);
+    this.writer = writerFor(options.db);
     this.maxAttempts = options.maxAttempts ?? subscription.maxAttempts;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.retryDelay = options.retryDelay ?? rocketMqRetryDelay;
@@ -181,7 +183,7 @@ export class ConsumerRuntime {
       effects = await handler.handle(decoded, { group: this.group, message, attempt, invocation, db });
       // Effects, COMPLETED and the attempt record commit together: a crash before the commit leaves
       // none, so the retry re-runs the handler; a crash after leaves all, so the retry is a duplicate.
-      await db.transaction().execute(async (trx) => {
+      await this.writer.write(async (trx) => {
         await effects.apply(trx);
         await this.barrier.complete(trx, this.group, dedupKey, token, { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey, now: this.now() });
         await this.barrier.recordAttempt(this.appliedAttempt(message, dedupKey, attempt, startedAt), trx);
@@ -193,12 +195,13 @@ export class ConsumerRuntime {
   }
 
   /**
-   * A local-only handler's first deliveries in one transaction: per message a savepoint with its
-   * barrier row (COMPLETED), effects and attempt. Safe without a claim because `handle` does nothing
-   * outside the effects, and a concurrent run of the same message finds the row (insert-ignore on its
-   * key) and takes the general path. Messages missing from the answer take the general path: the row
-   * existed, it is a replay, or something failed (rolled back to its savepoint; the general path runs
-   * the handler again and records the failure properly).
+   * A local-only handler's first deliveries, one group-committed write each (see
+   * {@link writerFor}): barrier row (COMPLETED), effects and attempt. Concurrent batches of the
+   * process share commits, and a failing message is undone and fails alone. Safe without a claim
+   * because `handle` does nothing outside the effects, and a concurrent run of the same message finds
+   * the row (insert-ignore on its key) and takes the general path. Messages missing from the answer
+   * take the general path: the row existed, it is a replay, or something failed (the general path
+   * runs the handler again and records the failure properly).
    */
   private async applyFirstDeliveries(candidates: readonly Prepared[], invocation: InvocationContext): Promise<Map<IncomingMessage, MessageOutcome>> {
     const { handler, db } = this.options;
@@ -216,33 +219,22 @@ export class ConsumerRuntime {
         continue; // the general path repeats it and records the failure
       }
     }
-    if (runs.length === 0) return applied;
-    const done: typeof runs = [];
-    const trx = await db.startTransaction().execute();
-    try {
-      for (const run of runs) {
-        const { message, request } = run.prepared;
-        const savepoint = await trx.savepoint(FIRST_DELIVERY_SAVEPOINT).execute();
-        try {
-          const row = { summary: run.effects.summary, eventId: run.decoded.eventId, businessKey: run.decoded.businessKey };
-          if (!(await this.barrier.insertCompleted(savepoint, request, row))) {
-            await savepoint.rollbackToSavepoint(FIRST_DELIVERY_SAVEPOINT).execute();
-            continue;
-          }
-          await run.effects.apply(savepoint);
-          await this.barrier.recordAttempt(this.appliedAttempt(message, request.dedupKey, 1, startedAt), savepoint);
-          await savepoint.releaseSavepoint(FIRST_DELIVERY_SAVEPOINT).execute();
-          done.push(run);
-        } catch {
-          await savepoint.rollbackToSavepoint(FIRST_DELIVERY_SAVEPOINT).execute();
-        }
-      }
-      await trx.commit().execute();
-    } catch {
-      await trx.rollback().execute().catch(() => undefined); // the connection may be gone; nothing was committed
-      return applied;
-    }
-    for (const { prepared, effects } of done) {
+    // Queued in one turn, so they commit together.
+    const inserted = await Promise.all(
+      runs.map(({ prepared: { message, request }, decoded, effects }) =>
+        this.writer
+          .write(async (trx) => {
+            const row = { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey };
+            if (!(await this.barrier.insertCompleted(trx, request, row))) return false;
+            await effects.apply(trx);
+            await this.barrier.recordAttempt(this.appliedAttempt(message, request.dedupKey, 1, startedAt), trx);
+            return true;
+          })
+          .catch(() => false),
+      ),
+    );
+    for (const [index, { prepared, effects }] of runs.entries()) {
+      if (!inserted[index]) continue;
       applied.set(prepared.message, await this.afterApplied({ messageId: prepared.message.messageId, dedupKey: prepared.request.dedupKey, attempt: 1 }, effects));
     }
     return applied;

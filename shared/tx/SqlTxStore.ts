@@ -1,16 +1,16 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { TxStoreError } from './errors';
-import type { TxWriter } from './groupCommit';
-import { writerFor } from './groupCommit';
+import type { RowSink, TxWriter, WriteBatch } from '../store/groupCommit';
+import { writerFor } from '../store/groupCommit';
 import type { TxDecision, TxState } from './stateMachine';
 import { stateAfter, TX_STATES } from './stateMachine';
 import type { BrokerState, TxEventRow, TxRow, TxTables } from './tables';
 import { BROKER_STATES } from './tables';
 import type { DecisionContext, NewTx, TxEvent, TxEventType, TxRecord, TxStore } from './TxStore';
 import { TX_EVENT_TYPES } from './TxStore';
-import type { TxQueries } from './txQueries';
-import { compileTxQueries } from './txQueries';
+import type { EventRow, TxQueries } from './txQueries';
+import { compileTxQueries, insertEvents } from './txQueries';
 
 /** Duplicate-key errors of both drivers (SQLite constraint codes, MySQL ER_DUP_ENTRY). */
 function isUniqueViolation(error: unknown): boolean {
@@ -56,8 +56,6 @@ function toEvent(row: Pick<TxEventRow, 'at' | 'type' | 'state' | 'actor' | 'deta
   };
 }
 
-type Db = Kysely<TxTables> | Transaction<TxTables>;
-
 /**
  * The one {@link TxStore} implementation, over Kysely: the same queries run on SQLite and MySQL.
  * Driver failures are wrapped in {@link TxStoreError}.
@@ -66,9 +64,12 @@ export class SqlTxStore implements TxStore {
   private readonly writer: TxWriter<TxTables>;
   private readonly q: TxQueries;
 
+  private readonly events: RowSink<TxTables, EventRow>;
+
   constructor(private readonly db: Kysely<TxTables>) {
     this.writer = writerFor(db);
     this.q = compileTxQueries(db);
+    this.events = { flush: (trx, rows) => trx.executeQuery(insertEvents(db, rows)) };
   }
 
   private async guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
@@ -79,18 +80,14 @@ export class SqlTxStore implements TxStore {
     }
   }
 
-  private async event(db: Db, txId: string, type: TxEventType, state: TxState, actor: string, at: number, detail?: Readonly<Record<string, unknown>>): Promise<void> {
-    await db.executeQuery(this.q.event.bind({ txId, at, type, state, actor, detail: detail === undefined ? null : JSON.stringify(detail) }));
-  }
-
-  /** Appends an event carrying the transaction's current state, in one statement (no read round trip). */
-  private async eventAtCurrentState(db: Db, txId: string, type: TxEventType, actor: string, at: number, detail: Readonly<Record<string, unknown>>): Promise<void> {
-    await db.executeQuery(this.q.eventAtCurrentState.bind({ txId, at, type, actor, detail: JSON.stringify(detail) }));
+  /** Adds a timeline row to the batch's single INSERT; `state` undefined takes the transaction's state then. */
+  private event(batch: WriteBatch<TxTables>, txId: string, type: TxEventType, state: TxState | undefined, actor: string, at: number, detail?: Readonly<Record<string, unknown>>): void {
+    batch.collect(this.events, { txId, at, type, state: state ?? null, actor, detail: detail === undefined ? null : JSON.stringify(detail) });
   }
 
   async insertPrepared(tx: NewTx, at: number): Promise<boolean> {
     try {
-      return await this.writer.write(async (trx) => {
+      return await this.writer.write(async (trx, batch) => {
         try {
           await trx.executeQuery(
             this.q.insertTx.bind({
@@ -111,7 +108,7 @@ export class SqlTxStore implements TxStore {
           if (isUniqueViolation(error)) return false;
           throw error;
         }
-        await this.event(trx, tx.txId, TX_EVENT_TYPES.prepared, TX_STATES.prepared, tx.systemId, at, { businessKey: tx.businessKey });
+        this.event(batch, tx.txId, TX_EVENT_TYPES.prepared, TX_STATES.prepared, tx.systemId, at, { businessKey: tx.businessKey });
         return true;
       });
     } catch (error) {
@@ -153,16 +150,16 @@ export class SqlTxStore implements TxStore {
 
   markPublished(txId: string, published: { messageId: string; receiptHandle: string }, at: number): Promise<void> {
     return this.guard('mark published', () =>
-      this.writer.write(async (trx) => {
+      this.writer.write(async (trx, batch) => {
         await trx.executeQuery(this.q.markPublished.bind({ txId, messageId: published.messageId, receiptHandle: published.receiptHandle, at }));
-        await this.eventAtCurrentState(trx, txId, TX_EVENT_TYPES.published, 'gateway', at, { messageId: published.messageId });
+        this.event(batch, txId, TX_EVENT_TYPES.published, undefined, 'gateway', at, { messageId: published.messageId });
       }),
     );
   }
 
   failPublish(txId: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<boolean> {
     return this.guard('fail publish', () =>
-      this.writer.write(async (trx) => {
+      this.writer.write(async (trx, batch) => {
         const result = await trx
           .updateTable('txc_tx')
           .set({
@@ -178,7 +175,7 @@ export class SqlTxStore implements TxStore {
           .where('broker', '=', BROKER_STATES.publishPending)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) return false;
-        await this.event(trx, txId, TX_EVENT_TYPES.publishFailed, TX_STATES.rolledBack, 'gateway', at, detail);
+        this.event(batch, txId, TX_EVENT_TYPES.publishFailed, TX_STATES.rolledBack, 'gateway', at, detail);
         return true;
       }),
     );
@@ -203,11 +200,11 @@ export class SqlTxStore implements TxStore {
   decide(txId: string, decision: TxDecision, context: DecisionContext, at: number): Promise<boolean> {
     const state = stateAfter(decision);
     return this.guard('decide', () =>
-      this.writer.write(async (trx) => {
+      this.writer.write(async (trx, batch) => {
         const result = await trx.executeQuery(this.q.decide.bind({ txId, state, reason: context.reason, at }));
         if (Number(result.numAffectedRows) !== 1) return false;
         const type = decision === 'COMMIT' ? TX_EVENT_TYPES.committed : TX_EVENT_TYPES.rolledBack;
-        await this.event(trx, txId, type, state, context.actor, at, { reason: context.reason, ...context.detail });
+        this.event(batch, txId, type, state, context.actor, at, { reason: context.reason, ...context.detail });
         return true;
       }),
     );
@@ -215,27 +212,27 @@ export class SqlTxStore implements TxStore {
 
   markDelivered(txId: string, actor: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<void> {
     return this.guard('mark delivered', () =>
-      this.writer.write(async (trx) => {
+      this.writer.write(async (trx, batch) => {
         await trx.executeQuery(this.q.markDelivered.bind({ txId, at }));
-        await this.eventAtCurrentState(trx, txId, TX_EVENT_TYPES.brokerNotified, actor, at, detail);
+        this.event(batch, txId, TX_EVENT_TYPES.brokerNotified, undefined, actor, at, detail);
       }),
     );
   }
 
   recordDeliveryFailure(txId: string, actor: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<void> {
-    return this.guard('record delivery failure', () => this.writer.write((trx) => this.eventAtCurrentState(trx, txId, TX_EVENT_TYPES.brokerNotifyFailed, actor, at, detail)));
+    return this.guard('record delivery failure', () => this.writer.write(async (_, batch) => this.event(batch, txId, TX_EVENT_TYPES.brokerNotifyFailed, undefined, actor, at, detail)));
   }
 
   recordCheck(txId: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<number> {
     return this.guard('record check', () =>
-      this.writer.write(async (trx) => {
+      this.writer.write(async (trx, batch) => {
         await trx
           .updateTable('txc_tx')
           .set({ check_count: sql<number>`check_count + 1`, updated_at: at })
           .where('tx_id', '=', txId)
           .execute();
         const row = await trx.selectFrom('txc_tx').select(['state', 'check_count']).where('tx_id', '=', txId).executeTakeFirstOrThrow();
-        await this.event(trx, txId, TX_EVENT_TYPES.check, row.state as TxState, 'checkback', at, detail);
+        this.event(batch, txId, TX_EVENT_TYPES.check, row.state as TxState, 'checkback', at, detail);
         return Number(row.check_count);
       }),
     );

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { precompile } from './precompiledQuery';
 import { TX_STATES } from './stateMachine';
@@ -19,19 +19,37 @@ export interface InsertTxArgs extends Record<string, unknown> {
   at: number;
 }
 
-/** Arguments of a timeline INSERT; `detail` is JSON text or NULL. */
-export interface EventArgs extends Record<string, unknown> {
+/** A timeline row; `state` null means the transaction's state when the row is written, `detail` is JSON text or NULL. */
+export interface EventRow {
   txId: string;
   at: number;
   type: string;
-  state: string;
+  state: string | null;
   actor: string;
   detail: string | null;
 }
 
 /**
+ * The timeline rows of a batch of store writes in one INSERT … SELECT: each row's state as given,
+ * or else the transaction's current state (no read round trip); ids in the order the rows were
+ * added. A row without a state whose transaction does not exist is left out. Both dialects.
+ */
+export function insertEvents(db: Kysely<TxTables>, rows: readonly EventRow[]): CompiledQuery {
+  const values = sql.join(
+    rows.map((r, seq) => sql`select ${r.txId} as tx_id, ${r.at} as at, ${r.type} as type, ${r.state} as state, ${r.actor} as actor, ${r.detail} as detail, ${seq} as seq`),
+    sql` union all `,
+  );
+  return sql`insert into txc_tx_event (tx_id, at, type, state, actor, detail)
+    select v.tx_id, v.at, v.type, coalesce(v.state, t.state), v.actor, v.detail
+    from (${values}) v left join txc_tx t on t.tx_id = v.tx_id
+    where coalesce(v.state, t.state) is not null
+    order by v.seq`.compile(db);
+}
+
+/**
  * The statements of every prepare + commit, compiled once per store (see {@link precompile}); the
- * rarer ones (takeover, failed publish, checks, timeline) stay ordinary Kysely queries.
+ * rarer ones (takeover, failed publish, checks, timeline) stay ordinary Kysely queries, and the
+ * timeline rows are written per batch ({@link insertEvents}).
  */
 export function compileTxQueries(db: Kysely<TxTables>) {
   return {
@@ -60,23 +78,6 @@ export function compileTxQueries(db: Kysely<TxTables>) {
         updated_at: a.at,
         decided_at: null,
       }),
-    ),
-
-    event: precompile(['txId', 'at', 'type', 'state', 'actor', 'detail'], (a: EventArgs) =>
-      db.insertInto('txc_tx_event').values({ tx_id: a.txId, at: a.at, type: a.type, state: a.state, actor: a.actor, detail: a.detail }),
-    ),
-
-    /** A timeline row carrying the transaction's current state, in one statement (no read round trip). */
-    eventAtCurrentState: precompile(['txId', 'at', 'type', 'actor', 'detail'], (a: { txId: string; at: number; type: string; actor: string; detail: string }) =>
-      db
-        .insertInto('txc_tx_event')
-        .columns(['tx_id', 'at', 'type', 'state', 'actor', 'detail'])
-        .expression((eb) =>
-          eb
-            .selectFrom('txc_tx')
-            .select(['tx_id', eb.val(a.at).as('at'), eb.val(a.type).as('type'), 'state', eb.val(a.actor).as('actor'), eb.val(a.detail).as('detail')])
-            .where('tx_id', '=', a.txId),
-        ),
     ),
 
     // A decision may already be stored (takeover race): then only the handle is added.

@@ -1,0 +1,150 @@
+import type { Kysely, Transaction } from 'kysely';
+import { SqliteAdapter } from 'kysely';
+
+/**
+ * Where rows collected from a batch's jobs go: one multi-row statement per batch instead of one
+ * statement per row (each statement costs a round trip on MySQL). Use one sink object per kind of row.
+ */
+export interface RowSink<DB, R> {
+  flush(trx: Transaction<DB>, rows: readonly R[]): Promise<unknown>;
+}
+
+/** The batch a job runs in. */
+export interface WriteBatch<DB> {
+  /** Adds `row` to `sink`'s rows, written after the batch's last job and before its COMMIT. */
+  collect<R>(sink: RowSink<DB, R>, row: R): void;
+}
+
+/**
+ * A store write: statements run inside a transaction the writer owns. A job must have no effect
+ * outside the database, because {@link GroupCommitWriter} may undo it and run it again.
+ */
+export type WriteJob<DB, T> = (trx: Transaction<DB>, batch: WriteBatch<DB>) => Promise<T>;
+
+/** Runs store writes, each resolved only after its transaction has committed. */
+export interface TxWriter<DB> {
+  write<T>(job: WriteJob<DB, T>): Promise<T>;
+}
+
+/** Most writes committed together; bounds how long one batch holds a connection (SQLite's only one). */
+export const MAX_WRITES_PER_COMMIT = 64;
+
+/**
+ * Batches committing at once on MySQL, each on its own pooled connection. One batch at a time
+ * leaves the server idle while this process builds the next; more than two made batches smaller
+ * (more BEGIN/COMMIT round trips per write) without more throughput (`npx txcenter bench tx
+ * --compare-mysql`, docs/performance.md).
+ */
+export const MYSQL_CONCURRENT_COMMITS = 2;
+
+interface Pending<DB> {
+  readonly job: WriteJob<DB, unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: every write queued during one event-loop turn runs in one transaction, so N
+ * concurrent requests pay for one BEGIN/COMMIT (SQLite: one WAL append of the shared pages; MySQL:
+ * one redo-log flush and 2 round trips) instead of N. On SQLite (one connection, `concurrentCommits`
+ * 1) writes were serialized anyway; on MySQL up to `concurrentCommits` batches run on pooled
+ * connections at once, and writes arriving meanwhile form the next batch, so batches grow with load.
+ * Each caller is answered only after the COMMIT, so "stored durably before acting" holds exactly as
+ * with one transaction per write.
+ *
+ * Rows the jobs collect ({@link WriteBatch.collect}) are written once per batch, before the COMMIT.
+ *
+ * If a job (or a collected write) fails, the batch is rolled back and each job runs again in its own
+ * transaction, so only the failing one sees its error. If BEGIN or COMMIT fails (a lost connection)
+ * every caller gets that error and nothing runs again: after a failed COMMIT the outcome is unknown,
+ * and running the jobs again could apply them twice.
+ */
+export class GroupCommitWriter<DB> implements TxWriter<DB> {
+  private queue: Pending<DB>[] = [];
+  private committing = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly concurrentCommits = 1,
+  ) {}
+
+  write<T>(job: WriteJob<DB, T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ job, resolve: resolve as (value: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.queue.length === 0 || this.committing >= this.concurrentCommits) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: let this turn's other I/O callbacks queue their writes too.
+    setImmediate(() => {
+      this.scheduled = false;
+      const batch = this.queue.splice(0, MAX_WRITES_PER_COMMIT);
+      this.committing += 1;
+      void this.commit(batch).finally(() => {
+        this.committing -= 1;
+        this.schedule();
+      });
+      this.schedule();
+    });
+  }
+
+  private async commit(batch: readonly Pending<DB>[]): Promise<void> {
+    let stage = 'begin' as 'begin' | 'body' | 'commit';
+    let results: unknown[];
+    try {
+      results = await this.db.transaction().execute(async (trx) => {
+        stage = 'body';
+        const values = await runJobs(trx, batch);
+        stage = 'commit';
+        return values;
+      });
+    } catch (error) {
+      // BEGIN or COMMIT failed: the same for every job, and after a COMMIT the outcome is unknown.
+      if (stage !== 'body' || batch.length === 1) return batch.forEach((pending) => pending.reject(error));
+      for (const pending of batch) {
+        await this.db
+          .transaction()
+          .execute((trx) => runJobs(trx, [pending]))
+          .then(([value]) => pending.resolve(value), pending.reject);
+      }
+      return;
+    }
+    batch.forEach((pending, index) => pending.resolve(results[index]));
+  }
+}
+
+/** Runs the jobs one after another, then writes the rows they collected. */
+async function runJobs<DB>(trx: Transaction<DB>, batch: readonly Pending<DB>[]): Promise<unknown[]> {
+  const collected = new Map<RowSink<DB, unknown>, unknown[]>();
+  const writeBatch: WriteBatch<DB> = {
+    collect: (sink, row) => {
+      const rows = collected.get(sink as RowSink<DB, unknown>);
+      if (rows) rows.push(row);
+      else collected.set(sink as RowSink<DB, unknown>, [row]);
+    },
+  };
+  const values: unknown[] = [];
+  for (const pending of batch) values.push(await pending.job(trx, writeBatch));
+  for (const [sink, rows] of collected) await sink.flush(trx, rows);
+  return values;
+}
+
+const writers = new WeakMap<Kysely<any>, TxWriter<any>>();
+
+/**
+ * The writer of a database, shared by every store over the same Kysely instance (the transaction
+ * store and the consumer runtime of one process batch together): group commit with one batch at a
+ * time on SQLite, {@link MYSQL_CONCURRENT_COMMITS} at a time elsewhere.
+ */
+export function writerFor<DB>(db: Kysely<DB>): TxWriter<DB> {
+  let writer = writers.get(db) as TxWriter<DB> | undefined;
+  if (writer === undefined) {
+    writer = new GroupCommitWriter(db, db.getExecutor().adapter instanceof SqliteAdapter ? 1 : MYSQL_CONCURRENT_COMMITS);
+    writers.set(db, writer);
+  }
+  return writer;
+}
