@@ -30,10 +30,9 @@ export interface TxWriter<DB> {
 export const MAX_WRITES_PER_COMMIT = 64;
 
 /**
- * Batches committing at once on MySQL, each on its own pooled connection. One batch at a time
- * leaves the server idle while this process builds the next; more than two made batches smaller
- * (more BEGIN/COMMIT round trips per write) without more throughput (`npx txcenter bench tx
- * --compare-mysql`, docs/performance.md).
+ * Batches committing at once on MySQL, each on its own pooled connection: with one, the server idles
+ * while this process builds the next batch (fewer tx/s); four gave no more than two, in smaller
+ * batches (docs/performance.md).
  */
 export const MYSQL_CONCURRENT_COMMITS = 2;
 
