@@ -87,7 +87,10 @@ export async function discountPurchase(deps: DiscountPurchaseDeps, request: Disc
       await store.setPurchaseState(db, purchaseId, PURCHASE_STATES.prepareFailed, [PURCHASE_STATES.requested], { error: message });
       if (!(error instanceof TxClientError)) throw error;
       // Only what may succeed later is a 503; the center's permanent refusals stay permanent.
-      throw error.retryable ? new TransactionCenterError(`prepare failed: ${message}`, { cause: error }) : new TransactionCenterRefusedError(`prepare refused (${error.code}): ${message}`, { cause: error });
+      // The low-level text of an unreachable center names its address: the answer carries the code only.
+      throw error.retryable
+        ? new TransactionCenterError(`the transaction center could not prepare (${error.code}); retry later`, { cause: error })
+        : new TransactionCenterRefusedError(`prepare refused (${error.code}): ${message}`, { cause: error });
     }
     await store.setPurchaseState(db, purchaseId, PURCHASE_STATES.mainFailed, [PURCHASE_STATES.requested], { txId, error: message });
     logger.info({ purchaseId, txId, reason: message }, 'main transaction failed; rolled back');

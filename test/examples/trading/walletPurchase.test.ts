@@ -95,7 +95,8 @@ describe('Example: trading system endpoints without a transaction center', () =>
 
   it('answers 503 when the transaction center cannot prepare, leaving the wallet untouched', async () => {
     const response = await post(`${trading.url}/discount-purchase`, { customerId: 'C001', fundCode: '110011', amount: '100.00' });
-    expect(response).toMatchObject({ status: 503, body: { error: { code: 'TX_CENTER_UNAVAILABLE' } } });
+    expect(response).toMatchObject({ status: 503, body: { error: { code: 'TX_CENTER_UNAVAILABLE', message: expect.stringContaining('GATEWAY_UNREACHABLE') } } });
+    expect(JSON.stringify(response.body)).not.toContain('127.0.0.1');
     const [purchase] = await trading.database.db.selectFrom('trading_purchase').selectAll().execute();
     expect(purchase).toMatchObject({ state: 'PREPARE_FAILED', tx_id: null });
     expect(Number((await trading.store.wallet('C001'))!.balance_fen)).toBe(50_000);
