@@ -13,7 +13,7 @@ import { startBroker } from '../local/broker';
 import { createScratchMysqlDatabase } from '../local/scratchMysqlDatabase';
 import { catalog } from '../shared/catalog';
 import { buildBundles } from '../scripts/build';
-import { invokeInFreshProcess, sampleEvent, samplePrepareEvent } from '../scripts/sampleInvocation';
+import { invokeInFreshProcess, SAMPLE_CONSOLE_ENV, sampleEvent, samplePrepareEvent } from '../scripts/sampleInvocation';
 
 const DEFAULT_RUNS = 5;
 /** The MariaDB the tests use; cloud bundles speak MySQL only. */
@@ -42,6 +42,7 @@ export async function run(args: string[]): Promise<number> {
     TXC_MQ_ACCESS_KEY_SECRET: 'txcenter-dev-secret',
     TXC_SYSTEMS: JSON.stringify([{ id: signer.systemId, secret: signer.secret, checkbackUrl: 'http://127.0.0.1:9/checkback' }]),
     TXC_LOG_LEVEL: 'silent',
+    ...SAMPLE_CONSOLE_ENV,
   };
   // `firstPrepareMs` is left out of the JSON (undefined) for every function but tx-gateway.
   const report: Record<string, { bytes: number; coldStartMs: number; loadMs: number; answer: string; firstPrepareMs: number | undefined }> = {};

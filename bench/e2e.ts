@@ -205,7 +205,7 @@ export async function run(args: string[]): Promise<number> {
       if (scratch) scratches.push(scratch);
       const stack = await startStack({
         dataDir,
-        ports: { gateway: 0, trading: 0, dlqReplay: 0, demo: 0, broker: 0 },
+        ports: { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 },
         timing: PRODUCTION_TIMING,
         logLevel: 'error',
         pollersPerTrigger: pollers,

@@ -3,6 +3,8 @@ import { promisify } from 'node:util';
 import type { Catalog, FunctionDef } from '../shared/catalog';
 import { functionProcessEnv } from './config';
 import { signRequest } from '../shared/auth';
+import { API_ROUTES } from '../shared/console/api';
+import { hashToken } from '../shared/console/operators';
 import { encodeEnvelope, ENVELOPE_VERSION } from '../shared/events/envelope';
 import { fc3HttpEvent, fcContext, rocketmqCloudEvents, timerEvent } from '../shared/fc/sampleEvents';
 
@@ -27,6 +29,11 @@ export interface SampleSigner {
  */
 export function sampleEvent(catalog: Catalog, fn: FunctionDef, signer?: SampleSigner): { kind: TriggerKind; event: unknown } {
   const trigger = fn.triggers[0]!;
+  if (trigger.type === 'http' && fn.name === 'tx-console') {
+    // An operator's first look: the console's detail of an unknown transaction (authenticated, reads the store, 404).
+    const headers: Record<string, string> = signer ? { authorization: `Bearer ${SAMPLE_CONSOLE_TOKEN}` } : {};
+    return { kind: 'http', event: fc3HttpEvent({ method: 'GET', path: API_ROUTES.transaction('txc-sample-0001'), body: '', headers }) };
+  }
   if (trigger.type === 'http') return { kind: 'http', event: httpEvent('GET', '/v1/transactions/txc-sample-0001', '', signer) };
   if (trigger.type === 'timer') return { kind: 'timer', event: timerEvent({ triggerName: trigger.name, payload: trigger.payload }) };
   const group = catalog.group(trigger.group)!;
@@ -35,6 +42,15 @@ export function sampleEvent(catalog: Catalog, fn: FunctionDef, signer?: SampleSi
   const body = encodeEnvelope({ v: ENVELOPE_VERSION, eventId: 'txc-sample-0001', source: 'fund-trading', businessKey: 'order-sample-0001', topic: topic.name, tag, occurredAt: '2023-12-26T07:49:00.000Z', payload: {} });
   return { kind: 'mq', event: rocketmqCloudEvents([{ topic: topic.name, tag, body, keys: 'txc-sample-0001' }]) };
 }
+
+/** The API token of the sample console operator (a viewer) of {@link SAMPLE_CONSOLE_ENV}. */
+const SAMPLE_CONSOLE_TOKEN = 'sample-console-viewer-token-0123456789';
+
+/** tx-console's settings for sample invocations: one viewer with an API token, a session key. */
+export const SAMPLE_CONSOLE_ENV: Readonly<Record<string, string>> = {
+  TXC_OPERATORS: JSON.stringify([{ name: 'sample-viewer', role: 'viewer', tokenHash: hashToken(SAMPLE_CONSOLE_TOKEN) }]),
+  TXC_CONSOLE_SESSION_SECRET: 'sample-console-session-secret-0123456789',
+};
 
 /**
  * A business system's first real call to tx-gateway: a signed prepare of the catalog's first

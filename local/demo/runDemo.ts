@@ -13,7 +13,8 @@ import type { ReceivedAlert } from './DemoServer';
 import type { CompanionEvent, PlannedPurchase } from './scenario';
 import { DEMO_CUSTOMERS, planCompanionEvents, planPurchases, PURCHASE_FAULTS } from './scenario';
 import type { Stack } from './stack';
-import { COMPANION_SYSTEM, LOCAL_REPLAY_TOKEN } from './stack';
+import { API_ROUTES } from '../../shared/console/api';
+import { COMPANION_SYSTEM, LOCAL_CONSOLE_USERS } from './stack';
 import type { Verdict } from './verdict';
 import { judge } from './verdict';
 
@@ -214,12 +215,17 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
       if (letter) {
         progress(`Dead letter ${letter.id} for ${failing.purchaseId} received, ${stack.demoServer.alerts.length} alert(s) at the webhook. Fixing the trading system and replaying…`);
         await fetch(`${stack.urls.trading}/admin/faults/clear-slave?purchaseId=${failing.purchaseId}`, { method: 'POST' });
-        const replay = await fetch(`${stack.urls.dlqReplay}/dead-letters/replay`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${LOCAL_REPLAY_TOKEN}` },
-          body: JSON.stringify({ filter: { ids: [letter.id] }, dryRun: false }),
-        });
-        progress(`  replay answered ${replay.status}: ${(await replay.text()).slice(0, 200)}`);
+        // Through tx-console as an operator would: preview first, then execute.
+        const replay = (dryRun: boolean) =>
+          fetch(`${stack.urls.console}${API_ROUTES.deadLetterReplay}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${LOCAL_CONSOLE_USERS.operator.token}` },
+            body: JSON.stringify({ filter: { ids: [letter.id] }, dryRun }),
+          });
+        const preview = await replay(true);
+        progress(`  replay preview answered ${preview.status}: ${(await preview.text()).slice(0, 200)}`);
+        const executed = await replay(false);
+        progress(`  replay answered ${executed.status}: ${(await executed.text()).slice(0, 200)}`);
         replayedIds.push(letter.id);
         const slaveUntil = Date.now() + settleTimeoutMs;
         while (Date.now() < slaveUntil) {

@@ -9,6 +9,8 @@ import type { RunningBroker } from '../broker';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, startBroker } from '../broker';
 import { RuntimeConfigError } from '../runtime';
 import { catalog } from '../../shared/catalog';
+import { CONSOLE_DEFAULT_PORT } from '../../shared/console/api';
+import { hashPasswordSync, hashToken } from '../../shared/console/operators';
 import type { FunctionProcesses } from '../runtime/processes';
 import { spawnFunctionProcesses } from '../runtime/processes';
 import type { DemoServer } from './DemoServer';
@@ -16,13 +18,29 @@ import { startDemoServer } from './DemoServer';
 import type { StackTiming } from './timing';
 
 /** Default ports of the local stack (docs/running-locally.md). */
-export const DEFAULT_PORTS = { gateway: 8080, trading: 8081, dlqReplay: 8082, demo: 8089, broker: 9876 } as const;
+export const DEFAULT_PORTS = { gateway: 8080, trading: 8081, console: CONSOLE_DEFAULT_PORT, demo: 8089, broker: 9876 } as const;
 export type StackPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
 
 /** The second business system of the demo: publishes companion events (operations, service, journeys). */
 export const COMPANION_SYSTEM = { id: 'companion-platform', secret: 'companion-platform-dev-secret-0123456789' } as const;
-/** Bearer token of dlq-alerter's replay endpoint in a local stack. */
-export const LOCAL_REPLAY_TOKEN = 'local-dlq-replay-token-0123456789';
+/**
+ * tx-console's dev operators in a local stack (printed by `txcenter start`): one operator, one viewer,
+ * each with a password for the browser and a bearer token for scripts. Never used outside local runs.
+ */
+export const LOCAL_CONSOLE_USERS = {
+  operator: { name: 'ops', role: 'operator', password: 'ops-dev-password', token: 'local-console-ops-token-0123456789' },
+  viewer: { name: 'viewer', role: 'viewer', password: 'viewer-dev-password', token: 'local-console-viewer-token-0123456789' },
+} as const;
+const LOCAL_CONSOLE_SESSION_SECRET = 'local-console-session-secret-0123456789abcdef';
+
+/** TXC_OPERATORS of the local stack (hashed once per process: scrypt costs ~40 ms a password). */
+let localOperators: string | undefined;
+function localOperatorsJson(): string {
+  localOperators ??= JSON.stringify(
+    Object.values(LOCAL_CONSOLE_USERS).map((user) => ({ name: user.name, role: user.role, passwordHash: hashPasswordSync(user.password), tokenHash: hashToken(user.token) })),
+  );
+  return localOperators;
+}
 
 export interface StackOptions {
   /** Folder of every SQLite file and the broker journal. */
@@ -52,7 +70,7 @@ export interface Stack {
   readonly broker: RunningBroker;
   readonly trading: TradingSystem;
   readonly demoServer: DemoServer;
-  readonly urls: { readonly gateway: string; readonly broker: string; readonly trading: string; readonly dlqReplay: string; readonly alerts: string };
+  readonly urls: { readonly gateway: string; readonly broker: string; readonly trading: string; readonly console: string; readonly alerts: string };
   /** `sqlite:` URL of the transaction center's database (every function's TXC_DATABASE_URL). */
   readonly txcenterDatabaseUrl: string;
   /** The environment the functions run with (the reconciler and CLI tools read the same settings). */
@@ -82,7 +100,9 @@ export function functionEnvironment(options: StackOptions, urls: { broker: strin
     TXC_TRADING_URL: urls.trading,
     TXC_ALERT_WEBHOOK_URL: urls.alerts,
     TXC_ALERT_WEBHOOK_FORMAT: 'dingtalk',
-    TXC_DLQ_REPLAY_TOKEN: LOCAL_REPLAY_TOKEN,
+    TXC_OPERATORS: localOperatorsJson(),
+    TXC_CONSOLE_SESSION_SECRET: LOCAL_CONSOLE_SESSION_SECRET,
+    TXC_CONSOLE_COOKIE_SECURE: 'false',
     TXC_RECONCILE_STUCK_AFTER_SECONDS: String(timing.reconcileStuckAfterSeconds),
   };
   if (timing.checkImmunitySeconds !== undefined) env.TXC_CHECK_IMMUNITY_SECONDS = String(timing.checkImmunitySeconds);
@@ -132,13 +152,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // A restarted runtime must come back on the same ports: callers (trading, demo) hold its URLs.
   const portOf = (url: string | undefined, fallback: number) => (url ? Number(new URL(url).port) : fallback);
   const startFunctions = async () => {
-    const ports = { ...options.ports, gateway: portOf(runtimeUrls['tx-gateway'], options.ports.gateway), dlqReplay: portOf(runtimeUrls['dlq-alerter'], options.ports.dlqReplay) };
+    const ports = { ...options.ports, gateway: portOf(runtimeUrls['tx-gateway'], options.ports.gateway), console: portOf(runtimeUrls['tx-console'], options.ports.console) };
     processes = await spawnFunctionProcesses(
       catalog().functions.map((fn) => fn.name),
       {
         ...env,
         TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway),
-        TXC_RUNTIME_DLQ_PORT: String(ports.dlqReplay),
+        TXC_RUNTIME_CONSOLE_PORT: String(ports.console),
         TXC_RUNTIME_TIME_SCALE: String(timing.timeScale),
         TXC_RUNTIME_POLLERS: String(options.pollersPerTrigger ?? 1),
         ...(options.cpuProfileDir ? { TXC_RUNTIME_CPU_PROFILE_DIR: options.cpuProfileDir } : {}),
@@ -159,7 +179,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     trading,
     demoServer,
     get urls() {
-      return { gateway: gatewayUrl(), broker: broker.url, trading: trading.url, dlqReplay: runtimeUrls['dlq-alerter'] ?? '', alerts: demoServer.alertWebhookUrl };
+      return { gateway: gatewayUrl(), broker: broker.url, trading: trading.url, console: runtimeUrls['tx-console'] ?? '', alerts: demoServer.alertWebhookUrl };
     },
     txcenterDatabaseUrl: env.TXC_DATABASE_URL!,
     environment: env,

@@ -7,8 +7,8 @@ import { DEFAULT_GATEWAY_PORT, DEFAULT_HOST } from './Runtime';
 export const runtimeConfigSchema = z.extend(baseConfigSchema, {
   TXC_RUNTIME_HOST: z._default(z.string(), DEFAULT_HOST),
   TXC_RUNTIME_GATEWAY_PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65_535)), DEFAULT_GATEWAY_PORT),
-  /** Port of dlq-alerter's HTTP trigger (replay); 0 = any free port. */
-  TXC_RUNTIME_DLQ_PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65_535)), 0),
+  /** Port of tx-console's HTTP trigger; 0 = any free port. */
+  TXC_RUNTIME_CONSOLE_PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65_535)), 0),
   TXC_RUNTIME_TIME_SCALE: z._default(z.coerce.number().check(z.minimum(1)), 1),
   TXC_RUNTIME_POLLERS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(16)), 1),
   /** `stdin`: stop when stdin closes, i.e. when the parent that spawned this process dies (no orphans). */
@@ -32,7 +32,7 @@ export function runtimeOptionsOf(config: RuntimeConfig): RuntimeOptions {
   return {
     mq: mqConnectionOf(config),
     host: config.TXC_RUNTIME_HOST,
-    httpPorts: { 'tx-gateway': config.TXC_RUNTIME_GATEWAY_PORT, 'dlq-alerter': config.TXC_RUNTIME_DLQ_PORT },
+    httpPorts: { 'tx-gateway': config.TXC_RUNTIME_GATEWAY_PORT, 'tx-console': config.TXC_RUNTIME_CONSOLE_PORT },
     timeScale: config.TXC_RUNTIME_TIME_SCALE,
     pollersPerTrigger: config.TXC_RUNTIME_POLLERS,
     functions: config.TXC_RUNTIME_FUNCTIONS.length > 0 ? config.TXC_RUNTIME_FUNCTIONS : undefined,

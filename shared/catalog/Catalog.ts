@@ -126,6 +126,11 @@ function crossReferenceProblems(data: CatalogData): string[] {
       if (!data.groups.some((group) => group.id === trigger.group)) problems.push(`function '${fn.name}' trigger '${trigger.name}' uses unknown group '${trigger.group}'`);
     }
   }
+  for (const fn of data.functions) {
+    // FC 2.0: "a function with an HTTP trigger cannot have triggers of other types", and one HTTP trigger at most.
+    const http = fn.triggers.filter((trigger) => trigger.type === 'http').length;
+    if (http > 1 || (http === 1 && fn.triggers.length > 1)) problems.push(`function '${fn.name}' mixes an HTTP trigger with other triggers (Function Compute allows one HTTP trigger alone)`);
+  }
   for (const id of duplicates(triggeredGroups)) problems.push(`group '${id}' is consumed by more than one trigger`);
   for (const group of data.groups) {
     if (!triggeredGroups.includes(group.id)) problems.push(`group '${group.id}' has no consuming function`);

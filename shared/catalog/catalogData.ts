@@ -83,13 +83,14 @@ export const CATALOG_DATA: CatalogInput = {
         { type: 'mq', name: 'fund-trade', group: 'GID_TXC_DATACENTER_TRADE' },
       ],
     },
+    // MQ trigger only: on FC 2.0 a function with an HTTP trigger may have no other trigger, so
+    // replay is tx-console's (it uses the same replay engine).
+    { name: 'dlq-alerter', description: 'dead-letter store and alerts', triggers: [{ type: 'mq', name: 'dead-letter', group: 'GID_TXC_DLQ' }] },
     {
-      name: 'dlq-alerter',
-      description: 'dead-letter alerts and replay',
-      triggers: [
-        { type: 'mq', name: 'dead-letter', group: 'GID_TXC_DLQ' },
-        { type: 'http', name: 'replay', methods: ['GET', 'POST'] },
-      ],
+      name: 'tx-console',
+      description: 'operations console: web UI, admin JSON API (search, trace, replay, stuck transactions, audit) and Prometheus metrics',
+      timeoutSeconds: 60,
+      triggers: [{ type: 'http', name: 'http', methods: ['GET', 'POST', 'DELETE'] }],
     },
     {
       name: 'reconciler',

@@ -139,7 +139,7 @@ export type DeadLetterSearch = z.output<typeof deadLetterSearchSchema>;
 
 /**
  * `POST /api/dead-letters/replay`. `filter` names the dead letters: a list of ids (≤ 100), or a
- * group/tag/time filter (the newest 100 matching NEW/REPLAYING letters at most). `dryRun` is
+ * group/tag/time filter (the newest 100 matching NEW letters at most). `dryRun` is
  * required: `true` previews (publishes nothing), `false` executes.
  */
 export const replayBodySchema = z.strictObject({
@@ -193,9 +193,10 @@ export interface Page<T> {
 
 export interface SessionInfo {
   readonly operator: { readonly name: string; readonly role: Role };
-  /** Send as `x-csrf-token` on POST/DELETE with the cookie session. */
+  /** Send as `x-csrf-token` on POST/DELETE with the cookie session ("" for a bearer token, which needs none). */
   readonly csrfToken: string;
-  readonly expiresAt: string;
+  /** When the session ends (null for a bearer token). */
+  readonly expiresAt: string | null;
 }
 
 export type Delivery = 'not-decided' | 'done' | 'pending-checkback';
@@ -287,7 +288,8 @@ export interface DeadLetterDetail extends DeadLetterSummary {
   readonly body: string;
   readonly properties: Record<string, string>;
   readonly errorKind: string;
-  readonly history: readonly { readonly attempt: number; readonly at: string; readonly code: string; readonly message: string }[];
+  /** Every attempt before it was dead-lettered. */
+  readonly history: readonly AttemptView[];
   /** The group's current consumption record of the message, if any. */
   readonly consumption: ConsumptionView | null;
   /** Whether a replay would publish it now, or why not (REPLAY_LOOP, ALREADY_REPLAYED, …). */

@@ -12,8 +12,6 @@ export const consumerConfigSchema = z.extend(baseConfigSchema, {
   TXC_CONSUMER_MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1_024)), DEFAULT_MAX_BODY_BYTES),
   /** Overrides every group's catalog maxAttempts (demos and tests); unset = the catalog's value. */
   TXC_CONSUMER_MAX_ATTEMPTS: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(288))),
-  /** Shared secret of the DLQ replay HTTP endpoint (`authorization: Bearer <token>`); unset = endpoint refuses all. */
-  TXC_DLQ_REPLAY_TOKEN: z.optional(z.string().check(z.minLength(16))),
 });
 
 export type ConsumerConfig = z.output<typeof consumerConfigSchema>;

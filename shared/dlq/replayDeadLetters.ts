@@ -44,7 +44,8 @@ export interface ReplayReport {
 /** The replay marker: deterministic per dead letter, so a re-run after a crash is deduplicated. */
 export const replayIdOf = (deadLetterId: string): string => `rp-${deadLetterId}`;
 
-function eligibility(letter: DeadLetter): Pick<ReplayResult, 'result' | 'code' | 'reason'> | undefined {
+/** Why a dead letter may not be replayed (loop guard, already replayed, truncated body), or undefined when it may. */
+export function replayEligibility(letter: DeadLetter): Pick<ReplayResult, 'result' | 'code' | 'reason'> | undefined {
   if (letter.replayOf !== null) return { result: 'refused', code: 'REPLAY_LOOP', reason: `a replay of ${letter.replayOf} that failed again; fix the cause and republish by hand` };
   if (letter.status === DEAD_LETTER_STATUSES.replayFailed) return { result: 'refused', code: 'REPLAY_FAILED_BEFORE', reason: 'already replayed once and it failed again' };
   if (letter.status === DEAD_LETTER_STATUSES.replayed) return { result: 'skipped', code: 'ALREADY_REPLAYED', reason: `replayed as ${letter.replayMessageId ?? '?'}` };
@@ -66,7 +67,7 @@ export async function replayDeadLetters(store: DeadLetterStore, publisher: Messa
   let lastPublish = 0;
   for (const letter of letters) {
     const base = { id: letter.id, group: letter.group, topic: letter.topic, tag: letter.tag, key: letter.messageKey };
-    const refusal = eligibility(letter);
+    const refusal = replayEligibility(letter);
     if (refusal) {
       results.push({ ...base, ...refusal });
       continue;

@@ -18,7 +18,7 @@ import type { TxDecision } from './stateMachine';
 import { stateAfter, transition, TX_STATES } from './stateMachine';
 import { BROKER_STATES } from './tables';
 import { newTxId } from './txId';
-import type { NewTx, TxEvent, TxRecord, TxStore } from './TxStore';
+import type { DecisionContext, NewTx, TxEvent, TxRecord, TxStore } from './TxStore';
 
 /** The record {@link TxStore.insertPrepared} stores, built without reading it back. */
 function preparedRecord(tx: NewTx, at: number): TxRecord {
@@ -42,8 +42,8 @@ function preparedRecord(tx: NewTx, at: number): TxRecord {
  * reading it back: only the state, broker state, reason and decision time changed (`updatedAt` is
  * the decision time; the delivery mark stored a few ms later).
  */
-function decidedRecord(tx: TxRecord, decision: TxDecision, at: number): TxRecord {
-  return { ...tx, state: stateAfter(decision), broker: BROKER_STATES.decisionDelivered, reason: 'client', decidedAt: at, updatedAt: at };
+function decidedRecord(tx: TxRecord, decision: TxDecision, reason: string, at: number): TxRecord {
+  return { ...tx, state: stateAfter(decision), broker: BROKER_STATES.decisionDelivered, reason, decidedAt: at, updatedAt: at };
 }
 
 /** Transactional message size limit (mq-http-protocol.md §6). */
@@ -210,10 +210,26 @@ export class TxCoordinator {
    * @throws TxNotFoundError, TxConflictError
    */
   async decide(systemId: string, txId: string, decision: TxDecision): Promise<TxView> {
-    const tx = await this.owned(systemId, txId);
+    return this.apply(await this.owned(systemId, txId), decision, { actor: systemId, reason: 'client' });
+  }
+
+  /**
+   * An operator's decision (tx-console): the same path as {@link decide} — durable decision with its
+   * timeline entry first, then the broker told by the stored handle — for any system's transaction.
+   * Whether the transaction may be decided by hand (past its check immunity) is the caller's rule.
+   * @throws TxNotFoundError, TxConflictError
+   */
+  async decideAsOperator(txId: string, decision: TxDecision, context: DecisionContext): Promise<TxView> {
+    const tx = await this.deps.store.get(txId);
+    if (!tx) throw new TxNotFoundError(txId);
+    return this.apply(tx, decision, context);
+  }
+
+  private async apply(tx: TxRecord, decision: TxDecision, context: DecisionContext): Promise<TxView> {
+    const { txId } = tx;
     if (transition(txId, tx.state, decision) === 'already-decided') return { tx, delivery: deliveryOf(tx) };
     const at = this.now();
-    const won = await this.deps.store.decide(txId, decision, { actor: systemId, reason: 'client' }, at);
+    const won = await this.deps.store.decide(txId, decision, context, at);
     if (!won) {
       // Someone decided between our read and our write: the stored decision stands.
       const current = (await this.deps.store.get(txId))!;
@@ -221,10 +237,10 @@ export class TxCoordinator {
       return { tx: current, delivery: deliveryOf(current) };
     }
     if (tx.receiptHandle !== undefined) {
-      const outcome = await deliverDecision({ ...this.deps, checkGroup: this.deps.catalog.checkGroup, now: this.now }, tx, decision, tx.receiptHandle, systemId);
+      const outcome = await deliverDecision({ ...this.deps, checkGroup: this.deps.catalog.checkGroup, now: this.now }, tx, decision, tx.receiptHandle, context.actor);
       // Delivered: the row is what we wrote, no need to read it back. Otherwise read it, since
       // check-back or a publish takeover may have moved the broker state meanwhile.
-      if (outcome === 'done') return { tx: decidedRecord(tx, decision, at), delivery: 'done' };
+      if (outcome === 'done') return { tx: decidedRecord(tx, decision, context.reason, at), delivery: 'done' };
     }
     const decided = (await this.deps.store.get(txId))!;
     return { tx: decided, delivery: deliveryOf(decided) };

@@ -24,6 +24,8 @@ export async function serveHttpApp(app: HttpApp): Promise<{ url: string; close()
         routeKey: '$default',
         rawPath: url.pathname,
         rawQueryString: url.search.slice(1),
+        // As the FC adapters do (neutralRequest): repeated parameters comma-joined.
+        queryStringParameters: Object.fromEntries([...new Set(url.searchParams.keys())].map((name) => [name, url.searchParams.getAll(name).join(',')])),
         headers,
         body: Buffer.concat(chunks).toString('utf8'),
         isBase64Encoded: false,

@@ -9,7 +9,7 @@ import { catalog } from '../../shared/catalog';
 import type { BuildResult } from '../../scripts/build';
 import { buildBundles, REPO_ROOT } from '../../scripts/build';
 import { offlineServerlessEnv } from '../../scripts/config';
-import { invokeInFreshProcess, sampleEvent } from '../../scripts/sampleInvocation';
+import { invokeInFreshProcess, SAMPLE_CONSOLE_ENV, sampleEvent } from '../../scripts/sampleInvocation';
 import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
 import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
 
@@ -62,6 +62,7 @@ const functionEnv = () => ({
   TXC_MQ_ACCESS_KEY_SECRET: 'txcenter-dev-secret',
   TXC_SYSTEMS: JSON.stringify([{ id: SIGNER.systemId, secret: SIGNER.secret, checkbackUrl: 'http://127.0.0.1:9/checkback' }]),
   TXC_LOG_LEVEL: 'silent',
+  ...SAMPLE_CONSOLE_ENV,
 });
 
 describe('serverless package', () => {
@@ -91,8 +92,8 @@ describe.each(catalog().functions.map((fn) => [fn.name, fn] as const))('packaged
       expect(response.statusCode).toBeGreaterThanOrEqual(200);
       expect(response.statusCode).toBeLessThan(600);
       if (response.statusCode >= 400) expect(JSON.parse(response.body)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
-      // With its dependencies up, the signed status query passes authentication and reads the store:
-      // the sample transaction does not exist.
+      // With its dependencies up, the signed status query (tx-gateway) or the operator's detail query
+      // (tx-console) passes authentication and reads the store: the sample transaction does not exist.
       if (!mysqlMissing) expect(response.statusCode, response.body).toBe(404);
     } else if (!mysqlMissing) {
       expect(failure).toBeUndefined();

@@ -9,7 +9,7 @@ import { ConsumeBarrier } from '../../../shared/consumer/ConsumeBarrier';
 import { readConsumerConfig } from '../../../shared/consumer/config';
 import { DeadLetterStore } from '../../../shared/dlq/DeadLetterStore';
 import { replayDeadLetters } from '../../../shared/dlq/replayDeadLetters';
-import { describeDeadLetter } from '../../../shared/dlq/replayHttpApp';
+import { describeDeadLetter } from '../../../shared/dlq/describeDeadLetter';
 import { deadLetterFilterSchema, replayRequestSchema } from '../../../shared/dlq/replayRequestSchema';
 import { MqClient } from '../../../shared/mq/MqClient';
 import { openDatabase } from '../../../shared/store/openDatabase';
@@ -50,7 +50,7 @@ const OPTIONS = {
 
 const time = (epochMs: number) => new Date(epochMs).toISOString().replace('.000Z', 'Z');
 
-/** `txcenter dlq list|show|replay`: the same engine as dlq-alerter's HTTP endpoint. */
+/** `txcenter dlq list|show|replay`: the same replay engine as tx-console's `/api/dead-letters/replay`. */
 export const dlqCommand: Command = {
   name: 'dlq',
   summary: 'list, show and replay dead letters (dry-run by default)',

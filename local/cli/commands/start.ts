@@ -21,7 +21,7 @@ Options:
   --gateway-port <port>  tx-gateway (default 8080)
   --broker-port <port>   local broker (default 9876)
   --trading-port <port>  example trading system (default 8081)
-  --replay-port <port>   dlq-alerter replay endpoint (default 8082)
+  --console-port <port>  tx-console, the operations console (default 8083)
   --alerts-port <port>   local alert webhook receiver (default 8089)
   --json <file>          write the demo report as JSON (top-level boolean "consistent")
   --log-level <level>    function log level (default warn)`;
@@ -56,7 +56,7 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
       'gateway-port': { type: 'string' },
       'broker-port': { type: 'string' },
       'trading-port': { type: 'string' },
-      'replay-port': { type: 'string' },
+      'console-port': { type: 'string' },
       'alerts-port': { type: 'string' },
       json: { type: 'string' },
       'log-level': { type: 'string', default: 'warn' },
@@ -66,7 +66,8 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
   const demoOnly = forceDemoOnly || values['demo-only'];
   if (demoOnly && values['no-demo']) throw new UsageError('--no-demo and --demo-only contradict each other');
   // Loaded here so `txcenter start --help` stays instant.
-  const { DEFAULT_PORTS, startStack } = await import('../../demo/stack');
+  const { DEFAULT_PORTS, LOCAL_CONSOLE_USERS, startStack } = await import('../../demo/stack');
+  const { consoleUiUrl, UI_ROUTES } = await import('../../../shared/console/api');
   const { DEMO_TIMING, PRODUCTION_TIMING } = await import('../../demo/timing');
   const { runDemo } = await import('../../demo/runDemo');
   const { formatDemoReport } = await import('../../demo/formatDemoReport');
@@ -74,7 +75,7 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
     gateway: port(values['gateway-port'], DEFAULT_PORTS.gateway, 'gateway-port'),
     broker: port(values['broker-port'], DEFAULT_PORTS.broker, 'broker-port'),
     trading: port(values['trading-port'], DEFAULT_PORTS.trading, 'trading-port'),
-    dlqReplay: port(values['replay-port'], DEFAULT_PORTS.dlqReplay, 'replay-port'),
+    console: port(values['console-port'], DEFAULT_PORTS.console, 'console-port'),
     demo: port(values['alerts-port'], DEFAULT_PORTS.demo, 'alerts-port'),
   };
   const purchases = positive(values.purchases, DEFAULT_PURCHASES, 'purchases');
@@ -95,7 +96,8 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
         `  tx-gateway        ${urls.gateway}   (POST /v1/transactions, signed per business system)`,
         `  broker            ${urls.broker}   (RocketMQ HTTP protocol; admin: ${urls.broker}/admin/state)`,
         `  trading system    ${urls.trading}   (POST /discount-purchase {customerId, fundCode, amount})`,
-        `  DLQ replay        ${urls.dlqReplay}   (GET /dead-letters, bearer token in docs/consumers.md)`,
+        `  console           ${urls.console}   (operations console; log in as ${LOCAL_CONSOLE_USERS.operator.name} / ${LOCAL_CONSOLE_USERS.operator.password} or, read-only, ${LOCAL_CONSOLE_USERS.viewer.name} / ${LOCAL_CONSOLE_USERS.viewer.password})`,
+        `                    API and /metrics: authorization: Bearer ${LOCAL_CONSOLE_USERS.operator.token} (viewer: ${LOCAL_CONSOLE_USERS.viewer.token})`,
         `  alert webhook     ${urls.alerts}`,
         `  data              ${dataDir}`,
       ].join('\n'),
@@ -111,6 +113,9 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
     try {
       const report = await runDemo(stack, { purchases, concurrency, progress: (line) => console.log(line) });
       console.log(formatDemoReport(report));
+      // The replayed purchase shows the most (dead letter, replay, every group); else any committed one.
+      const traced = report.purchases.find((p) => p.replayed && p.purchaseId) ?? report.purchases.find((p) => p.txState === 'COMMITTED' && p.purchaseId);
+      if (traced?.purchaseId) console.log(`\nTrace of purchase ${traced.purchaseId} in the console: ${consoleUiUrl(urls.console, UI_ROUTES.trace(traced.purchaseId))}`);
       if (values.json) {
         writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
         console.log(`Report written to ${values.json}`);

@@ -4,6 +4,7 @@ import { companionDomainsMigration } from './102_companion_domains';
 import { deadLettersMigration } from './103_dead_letters';
 import { txTransactionsMigration } from './001_tx_transactions';
 import { reconcileReportsMigration } from './202_reconcile_reports';
+import { consoleMigration } from './301_console';
 
 /**
  * Every migration of the one schema, applied in name order on start by `openDatabase`.
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '102_companion_domains': companionDomainsMigration,
   '103_dead_letters': deadLettersMigration,
   '202_reconcile_reports': reconcileReportsMigration,
+  '301_console': consoleMigration,
 };

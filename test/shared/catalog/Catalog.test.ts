@@ -67,6 +67,12 @@ describe('Class: Catalog', () => {
     expect(() => loadCatalog(data)).toThrow(/unknown group 'GID_TXC_GHOST'.*'GID_TXC_OPS' has no consuming function/);
   });
 
+  it('rejects a function with an HTTP trigger and another trigger (Function Compute 2.0 refuses it)', () => {
+    const data = clone();
+    data.functions.find((fn) => fn.name === 'dlq-alerter')!.triggers.push({ type: 'http', name: 'replay', methods: ['POST'] });
+    expect(() => loadCatalog(data)).toThrow(/function 'dlq-alerter' mixes an HTTP trigger with other triggers/);
+  });
+
   it('rejects shape errors with the offending field', () => {
     const data = clone();
     data.topics[1]!.tags[0]!.checkImmunitySeconds = 5;

@@ -1,0 +1,47 @@
+import { BusinessSystems } from '../../shared/auth';
+import { catalog } from '../../shared/catalog';
+import { mqConnectionOf } from '../../shared/config';
+import { ConsoleMetrics, consoleServices, createConsoleApp, Operators, SessionSigner } from '../../shared/console';
+import { UI_ASSETS } from '../../shared/console/ui/assets';
+import type { HttpApp } from '../../shared/fc/InvocationContext';
+import { httpHandler } from '../../shared/fc/http';
+import { createLogger } from '../../shared/logger';
+import { MqClient } from '../../shared/mq';
+import { assertDatabaseUrl, openDatabase } from '../../shared/store/openDatabase';
+import { openOnce } from '../../shared/store/openOnFirstCall';
+import { readConsoleConfig } from './config';
+
+/** Built once per instance, on the first request (module scope survives on warm instances). */
+let app: HttpApp | undefined;
+
+/** Configuration is checked at once; the database opens on the first request that needs it (the UI's files do not). */
+function buildApp(): HttpApp {
+  const config = readConsoleConfig();
+  assertDatabaseUrl(config.TXC_DATABASE_URL);
+  const logger = createLogger('tx-console', config.TXC_LOG_LEVEL);
+  const services = openOnce(async () =>
+    consoleServices({
+      db: (await openDatabase(config.TXC_DATABASE_URL)).db,
+      catalog: catalog(),
+      broker: new MqClient(mqConnectionOf(config), { minCheckImmunitySeconds: config.TXC_CHECK_IMMUNITY_SECONDS }),
+      systems: new BusinessSystems(config.TXC_SYSTEMS),
+      checkImmunitySeconds: config.TXC_CHECK_IMMUNITY_SECONDS,
+      incidentWindowSeconds: config.TXC_ALERT_WINDOW_SECONDS,
+    }),
+  );
+  return createConsoleApp({
+    services,
+    operators: new Operators(config.TXC_OPERATORS),
+    sessions: new SessionSigner({ secret: config.TXC_CONSOLE_SESSION_SECRET, ttlSeconds: config.TXC_CONSOLE_SESSION_TTL_SECONDS, secure: config.TXC_CONSOLE_COOKIE_SECURE }),
+    metrics: new ConsoleMetrics(),
+    assets: UI_ASSETS,
+    groups: catalog().groups.map((group) => group.id),
+    logger,
+  });
+}
+
+/** tx-console: the operators' web UI, JSON API and Prometheus metrics over the FC HTTP trigger. */
+export const handler = httpHandler(async (request, context) => {
+  app ??= buildApp(); // a configuration error leaves `app` unset: the next request checks again
+  return app(request, context);
+});
