@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { MysqlAdapter } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 /**
  * tx-console: its append-only audit log, the failed-login throttle, and the indexes that serve every

@@ -50,7 +50,7 @@ export function deadLetterView(d: DeadLetterDetail, replay: ReplayState, ctx: Ui
     section(t('tx.properties'), table([t('common.name'), t('common.value')], Object.entries(d.properties).map(([key, value]) => [mono(key), value]), t('common.none'))),
     section(
       t('dl.history'),
-      table(['#', t('common.at'), t('dl.error'), t('common.detail')], d.history.map((entry) => [String(entry.attempt), time(entry.at), mono(entry.code), entry.message]), t('common.none'), 'dl-history'),
+      table(['#', t('common.at'), t('dl.error'), t('common.detail')], d.history.map((entry) => [String(entry.attempt), time(entry.startedAt), mono(entry.errorCode), entry.errorMessage ?? entry.outcome]), t('common.none'), 'dl-history'),
     ),
     section(
       t('dl.consumption'),
