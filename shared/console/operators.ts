@@ -20,7 +20,7 @@ export const operatorSchema = z
   .strictObject({
     name: z.string().check(z.regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ -, at most 64 characters')),
     role: z.enum(ROLES),
-    passwordHash: z.optional(z.string().check(z.regex(SCRYPT_HASH, 'scrypt$N$r$p$salt$key (see `txcenter console-password`)'))),
+    passwordHash: z.optional(z.string().check(z.regex(SCRYPT_HASH, 'scrypt$N$r$p$salt$key (see `txcenter console-user`)'))),
     tokenHash: z.optional(z.string().check(z.regex(TOKEN_HASH, 'sha256:<64 hex digits>'))),
   })
   .check(z.refine((op) => op.passwordHash !== undefined || op.tokenHash !== undefined, 'an operator needs a passwordHash or a tokenHash'));

@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<nu
   tx: async () => import('../../../bench/tx'),
   coldstart: async () => import('../../../bench/coldstart'),
   e2e: async () => import('../../../bench/e2e'),
+  console: async () => import('../../../bench/console'),
 };
 
 export const benchCommand: Command = {

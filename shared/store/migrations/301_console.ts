@@ -28,7 +28,9 @@ export const consoleMigration: Migration = {
     await index('txc_dead_letter_status_at', 'txc_dead_letter', ['status', 'dead_lettered_at', 'id']);
     await index('txc_dead_letter_tag_at', 'txc_dead_letter', ['tag', 'dead_lettered_at', 'id']);
     await index('txc_dead_letter_key', 'txc_dead_letter', ['message_key']);
+    await index('txc_dead_letter_group_at', 'txc_dead_letter', ['group_id', 'dead_lettered_at', 'id']);
     await index('txc_alert_incident_seen', 'txc_alert_incident', ['last_seen_at', 'incident_key']);
+    await index('txc_alert_incident_window', 'txc_alert_incident', ['window_started_at']);
     await index('txc_reconcile_report_finished_id', 'txc_reconcile_report', ['finished_at', 'run_id']);
 
     await db.schema
