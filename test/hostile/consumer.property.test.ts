@@ -12,13 +12,12 @@ import { touchpointHandler } from '../../shared/touchpoints/touchpointHandler';
 import type { TestDatabase } from '../helpers/databases';
 import { DATABASE_CASES } from '../helpers/databases';
 import { invocation, RecordingAlertSink, RecordingPublisher, silentLogger } from '../shared/consumer/factories';
-import { deepJsonText, hostileJson, nastyString, propertyParameters } from './properties';
+import { deepJsonText, hostileJson, nastyString, NOT_XML_TEXT, propertyParameters } from './properties';
 
 // Generated message bodies and keys through the consumer runtime with the real domain handlers and
 // SQLite: a message is always settled (applied, dead-lettered, duplicate or a conflict) — hostile
 // input is never retried as if the database were down — and every dead letter is publishable XML text.
 
-const NOT_XML_TEXT = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const TOPIC = 'TXC_COMPANION';
 
 let database: TestDatabase;

@@ -2,10 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeMessageJson } from '../../shared/events/envelope';
 import { jsonDepth } from '../../shared/json/jsonDepth';
-import { hostileJson, nastyString, propertyParameters } from './properties';
-
-/** Anything XML 1.0 forbids in text (the body travels inside the SDK's XML). */
-const NOT_XML_TEXT = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+import { hostileJson, nastyString, NOT_XML_TEXT, propertyParameters } from './properties';
 
 describe('Hostile input: JSON message bodies (generated)', () => {
   it('are valid XML text without "]]>" and decode to exactly the value encoded', () => {

@@ -14,6 +14,9 @@ export function propertyParameters(name: string, defaultRuns: number): fc.Parame
   return { seed: PROPERTY_SEED, numRuns, endOnFailure: true };
 }
 
+/** Anything XML 1.0 forbids in text (message bodies travel inside the SDK's XML). */
+export const NOT_XML_TEXT = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
 /** Characters downstream formats choke on: XML-forbidden ones, lone surrogates, markup and separators. */
 const NASTY_CHARACTERS = ['\u0000', '\u0001', '\u001f', '\u007f', '\uFFFE', '\uFFFF', '\uD800', '\uDFFF', '\uD83D\uDE00', ']]>', '<', '>', '&', '&x;', '"', "'", '|', ':', ',', '%', '/', '..', '\\', '\n', '\r', ' ', '基金'];
 
