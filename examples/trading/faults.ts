@@ -10,7 +10,7 @@ export const globalFaultsSchema = z.object({
   dropCommit: z._default(z.boolean(), false),
   crashAfterMainTx: z._default(z.boolean(), false),
   /** Slave calls to fail (503) before succeeding; applies per purchase. */
-  slaveFailTimes: z._default(z.int().check(z.minimum(0)), 0),
+  slaveFailTimes: z._default(z.int().check(z.minimum(0), z.maximum(1_000)), 0),
   slaveFailAlways: z._default(z.boolean(), false),
 });
 export type GlobalFaults = z.output<typeof globalFaultsSchema>;

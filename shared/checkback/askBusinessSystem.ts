@@ -9,9 +9,9 @@ export type CheckAnswer = (typeof CHECK_ANSWERS)[number];
 /** The body tx-checkback POSTs to a business system (signed like gateway requests). */
 export const checkbackRequestSchema = z.object({
   txId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
-  businessKey: z.string(),
-  topic: z.string(),
-  tag: z.string(),
+  businessKey: z.string().check(z.maxLength(128)),
+  topic: z.string().check(z.maxLength(64)),
+  tag: z.string().check(z.maxLength(64)),
   /** 1 for the first check. */
   check: z.int().check(z.minimum(1)),
 });
