@@ -1,6 +1,6 @@
 import type { Trace } from '../../api';
 import { UI_ROUTES } from '../../contract';
-import { badge, mono, pageHeader, section, table, time, txCells, txHeaders } from '../components';
+import { badge, mono, pageHeader, section, table, time, txCells } from '../components';
 import type { PageDef, UiContext } from '../context';
 import { deadLetterTable } from './deadLetters';
 import { h } from '../view';
@@ -34,7 +34,16 @@ export function traceView(trace: Trace, ctx: UiContext): VNode {
     trace.truncated ? h('p', { class: 'warning', role: 'status' }, t('trace.truncated')) : null,
     section(
       t('trace.transactions'),
-      table([...txHeaders(t), t('tx.expectedGroups')], trace.transactions.map((tx) => [...txCells(tx, t), groupsOf(tx.txId, tx.expectedGroups)]), t('trace.noTransactions'), 'trace-transactions'),
+      table(
+        [t('tx.createdAt'), t('tx.txId'), t('tx.system'), t('tx.topicTag'), t('tx.state'), t('tx.expectedGroups')],
+        trace.transactions.map((tx) => {
+          // The business key is the page's subject, and delivery shows on the transaction's page: room for the groups.
+          const [created, id, , system, topicTag, state] = txCells(tx, t);
+          return [created, id, system, topicTag, state, groupsOf(tx.txId, tx.expectedGroups)];
+        }),
+        t('trace.noTransactions'),
+        'trace-transactions',
+      ),
     ),
     section(
       t('trace.events'),
