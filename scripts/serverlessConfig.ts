@@ -18,15 +18,32 @@ const rocketmqTrigger = z.object({
 export const deployTriggerSchema = z.discriminatedUnion('type', [httpTrigger, timerTrigger, rocketmqTrigger]);
 export type DeployTrigger = z.infer<typeof deployTriggerSchema>;
 
+/** `a, b` → `['a', 'b']` (a `${env:…}` value is one string). */
+const commaList = z.pipe(
+  z.string(),
+  z.transform((text: string) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  ),
+);
+
 export const serverlessConfigSchema = z.object({
   service: z.string().check(z.minLength(1)),
-  provider: z.object({ name: z.literal('aliyun'), runtime: z.string(), region: z.string().check(z.minLength(1)), stage: z._default(z.string(), 'dev') }),
+  provider: z.object({
+    name: z.literal('aliyun'),
+    runtime: z.string(),
+    region: z.string().check(z.minLength(1)),
+    // Part of the FC service name (`txcenter-<stage>`), which allows letters, digits, `_` and `-`.
+    stage: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,29}$/, 'a stage is lowercase letters, digits and -, starting with a letter (at most 30)')), 'dev'),
+  }),
   functions: z.record(z.string(), z.object({ handler: z.string(), memorySize: z.int(), timeout: z.int() })),
   custom: z.object({
     txcenter: z.object({
       service: z.object({ description: z._default(z.string(), ''), role: z._default(z.string(), ''), internetAccess: z._default(z.boolean(), true) }),
-      environment: z.record(z.string(), z.string()),
-      optionalEnvironment: z._default(z.record(z.string(), z.string()), {}),
+      vpc: z._default(z.object({ vpcId: z._default(z.string(), ''), vSwitchIds: z._default(commaList, []), securityGroupId: z._default(z.string(), '') }), { vpcId: '', vSwitchIds: [], securityGroupId: '' }),
+      logs: z._default(z.object({ project: z._default(z.string(), ''), logstore: z._default(z.string(), '') }), { project: '', logstore: '' }),
       rocketmq: z.object({
         instanceId: z.string(),
         instanceType: z.string(),

@@ -1,4 +1,5 @@
 import type { FunctionDef, ResolvedMqTrigger } from '../../shared/catalog';
+import { triggerTagFilter } from '../../shared/catalog/tagExpression';
 import type { Logger } from '../../shared/logger';
 import type { MqClient, ReceivedMessage } from '../../shared/mq';
 import { toCloudEvent } from './cloudEvents';
@@ -82,7 +83,9 @@ export class MqTrigger {
       let messages: ReceivedMessage[];
       try {
         messages = await mq.consume(this.topic, this.group, {
-          tagExpression: resolved.subscription.tagExpression,
+          // What the cloud trigger pulls (scripts/deployPlan.ts): one tag, or everything for `*` / `A||B`,
+          // leaving those groups' filtering to the consumer runtime, as in production.
+          tagExpression: triggerTagFilter(resolved.subscription.tagExpression) ?? '*',
           maxMessages: resolved.trigger.batchSize,
           waitSeconds: pollWaitSeconds,
         });

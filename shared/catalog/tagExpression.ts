@@ -21,3 +21,13 @@ export function matchesTag(expression: TagExpression, tag: string | undefined | 
   if (expression.all) return true;
   return tag != null && tag !== '' && expression.tags.has(tag);
 }
+
+/**
+ * The tag filter a cloud RocketMQ trigger of a group with this expression carries: Aliyun documents
+ * the trigger's `Tag` with a single tag only, so `*` and `A||B` get none (undefined) and the consumer
+ * runtime applies the expression itself (docs/deploying.md, "Triggers").
+ */
+export function triggerTagFilter(expression: string): string | undefined {
+  const parsed = parseTagExpression(expression);
+  return !parsed.all && parsed.tags.size === 1 ? [...parsed.tags][0] : undefined;
+}

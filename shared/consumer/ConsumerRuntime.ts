@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AlertSink } from '../alert/AlertSink';
 import type { Catalog, Subscription } from '../catalog';
 import { catalog as defaultCatalog } from '../catalog';
+import { matchesTag } from '../catalog/tagExpression';
 import { TxcError } from '../errors';
 import { encodeMessageJson } from '../events/envelope';
 import type { TxWriter } from '../store/groupCommit';
@@ -129,6 +130,9 @@ export class ConsumerRuntime {
     const keyFits = message.key !== undefined && message.key !== '' && message.key.length <= MAX_DEDUP_KEY_LENGTH;
     const dedupKey = this.options.handler.dedupBy === 'key' && keyFits ? message.key! : message.messageId;
     if (replayGroup !== undefined && replayGroup !== this.group) return { outcome: settled({ messageId: message.messageId, dedupKey, kind: OUTCOMES.notForThisGroup }) };
+    // A cloud trigger of a `*` or `A||B` group has no tag filter (Aliyun documents one tag only), so
+    // the group's own expression is applied here: a message outside it is acked and skipped.
+    if (!matchesTag(this.subscription.filter, message.tag)) return { outcome: settled({ messageId: message.messageId, dedupKey, kind: OUTCOMES.notForThisGroup }) };
     const request: ClaimRequest = {
       group: this.group,
       dedupKey,

@@ -159,6 +159,15 @@ describe('Function: startRuntime', () => {
       expect(received('fix-mq-all')).toHaveLength(6);
     });
 
+    it('delivers like the cloud trigger: a one-tag group filtered by its tag, an A||B group unfiltered (its consumer runtime filters)', async () => {
+      await start({ functions: ['fix-mq-a', 'fix-mq-ab'] });
+      for (const tag of ['A', 'B', 'C']) await mq.publish('FIX_TOPIC', { body: '{}', tag });
+      const tags = (name: string) => fns.callsOf(name).flatMap((call) => (call.event as FcMqCloudEvent[]).map((e) => e.data.systemProperties.TAGS)).sort();
+      await waitFor(() => tags('fix-mq-ab').length >= 3 && tags('fix-mq-a').length >= 1, 10_000, 'deliveries');
+      expect(tags('fix-mq-ab')).toEqual(['A', 'B', 'C']);
+      expect(tags('fix-mq-a')).toEqual(['A']);
+    });
+
     it('retries a failed batch as a whole with backoff, then acks after success', async () => {
       let failures = 2;
       fns.on('fix-mq-a', async () => {

@@ -10,12 +10,13 @@ import type { FcContext, FcHandler } from '../../../local/runtime';
 /** A small catalog of fixture functions, one per trigger kind, on a fixture topic. */
 export const FIXTURE_CATALOG: CatalogInput = {
   topics: [
-    { name: 'FIX_TOPIC', description: 'fixture', messageType: 'normal', tags: [{ name: 'A', description: 'a' }, { name: 'B', description: 'b' }] },
+    { name: 'FIX_TOPIC', description: 'fixture', messageType: 'normal', tags: [{ name: 'A', description: 'a' }, { name: 'B', description: 'b' }, { name: 'C', description: 'c' }] },
     { name: 'FIX_DLQ', description: 'fixture dead letters', messageType: 'normal', tags: [{ name: 'DEAD', description: 'd' }] },
   ],
   groups: [
     { id: 'GID_FIX_A', topic: 'FIX_TOPIC', tagExpression: 'A', description: 'only A' },
     { id: 'GID_FIX_ALL', topic: 'FIX_TOPIC', tagExpression: '*', description: 'everything' },
+    { id: 'GID_FIX_AB', topic: 'FIX_TOPIC', tagExpression: 'A||B', description: 'two tags: no cloud trigger filter' },
     { id: 'GID_FIX_DLQ', topic: 'FIX_DLQ', tagExpression: '*', description: 'dead letters' },
   ],
   deadLetter: { topic: 'FIX_DLQ', tag: 'DEAD' },
@@ -24,6 +25,7 @@ export const FIXTURE_CATALOG: CatalogInput = {
     { name: 'fix-http', description: 'echo', timeoutSeconds: 5, triggers: [{ type: 'http', name: 'http', methods: ['GET', 'POST'] }] },
     { name: 'fix-timer', description: 'ticks', triggers: [{ type: 'timer', name: 'tick', cron: '@every 10s', payload: 'hello' }] },
     { name: 'fix-mq-a', description: 'A only', timeoutSeconds: 5, triggers: [{ type: 'mq', name: 'a', group: 'GID_FIX_A', batchSize: 4 }] },
+    { name: 'fix-mq-ab', description: 'A or B', triggers: [{ type: 'mq', name: 'ab', group: 'GID_FIX_AB' }] },
     { name: 'fix-mq-all', description: 'all', triggers: [{ type: 'mq', name: 'all', group: 'GID_FIX_ALL' }, { type: 'mq', name: 'dlq', group: 'GID_FIX_DLQ' }] },
   ],
 };

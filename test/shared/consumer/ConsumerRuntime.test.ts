@@ -213,6 +213,15 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
     expect(publisher.published.map((p) => deadLetterBodySchema.parse(JSON.parse(p.message.body)).error.code)).toEqual(cases.map((c) => c.code));
   });
 
+  it.skipIf(skip)('acks and skips a message whose tag is outside the group’s expression (a cloud trigger without tag filter delivers it)', async () => {
+    const body = envelopeBody(TOPIC, 'CUSTOMER_SERVICE', { n: 1 }, 'tx-other-tag');
+    const outcome = await runtime().processMessage(incoming(TOPIC, 'CUSTOMER_SERVICE', body), invocation(), 'trigger');
+    expect(outcome).toMatchObject({ kind: 'not-for-this-group', settled: true });
+    expect(await effects()).toEqual([]);
+    expect(publisher.published).toEqual([]);
+    expect(await runtime().barrier.hasConsumed(GROUP, 'tx-other-tag')).toBe(false);
+  });
+
   it.skipIf(skip)('processes a replay once for its target group only, and a failing replay dead-letters linked to its origin', async () => {
     failures.set('tx-replay', [new PermanentFailureError('X', 'first'), new PermanentFailureError('X', 'again')]);
     const body = envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-replay');

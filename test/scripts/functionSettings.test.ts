@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalog } from '../../shared/catalog';
+import { REPLAY_PROPERTIES } from '../../shared/consumer/types';
+import type { BuildResult } from '../../scripts/build';
+import { buildBundles, REPO_ROOT } from '../../scripts/build';
+import { allSettingNames, FUNCTION_CONFIG_SCHEMAS, SETTINGS, settingProblems, settingsOf, settingsTableMarkdown } from '../../scripts/functionSettings';
+
+const outDir = mkdtempSync(join(tmpdir(), 'txc-settings-'));
+let build: BuildResult;
+beforeAll(async () => {
+  build = await buildBundles({ outDir });
+}, 240_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+/** `TXC_…` names that are not settings: the catalog's topic names and the replay message properties. */
+const NOT_SETTINGS = new Set([...catalog().topics.map((topic) => topic.name), ...Object.values(REPLAY_PROPERTIES)]);
+
+describe('The settings table', () => {
+  it('has one schema per catalog function and one row per setting any function reads', () => {
+    expect(Object.keys(FUNCTION_CONFIG_SCHEMAS).sort()).toEqual(catalog().functions.map((fn) => fn.name).sort());
+    const read = new Set(Object.keys(FUNCTION_CONFIG_SCHEMAS).flatMap(settingsOf));
+    expect([...read].filter((name) => !(name in SETTINGS))).toEqual([]);
+    expect(Object.keys(SETTINGS).filter((name) => !read.has(name))).toEqual([]);
+  });
+
+  it('declares every TXC_ setting a function’s bundle reads in that function’s schema (else it could not be deployed)', () => {
+    expect(build.bundles.map((bundle) => bundle.name).sort()).toEqual(Object.keys(FUNCTION_CONFIG_SCHEMAS).sort());
+    for (const bundle of build.bundles) {
+      const named = new Set(readFileSync(bundle.file, 'utf8').match(/\bTXC_[A-Z0-9_]+\b/g) ?? []);
+      const undeclared = [...named].filter((name) => !NOT_SETTINGS.has(name) && !settingsOf(bundle.name).includes(name));
+      expect({ fn: bundle.name, undeclared }).toEqual({ fn: bundle.name, undeclared: [] });
+      // And the scan sees the settings: every declared name is in the bundle.
+      expect(settingsOf(bundle.name).filter((name) => !named.has(name))).toEqual([]);
+    }
+  });
+
+  it('is the table in docs/deploying.md (regenerate with npm run deploy -- --settings-table)', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs/deploying.md'), 'utf8');
+    expect(doc).toContain(settingsTableMarkdown());
+    for (const name of allSettingNames()) expect(settingsTableMarkdown()).toContain(`\`${name}\``);
+  });
+});
+
+describe('Function: settingProblems', () => {
+  it('names unset required settings once, with the functions that need them, and never echoes a value', () => {
+    const problems = settingProblems({ TXC_DATABASE_URL: 'mysql://u:topsecret@db:3306/x', TXC_MQ_ENDPOINT: 'http://127.0.0.1:9876', TXC_SYSTEMS: 'not json' });
+    const text = problems.map((p) => `${p.setting} ${p.problem} (${p.functions.join(', ')})`).join('\n');
+    expect(text).toMatch(/^TXC_MQ_ACCESS_KEY_ID is not set \(tx-gateway, tx-checkback, consumer-ops, consumer-cs, consumer-orchestration, consumer-compliance, consumer-datacenter, dlq-alerter, reconciler\)$/m);
+    expect(text).toMatch(/^TXC_MQ_ENDPOINT points at this machine/m);
+    expect(text).toMatch(/^TXC_SYSTEMS must be a JSON array of \{id, secret, checkbackUrl\} \(tx-gateway, tx-checkback, reconciler\)$/m);
+    expect(text).toMatch(/^TXC_TRADING_URL is not set/m);
+    expect(text).not.toContain('topsecret');
+    expect(problems.filter((p) => p.setting === 'TXC_MQ_ACCESS_KEY_ID')).toHaveLength(1);
+  });
+
+  it('checks values with each function’s own schema (types, ranges, enums)', () => {
+    const names = (values: Record<string, string>) => settingProblems(values, ['consumer-ops', 'reconciler', 'tx-checkback']).map((p) => `${p.setting}:${p.functions.join('+')}`);
+    const problems = names({ TXC_CONSUMER_MAX_ATTEMPTS: '0', TXC_RECONCILE_LOOKBACK_SECONDS: '10', TXC_CHECKBACK_TIMEOUT_MS: '1.5', TXC_ALERT_WEBHOOK_FORMAT: 'slack', TXC_LOG_LEVEL: 'loud' });
+    expect(problems).toEqual(expect.arrayContaining(['TXC_CONSUMER_MAX_ATTEMPTS:consumer-ops', 'TXC_RECONCILE_LOOKBACK_SECONDS:reconciler', 'TXC_CHECKBACK_TIMEOUT_MS:tx-checkback', 'TXC_ALERT_WEBHOOK_FORMAT:consumer-ops+reconciler+tx-checkback', 'TXC_LOG_LEVEL:consumer-ops+reconciler+tx-checkback']));
+  });
+});
