@@ -77,7 +77,6 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   },
   TXC_CONSUMER_MAX_BODY_BYTES: { about: 'largest accepted message body' },
   TXC_CONSUMER_MAX_ATTEMPTS: { about: 'overrides every group’s maxAttempts (demos); unset = the catalog’s' },
-  TXC_DLQ_REPLAY_TOKEN: { about: 'bearer token of the dead-letter replay endpoint (≥ 16 characters); unset = replay refused', secret: true },
   TXC_ALERT_WEBHOOK_URL: { about: 'alert webhook (DingTalk robot or JSON); unset = alerts go to the log', secret: true },
   TXC_ALERT_WEBHOOK_FORMAT: { about: '`dingtalk` or `json`' },
   TXC_ALERT_WEBHOOK_SECRET: { about: 'DingTalk robot signing secret (加签)', secret: true },

@@ -29,7 +29,6 @@ const SETTINGS = {
   TXC_TRADING_URL: 'https://trading.example.com',
   TXC_CONSUMER_MAX_BODY_BYTES: '131072',
   TXC_CONSUMER_MAX_ATTEMPTS: '10',
-  TXC_DLQ_REPLAY_TOKEN: 'replay-token-0123456789',
   TXC_ALERT_WEBHOOK_URL: 'https://oapi.dingtalk.com/robot/send?access_token=t',
   TXC_ALERT_WEBHOOK_FORMAT: 'dingtalk',
   TXC_ALERT_WEBHOOK_SECRET: 'SECdingtalk',
@@ -38,6 +37,10 @@ const SETTINGS = {
   TXC_RECONCILE_MAX_SLA_SECONDS: '900',
   TXC_RECONCILE_LOOKBACK_SECONDS: '86400',
   TXC_RECONCILE_BATCH_LIMIT: '200',
+  TXC_OPERATORS: JSON.stringify([{ name: 'ops-lead', role: 'operator', tokenHash: `sha256:${'ab'.repeat(32)}` }]),
+  TXC_CONSOLE_SESSION_SECRET: 'console-session-secret-0123456789abcdef',
+  TXC_CONSOLE_SESSION_TTL_SECONDS: '3600',
+  TXC_CONSOLE_COOKIE_SECURE: 'true',
 };
 const INFRA = {
   TXC_FC_SERVICE_ROLE_ARN: `acs:ram::${ACCOUNT}:role/txcenter-fc`,
@@ -268,7 +271,7 @@ describe('Command: npm run deploy', () => {
       /TXC_MQ_ENDPOINT is not set \(tx-gateway, tx-checkback, consumer-ops/,
       /TXC_MQ_ACCESS_KEY_SECRET is not set/,
       /TXC_TRADING_URL is not set \(consumer-ops, .*dlq-alerter\)/,
-      /TXC_SYSTEMS lists no business system: nobody could call tx-gateway \(tx-gateway, tx-checkback, reconciler\)/,
+      /TXC_SYSTEMS lists no business system: nobody could call tx-gateway \(tx-gateway, tx-checkback, reconciler, tx-console\)/,
       /TXC_CHECKBACK_TIMEOUT_MS .*\(tx-checkback\)/,
       /TXC_DATABASE_URL must be a mysql:\/\/ URL/,
       /TXC_FC_SERVICE_ROLE_ARN is not set/,
@@ -288,7 +291,7 @@ describe('Command: npm run deploy', () => {
     expect(out).toContain('"serviceName": "txcenter-prod"');
     expect(out).toContain('"vpcId": "vpc-bp1test"');
     expect(out).toContain('GID_TXC_COMPLIANCE');
-    for (const secret of ['pa55', 'mq-secret', 'replay-token-0123456789', 'SECdingtalk', 's'.repeat(32)]) expect(out).not.toContain(secret);
+    for (const secret of ['pa55', 'mq-secret', 'console-session-secret-0123456789abcdef', 'ab'.repeat(32), 'SECdingtalk', 's'.repeat(32)]) expect(out).not.toContain(secret);
     expect(out).toMatch(/Compared with txcenter-prod .*\n\s+= service txcenter-prod/);
     expect(recorder.calls.length).toBeGreaterThan(0);
     expect(recorder.calls.every((call) => call.method === 'GET')).toBe(true);
