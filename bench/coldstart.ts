@@ -1,9 +1,10 @@
 /**
- * `txcenter bench coldstart [--json] [--runs N] [--mysql-url URL]`: per function, the bundle size and
+ * `txcenter bench coldstart [--json] [--runs N] [--mysql-url URL] [--source-maps]`: per function, the bundle size and
  * the median time, in a fresh `node` process, from `require`-ing the bundle to the handler's answer
  * to a first sample event of its trigger (FC's cold start minus the runtime's own boot). Handlers
  * talk to a real local broker and a scratch database on the given MySQL server (dropped afterwards);
- * an answer that is a well-formed error counts too.
+ * an answer that is a well-formed error counts too. `--source-maps` also measures each function with
+ * `NODE_OPTIONS=--enable-source-maps` and its map beside it, in the same run (docs/deploying.md).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ function median(values: number[]): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: String(DEFAULT_RUNS) }, 'mysql-url': { type: 'string', default: DEFAULT_MYSQL_URL } } });
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: String(DEFAULT_RUNS) }, 'mysql-url': { type: 'string', default: DEFAULT_MYSQL_URL }, 'source-maps': { type: 'boolean', default: false } } });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
   const build = await buildBundles();
@@ -45,14 +46,14 @@ export async function run(args: string[]): Promise<number> {
     ...SAMPLE_CONSOLE_ENV,
   };
   // `firstPrepareMs` is left out of the JSON (undefined) for every function but tx-gateway.
-  const report: Record<string, { bytes: number; coldStartMs: number; loadMs: number; answer: string; firstPrepareMs: number | undefined }> = {};
+  const report: Record<string, { bytes: number; coldStartMs: number; loadMs: number; answer: string; firstPrepareMs: number | undefined; withSourceMapsMs: number | undefined }> = {};
   /** Medians over `runs` fresh processes, each answering `eventOf(run)`. */
-  const measure = async (file: string, name: string, eventOf: (run: number) => unknown) => {
+  const measure = async (file: string, name: string, eventOf: (run: number) => unknown, extraEnv: Record<string, string> = {}) => {
     const totals: number[] = [];
     const loads: number[] = [];
     let answer = '';
     for (let i = 0; i < runs; i += 1) {
-      const outcome = await invokeInFreshProcess(file, eventOf(i), name, env);
+      const outcome = await invokeInFreshProcess(file, eventOf(i), name, { ...env, ...extraEnv });
       totals.push(outcome.totalMs);
       loads.push(outcome.loadMs);
       answer = outcome.ok ? JSON.stringify(outcome.result).slice(0, 60) : `error ${outcome.error.code ?? outcome.error.name}`;
@@ -67,7 +68,8 @@ export async function run(args: string[]): Promise<number> {
       // The gateway's first real call: a prepare (MySQL writes + the MQ SDK's first half-message publish).
       const batch = Date.now();
       const prepare = fn.name === 'tx-gateway' ? await measure(bundle.file, fn.name, (run) => samplePrepareEvent(catalog(), signer, `coldstart-${batch}-${run}`)) : undefined;
-      report[bundle.name] = { bytes: bundle.bytes, ...sample, firstPrepareMs: prepare?.coldStartMs };
+      const withSourceMaps = values['source-maps'] ? await measure(bundle.file, fn.name, () => event, { NODE_OPTIONS: '--enable-source-maps' }) : undefined;
+      report[bundle.name] = { bytes: bundle.bytes, ...sample, firstPrepareMs: prepare?.coldStartMs, withSourceMapsMs: withSourceMaps?.coldStartMs };
     }
   } finally {
     await broker.close();
@@ -75,11 +77,12 @@ export async function run(args: string[]): Promise<number> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   if (values.json) {
-    console.log(JSON.stringify(Object.fromEntries(Object.entries(report).map(([name, r]) => [name, { bytes: r.bytes, coldStartMs: r.coldStartMs, firstPrepareMs: r.firstPrepareMs }])), null, 2));
+    console.log(JSON.stringify(Object.fromEntries(Object.entries(report).map(([name, r]) => [name, { bytes: r.bytes, coldStartMs: r.coldStartMs, firstPrepareMs: r.firstPrepareMs, withSourceMapsMs: r.withSourceMapsMs }])), null, 2));
   } else {
     console.log(`cold start, median of ${runs} fresh processes (require + first answer; node ${process.version}):`);
     for (const [name, r] of Object.entries(report)) {
       console.log(`  ${name.padEnd(24)} ${(r.bytes / 1024).toFixed(1).padStart(7)} KB  load ${r.loadMs.toFixed(1).padStart(6)} ms  first answer ${r.coldStartMs.toFixed(1).padStart(6)} ms  (${r.answer})`);
+      if (r.withSourceMapsMs !== undefined) console.log(`  ${''.padEnd(24)} ${''.padStart(7)}     ${''.padStart(14)}  with source maps ${r.withSourceMapsMs.toFixed(1).padStart(6)} ms  (--enable-source-maps, +${(r.withSourceMapsMs - r.coldStartMs).toFixed(1)} ms)`);
       if (r.firstPrepareMs !== undefined) console.log(`  ${''.padEnd(24)} ${''.padStart(7)}     ${''.padStart(14)}  first prepare ${r.firstPrepareMs.toFixed(1).padStart(5)} ms  (signed POST /v1/transactions)`);
     }
   }
