@@ -31,13 +31,25 @@ export class ListReader {
   async deadLetter(id: string): Promise<DeadLetterDetail> {
     const letter = await this.deadLetters.get(id);
     if (!letter) throw new ConsoleError('DEAD_LETTER_NOT_FOUND', `no dead letter ${id}`);
-    const [row, consumption] = await Promise.all([
-      this.context.db.selectFrom('txc_dead_letter').select([...DEAD_LETTER_SUMMARY_COLUMNS]).where('id', '=', id).executeTakeFirstOrThrow(),
-      this.context.db.selectFrom('txc_consume_barrier').select([...CONSUMPTION_COLUMNS]).where('group_id', '=', letter.group).where('dedup_key', '=', letter.dedupKey).executeTakeFirst(),
-    ]);
+    const consumption = await this.context.db.selectFrom('txc_consume_barrier').select([...CONSUMPTION_COLUMNS]).where('group_id', '=', letter.group).where('dedup_key', '=', letter.dedupKey).executeTakeFirst();
     const refusal = replayEligibility(letter);
     return {
-      ...deadLetterSummary(row),
+      ...deadLetterSummary({
+        id: letter.id,
+        group_id: letter.group,
+        topic: letter.topic,
+        tag: letter.tag,
+        message_key: letter.messageKey,
+        message_id: letter.messageId,
+        error_code: letter.error.code,
+        error_message: letter.error.message,
+        attempts: letter.attempts,
+        status: letter.status,
+        replay_of: letter.replayOf,
+        replay_message_id: letter.replayMessageId,
+        replayed_at: letter.replayedAt,
+        dead_lettered_at: letter.deadLetteredAt,
+      }),
       body: letter.body,
       properties: letter.properties,
       errorKind: letter.error.kind,

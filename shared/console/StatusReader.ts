@@ -121,14 +121,13 @@ export class StatusReader {
       this.gauges(),
       db.selectFrom('txc_tx').select([...TX_SUMMARY_COLUMNS]).where(stuckCondition(this.context, now)).orderBy('created_at').limit(SAMPLE).execute(),
       db.selectFrom('txc_tx_event').select(['at', 'detail']).where('type', '=', 'CHECK').where('at', '>=', now - DAY_MS).orderBy('at', 'desc').limit(10_000).execute(),
+      // Who decided (client, checkback, policy, operator, publish-failed): the covering (state, decided_at, …, reason) index.
       db
-        .selectFrom('txc_tx_event')
-        .select(['detail', (eb) => eb.fn.countAll().as('n')])
-        .where('type', 'in', ['COMMITTED', 'ROLLED_BACK'])
-        .where('at', '>=', now - DAY_MS)
-        .where('actor', '<>', 'gateway')
-        .groupBy('detail')
-        .limit(1_000)
+        .selectFrom('txc_tx')
+        .select(['reason', (eb) => eb.fn.countAll().as('n')])
+        .where('state', 'in', ['COMMITTED', 'ROLLED_BACK'])
+        .where('decided_at', '>=', now - DAY_MS)
+        .groupBy('reason')
         .execute(),
       db.selectFrom('txc_alert_incident').selectAll().orderBy('last_seen_at', 'desc').orderBy('incident_key', 'desc').limit(SAMPLE).execute(),
       db.selectFrom('txc_reconcile_report').selectAll().orderBy('finished_at', 'desc').orderBy('run_id', 'desc').limit(1).executeTakeFirst(),
@@ -139,10 +138,7 @@ export class StatusReader {
       answers[answer] = (answers[answer] ?? 0) + 1;
     }
     const decisionsByReason: Record<string, number> = {};
-    for (const row of decisions) {
-      const reason = String((JSON.parse(row.detail ?? '{}') as { reason?: string }).reason ?? 'unknown');
-      decisionsByReason[reason] = (decisionsByReason[reason] ?? 0) + Number(row.n);
-    }
+    for (const row of decisions) decisionsByReason[row.reason ?? 'unknown'] = Number(row.n);
     const last = lastRun && reconcileRunSummary(lastRun);
     return {
       generatedAt: iso(now),

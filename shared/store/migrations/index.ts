@@ -5,6 +5,7 @@ import { deadLettersMigration } from './103_dead_letters';
 import { txTransactionsMigration } from './001_tx_transactions';
 import { reconcileReportsMigration } from './202_reconcile_reports';
 import { consoleMigration } from './301_console';
+import { consoleCoveringMigration } from './302_console_covering';
 
 /**
  * Every migration of the one schema, applied in name order on start by `openDatabase`.
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '103_dead_letters': deadLettersMigration,
   '202_reconcile_reports': reconcileReportsMigration,
   '301_console': consoleMigration,
+  '302_console_covering': consoleCoveringMigration,
 };
