@@ -39,14 +39,15 @@ export function productionHandlers(trading: TradingClient): Record<string, Messa
 }
 
 /**
- * The real pieces: local broker (1 s invisibility), the real SDK through MqClient, an SQLite file, a
+ * The real pieces: local broker (1 s invisibility), the real SDK through MqClient, an SQLite file (or
+ * `databaseUrl`), a
  * DingTalk-format webhook receiver and a trading system, both real HTTP servers recording calls.
  */
-export async function startConsumerStack(options: { maxAttempts?: number; trading?: Parameters<typeof startRecordingServer>[0] } = {}) {
+export async function startConsumerStack(options: { maxAttempts?: number; trading?: Parameters<typeof startRecordingServer>[0]; databaseUrl?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'txc-consumers-'));
   const broker = await startBroker({ port: 0, dataDir: join(dir, 'broker'), autoCreate: true, invisibilitySeconds: 1 });
   const mq = new MqClient({ endpoint: broker.url, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET });
-  const databaseUrl = `sqlite:${join(dir, 'txc.db')}`;
+  const databaseUrl = options.databaseUrl ?? `sqlite:${join(dir, 'txc.db')}`;
   const database = await openDatabase(databaseUrl);
   const webhook = await startRecordingServer(() => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } }));
   const trading = await startRecordingServer(options.trading ?? (() => ({ status: 200, body: { reference: 'TRD-1' } })));

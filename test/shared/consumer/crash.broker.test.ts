@@ -6,17 +6,30 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeBody } from './factories';
 import { startConsumerStack } from './consumerStack';
+import { createScratchMysqlDatabase } from '../../../local/scratchMysqlDatabase';
+import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../../helpers/databases';
 
 const FIXTURE = fileURLToPath(new URL('./crashingConsumer.fixture.ts', import.meta.url));
 
-describe('Consumer crash (child process killed mid-batch)', () => {
-  let stack: Awaited<ReturnType<typeof startConsumerStack>>;
-  beforeAll(async () => {
-    stack = await startConsumerStack();
-  });
-  afterAll(async () => stack?.close());
+const mysqlSkip = await mysqlUnavailableReason();
+if (mysqlSkip) console.warn(mysqlSkip);
 
-  it('retries the message that was in progress after its lease expires, and every effect happens once', async () => {
+// On MySQL the claim and the effects commit through the store's group commit (shared/store/groupCommit.ts).
+describe.each(['sqlite', 'mysql'] as const)('Consumer crash (child process killed mid-batch) on %s', (dialect) => {
+  const skip = dialect === 'mysql' && mysqlSkip !== undefined;
+  let stack: Awaited<ReturnType<typeof startConsumerStack>>;
+  let scratch: { url: string; drop(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    if (skip) return;
+    scratch = dialect === 'mysql' ? await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_t') : undefined;
+    stack = await startConsumerStack({ databaseUrl: scratch?.url });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await scratch?.drop();
+  });
+
+  it.skipIf(skip)('retries the message that was in progress after its lease expires, and every effect happens once', async () => {
     const customers = ['C-BEFORE', 'CRASH', 'C-AFTER'];
     const ids: string[] = [];
     for (const customerId of customers) {
