@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<nu
   coldstart: async () => import('../../../bench/coldstart'),
   e2e: async () => import('../../../bench/e2e'),
   console: async () => import('../../../bench/console'),
+  store: async () => import('../../../bench/store'),
 };
 
 export const benchCommand: Command = {
