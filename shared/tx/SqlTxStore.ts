@@ -63,7 +63,7 @@ function toEvent(row: Pick<TxEventRow, 'at' | 'type' | 'state' | 'actor' | 'deta
 export class SqlTxStore implements TxStore {
   private readonly writer: TxWriter<TxTables>;
   private readonly q: TxQueries;
-
+  /** Timeline rows, one INSERT per batch of writes. */
   private readonly events: RowSink<TxTables, EventRow>;
 
   constructor(private readonly db: Kysely<TxTables>) {
