@@ -18,7 +18,7 @@ export class ConsoleMetrics {
   private readonly stuck = this.gauge('txcenter_transactions_stuck', 'PREPARED transactions past their check immunity', []);
   private readonly oldestPrepared = this.gauge('txcenter_oldest_stuck_prepared_age_seconds', 'Age of the oldest PREPARED transaction past its check immunity (0 when none)', []);
   private readonly deadLetters = this.gauge('txcenter_dead_letters_pending', 'Dead letters awaiting replay (NEW or REPLAYING), by group', ['group']);
-  private readonly backlog = this.gauge('txcenter_subscriber_backlog', 'Committed events of the last 24 h a group has not consumed past its SLA', ['group']);
+  private readonly backlog = this.gauge('txcenter_subscriber_backlog', 'Committed events of the last hour a group has not consumed past its SLA', ['group']);
   private readonly incidents = this.gauge('txcenter_alert_incidents_open', 'Alert incidents whose aggregation window is open', []);
   private readonly reconcileClean = this.gauge('txcenter_reconcile_last_clean', 'Verdict of the last reconcile run (1 clean, 0 findings, -1 never ran)', []);
   private readonly reconcileAge = this.gauge('txcenter_reconcile_last_age_seconds', 'Seconds since the last reconcile run finished (-1 never ran)', []);

@@ -356,7 +356,7 @@ export interface SubscriberSummary {
   readonly window: WindowQuery['window'];
   readonly consumed: number;
   readonly lastConsumedAt: string | null;
-  /** Committed events of the window this group has not consumed, older than its SLA. */
+  /** Committed events of the last hour this group has not consumed, older than its SLA. */
   readonly backlog: number;
   readonly conflicts: number;
   readonly deadLetters: { readonly pending: number; readonly total: number };

@@ -14,8 +14,12 @@ export interface ReadContext {
   readonly incidentWindowMs: number;
 }
 
-/** Committed transactions older than this are not counted in a group's backlog (the reconciler's job). */
-export const BACKLOG_WINDOW_MS = 24 * 3_600 * 1_000;
+/**
+ * Committed transactions decided longer ago than this are not counted in a group's backlog: the
+ * reconciler re-publishes those and reports them. Its cost is one index seek per transaction of the
+ * window (a 24-hour window took 300–450 ms at 100 000 transactions a week on SQLite, `bench console`).
+ */
+export const BACKLOG_WINDOW_MS = 3_600 * 1_000;
 
 /**
  * Newest-first keyset condition on (time, id): `time <= t AND (time < t OR id < i)`. The first term
