@@ -11,7 +11,8 @@ import { RuntimeConfigError } from '../runtime';
 import { catalog } from '../../shared/catalog';
 import { CONSOLE_DEFAULT_PORT } from '../../shared/console/api';
 import { hashPasswordSync, hashToken } from '../../shared/console/operators';
-import type { FunctionProcesses } from '../runtime/processes';
+import type { FunctionLaunch } from '../runtime/launch';
+import type { FunctionProcesses, FunctionProcessStatus } from '../runtime/processes';
 import { spawnFunctionProcesses } from '../runtime/processes';
 import type { DemoServer } from './DemoServer';
 import { startDemoServer } from './DemoServer';
@@ -20,6 +21,9 @@ import type { StackTiming } from './timing';
 /** Default ports of the local stack (docs/running-locally.md). */
 export const DEFAULT_PORTS = { gateway: 8080, trading: 8081, console: CONSOLE_DEFAULT_PORT, demo: 8089, broker: 9876 } as const;
 export type StackPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
+
+/** The supervision state of the function processes, under the data folder (see {@link Stack.functionStatus}). */
+export const RUNTIME_STATUS_FILE = 'runtime.json';
 
 /** The second business system of the demo: publishes companion events (operations, service, journeys). */
 export const COMPANION_SYSTEM = { id: 'companion-platform', secret: 'companion-platform-dev-secret-0123456789' } as const;
@@ -63,6 +67,10 @@ export interface StackOptions {
    * `start --no-demo` turns them off, so nobody on the port can switch faults on). @default true
    */
   readonly faultInjection?: boolean;
+  /** The functions' alert webhook instead of the demo server's receiver (tests that hold a delivery). */
+  readonly alertWebhookUrl?: string;
+  /** How function processes start; @default 'bundle' (the startup benchmark compares with 'tsx'). */
+  readonly functionLaunch?: FunctionLaunch;
 }
 
 export interface Stack {
@@ -77,6 +85,8 @@ export interface Stack {
   readonly environment: Readonly<Record<string, string>>;
   /** Process id of each function's process (CPU accounting, crash drills). */
   readonly pids: Readonly<Record<string, number>>;
+  /** Supervision state of each function's process (restarts, last exit); also in `<dataDir>/runtime.json`. */
+  functionStatus(): Record<string, FunctionProcessStatus>;
   /** SIGKILLs every function process (processes mode), as a host crash would. */
   killRuntime(): Promise<void>;
   /** Starts the runtime again after {@link killRuntime}. */
@@ -109,6 +119,7 @@ export function functionEnvironment(options: StackOptions, urls: { broker: strin
   if (timing.consumerMaxAttempts !== undefined) env.TXC_CONSUMER_MAX_ATTEMPTS = String(timing.consumerMaxAttempts);
   if (timing.reconcileMaxSlaSeconds !== undefined) env.TXC_RECONCILE_MAX_SLA_SECONDS = String(timing.reconcileMaxSlaSeconds);
   if (timing.alertWindowSeconds !== undefined) env.TXC_ALERT_WINDOW_SECONDS = String(timing.alertWindowSeconds);
+  if (timing.alertResendAfterSeconds !== undefined) env.TXC_ALERT_RESEND_AFTER_SECONDS = String(timing.alertResendAfterSeconds);
   return env;
 }
 
@@ -146,7 +157,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     trading: trading.url,
     tradingCheckback: trading.checkbackUrl,
     companionCheckback: demoServer.companionCheckbackUrl,
-    alerts: demoServer.alertWebhookUrl,
+    alerts: options.alertWebhookUrl ?? demoServer.alertWebhookUrl,
   });
   let processes: FunctionProcesses | undefined;
   // A restarted runtime must come back on the same ports: callers (trading, demo) hold its URLs.
@@ -156,14 +167,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     processes = await spawnFunctionProcesses(
       catalog().functions.map((fn) => fn.name),
       {
-        ...env,
-        TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway),
-        TXC_RUNTIME_CONSOLE_PORT: String(ports.console),
-        TXC_RUNTIME_TIME_SCALE: String(timing.timeScale),
-        TXC_RUNTIME_POLLERS: String(options.pollersPerTrigger ?? 1),
-        ...(options.cpuProfileDir ? { TXC_RUNTIME_CPU_PROFILE_DIR: options.cpuProfileDir } : {}),
+        env: {
+          ...env,
+          TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway),
+          TXC_RUNTIME_CONSOLE_PORT: String(ports.console),
+          TXC_RUNTIME_TIME_SCALE: String(timing.timeScale),
+          TXC_RUNTIME_POLLERS: String(options.pollersPerTrigger ?? 1),
+          ...(options.cpuProfileDir ? { TXC_RUNTIME_CPU_PROFILE_DIR: options.cpuProfileDir } : {}),
+        },
+        logger,
+        launch: options.functionLaunch,
+        statusFile: join(dataDir, RUNTIME_STATUS_FILE),
       },
-      logger,
     );
     runtimeUrls = { ...processes.urls };
   };
@@ -185,6 +200,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     environment: env,
     get pids() {
       return processes?.pids ?? {};
+    },
+    functionStatus() {
+      return processes?.status() ?? {};
     },
     async killRuntime() {
       if (!processes) throw new RuntimeConfigError('the runtime is not running');

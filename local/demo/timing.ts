@@ -20,6 +20,8 @@ export interface StackTiming {
   readonly reconcileMaxSlaSeconds: number | undefined;
   /** Seconds an alert incident stays one incident. */
   readonly alertWindowSeconds: number | undefined;
+  /** Seconds before the reconciler re-sends an alert whose sender crashed; undefined = 60. */
+  readonly alertResendAfterSeconds: number | undefined;
 }
 
 export const PRODUCTION_TIMING: StackTiming = {
@@ -31,6 +33,7 @@ export const PRODUCTION_TIMING: StackTiming = {
   reconcileStuckAfterSeconds: 300,
   reconcileMaxSlaSeconds: undefined,
   alertWindowSeconds: undefined,
+  alertResendAfterSeconds: undefined,
 };
 
 export const DEMO_TIMING: StackTiming = {
@@ -42,4 +45,5 @@ export const DEMO_TIMING: StackTiming = {
   reconcileStuckAfterSeconds: 20,
   reconcileMaxSlaSeconds: 45,
   alertWindowSeconds: 600,
+  alertResendAfterSeconds: 5,
 };

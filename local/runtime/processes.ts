@@ -1,28 +1,66 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { renameSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../shared/logger';
 import { RuntimeConfigError } from './errors';
+import type { FunctionLaunch } from './launch';
+import { prepareLaunch } from './launch';
 
-const RUNTIME_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
+/** First restart delay after an unexpected exit; doubles per quick successive crash up to the max. */
+export const RESTART_BACKOFF_MIN_MS = 200;
+export const RESTART_BACKOFF_MAX_MS = 10_000;
+/** A process that stayed up this long has recovered: its next crash restarts after the minimum delay again. */
+const RESTART_BACKOFF_RESET_AFTER_MS = 30_000;
+/** How long a clean stop waits for a SIGTERMed process before it SIGKILLs it. */
+export const STOP_GRACE_MS = 4_000;
+
+/** What the supervisor knows about one function's process (the runtime state a console shows). */
+export interface FunctionProcessStatus {
+  readonly pid: number | undefined;
+  readonly state: 'running' | 'restarting' | 'stopped';
+  /** Unexpected exits that were followed by a restart, since the stack started. */
+  readonly restarts: number;
+  /** The last unexpected exit: its code or signal and when. */
+  readonly lastExit?: { readonly code: number | null; readonly signal: string | null; readonly at: string };
+}
 
 /** Catalog functions running one process each, as FC runs each function on its own instances. */
 export interface FunctionProcesses {
-  /** Base URL of each HTTP-triggered function. */
+  /** Base URL of each HTTP-triggered function (stable across restarts). */
   readonly urls: Readonly<Record<string, string>>;
-  /** Process ids by function (tests and crash drills). */
+  /** Process ids by function, of the processes running now (tests and crash drills). */
   readonly pids: Readonly<Record<string, number>>;
-  /** SIGKILLs every function process at once, as a machine crash would; resolves once they are gone. */
+  /** Supervision state by function. */
+  status(): Record<string, FunctionProcessStatus>;
+  /** SIGKILLs every function process at once, as a machine crash would (no restart); resolves once they are gone. */
   kill(): Promise<void>;
-  /** SIGTERMs every process (each stops its triggers cleanly) and waits for them to exit. */
+  /** SIGTERMs every process (each stops its triggers cleanly), SIGKILLs what is left after {@link STOP_GRACE_MS}. */
   close(): Promise<void>;
 }
 
-function spawnOne(functionName: string, env: Record<string, string>, logger: Logger): Promise<{ child: ChildProcess; urls: Record<string, string> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNTIME_MAIN], {
+export interface FunctionProcessesOptions {
+  /** The functions' environment (TXC_*). */
+  readonly env: Record<string, string>;
+  readonly logger: Logger;
+  /** How function processes start; @default 'bundle' (prebuilt JavaScript, see launch.ts). */
+  readonly launch?: FunctionLaunch;
+  /** When set, the supervision state is written here as JSON on every change (console, drills). */
+  readonly statusFile?: string;
+}
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly urls: Record<string, string>;
+}
+
+type ArgsOf = (functionName: string) => string[];
+
+function spawnOne(functionName: string, env: Record<string, string>, argsOf: ArgsOf, logger: Logger): Promise<Started> {
+  const child = spawn(process.execPath, argsOf(functionName), {
     env: { ...process.env, ...env, TXC_RUNTIME_FUNCTIONS: functionName, TXC_RUNTIME_EXIT_WITH: 'stdin' },
     stdio: ['pipe', 'pipe', 'inherit'],
     cwd: PROJECT_ROOT,
@@ -32,9 +70,9 @@ function spawnOne(functionName: string, env: Record<string, string>, logger: Log
       child.kill('SIGKILL'); // a process we gave up on must not live on, serving nobody
       reject(new RuntimeConfigError(`function process '${functionName}' did not become ready in ${READY_TIMEOUT_MS} ms`));
     }, READY_TIMEOUT_MS);
-    const onExit = (code: number | null) => {
+    const onExit = (code: number | null, signal: string | null) => {
       clearTimeout(timer);
-      reject(new RuntimeConfigError(`function process '${functionName}' exited with ${code} before it was ready`));
+      reject(new RuntimeConfigError(`function process '${functionName}' exited with ${code ?? signal} before it was ready`));
     };
     child.once('exit', onExit);
     const lines = createInterface({ input: child.stdout! });
@@ -49,31 +87,153 @@ function spawnOne(functionName: string, env: Record<string, string>, logger: Log
   });
 }
 
+const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+
 /**
- * Starts each function in its own runtime process (`local/runtime/main.ts`), with `env` as its
- * environment. Separate processes keep one function's synchronous SQLite lock wait from stalling
- * the others, and let crash drills SIGKILL "the runtime" exactly as a host failure would.
+ * One function's process under supervision, as FC replaces a crashed instance: an unexpected exit is
+ * logged with its cause and the process is started again after a backoff, on the same HTTP port.
+ * What was in flight fails the way it would on FC: an HTTP caller loses its connection (its client
+ * reports the function unavailable, as for FC's 502), an MQ batch is not acknowledged so the broker
+ * redelivers it, a timer invocation is simply missed until the next tick.
  */
-export async function spawnFunctionProcesses(functionNames: readonly string[], env: Record<string, string>, logger: Logger): Promise<FunctionProcesses> {
-  const settled = await Promise.allSettled(functionNames.map((name) => spawnOne(name, env, logger)));
-  const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+class SupervisedProcess {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private restarts = 0;
+  private backoffMs = RESTART_BACKOFF_MIN_MS;
+  private startedAt = 0;
+  private lastExit: FunctionProcessStatus['lastExit'];
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly name: string,
+    private env: Record<string, string>,
+    private readonly argsOf: ArgsOf,
+    private readonly logger: Logger,
+    private readonly changed: () => void,
+  ) {}
+
+  async start(): Promise<Record<string, string>> {
+    const { child, urls } = await spawnOne(this.name, this.env, this.argsOf, this.logger);
+    this.adopt(child);
+    return urls;
+  }
+
+  /** A restart must come back on the same ports: callers hold the URLs. */
+  pinPorts(ports: Record<string, string>): void {
+    this.env = { ...this.env, ...ports };
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  status(): FunctionProcessStatus {
+    return { pid: this.child?.pid, state: this.stopping ? 'stopped' : this.child ? 'running' : 'restarting', restarts: this.restarts, ...(this.lastExit ? { lastExit: this.lastExit } : {}) };
+  }
+
+  private adopt(child: ChildProcess): void {
+    this.child = child;
+    this.startedAt = Date.now();
+    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    this.changed();
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: string | null): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    if (this.stopping) return;
+    this.lastExit = { code, signal, at: new Date().toISOString() };
+    if (Date.now() - this.startedAt >= RESTART_BACKOFF_RESET_AFTER_MS) this.backoffMs = RESTART_BACKOFF_MIN_MS;
+    const delayMs = this.backoffMs;
+    this.backoffMs = Math.min(RESTART_BACKOFF_MAX_MS, this.backoffMs * 2);
+    this.logger.warn({ fn: this.name, pid: child.pid, code, signal, restarts: this.restarts + 1, restartInMs: delayMs }, 'function process exited unexpectedly; restarting it');
+    this.changed();
+    this.restartTimer = setTimeout(() => void this.restart(), delayMs);
+  }
+
+  private async restart(): Promise<void> {
+    this.restartTimer = undefined;
+    if (this.stopping) return;
+    this.restarts += 1;
+    try {
+      const { child } = await spawnOne(this.name, this.env, this.argsOf, this.logger);
+      if (this.stopping) {
+        child.kill('SIGKILL');
+        return;
+      }
+      this.adopt(child);
+    } catch (error) {
+      // It crashed again before it was ready (or never got ready): keep trying, slower.
+      this.lastExit = { code: null, signal: null, at: new Date().toISOString() };
+      this.logger.error({ fn: this.name, error: (error as Error).message, restartInMs: this.backoffMs }, 'function process restart failed; retrying');
+      this.changed();
+      const delayMs = this.backoffMs;
+      this.backoffMs = Math.min(RESTART_BACKOFF_MAX_MS, this.backoffMs * 2);
+      this.restartTimer = setTimeout(() => void this.restart(), delayMs);
+    }
+  }
+
+  /** Stops supervising and ends the process: SIGKILL (a crash) or SIGTERM then SIGKILL after the grace. */
+  async stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (!child) return;
+    const gone = exited(child);
+    child.kill(signal);
+    const grace = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await gone;
+    clearTimeout(grace);
+    this.child = undefined;
+  }
+}
+
+/** Writes `content` to `file` so a reader never sees half of it. */
+function writeAtomically(file: string, content: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+}
+
+/**
+ * Starts each function in its own supervised runtime process (`local/runtime/main.ts`). Separate
+ * processes keep one function's synchronous SQLite lock wait from stalling the others, and let crash
+ * drills SIGKILL a function or "the runtime" exactly as a host failure would.
+ */
+export async function spawnFunctionProcesses(functionNames: readonly string[], options: FunctionProcessesOptions): Promise<FunctionProcesses> {
+  const argsOf = await prepareLaunch(functionNames, options.launch ?? 'bundle');
+  let ready = false;
+  const supervised: SupervisedProcess[] = [];
+  const status = () => Object.fromEntries(supervised.map((p) => [p.name, p.status()]));
+  const changed = () => {
+    if (ready && options.statusFile) writeAtomically(options.statusFile, `${JSON.stringify({ updatedAt: new Date().toISOString(), functions: status() }, null, 2)}\n`);
+  };
+  supervised.push(...functionNames.map((name) => new SupervisedProcess(name, options.env, argsOf, options.logger, changed)));
+  const settled = await Promise.allSettled(supervised.map((p) => p.start()));
   const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) {
-    started.forEach(({ child }) => child.kill('SIGKILL'));
+    await Promise.all(supervised.map((p) => p.stop('SIGKILL')));
     throw failure.reason;
   }
-  const children = started.map(({ child }) => child);
-  const exits = children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve()))));
+  const urls: Record<string, string> = Object.assign({}, ...settled.map((result) => (result as PromiseFulfilledResult<Record<string, string>>).value));
+  if (urls['tx-gateway']) supervised.forEach((p) => p.pinPorts({ TXC_RUNTIME_GATEWAY_PORT: new URL(urls['tx-gateway']!).port }));
+  if (urls['tx-console']) supervised.forEach((p) => p.pinPorts({ TXC_RUNTIME_CONSOLE_PORT: new URL(urls['tx-console']!).port }));
+  ready = true;
+  changed();
   return {
-    urls: Object.assign({}, ...started.map(({ urls }) => urls)),
-    pids: Object.fromEntries(functionNames.map((name, index) => [name, children[index]!.pid!])),
+    urls,
+    get pids() {
+      return Object.fromEntries(supervised.flatMap((p) => (p.pid === undefined ? [] : [[p.name, p.pid]])));
+    },
+    status,
     async kill() {
-      children.forEach((child) => child.kill('SIGKILL'));
-      await Promise.all(exits);
+      await Promise.all(supervised.map((p) => p.stop('SIGKILL')));
+      changed();
     },
     async close() {
-      children.forEach((child) => child.kill('SIGTERM'));
-      await Promise.all(exits);
+      await Promise.all(supervised.map((p) => p.stop('SIGTERM')));
+      changed();
     },
   };
 }

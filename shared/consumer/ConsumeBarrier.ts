@@ -267,8 +267,8 @@ export class ConsumeBarrier {
     }));
   }
 
-  async recordConflict(group: string, dedupKey: string, messageId: string, storedHash: string, receivedHash: string, body: string, now: number): Promise<void> {
-    await this.db
+  async recordConflict(group: string, dedupKey: string, messageId: string, storedHash: string, receivedHash: string, body: string, now: number, trx?: Transaction<any>): Promise<void> {
+    await ((trx as Transaction<ConsumerTables> | undefined) ?? this.db)
       .insertInto('txc_consume_conflict')
       .values({ group_id: group, dedup_key: dedupKey, message_id: messageId, stored_hash: storedHash, received_hash: receivedHash, body, detected_at: now })
       .execute();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { AlertSink } from '../alert/AlertSink';
+import type { Kysely, Transaction } from 'kysely';
+import type { Alert, AlertOutbox } from '../alert/AlertSink';
 import type { Catalog, Subscription } from '../catalog';
 import { catalog as defaultCatalog } from '../catalog';
 import { matchesTag } from '../catalog/tagExpression';
@@ -40,8 +40,11 @@ export interface ConsumerRuntimeOptions {
   readonly handler: MessageHandler<any>;
   readonly db: Kysely<any>;
   readonly publisher: MessagePublisher;
-  /** Key-reuse conflicts are raised here (dead letters are alerted by dlq-alerter). */
-  readonly alerts: AlertSink;
+  /**
+   * Handlers' alerts and key-reuse conflicts are recorded here in the transaction of their effect and
+   * sent after it commits (dead letters are alerted by dlq-alerter).
+   */
+  readonly alerts: AlertOutbox;
   readonly logger: Logger;
   readonly catalog?: Catalog;
   /** @default DEFAULT_MAX_BODY_BYTES */
@@ -179,29 +182,39 @@ export class ConsumerRuntime {
     const { handler, db } = this.options;
     const startedAt = this.now();
     const base = { messageId: message.messageId, dedupKey, attempt };
-    let effects: Effects;
+    let toSend: Alert[];
     try {
       const size = Buffer.byteLength(message.body, 'utf8');
       if (size > this.maxBodyBytes) throw new MessageRejectedError(REJECTION_CODES.tooLarge, `body of message ${message.messageId} is ${size} bytes, the limit is ${this.maxBodyBytes}`);
       const decoded = handler.decode(message);
-      effects = await handler.handle(decoded, { group: this.group, message, attempt, invocation, db });
-      // Effects, COMPLETED and the attempt record commit together: a crash before the commit leaves
-      // none, so the retry re-runs the handler; a crash after leaves all, so the retry is a duplicate.
-      await this.writer.write(async (trx) => {
+      const effects = await handler.handle(decoded, { group: this.group, message, attempt, invocation, db });
+      // Effects, their alerts, COMPLETED and the attempt record commit together: a crash before the
+      // commit leaves none, so the retry re-runs the handler; a crash after leaves all, so the retry is
+      // a duplicate and the reconciler's sweep sends the recorded alerts.
+      toSend = await this.writer.write(async (trx) => {
         await effects.apply(trx);
         await this.barrier.complete(trx, this.group, dedupKey, token, { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey, now: this.now() });
         await this.barrier.recordAttempt(this.appliedAttempt(message, dedupKey, attempt, startedAt), trx);
+        return this.recordAlerts(trx, effects.alerts);
       });
     } catch (error) {
       return this.failed(message, dedupKey, attempt, token, startedAt, error);
     }
-    return this.afterApplied(base, effects);
+    return this.afterApplied(base, toSend);
+  }
+
+  /** Records alerts in the effect's transaction; returns those to send once it commits. */
+  private async recordAlerts(trx: Transaction<any>, alerts: readonly Alert[] | undefined): Promise<Alert[]> {
+    const toSend: Alert[] = [];
+    for (const alert of alerts ?? []) if (await this.options.alerts.record(trx, alert)) toSend.push(alert);
+    return toSend;
   }
 
   /**
    * A local-only handler's first deliveries, one group-committed write each (see
    * {@link writerFor}): barrier row (COMPLETED), effects and attempt. Concurrent batches of the
-   * process share commits, and a failing message is undone and fails alone. Safe without a claim
+   * process share commits, and a failing message is undone and fails alone. Alerts are recorded in the
+   * same write (the outbox). Safe without a claim
    * because `handle` does nothing outside the effects, and a concurrent run of the same message finds
    * the row (insert-ignore on its key) and takes the general path. Messages missing from the answer
    * take the general path: the row existed, it is a replay, or something failed (the general path
@@ -227,19 +240,20 @@ export class ConsumerRuntime {
     const inserted = await Promise.all(
       runs.map(({ prepared: { message, request }, decoded, effects }) =>
         this.writer
-          .write(async (trx) => {
+          .write(async (trx): Promise<Alert[] | undefined> => {
             const row = { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey };
-            if (!(await this.barrier.insertCompleted(trx, request, row))) return false;
+            if (!(await this.barrier.insertCompleted(trx, request, row))) return undefined;
             await effects.apply(trx);
             await this.barrier.recordAttempt(this.appliedAttempt(message, request.dedupKey, 1, startedAt), trx);
-            return true;
+            return this.recordAlerts(trx, effects.alerts);
           })
-          .catch(() => false),
+          .catch(() => undefined),
       ),
     );
-    for (const [index, { prepared, effects }] of runs.entries()) {
-      if (!inserted[index]) continue;
-      applied.set(prepared.message, await this.afterApplied({ messageId: prepared.message.messageId, dedupKey: prepared.request.dedupKey, attempt: 1 }, effects));
+    for (const [index, { prepared }] of runs.entries()) {
+      const toSend = inserted[index];
+      if (!toSend) continue;
+      applied.set(prepared.message, await this.afterApplied({ messageId: prepared.message.messageId, dedupKey: prepared.request.dedupKey, attempt: 1 }, toSend));
     }
     return applied;
   }
@@ -248,9 +262,9 @@ export class ConsumerRuntime {
     return { group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: 'applied' };
   }
 
-  /** Committed: alerts are side channels whose failure must not undo "applied". */
-  private async afterApplied(base: { messageId: string; dedupKey: string; attempt: number }, effects: Effects): Promise<MessageOutcome> {
-    for (const alert of effects.alerts ?? []) await this.raiseSafely(alert);
+  /** Committed: alerts are side channels whose failure must not undo "applied" (the sweep re-sends them). */
+  private async afterApplied(base: { messageId: string; dedupKey: string; attempt: number }, toSend: readonly Alert[]): Promise<MessageOutcome> {
+    for (const alert of toSend) await this.sendSafely(alert);
     return settled({ ...base, kind: OUTCOMES.applied });
   }
 
@@ -327,29 +341,35 @@ export class ConsumerRuntime {
 
   private async flagConflict(message: IncomingMessage, dedupKey: string, row: BarrierRow, payloadHash: string): Promise<MessageOutcome> {
     const base = { messageId: message.messageId, dedupKey };
-    try {
-      await this.barrier.recordConflict(this.group, dedupKey, message.messageId, row.payload_hash, payloadHash, message.body, this.now());
-    } catch (error) {
-      return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classifyError(error).code });
-    }
-    await this.raiseSafely({
+    const alert: Alert = {
       kind: 'consume-key-conflict',
       severity: 'critical',
       title: `Message key reused with a different payload (${this.group})`,
       text: `Group ${this.group} received message ${message.messageId} with key ${dedupKey}, already used by message ${row.message_id} with another payload. It was NOT applied; the stored conflict needs a human decision.`,
       incidentKey: `consume-key-conflict:${this.group}:${dedupKey}`,
       details: { group: this.group, dedupKey, messageId: message.messageId, firstMessageId: row.message_id },
-    });
+    };
+    let send: boolean;
+    try {
+      // The conflict and its alert commit together, so a crash after the commit cannot lose the alert.
+      send = await this.writer.write(async (trx) => {
+        await this.barrier.recordConflict(this.group, dedupKey, message.messageId, row.payload_hash, payloadHash, message.body, this.now(), trx);
+        return this.options.alerts.record(trx, alert);
+      });
+    } catch (error) {
+      return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classifyError(error).code });
+    }
+    if (send) await this.sendSafely(alert);
     return settled({ ...base, kind: OUTCOMES.conflict, errorCode: 'CONSUME_KEY_CONFLICT' });
   }
 
-  /** Alerts are side channels: a failing webhook must not turn a done message into a retry. */
-  private async raiseSafely(alert: Parameters<AlertSink['raise']>[0]): Promise<void> {
+  /** Alerts are side channels: a failing webhook must not turn a done message into a retry (the sweep re-sends). */
+  private async sendSafely(alert: Alert): Promise<void> {
     try {
-      await this.options.alerts.raise(alert);
+      await this.options.alerts.send(alert);
     } catch (error) {
       const classified = classifyError(error);
-      this.options.logger.error({ group: this.group, kind: alert.kind, incidentKey: alert.incidentKey, code: classified.code, error: classified.message }, 'alert could not be raised');
+      this.options.logger.error({ group: this.group, kind: alert.kind, incidentKey: alert.incidentKey, code: classified.code, error: classified.message }, 'alert could not be sent; the reconciler re-sends it');
     }
   }
 }

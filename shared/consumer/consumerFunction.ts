@@ -1,4 +1,4 @@
-import type { AlertSink } from '../alert/AlertSink';
+import type { AlertOutbox } from '../alert/AlertSink';
 import { alertSinkOf } from '../alert/alertConfig';
 import { catalog } from '../catalog';
 import { mqConnectionOf } from '../config';
@@ -20,8 +20,8 @@ export interface ConsumerDependencies {
   readonly config: ConsumerConfig;
   readonly database: Database;
   readonly mq: MqClient;
-  /** Alerts, aggregated per incident in the database. */
-  readonly alerts: AlertSink;
+  /** Alerts, aggregated per incident in the database, which is also their outbox. */
+  readonly alerts: AlertOutbox;
   readonly logger: Logger;
 }
 

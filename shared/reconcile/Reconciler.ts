@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { AlertSink } from '../alert/AlertSink';
+import type { AlertOutbox } from '../alert/AlertSink';
 import type { BusinessSystems } from '../auth';
 import type { Catalog } from '../catalog';
 import { askBusinessSystem } from '../checkback/askBusinessSystem';
@@ -42,7 +42,8 @@ export interface ReconcilerDeps {
   readonly catalog: Catalog;
   readonly systems: BusinessSystems;
   readonly republisher: Republisher;
-  readonly alerts: AlertSink;
+  /** Drift and undecided-policy alerts; each run also re-sends consumer alerts whose sender crashed. */
+  readonly alerts: AlertOutbox;
   readonly logger: Logger;
   readonly policy?: ReconcilePolicy;
   readonly now?: () => number;
@@ -99,7 +100,9 @@ export class Reconciler {
       truncated,
     };
     await this.alertOnDrift(report);
-    this.deps.logger.info({ runId: report.runId, stuck: stuckPrepared.length, missing: missingConsumption.length, deadLetters: deadLetters.total, truncated }, 'reconciliation finished');
+    // The outbox sweep: alerts recorded with their effect but never sent (a crash between commit and send).
+    const alertsResent = await this.deps.alerts.resendUnsent();
+    this.deps.logger.info({ alertsResent, runId: report.runId, stuck: stuckPrepared.length, missing: missingConsumption.length, deadLetters: deadLetters.total, truncated }, 'reconciliation finished');
     return report;
   }
 

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { consumerRuntimeMigration } from './101_consumer_runtime';
 import { companionDomainsMigration } from './102_companion_domains';
 import { deadLettersMigration } from './103_dead_letters';
+import { alertOutboxMigration } from './104_alert_outbox';
 import { txTransactionsMigration } from './001_tx_transactions';
 import { reconcileReportsMigration } from './202_reconcile_reports';
 import { consoleMigration } from './301_console';
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '101_consumer_runtime': consumerRuntimeMigration,
   '102_companion_domains': companionDomainsMigration,
   '103_dead_letters': deadLettersMigration,
+  '104_alert_outbox': alertOutboxMigration,
   '202_reconcile_reports': reconcileReportsMigration,
   '301_console': consoleMigration,
   '302_console_covering': consoleCoveringMigration,

@@ -5,7 +5,6 @@ import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../../local/broker';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, startBroker } from '../../../local/broker';
-import type { Alert, AlertSink } from '../../../shared/alert/AlertSink';
 import { BusinessSystems } from '../../../shared/auth';
 import { catalog } from '../../../shared/catalog';
 import { createCheckbackEndpoint } from '../../../shared/client';
@@ -17,16 +16,10 @@ import type { Database } from '../../../shared/store/Database';
 import { openDatabase } from '../../../shared/store/openDatabase';
 import { SqlTxStore } from '../../../shared/tx';
 import { tempDir } from '../../local/runtime/fixtures';
+import { RecordingAlertSink } from '../../shared/consumer/factories';
 
 const SYSTEM = { id: 'fund-trading', secret: 'reconciler-test-secret-0123456789abcdef' };
 const MINUTE_MS = 60_000;
-
-class RecordingSink implements AlertSink {
-  readonly alerts: Alert[] = [];
-  async raise(alert: Alert): Promise<void> {
-    this.alerts.push(alert);
-  }
-}
 
 describe('Class: Reconciler', () => {
   let database: Database;
@@ -36,7 +29,7 @@ describe('Class: Reconciler', () => {
   let mq: MqClient;
   let server: Server;
   let answers: Map<string, 'COMMIT' | 'ROLLBACK' | 'UNKNOWN'>;
-  let sink: RecordingSink;
+  let sink: RecordingAlertSink;
   let reconciler: Reconciler;
   const now = Date.now();
 
@@ -58,7 +51,7 @@ describe('Class: Reconciler', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const checkbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/txc/checkback`;
-    sink = new RecordingSink();
+    sink = new RecordingAlertSink();
     reconciler = new Reconciler({
       db,
       store,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Alert, AlertSink } from '../../../shared/alert/AlertSink';
+import type { Alert, AlertOutbox } from '../../../shared/alert/AlertSink';
 import type { IncomingMessage } from '../../../shared/consumer/types';
 import { encodeEnvelope, ENVELOPE_VERSION } from '../../../shared/events/envelope';
 import type { InvocationContext } from '../../../shared/fc/InvocationContext';
@@ -41,10 +41,20 @@ export class RecordingPublisher {
   }
 }
 
-export class RecordingAlertSink implements AlertSink {
+/** Records sent alerts; as an outbox it sends every recorded alert (no incident aggregation). */
+export class RecordingAlertSink implements AlertOutbox {
   readonly alerts: Alert[] = [];
   async raise(alert: Alert): Promise<void> {
     this.alerts.push(alert);
+  }
+  async record(): Promise<boolean> {
+    return true;
+  }
+  async send(alert: Alert): Promise<void> {
+    this.alerts.push(alert);
+  }
+  async resendUnsent(): Promise<number> {
+    return 0;
   }
 }
 

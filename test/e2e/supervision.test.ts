@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../local/demo/stack';
+import { RUNTIME_STATUS_FILE } from '../../local/demo/stack';
+import type { FunctionProcessStatus } from '../../local/runtime/processes';
+import { tempDir } from '../local/runtime/fixtures';
+import { startTestStack } from './stackFixture';
+
+const CLI = fileURLToPath(new URL('../../bin/txcenter.mjs', import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const statusFile = (dataDir: string) => JSON.parse(readFileSync(join(dataDir, RUNTIME_STATUS_FILE), 'utf8')) as { functions: Record<string, FunctionProcessStatus> };
+
+describe('E2E: the local runtime supervises its function processes', () => {
+  let stack: Stack | undefined;
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('restarts a SIGKILLed function on its port with a restart count, and purchases flow again', async () => {
+    stack = await startTestStack();
+    const gatewayUrl = stack.urls.gateway;
+    const killed = { gateway: stack.pids['tx-gateway']!, orchestration: stack.pids['consumer-orchestration']! };
+    process.kill(killed.gateway, 'SIGKILL');
+    process.kill(killed.orchestration, 'SIGKILL');
+    const restarted = await until('both restarted', 60_000, () => {
+      const status = stack!.functionStatus();
+      const gateway = status['tx-gateway']!;
+      const orchestration = status['consumer-orchestration']!;
+      return gateway.state === 'running' && orchestration.state === 'running' && gateway.pid !== killed.gateway && orchestration.pid !== killed.orchestration ? status : undefined;
+    });
+    for (const name of ['tx-gateway', 'consumer-orchestration']) {
+      expect(restarted[name]).toMatchObject({ restarts: 1, lastExit: { code: null, signal: 'SIGKILL' } });
+    }
+    expect(restarted['consumer-ops']).toMatchObject({ restarts: 0, state: 'running' });
+    // The state is also on disk for a console or a drill that is not in this process.
+    await until('the status file shows the restart', 5_000, () => (statusFile(stack!.dataDir).functions['tx-gateway']?.restarts === 1 ? true : undefined));
+    expect(stack.urls.gateway).toBe(gatewayUrl);
+
+    // The restarted gateway (same port) and orchestration consumer complete a discount purchase.
+    const trading = stack.trading.database.db;
+    await stack.trading.store.openWallet('SUP1', 0);
+    const response = await fetch(`${stack.urls.trading}/discount-purchase`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'SUP1', fundCode: '110011', amount: '12.00' }) });
+    const answer = (await response.json()) as { txId?: string; outcome?: string };
+    expect(response.status).toBe(201);
+    await until('the slave purchase', 60_000, async () => (await trading.selectFrom('trading_order').select('tx_id').where('tx_id', '=', answer.txId!).where('kind', '=', 'FUND_PURCHASE').executeTakeFirst()) ?? undefined);
+  }, 240_000);
+
+  it('stops `txcenter start` and every function process within a few seconds of SIGTERM', async () => {
+    const dataDir = tempDir('txc-stop-');
+    const ports = ['--gateway-port', '--broker-port', '--trading-port', '--replay-port', '--alerts-port'].flatMap((option) => [option, '0']);
+    const child = spawn(process.execPath, [CLI, 'start', '--no-demo', '--data', dataDir, ...ports], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await until('the stack to be up', 120_000, () => (output.includes('Press Ctrl+C') ? true : undefined));
+    const pids = Object.values(statusFile(dataDir).functions).map((fn) => fn.pid!);
+    expect(pids.length).toBeGreaterThan(5);
+    expect(pids.every(alive)).toBe(true);
+
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const stopMs = Date.now() - signalledAt;
+    console.log(`txcenter start stopped ${stopMs} ms after SIGTERM`);
+    expect(stopMs).toBeLessThan(10_000);
+    expect(pids.filter(alive)).toEqual([]);
+    expect(Object.values(statusFile(dataDir).functions).every((fn) => fn.state === 'stopped')).toBe(true);
+  }, 180_000);
+});
