@@ -11,7 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   start: { summary: 'start everything locally and run the discount-purchase demo', load: async () => (await import('./commands/start')).startCommand },
   demo: { summary: 'run the demo on a fresh stack; exit 0 only if consistent', load: async () => (await import('./commands/demo')).demoCommand },
   reconcile: { summary: 'run the reconciler now (or --last) and print its report', load: async () => (await import('./commands/reconcile')).reconcileCommand },
-  bench: { summary: 'run a benchmark (broker | tx | e2e | coldstart | console)', load: async () => (await import('./commands/bench')).benchCommand },
+  bench: { summary: 'run a benchmark (broker | tx | e2e | coldstart | console | store | startup | chaos)', load: async () => (await import('./commands/bench')).benchCommand },
   'console-user': { summary: 'print a TXC_OPERATORS entry (password hash and/or API token) for tx-console', load: async () => (await import('./commands/consoleUser')).consoleUserCommand },
 };
 

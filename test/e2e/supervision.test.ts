@@ -71,7 +71,7 @@ describe('E2E: the local runtime supervises its function processes', () => {
 
   it('stops `txcenter start` and every function process within a few seconds of SIGTERM', async () => {
     const dataDir = tempDir('txc-stop-');
-    const ports = ['--gateway-port', '--broker-port', '--trading-port', '--replay-port', '--alerts-port'].flatMap((option) => [option, '0']);
+    const ports = ['--gateway-port', '--broker-port', '--trading-port', '--console-port', '--alerts-port'].flatMap((option) => [option, '0']);
     const child = spawn(process.execPath, [CLI, 'start', '--no-demo', '--data', dataDir, ...ports], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));

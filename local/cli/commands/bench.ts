@@ -12,6 +12,8 @@ const BENCHMARKS: Record<string, () => Promise<{ run(args: string[]): Promise<nu
   e2e: async () => import('../../../bench/e2e'),
   console: async () => import('../../../bench/console'),
   store: async () => import('../../../bench/store'),
+  startup: async () => import('../../../bench/startup'),
+  chaos: async () => import('../../../bench/chaos'),
 };
 
 export const benchCommand: Command = {

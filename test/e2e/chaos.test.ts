@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { runChaos } from '../../bench/chaos';
+
+describe('E2E: the chaos drill (short version of `txcenter bench chaos`)', () => {
+  it('loses, duplicates and leaves undecided nothing while single functions and the whole stack are SIGKILLed', async () => {
+    const report = await runChaos({ purchases: 300, kills: 5, concurrency: 16, log: (line) => console.log(line) });
+    console.log(JSON.stringify({ ...report, checks: undefined }));
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report).toMatchObject({ consistent: true, lost: 0, duplicated: 0, undecided: 0, wronglyBought: 0, moneyBalanced: true });
+    expect(report.kills).toMatchObject({ functions: 4, stack: 1 });
+    // The runtime really restarted what was killed, and the drill really hit purchases.
+    expect(report.restarts).toBeGreaterThan(0);
+    expect(report.purchases.committed).toBeGreaterThan(200);
+  }, 300_000);
+});
