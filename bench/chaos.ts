@@ -22,9 +22,9 @@ import type { StackPorts } from '../local/demo/stack';
 import { RUNTIME_STATUS_FILE } from '../local/demo/stack';
 import type { Verdict } from '../local/demo/verdict';
 import { judge } from '../local/demo/verdict';
+import { TRADING_MIGRATIONS } from '../examples/trading/migrations';
 import type { FunctionProcessStatus } from '../local/runtime/processes';
 import { catalog } from '../shared/catalog';
-import { requestText } from '../shared/client/requestText';
 import type { Database } from '../shared/store/Database';
 import { openDatabase } from '../shared/store/openDatabase';
 import { CHAOS_CUSTOMERS } from './chaosPlan';
@@ -140,7 +140,7 @@ export interface ChaosReport {
 
 /** Reads both databases and judges; `undecided` counts every PREPARED transaction, not only the drill's. */
 async function assess(dataDir: string): Promise<{ verdict: Verdict; purchaseIds: string[]; undecided: number; trading: Database; txcenter: Database }> {
-  const trading = await openDatabase(`sqlite:${join(dataDir, 'trading.db')}`);
+  const trading = await openDatabase(`sqlite:${join(dataDir, 'trading.db')}`, TRADING_MIGRATIONS);
   const txcenter = await openDatabase(`sqlite:${join(dataDir, 'txcenter.db')}`);
   try {
     const purchaseIds = (await trading.db.selectFrom('trading_purchase').select('purchase_id').execute()).map((row) => row.purchase_id as string);
@@ -200,17 +200,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let restarting: Promise<void> | undefined;
   try {
     const startedAt = Date.now();
+    const elapsed = () => Math.round((Date.now() - startedAt) / 1000);
     const purchase = async (index: number) => {
       const body = JSON.stringify({ customerId: CHAOS_CUSTOMERS[index % CHAOS_CUSTOMERS.length], fundCode: '110011', amount: ((100 + (index % 900)) / 100).toFixed(2) });
       for (;;) {
         await restarting;
         try {
-          await requestText({ method: 'POST', url: `${stack.urls.trading}/discount-purchase`, headers: { 'content-type': 'application/json' }, body, timeoutMs: PURCHASE_TIMEOUT_MS });
+          // fetch never re-sends a POST by itself, so each purchase is sent once unless refused below.
+          const response = await fetch(`${stack.urls.trading}/discount-purchase`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(PURCHASE_TIMEOUT_MS) });
+          await response.arrayBuffer();
           answered += 1; // any answer: the trading system decided (committed, rolled back or refused)
           return;
         } catch (error) {
           // Refused: the trading system is down and never saw the request; send it again once it is back.
-          if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
+          if (((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED') {
             await sleep(REFUSED_RETRY_MS);
             continue;
           }
@@ -225,20 +228,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         while (issued < at) await sleep(20);
         if (kill % STACK_KILL_EVERY === STACK_KILL_AT) {
           stackKills += 1;
-          log(`  kill ${kill + 1}/${options.kills} at purchase ${issued}: the whole stack`);
+          log(`  kill ${kill + 1}/${options.kills} at purchase ${issued} (+${elapsed()} s): the whole stack`);
           restartsBeforeCrashes += Object.values(stack.functions()).reduce((sum, fn) => sum + fn.restarts, 0);
           let back: () => void = () => undefined;
           restarting = new Promise((resolve) => (back = resolve));
           await stack.crash();
+          const restartAt = Date.now();
           stack = await ChaosStack.start(dataDir, stack.ports);
           back();
           restarting = undefined;
+          log(`    stack back in ${Date.now() - restartAt} ms`);
         } else {
           const running = Object.entries(stack.functions()).filter(([, fn]) => fn.state === 'running' && fn.pid);
           if (running.length === 0) continue;
           const [name, fn] = running[Math.floor(Math.random() * running.length)]!;
           byFunction[name] = (byFunction[name] ?? 0) + 1;
-          log(`  kill ${kill + 1}/${options.kills} at purchase ${issued}: ${name} (pid ${fn.pid})`);
+          log(`  kill ${kill + 1}/${options.kills} at purchase ${issued} (+${elapsed()} s): ${name} (pid ${fn.pid})`);
           killQuietly(fn.pid!);
         }
       }
