@@ -28,8 +28,6 @@ export async function runRuntimeProcess(loadHandler?: HandlerLoader): Promise<vo
     void runtime.close().then(() => process.exit(0));
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
-  // A parent killed with SIGKILL leaves our stdout pipe broken (EPIPE): stop like a closed stdin, not crash.
-  process.stdout.on('error', stop);
   if (config.TXC_RUNTIME_EXIT_WITH === 'stdin') {
     // The parent holds our stdin open; if it dies (even by SIGKILL) the pipe closes and we stop too.
     process.stdin.on('close', stop).resume();
