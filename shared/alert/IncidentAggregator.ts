@@ -95,10 +95,7 @@ export class IncidentAggregator implements AlertOutbox {
     if (await this.db.transaction().execute((trx) => this.record(trx, alert))) await this.send(alert);
   }
 
-  /**
-   * Records the alert's incident inside `trx` and tells whether it must be sent once `trx` commits
-   * (the first of its window, or one whose earlier send never completed).
-   */
+  /** Records the alert's incident inside `trx` and tells whether it must be sent once `trx` commits (the first of its window). */
   async record(trx: Transaction<any>, alert: Alert): Promise<boolean> {
     const db = trx as Transaction<IncidentTables>;
     const now = this.now();
@@ -122,8 +119,10 @@ export class IncidentAggregator implements AlertOutbox {
           .executeTakeFirst();
         return Number(reopened.numUpdatedRows) === 1;
       }
+      // An open incident is only counted, sent or not: its first occurrence sends it, and if that sender
+      // crashed the sweep does — so one incident alerts once even when occurrences race.
       await db.updateTable('txc_alert_incident').set((eb) => ({ occurrences: eb('occurrences', '+', 1), last_seen_at: now })).where('incident_key', '=', key).execute();
-      return row.sent_at === null;
+      return false;
     })();
     if (!shouldSend) this.options.logger?.debug({ incidentKey: key, kind: alert.kind }, 'alert aggregated into an open incident');
     return shouldSend;
