@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
+import { build, version as esbuildVersion } from 'esbuild';
 import { RuntimeConfigError } from './errors';
 
 /**
@@ -25,15 +27,47 @@ const CURRENT_FILE = 'current.json';
  */
 const STALE_BUILD_MS = 24 * 3_600_000;
 
+/** A bare import (`pkg`, `@scope/pkg`, `pkg/sub/path`), not a relative or absolute path. */
+const BARE_IMPORT = /^[^./]/;
+
+/**
+ * npm packages stay external (resolved from node_modules when the bundle runs; the native SQLite
+ * driver must). A deep import without an extension (`prom-client/lib/counter`), which TypeScript's
+ * bundler resolution and tsx accept but Node's ESM loader does not, is written with the file it
+ * resolves to (`prom-client/lib/counter.js`).
+ */
+const EXTERNAL_PACKAGES: Plugin = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: BARE_IMPORT }, (args) => {
+      const specifier = args.path;
+      const packageName = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+      if (isBuiltin(specifier) || specifier === packageName) return { path: specifier, external: true };
+      const file = createRequire(join(args.resolveDir, 'index.js')).resolve(specifier);
+      const root = file.lastIndexOf(`/node_modules/${packageName}/`);
+      if (root < 0) return { path: specifier, external: true };
+      const packageRoot = file.slice(0, root + `/node_modules/${packageName}`.length);
+      // With an "exports" map Node resolves the subpath as written (and refuses any other file).
+      const exportsMap = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { exports?: unknown }).exports;
+      return { path: exportsMap === undefined ? `${packageName}${file.slice(packageRoot.length)}` : specifier, external: true };
+    });
+  },
+};
+
 interface BuildManifest {
   /** Folder under the cache holding `<function>.mjs` and shared chunks. */
   readonly dir: string;
   readonly functions: readonly string[];
+  /** Hash of this builder (its options and plugin) and esbuild's version: a new way of building invalidates too. */
+  readonly builder: string;
   /** Every source file esbuild read, with its content hash: any change invalidates the build. */
   readonly inputs: Readonly<Record<string, string>>;
 }
 
 const sha1 = (content: Buffer | string) => createHash('sha1').update(content).digest('hex');
+
+/** This file's content and esbuild's version. */
+const BUILDER = sha1(`${readFileSync(fileURLToPath(import.meta.url))}\n${esbuildVersion}`);
 
 function fileHash(relativePath: string): string | undefined {
   const path = join(PROJECT_ROOT, relativePath);
@@ -50,15 +84,15 @@ function currentManifest(): BuildManifest | undefined {
 
 /** True when the cached build covers these functions and none of its sources changed since. */
 function isFresh(manifest: BuildManifest | undefined, functionNames: readonly string[]): manifest is BuildManifest {
-  if (!manifest || !existsSync(join(BUNDLE_CACHE_DIR, manifest.dir))) return false;
+  if (!manifest || manifest.builder !== BUILDER || !existsSync(join(BUNDLE_CACHE_DIR, manifest.dir))) return false;
   if (!functionNames.every((name) => manifest.functions.includes(name))) return false;
   return Object.entries(manifest.inputs).every(([path, hash]) => fileHash(path) === hash);
 }
 
 /**
  * Builds one ESM bundle per function: the runtime process (runProcess.ts) with that function's handler
- * imported statically. npm packages stay external (resolved from node_modules at run time; the native
- * SQLite driver must), so the bundles hold only our TypeScript, compiled once instead of per start.
+ * imported statically. npm packages stay external ({@link EXTERNAL_PACKAGES}), so the bundles hold only
+ * our TypeScript, compiled once instead of per start.
  * Concurrent builders (parallel test files) each build into their own folder; the pointer file is
  * replaced atomically, so a reader always sees a complete build.
  */
@@ -87,12 +121,12 @@ async function buildBundles(functionNames: readonly string[]): Promise<BuildMani
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
+      plugins: [EXTERNAL_PACKAGES],
       metafile: true,
       logLevel: 'error',
     });
     const inputs = Object.keys(result.metafile.inputs).filter((path) => !join(PROJECT_ROOT, path).startsWith(entriesDir));
-    const manifest: BuildManifest = { dir, functions: [...functionNames], inputs: Object.fromEntries(inputs.map((path) => [path, fileHash(path)!])) };
+    const manifest: BuildManifest = { dir, builder: BUILDER, functions: [...functionNames], inputs: Object.fromEntries(inputs.map((path) => [path, fileHash(path)!])) };
     const pointer = join(BUNDLE_CACHE_DIR, `${CURRENT_FILE}.${dir}.tmp`);
     writeFileSync(pointer, JSON.stringify(manifest));
     renameSync(pointer, join(BUNDLE_CACHE_DIR, CURRENT_FILE));
