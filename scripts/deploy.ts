@@ -33,7 +33,7 @@ const LIST_LIMIT = 100;
 /** Deployment cannot proceed; the message says what to fix. */
 export class DeployError extends TxcError {
   override readonly name = 'DeployError';
-  constructor(code: 'DEPLOY_DRIFT' | 'DEPLOY_SETTINGS_INVALID' | 'DEPLOY_TRIGGER_TYPE_CHANGED' | 'DEPLOY_CONFIG_INVALID' | 'DEPLOY_NO_RELEASE', message: string) {
+  constructor(code: 'DEPLOY_DRIFT' | 'DEPLOY_TRIGGER_TYPE_CHANGED' | 'DEPLOY_CONFIG_INVALID' | 'DEPLOY_NO_RELEASE', message: string) {
     super(code, message);
   }
 }

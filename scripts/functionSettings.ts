@@ -131,6 +131,11 @@ export function settingProblems(values: Readonly<Record<string, string>>, functi
     found.set(key, entry);
   };
   for (const fn of functions) {
+    const schema = FUNCTION_CONFIG_SCHEMAS[fn];
+    if (!schema) {
+      add('(settings table)', 'has no entry for this function: add its config schema to FUNCTION_CONFIG_SCHEMAS', fn);
+      continue;
+    }
     const env = functionEnvironment(fn, values);
     for (const name of settingsOf(fn)) {
       const info = SETTINGS[name];
@@ -140,7 +145,7 @@ export function settingProblems(values: Readonly<Record<string, string>>, functi
         if (problem) add(name, problem, fn);
       }
     }
-    const parsed = FUNCTION_CONFIG_SCHEMAS[fn]!.safeParse(env);
+    const parsed = schema.safeParse(env);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const name = String(issue.path[0] ?? '');

@@ -13,7 +13,7 @@ class CredentialsCheck {
       throw new serverless.classes.Error(
         `no Aliyun credentials file at '${configured}'. Set TXC_SLS_CREDENTIALS to an ini file with a [default] section holding ` +
           'aliyun_account_id (packaging only needs that one), aliyun_access_key_id and aliyun_access_key_secret. ' +
-          '(`npm run deploy` writes a temporary one itself.)',
+          '(`npm run deploy` needs none: it reads the config with `serverless print` and zips each function itself.)',
       );
     };
     this.hooks = { 'before:package:initialize': check, 'before:deploy:deploy': check };

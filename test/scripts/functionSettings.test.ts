@@ -54,6 +54,7 @@ describe('Function: settingProblems', () => {
     expect(text).toMatch(/^TXC_TRADING_URL is not set/m);
     expect(text).not.toContain('topsecret');
     expect(problems.filter((p) => p.setting === 'TXC_MQ_ACCESS_KEY_ID')).toHaveLength(1);
+    expect(settingProblems({}, ['tx-new'])).toEqual([{ setting: '(settings table)', problem: expect.stringMatching(/no entry for this function/), functions: ['tx-new'] }]);
   });
 
   it('checks values with each function’s own schema (types, ranges, enums)', () => {

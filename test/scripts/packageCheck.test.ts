@@ -1,21 +1,21 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../local/broker';
 import { startBroker } from '../../local/broker';
 import { catalog } from '../../shared/catalog';
 import type { BuildResult } from '../../scripts/build';
 import { buildBundles, REPO_ROOT } from '../../scripts/build';
-import { offlineServerlessEnv } from '../../scripts/config';
+import { functionZip } from '../../scripts/deploy';
 import { invokeInFreshProcess, SAMPLE_CONSOLE_ENV, sampleEvent } from '../../scripts/sampleInvocation';
 import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
 import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
 
 /**
- * The package check: build, `serverless package` offline, unzip, then require each handler from the
- * unzipped package in a clean Node process and invoke it once with a sample event of its trigger.
+ * The package check: build, zip each function as `npm run deploy` does, unzip, then require each handler
+ * from its unzipped package in a clean Node process and invoke it once with a sample event of its trigger.
  * Handlers get the real local broker and the MariaDB test database (cloud bundles have no SQLite);
  * with both reachable every handler must succeed; without MySQL the answer must still be well-formed
  * (an HTTP error body or a typed error).
@@ -24,22 +24,22 @@ const workDir = mkdtempSync(join(tmpdir(), 'txc-package-'));
 const unzipped = join(workDir, 'code');
 let build: BuildResult;
 let broker: RunningBroker;
-let zipEntries: string[];
+const zipEntries: Record<string, string[]> = {};
 let mysqlMissing: string | undefined;
 /** The handlers' own database: fresh per run, so no earlier run's schema leaks in. */
 let functionDatabase: { url: string; drop(): Promise<void> } | undefined;
 
 beforeAll(async () => {
   build = await buildBundles();
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/serverless/bin/serverless.js'), 'package'], {
-    cwd: REPO_ROOT,
-    env: offlineServerlessEnv({ TXC_SLS_CREDENTIALS: join(REPO_ROOT, 'test/scripts/fixtures/aliyun-credentials.ini') }),
-    stdio: 'pipe',
-    timeout: 120_000,
-  });
-  const zip = join(REPO_ROOT, '.serverless', 'txcenter.zip');
-  execFileSync('unzip', ['-q', '-o', zip, '-d', unzipped]);
-  zipEntries = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n');
+  // The packages `npm run deploy` uploads: one zip per function, unzipped each into its own folder.
+  for (const bundle of build.bundles) {
+    const files = unzipSync(functionZip(join(REPO_ROOT, 'dist'), bundle.name));
+    zipEntries[bundle.name] = Object.keys(files);
+    for (const [entry, bytes] of Object.entries(files)) {
+      mkdirSync(dirname(join(unzipped, bundle.name, entry)), { recursive: true });
+      writeFileSync(join(unzipped, bundle.name, entry), bytes);
+    }
+  }
   broker = await startBroker({ port: 0, dataDir: join(workDir, 'broker'), autoCreate: true });
   mysqlMissing = await mysqlUnavailableReason();
   if (!mysqlMissing) functionDatabase = await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_pkg');
@@ -65,22 +65,20 @@ const functionEnv = () => ({
   ...SAMPLE_CONSOLE_ENV,
 });
 
-describe('serverless package', () => {
-  it('yields one zip holding only the bundles', () => {
-    expect(zipEntries).toContain('dist/package.json');
-    for (const bundle of build.bundles) expect(zipEntries).toContain(`dist/${bundle.name}.js`);
-    expect(zipEntries.filter((entry) => !entry.startsWith('dist/'))).toEqual([]);
+describe('the deploy packages', () => {
+  it('are one zip per function holding only its bundle and the CommonJS marker', () => {
+    for (const bundle of build.bundles) expect(zipEntries[bundle.name]!.sort()).toEqual(['dist/package.json', `dist/${bundle.name}.js`].sort());
   });
 
-  it('holds no native SQLite driver', () => {
-    for (const bundle of build.bundles) expect(readFileSync(join(unzipped, 'dist', `${bundle.name}.js`), 'utf8')).not.toContain('better-sqlite3');
+  it('hold no native SQLite driver', () => {
+    for (const bundle of build.bundles) expect(readFileSync(join(unzipped, bundle.name, 'dist', `${bundle.name}.js`), 'utf8')).not.toContain('better-sqlite3');
   });
 
 });
 
 describe.each(catalog().functions.map((fn) => [fn.name, fn] as const))('packaged %s', (name, fn) => {
   it('answers a sample event of its trigger in a clean Node process', async () => {
-    const file = join(unzipped, 'dist', `${name}.js`);
+    const file = join(unzipped, name, 'dist', `${name}.js`);
     if (!existsSync(file)) throw new Error(`functions/${name}/handler.ts does not exist yet, so dist/${name}.js is not in the package`);
     const { kind, event } = sampleEvent(catalog(), fn, SIGNER);
     const outcome = await invokeInFreshProcess(file, event, name, functionEnv());

@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../scripts/build';
+import { offlineServerlessEnv } from '../../scripts/config';
 import { catalog } from '../../shared/catalog';
 import { loadServerlessConfig } from '../../scripts/deploy';
 import type { ServerlessConfig } from '../../scripts/serverlessConfig';
@@ -45,4 +49,19 @@ describe('Function: catalogDrift', () => {
     if (trigger.type === 'timer') trigger.cron = '@every 5m';
     expect(catalogDrift(drifted, catalog())).toHaveLength(1);
   });
+});
+
+describe('serverless package without credentials', () => {
+  it('names the fix in one message instead of crashing with a stack trace', () => {
+    const result = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/serverless/bin/serverless.js'), 'package'], {
+      cwd: REPO_ROOT,
+      env: offlineServerlessEnv({ TXC_SLS_CREDENTIALS: '/nonexistent/aliyun-credentials' }),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    expect(result.status).not.toBe(0);
+    expect(output).toContain("no Aliyun credentials file at '/nonexistent/aliyun-credentials'. Set TXC_SLS_CREDENTIALS");
+    expect(output).not.toMatch(/at Object\.readFileSync|aliyunProvider\.js/);
+  }, 130_000);
 });
