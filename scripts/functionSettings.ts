@@ -81,6 +81,7 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   TXC_ALERT_WEBHOOK_FORMAT: { about: '`dingtalk` or `json`' },
   TXC_ALERT_WEBHOOK_SECRET: { about: 'DingTalk robot signing secret (加签)', secret: true },
   TXC_ALERT_WINDOW_SECONDS: { about: 'alerts of one incident are sent once per window' },
+  TXC_ALERT_RESEND_AFTER_SECONDS: { about: 'a recorded but unsent alert is re-sent by the reconciler’s sweep after this long' },
   TXC_RECONCILE_STUCK_AFTER_SECONDS: { about: 'seconds past check-immunity after which a PREPARED transaction counts as stuck' },
   TXC_RECONCILE_MAX_SLA_SECONDS: { about: 'caps every group’s consume SLA (demos); unset = the catalog’s' },
   TXC_RECONCILE_LOOKBACK_SECONDS: { about: 'how far back each reconciliation looks' },
