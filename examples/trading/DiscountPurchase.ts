@@ -93,7 +93,7 @@ export async function discountPurchase(deps: DiscountPurchaseDeps, request: Disc
         : new TransactionCenterRefusedError(`prepare refused (${error.code}): ${message}`, { cause: error });
     }
     await store.setPurchaseState(db, purchaseId, PURCHASE_STATES.mainFailed, [PURCHASE_STATES.requested], { txId, error: message });
-    logger.info({ purchaseId, txId, reason: message }, 'main transaction failed; rolled back');
+    logger.info({ purchaseId, txId, err: message }, 'main transaction failed; rolled back');
     return { purchaseId, txId, outcome: PURCHASE_OUTCOMES.rolledBack, amount: payload.amount, error: message };
   }
 }

@@ -90,7 +90,7 @@ export class MqTrigger {
           waitSeconds: pollWaitSeconds,
         });
       } catch (error) {
-        logger.warn({ fn: this.options.fn.name, group: this.group, err: (error as Error).message }, 'pull failed; retrying');
+        logger.warn({ function: this.options.fn.name, group: this.group, err: error }, 'pull failed; retrying');
         await sleep(PULL_ERROR_PAUSE_MS, this.abort.signal);
         continue;
       }
@@ -120,7 +120,7 @@ export class MqTrigger {
         if (this.abort.signal.aborted) break;
       }
     }
-    logger.warn({ fn: fn.name, group: this.group, messages: messages.length }, 'batch failed after retries; left for broker redelivery');
+    logger.warn({ function: fn.name, group: this.group, messages: messages.length }, 'batch failed after retries; left for broker redelivery');
     onEvent({ type: 'mq-batch-abandoned', functionName: fn.name, trigger, messageIds: messages.map((message) => message.messageId) });
   }
 
@@ -129,9 +129,9 @@ export class MqTrigger {
     const { mq, logger, fn } = this.options;
     try {
       const refused = await mq.ack(this.topic, this.group, messages.map((message) => message.receiptHandle));
-      if (refused.length > 0) logger.warn({ fn: fn.name, group: this.group, refused: refused.length }, 'ack refused for expired handles');
+      if (refused.length > 0) logger.warn({ function: fn.name, group: this.group, refused: refused.length }, 'ack refused for expired handles');
     } catch (error) {
-      logger.warn({ fn: fn.name, group: this.group, err: (error as Error).message }, 'ack failed; the broker will redeliver');
+      logger.warn({ function: fn.name, group: this.group, err: error }, 'ack failed; the broker will redeliver');
     }
   }
 

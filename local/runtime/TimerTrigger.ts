@@ -49,7 +49,7 @@ export class TimerTrigger {
   private fire(at: number): void {
     const { fn, trigger, payload, handler, logger, onEvent, timeoutMs } = this.options;
     if (this.running) {
-      logger.info({ fn: fn.name, trigger }, 'timer firing skipped: previous invocation still running');
+      logger.info({ function: fn.name, trigger }, 'timer firing skipped: previous invocation still running');
       return;
     }
     const event: FcTimerEvent = { triggerTime: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: trigger, payload };

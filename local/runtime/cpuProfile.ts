@@ -27,6 +27,6 @@ export function profileOnSignal(dir: string, name: string, logger: Logger): void
       const { profile } = await running.post('Profiler.stop');
       running.disconnect();
       writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
-    })().catch((error: unknown) => logger.error({ err: (error as Error).message }, 'CPU profile failed'));
+    })().catch((error: unknown) => logger.error({ err: error }, 'CPU profile failed'));
   });
 }

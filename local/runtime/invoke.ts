@@ -58,11 +58,11 @@ export async function invokeFunction(invocation: Invocation, logger: Logger): Pr
     const result = await Promise.race([run, deadline]);
     const durationMs = performance.now() - started;
     // Fields inline, not a child logger per invocation: that allocation showed in the e2e profile.
-    logger.debug({ fn: invocation.fn.name, requestId, durationMs: Math.round(durationMs) }, 'invocation finished');
+    logger.debug({ function: invocation.fn.name, requestId, durationMs: Math.round(durationMs) }, 'invocation finished');
     return { requestId, result, durationMs };
   } catch (error) {
     const failure = error instanceof FunctionTimeoutError ? error : new FunctionFailedError(invocation.fn.name, error, requestId);
-    logger.warn({ fn: invocation.fn.name, requestId, code: failure.code, err: (error as Error)?.message ?? String(error) }, 'invocation failed');
+    logger.warn({ function: invocation.fn.name, requestId, code: failure.code, err: error }, 'invocation failed');
     throw failure;
   } finally {
     clearTimeout(timer);

@@ -80,7 +80,7 @@ function spawnOne(functionName: string, env: Record<string, string>, argsOf: Arg
       if (line.startsWith('{"ready":true')) {
         clearTimeout(timer);
         child.off('exit', onExit);
-        logger.info({ fn: functionName, pid: child.pid }, 'function process ready');
+        logger.info({ function: functionName, pid: child.pid }, 'function process ready');
         resolve({ child, urls: (JSON.parse(line) as { urls: Record<string, string> }).urls });
       } else process.stderr.write(`${line}\n`); // the function's own log lines (stdout stays for results)
     });

@@ -113,10 +113,12 @@ export class ConsumerRuntime {
    * (a savepoint each, so a failing message never undoes its siblings); the rest run one by one.
    */
   async processBatch(messages: readonly IncomingMessage[], invocation: InvocationContext, mode: DeliveryMode): Promise<MessageOutcome[]> {
+    // One child logger per invocation: every line names the group and the FC request it served.
+    const log = this.options.logger.child({ group: this.group, requestId: invocation.requestId });
     const prepared = messages.map((message) => this.prepare(message, invocation, mode));
-    const applied = await this.applyFirstDeliveries(prepared.filter((p): p is Prepared => 'request' in p), invocation);
+    const applied = await this.applyFirstDeliveries(prepared.filter((p): p is Prepared => 'request' in p), invocation, log);
     const outcomes: MessageOutcome[] = [];
-    for (const p of prepared) outcomes.push('outcome' in p ? p.outcome : (applied.get(p.message) ?? (await this.claimAndRun(p, invocation))));
+    for (const p of prepared) outcomes.push('outcome' in p ? p.outcome : (applied.get(p.message) ?? (await this.claimAndRun(p, invocation, log))));
     return outcomes;
   }
 
@@ -152,7 +154,7 @@ export class ConsumerRuntime {
   }
 
   /** The general path: claim the barrier (leased), run the handler, commit effects with COMPLETED. */
-  private async claimAndRun({ message, request }: Prepared, invocation: InvocationContext): Promise<MessageOutcome> {
+  private async claimAndRun({ message, request }: Prepared, invocation: InvocationContext, log: Logger): Promise<MessageOutcome> {
     const { dedupKey } = request;
     const base = { messageId: message.messageId, dedupKey };
     let claim: ClaimResult;
@@ -161,7 +163,7 @@ export class ConsumerRuntime {
     } catch (error) {
       // The database is unreachable: nothing was decided, the message simply comes back.
       const classified = classifyError(error);
-      this.options.logger.error({ group: this.group, messageId: message.messageId, code: classified.code, error: classified.message }, 'consume barrier unavailable');
+      log.error({ messageId: message.messageId, code: classified.code, err: error }, 'consume barrier unavailable');
       return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classified.code, error: classified.message });
     }
     switch (claim.kind) {
@@ -170,15 +172,15 @@ export class ConsumerRuntime {
       case 'busy':
         return unsettled({ ...base, kind: OUTCOMES.busy });
       case 'conflict':
-        return this.flagConflict(message, dedupKey, claim.row, request.payloadHash);
+        return this.flagConflict(message, dedupKey, claim.row, request.payloadHash, log);
       case 'dead-letter-unpublished':
-        return this.republishDeadLetter(message, claim.row);
+        return this.republishDeadLetter(message, claim.row, log);
       case 'claimed':
-        return this.run(message, dedupKey, claim.attempt, claim.token, invocation);
+        return this.run(message, dedupKey, claim.attempt, claim.token, invocation, log);
     }
   }
 
-  private async run(message: IncomingMessage, dedupKey: string, attempt: number, token: string, invocation: InvocationContext): Promise<MessageOutcome> {
+  private async run(message: IncomingMessage, dedupKey: string, attempt: number, token: string, invocation: InvocationContext, log: Logger): Promise<MessageOutcome> {
     const { handler, db } = this.options;
     const startedAt = this.now();
     const base = { messageId: message.messageId, dedupKey, attempt };
@@ -198,9 +200,9 @@ export class ConsumerRuntime {
         return this.recordAlerts(trx, effects.alerts);
       });
     } catch (error) {
-      return this.failed(message, dedupKey, attempt, token, startedAt, error);
+      return this.failed(message, dedupKey, attempt, token, startedAt, error, log);
     }
-    return this.afterApplied(base, toSend);
+    return this.afterApplied(base, toSend, log);
   }
 
   /** Records alerts in the effect's transaction; returns those to send once it commits. */
@@ -220,7 +222,7 @@ export class ConsumerRuntime {
    * take the general path: the row existed, it is a replay, or something failed (the general path
    * runs the handler again and records the failure properly).
    */
-  private async applyFirstDeliveries(candidates: readonly Prepared[], invocation: InvocationContext): Promise<Map<IncomingMessage, MessageOutcome>> {
+  private async applyFirstDeliveries(candidates: readonly Prepared[], invocation: InvocationContext, log: Logger): Promise<Map<IncomingMessage, MessageOutcome>> {
     const { handler, db } = this.options;
     const applied = new Map<IncomingMessage, MessageOutcome>();
     if (!handler.localOnly) return applied;
@@ -253,7 +255,7 @@ export class ConsumerRuntime {
     for (const [index, { prepared }] of runs.entries()) {
       const toSend = inserted[index];
       if (!toSend) continue;
-      applied.set(prepared.message, await this.afterApplied({ messageId: prepared.message.messageId, dedupKey: prepared.request.dedupKey, attempt: 1 }, toSend));
+      applied.set(prepared.message, await this.afterApplied({ messageId: prepared.message.messageId, dedupKey: prepared.request.dedupKey, attempt: 1 }, toSend, log));
     }
     return applied;
   }
@@ -263,44 +265,43 @@ export class ConsumerRuntime {
   }
 
   /** Committed: alerts are side channels whose failure must not undo "applied" (the sweep re-sends them). */
-  private async afterApplied(base: { messageId: string; dedupKey: string; attempt: number }, toSend: readonly Alert[]): Promise<MessageOutcome> {
-    for (const alert of toSend) await this.sendSafely(alert);
+  private async afterApplied(base: { messageId: string; dedupKey: string; attempt: number }, toSend: readonly Alert[], log: Logger): Promise<MessageOutcome> {
+    for (const alert of toSend) await this.sendSafely(alert, log);
     return settled({ ...base, kind: OUTCOMES.applied });
   }
 
-  private async failed(message: IncomingMessage, dedupKey: string, attempt: number, token: string, startedAt: number, error: unknown): Promise<MessageOutcome> {
-    const { logger } = this.options;
+  private async failed(message: IncomingMessage, dedupKey: string, attempt: number, token: string, startedAt: number, error: unknown, log: Logger): Promise<MessageOutcome> {
     const base = { messageId: message.messageId, dedupKey, attempt };
     const classified = classifyError(error);
     try {
       await this.barrier.recordAttempt({ group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: classified.kind, error: classified });
       if (classified.code === 'CONSUME_LEASE_LOST') return unsettled({ ...base, kind: OUTCOMES.busy, errorCode: classified.code, error: classified.message });
-      if (classified.kind === 'permanent' || attempt >= this.maxAttempts) return await this.deadLetter(message, dedupKey, token, attempt, classified);
+      if (classified.kind === 'permanent' || attempt >= this.maxAttempts) return await this.deadLetter(message, dedupKey, token, attempt, classified, log);
       await this.barrier.fail(this.group, dedupKey, token, classified, this.now() + this.retryDelay(attempt), this.now());
-      logger.warn({ group: this.group, messageId: message.messageId, attempt, code: classified.code, error: classified.message }, 'consume failed, will retry');
+      log.warn({ messageId: message.messageId, attempt, code: classified.code, err: error }, 'consume failed, will retry');
     } catch (storeError) {
       // Could not even record the failure: the lease expires and the next delivery retries.
-      logger.error({ group: this.group, messageId: message.messageId, code: classifyError(storeError).code }, 'could not record a consume failure');
+      log.error({ messageId: message.messageId, code: classifyError(storeError).code, err: storeError }, 'could not record a consume failure');
     }
     return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classified.code, error: classified.message });
   }
 
-  private async deadLetter(message: IncomingMessage, dedupKey: string, token: string, attempt: number, error: ClassifiedError): Promise<MessageOutcome> {
+  private async deadLetter(message: IncomingMessage, dedupKey: string, token: string, attempt: number, error: ClassifiedError, log: Logger): Promise<MessageOutcome> {
     const replayId = message.properties[REPLAY_PROPERTIES.replayId];
     const deadLetterId = deadLetterIdOf(this.group, dedupKey, replayId);
     // Decision first: if the publish below fails or we crash, the next delivery publishes again.
     await this.barrier.markDeadLettered(this.group, dedupKey, token, error, deadLetterId, this.now());
-    return this.publishDeadLetter(message, dedupKey, deadLetterId, attempt, error);
+    return this.publishDeadLetter(message, dedupKey, deadLetterId, attempt, error, log);
   }
 
-  private async republishDeadLetter(message: IncomingMessage, row: BarrierRow): Promise<MessageOutcome> {
+  private async republishDeadLetter(message: IncomingMessage, row: BarrierRow, log: Logger): Promise<MessageOutcome> {
     const history = await this.barrier.attemptHistory(this.group, row.dedup_key);
     const last = history.at(-1)?.error;
     const error: ClassifiedError = last ?? { kind: 'transient', code: row.last_error_code ?? 'UNKNOWN', message: row.last_error ?? '' };
-    return this.publishDeadLetter(message, row.dedup_key, row.dead_letter_id!, row.attempts, error);
+    return this.publishDeadLetter(message, row.dedup_key, row.dead_letter_id!, row.attempts, error, log);
   }
 
-  private async publishDeadLetter(message: IncomingMessage, dedupKey: string, deadLetterId: string, attempts: number, error: ClassifiedError): Promise<MessageOutcome> {
+  private async publishDeadLetter(message: IncomingMessage, dedupKey: string, deadLetterId: string, attempts: number, error: ClassifiedError, log: Logger): Promise<MessageOutcome> {
     const { deadLetter } = this.catalog;
     const base = { messageId: message.messageId, dedupKey, attempt: attempts, errorCode: error.code, error: error.message };
     try {
@@ -330,16 +331,16 @@ export class ConsumerRuntime {
       // `>` escaped so the body never contains "]]>" (the SDK sends bodies as unsplit CDATA).
       await this.options.publisher.publish(deadLetter.topic, { body: encodeMessageJson(body), tag: deadLetter.tag, key: deadLetterId });
       await this.barrier.markDlqPublished(this.group, dedupKey, deadLetterId, this.now());
-      this.options.logger.warn({ group: this.group, messageId: message.messageId, deadLetterId, attempts, code: error.code }, 'message dead-lettered');
+      log.warn({ messageId: message.messageId, deadLetterId, attempts, code: error.code }, 'message dead-lettered');
       return settled({ ...base, kind: OUTCOMES.deadLettered });
     } catch (publishError) {
       const classified = classifyError(publishError);
-      this.options.logger.error({ group: this.group, messageId: message.messageId, deadLetterId, code: classified.code, error: classified.message }, 'dead-letter publish failed, will retry');
+      log.error({ messageId: message.messageId, deadLetterId, code: classified.code, err: publishError }, 'dead-letter publish failed, will retry');
       return unsettled({ ...base, kind: OUTCOMES.retry });
     }
   }
 
-  private async flagConflict(message: IncomingMessage, dedupKey: string, row: BarrierRow, payloadHash: string): Promise<MessageOutcome> {
+  private async flagConflict(message: IncomingMessage, dedupKey: string, row: BarrierRow, payloadHash: string, log: Logger): Promise<MessageOutcome> {
     const base = { messageId: message.messageId, dedupKey };
     const alert: Alert = {
       kind: 'consume-key-conflict',
@@ -359,17 +360,16 @@ export class ConsumerRuntime {
     } catch (error) {
       return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classifyError(error).code });
     }
-    if (send) await this.sendSafely(alert);
+    if (send) await this.sendSafely(alert, log);
     return settled({ ...base, kind: OUTCOMES.conflict, errorCode: 'CONSUME_KEY_CONFLICT' });
   }
 
   /** Alerts are side channels: a failing webhook must not turn a done message into a retry (the sweep re-sends). */
-  private async sendSafely(alert: Alert): Promise<void> {
+  private async sendSafely(alert: Alert, log: Logger): Promise<void> {
     try {
       await this.options.alerts.send(alert);
     } catch (error) {
-      const classified = classifyError(error);
-      this.options.logger.error({ group: this.group, kind: alert.kind, incidentKey: alert.incidentKey, code: classified.code, error: classified.message }, 'alert could not be sent; the reconciler re-sends it');
+      log.error({ kind: alert.kind, incidentKey: alert.incidentKey, code: classifyError(error).code, err: error }, 'alert could not be sent; the reconciler re-sends it');
     }
   }
 }

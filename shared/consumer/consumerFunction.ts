@@ -46,7 +46,7 @@ export function runtimesFor(functionName: string, deps: ConsumerDependencies, ha
       db: deps.database.db,
       publisher: deps.mq,
       alerts: deps.alerts,
-      logger: deps.logger.child({ group: subscription.id }),
+      logger: deps.logger,
       maxBodyBytes: deps.config.TXC_CONSUMER_MAX_BODY_BYTES,
       maxAttempts: deps.config.TXC_CONSUMER_MAX_ATTEMPTS,
     });

@@ -129,7 +129,7 @@ async function serve(coordinator: TxCoordinator, systemId: string, target: Route
 
 function failure(error: unknown, log: Logger): HttpResponse {
   if (error instanceof AuthError) {
-    log.warn({ code: error.code, reason: error.reason }, 'request refused');
+    log.warn({ code: error.code, err: error }, 'request refused');
     return errorResponse(error.code, error.message);
   }
   // Only codes of the gateway's table are answered as themselves: an unmapped one (a driver's or the

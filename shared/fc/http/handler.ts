@@ -34,7 +34,7 @@ async function respond(read: () => Promise<HttpRequest>, app: HttpApp, context: 
     request = await read();
   } catch (error) {
     if (!(error instanceof HttpEventError || error instanceof HttpBodyTooLargeError)) throw error;
-    logger().warn({ requestId: context.requestId, code: error.code, reason: error.message }, 'refused HTTP event');
+    logger().warn({ requestId: context.requestId, code: error.code, err: error }, 'refused HTTP event');
     return jsonErrorResponse(ADAPTER_ERROR_STATUS[error.code] ?? 400, error.code, error.message);
   }
   try {

@@ -56,7 +56,7 @@ export function timerHandler(app: TimerApp, options: TimerHandlerOptions = {}): 
       timerEvent = parseTimerEvent(event);
     } catch (error) {
       if (!(error instanceof TimerEventError)) throw error;
-      (logger ??= createLogger('fc-timer')).error({ requestId: context.requestId, code: error.code, reason: error.message }, 'refused timer event');
+      (logger ??= createLogger('fc-timer')).error({ requestId: context.requestId, code: error.code, err: error }, 'refused timer event');
       return { ok: false, code: TIMER_EVENT_INVALID, message: error.message } satisfies TimerFailure;
     }
     return app(timerEvent, context);
