@@ -100,7 +100,7 @@ describe('Function: startRuntime', () => {
       expect(await slow.json()).toMatchObject({ code: 'FunctionTimeout' });
       expect(events.filter((e) => e.type === 'invoked').map((e) => (e as { ok: boolean }).ok)).toEqual([false, false]);
       const failure = log.lines().find((line) => line.code === 'FunctionTimeout');
-      expect(failure).toMatchObject({ fn: 'fix-http', requestId: slow.headers.get('x-fc-request-id') });
+      expect(failure).toMatchObject({ function: 'fix-http', requestId: slow.headers.get('x-fc-request-id') });
     });
   });
 
