@@ -9,7 +9,7 @@ import { MqClient } from '../../shared/mq';
 import { assertDatabaseUrl, openDatabase } from '../../shared/store/openDatabase';
 import { openOnFirstCall } from '../../shared/store/openOnFirstCall';
 import type { TxStore, TxTables } from '../../shared/tx';
-import { SqlTxStore, TxCoordinator } from '../../shared/tx';
+import { PlainEventPublisher, SqlTxStore, TxCoordinator } from '../../shared/tx';
 import { createTxGatewayApp } from '../../shared/txgateway';
 import { readGatewayConfig } from './config';
 
@@ -25,17 +25,14 @@ function buildApp(): HttpApp {
   assertDatabaseUrl(config.TXC_DATABASE_URL);
   const store = openOnFirstCall<TxStore>(async () => new SqlTxStore((await openDatabase(config.TXC_DATABASE_URL)).db as Kysely<TxTables>));
   const minCheckImmunitySeconds = config.TXC_CHECK_IMMUNITY_SECONDS;
-  const coordinator = new TxCoordinator({
-    store,
-    broker: new MqClient(mqConnectionOf(config), { minCheckImmunitySeconds }),
-    catalog: catalog(),
-    checkImmunitySeconds: config.TXC_CHECK_IMMUNITY_SECONDS,
-  });
+  const broker = new MqClient(mqConnectionOf(config), { minCheckImmunitySeconds });
+  const coordinator = new TxCoordinator({ store, broker, catalog: catalog(), checkImmunitySeconds: config.TXC_CHECK_IMMUNITY_SECONDS });
+  const events = new PlainEventPublisher({ store, broker, catalog: catalog() });
   const systems = new BusinessSystems(config.TXC_SYSTEMS);
-  return createTxGatewayApp({ coordinator, secretOf: systems.secretOf, logger: createLogger('tx-gateway', config.TXC_LOG_LEVEL) });
+  return createTxGatewayApp({ coordinator, events, secretOf: systems.secretOf, logger: createLogger('tx-gateway', config.TXC_LOG_LEVEL) });
 }
 
-/** tx-gateway: prepare / commit / rollback / status over the FC HTTP trigger. */
+/** tx-gateway: transactions (prepare / commit / rollback / status) and plain events over the FC HTTP trigger. */
 export const handler = httpHandler(async (request, context) => {
   app ??= buildApp(); // a configuration error leaves `app` unset: the next request checks again
   return app(request, context);

@@ -18,8 +18,6 @@ export interface DemoServer {
   readonly companionCheckbackUrl: string;
   /** Alerts received so far (the DingTalk robot payloads the functions sent). */
   readonly alerts: readonly ReceivedAlert[];
-  /** Marks a companion event's transaction committed, so a check-back answers COMMIT. */
-  markCommitted(txId: string): void;
   onAlert(listener: (alert: ReceivedAlert) => void): void;
   close(): Promise<void>;
 }
@@ -35,19 +33,14 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 /**
  * The demo's two outside parties on one small server: the alert webhook receiver (what a DingTalk
- * robot would show) and the companion platform's check-back endpoint. The companion platform has no
- * local transaction — it commits right after prepare — so its check-back answers COMMIT for what it
- * committed and UNKNOWN otherwise.
+ * robot would show) and the companion platform's check-back endpoint. The companion platform hands
+ * over plain events (no transaction), so its check-back has nothing to confirm and answers UNKNOWN.
  */
 export async function startDemoServer(options: { port: number; host?: string; companionSystemId: string; companionSecret: string }): Promise<DemoServer> {
   const alerts: ReceivedAlert[] = [];
   const listeners: ((alert: ReceivedAlert) => void)[] = [];
-  const committed = new Set<string>();
-  const checkback = createCheckbackEndpoint({
-    systemId: options.companionSystemId,
-    secret: options.companionSecret,
-    decide: async (txId) => (committed.has(txId) ? 'COMMIT' : 'UNKNOWN'),
-  });
+  // The companion platform publishes plain events and prepares no transaction: nothing of its own to confirm.
+  const checkback = createCheckbackEndpoint({ systemId: options.companionSystemId, secret: options.companionSecret, decide: async () => 'UNKNOWN' });
   const server = createServer((request, response) => {
     void readBody(request).then(async (body) => {
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -88,7 +81,6 @@ export async function startDemoServer(options: { port: number; host?: string; co
     alertWebhookUrl: `${url}${ALERT_WEBHOOK_PATH}`,
     companionCheckbackUrl: `${url}${COMPANION_CHECKBACK_PATH}`,
     alerts,
-    markCommitted: (txId) => committed.add(txId),
     onAlert: (listener) => listeners.push(listener),
     async close() {
       server.closeAllConnections();

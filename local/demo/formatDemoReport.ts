@@ -30,7 +30,7 @@ export function formatDemoReport(report: DemoReport): string {
     '',
     `  committed: ${count((p) => p.txState === 'COMMITTED')} (by check-back: ${count((p) => p.txState === 'COMMITTED' && p.decidedBy === 'checkback')}), rolled back: ${count((p) => p.txState === 'ROLLED_BACK')}, dead-lettered then replayed: ${count((p) => p.replayed)}`,
   );
-  out.push('', 'Companion events (published through tx-gateway by the companion platform)');
+  out.push('', 'Companion events (plain events the companion platform published through tx-gateway)');
   out.push(...table(['tag', 'title', 'state', 'consumed by'], report.companionEvents.map((e) => [e.tag, e.title, e.txState ?? '-', e.consumedBy.join(', ')])));
   out.push('', 'Subscribers — what each group consumed in this run');
   out.push(

@@ -141,12 +141,10 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
   try {
     for (const customer of DEMO_CUSTOMERS) await stack.trading.store.openWallet(customer.customerId, customer.openingFen);
     const companion = new TxClient({ baseUrl: stack.urls.gateway, systemId: COMPANION_SYSTEM.id, secret: COMPANION_SYSTEM.secret });
+    // A plain hand-off: no local transaction to make atomic with it, so no prepare, commit or check-back.
     const publishCompanion = async (event: CompanionEvent) => {
-      const prepared = await companion.prepare({ topic: 'TXC_COMPANION', tag: event.tag, businessKey: event.businessKey, payload: event.payload });
-      // No local transaction: the platform commits at once, and its check-back answers COMMIT from then on.
-      stack.demoServer.markCommitted(prepared.txId);
-      await companion.commit(prepared.txId);
-      return { event, txId: prepared.txId };
+      const published = await companion.publishEvent({ topic: 'TXC_COMPANION', tag: event.tag, businessKey: event.businessKey, payload: event.payload });
+      return { event, txId: published.eventId };
     };
     const events = planCompanionEvents(runId);
     progress(`Publishing ${events.filter((e) => !e.late).length} companion events (operations, customer service, orchestration)…`);

@@ -80,7 +80,7 @@ export function planPurchases(count: number): PlannedPurchase[] {
   });
 }
 
-/** A companion event published through tx-gateway (prepare + commit) by the companion platform. */
+/** A companion event the companion platform publishes through tx-gateway as a plain event (`POST /v1/events`). */
 export interface CompanionEvent {
   readonly tag: 'OPERATIONS' | 'CUSTOMER_SERVICE' | 'ORCHESTRATION';
   readonly businessKey: string;

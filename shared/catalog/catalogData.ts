@@ -9,8 +9,9 @@ export const CATALOG_DATA: CatalogInput = {
   topics: [
     {
       name: 'TXC_COMPANION',
+      // Plain hand-offs (POST /v1/events): no local transaction has to be atomic with them (DESIGN.md §1.5).
       description: 'Companion system (陪伴体系) hand-offs between heterogeneous systems, one tag per category',
-      messageType: 'transactional',
+      messageType: 'normal',
       tags: [
         { name: 'OPERATIONS', description: 'operations messages (运营), the source’s TagA' },
         { name: 'CUSTOMER_SERVICE', description: 'customer-service messages (客服), the source’s TagB' },

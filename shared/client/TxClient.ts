@@ -26,7 +26,17 @@ export interface PrepareInput {
   readonly checkback?: { readonly path: string };
 }
 
+export interface PublishEventInput {
+  readonly topic: string;
+  readonly tag: string;
+  /** The hand-off's own id: publishing it again (a retry) returns the same event, one message. */
+  readonly businessKey: string;
+  readonly payload: unknown;
+  readonly keys?: readonly string[];
+}
+
 const txStateSchema = z.enum(['PREPARED', 'COMMITTED', 'ROLLED_BACK']);
+const timelineSchema = z.array(z.object({ at: z.string(), type: z.string(), state: txStateSchema, actor: z.string(), detail: z.optional(z.record(z.string(), z.unknown())) }));
 
 /** A transaction as tx-gateway answers it. */
 export const txResponseSchema = z.object({
@@ -40,11 +50,22 @@ export const txResponseSchema = z.object({
   checks: z.number(),
   createdAt: z.string(),
   decidedAt: z.optional(z.string()),
-  timeline: z.optional(
-    z.array(z.object({ at: z.string(), type: z.string(), state: txStateSchema, actor: z.string(), detail: z.optional(z.record(z.string(), z.unknown())) })),
-  ),
+  timeline: z.optional(timelineSchema),
 });
 export type TxResponse = z.output<typeof txResponseSchema>;
+
+/** A plain event as tx-gateway answers it. */
+export const eventResponseSchema = z.object({
+  eventId: z.string(),
+  /** `pending`: stored but not yet at the broker (a retry of the same request publishes it). */
+  delivery: z.enum(['published', 'pending']),
+  topic: z.string(),
+  tag: z.string(),
+  businessKey: z.string(),
+  createdAt: z.string(),
+  timeline: z.optional(timelineSchema),
+});
+export type EventResponse = z.output<typeof eventResponseSchema>;
 
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -55,6 +76,7 @@ const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: 
  * const client = new TxClient({ baseUrl, systemId: 'fund-trading', secret });
  * const { txId } = await client.prepare({ topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', businessKey: orderId, payload });
  * await client.commit(txId);
+ * await client.publishEvent({ topic: 'TXC_COMPANION', tag: 'OPERATIONS', businessKey: 'campaign-42-C10001', payload });
  */
 export class TxClient {
   private readonly baseUrl: string;
@@ -65,24 +87,38 @@ export class TxClient {
 
   /** Stores the transaction and its half message; the same businessKey and payload return the same transaction. */
   prepare(input: PrepareInput): Promise<TxResponse> {
-    return this.call('POST', '/v1/transactions', JSON.stringify(input));
+    return this.call('POST', '/v1/transactions', JSON.stringify(input), txResponseSchema);
   }
 
   /** Commits; idempotent. `delivery: 'pending-checkback'` means stored but the broker is told later. */
   commit(txId: string): Promise<TxResponse> {
-    return this.call('POST', `/v1/transactions/${encodeURIComponent(txId)}/commit`, '');
+    return this.call('POST', `/v1/transactions/${encodeURIComponent(txId)}/commit`, '', txResponseSchema);
   }
 
   rollback(txId: string): Promise<TxResponse> {
-    return this.call('POST', `/v1/transactions/${encodeURIComponent(txId)}/rollback`, '');
+    return this.call('POST', `/v1/transactions/${encodeURIComponent(txId)}/rollback`, '', txResponseSchema);
   }
 
   /** State and timeline. */
   status(txId: string): Promise<TxResponse> {
-    return this.call('GET', `/v1/transactions/${encodeURIComponent(txId)}`, '');
+    return this.call('GET', `/v1/transactions/${encodeURIComponent(txId)}`, '', txResponseSchema);
   }
 
-  private async call(method: string, path: string, body: string): Promise<TxResponse> {
+  /**
+   * Publishes a plain event on a `normal` catalog topic: no prepare, commit or check-back. Retrying
+   * with the same businessKey and payload (after a timeout or a 503) returns the same event and
+   * publishes it at most once more if it never reached the broker; consumers see it once.
+   */
+  publishEvent(input: PublishEventInput): Promise<EventResponse> {
+    return this.call('POST', '/v1/events', JSON.stringify(input), eventResponseSchema);
+  }
+
+  /** A plain event and its timeline. */
+  eventStatus(eventId: string): Promise<EventResponse> {
+    return this.call('GET', `/v1/events/${encodeURIComponent(eventId)}`, '', eventResponseSchema);
+  }
+
+  private async call<S extends z.ZodMiniType>(method: string, path: string, body: string, schema: S): Promise<z.output<S>> {
     const timestamp = (this.options.now ?? Date.now)();
     const headers = signRequest(this.options.systemId, this.options.secret, { method, path, timestamp, body });
     let response: TextAnswer;
@@ -113,7 +149,7 @@ export class TxClient {
         Number.isFinite(retryAfter) ? retryAfter : undefined,
       );
     }
-    const parsed = txResponseSchema.safeParse(json);
+    const parsed = schema.safeParse(json);
     if (!parsed.success) throw new TxClientError('GATEWAY_BAD_RESPONSE', `tx-gateway answer has an unexpected shape: ${parsed.error.message}`, response.status);
     return parsed.data;
   }

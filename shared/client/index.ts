@@ -9,5 +9,5 @@ export type { CheckbackEndpointResponse } from './checkbackEndpoint';
 export { TxAlreadyDecidedError, TxClientError } from './errors';
 export { runInTransaction } from './runInTransaction';
 export type { RunInTransactionResult } from './runInTransaction';
-export { DEFAULT_CLIENT_TIMEOUT_MS, TxClient, txResponseSchema } from './TxClient';
-export type { PrepareInput, TxClientOptions, TxResponse } from './TxClient';
+export { DEFAULT_CLIENT_TIMEOUT_MS, eventResponseSchema, TxClient, txResponseSchema } from './TxClient';
+export type { EventResponse, PrepareInput, PublishEventInput, TxClientOptions, TxResponse } from './TxClient';

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { TxStoreError } from './errors';
 import type { RowSink, TxWriter, WriteBatch } from '../store/groupCommit';
@@ -6,7 +6,7 @@ import { writerFor } from '../store/groupCommit';
 import type { TxDecision, TxState } from './stateMachine';
 import { stateAfter, TX_STATES } from './stateMachine';
 import type { BrokerState, TxEventRow, TxRow, TxTables } from './tables';
-import { BROKER_STATES } from './tables';
+import { BROKER_STATES, TX_KINDS } from './tables';
 import type { DecisionContext, NewTx, TxEvent, TxEventType, TxRecord, TxStore } from './TxStore';
 import { TX_EVENT_TYPES } from './TxStore';
 import type { EventRow, TxQueries } from './txQueries';
@@ -22,9 +22,10 @@ function optionalNumber(value: number | string | null): number | undefined {
   return value === null ? undefined : Number(value);
 }
 
-function toRecord(row: TxRow): TxRecord {
+function toRecord(row: Selectable<TxRow>): TxRecord {
   return {
     txId: row.tx_id,
+    kind: row.kind === TX_KINDS.plain ? TX_KINDS.plain : TX_KINDS.transactional,
     systemId: row.system_id,
     businessKey: row.business_key,
     topic: row.topic,
@@ -248,5 +249,69 @@ export class SqlTxStore implements TxStore {
         .execute();
       return rows.map(toEvent);
     });
+  }
+
+  insertPlain(event: NewTx, at: number): Promise<boolean> {
+    return this.guard('insert plain event', () =>
+      this.writer.write(async (trx, batch) => {
+        try {
+          await trx
+            .insertInto('txc_tx')
+            .values({
+              tx_id: event.txId,
+              kind: TX_KINDS.plain,
+              system_id: event.systemId,
+              business_key: event.businessKey,
+              active_business_key: event.businessKey,
+              topic: event.topic,
+              tag: event.tag,
+              payload_hash: event.payloadHash,
+              body: event.body,
+              properties: event.properties === undefined ? null : JSON.stringify(event.properties),
+              checkback_path: null,
+              state: TX_STATES.committed,
+              broker: BROKER_STATES.publishPending,
+              reason: 'plain',
+              message_id: null,
+              receipt_handle: null,
+              publish_claimed_at: at,
+              check_count: 0,
+              created_at: at,
+              updated_at: at,
+              decided_at: at,
+            })
+            .execute();
+        } catch (error) {
+          // The failed INSERT is the job's first statement and undoes only itself: the rest of a group commit stands.
+          if (isUniqueViolation(error)) return false;
+          throw error;
+        }
+        this.event(batch, event.txId, TX_EVENT_TYPES.accepted, TX_STATES.committed, event.systemId, at, { businessKey: event.businessKey });
+        return true;
+      }),
+    );
+  }
+
+  markPlainPublished(eventId: string, messageId: string, at: number): Promise<void> {
+    return this.guard('mark plain event published', () =>
+      this.writer.write(async (trx, batch) => {
+        await trx.updateTable('txc_tx').set({ broker: BROKER_STATES.published, message_id: messageId, updated_at: at }).where('tx_id', '=', eventId).execute();
+        this.event(batch, eventId, TX_EVENT_TYPES.published, TX_STATES.committed, 'gateway', at, { messageId });
+      }),
+    );
+  }
+
+  releasePublishClaim(eventId: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<void> {
+    return this.guard('release publish claim', () =>
+      this.writer.write(async (trx, batch) => {
+        await trx
+          .updateTable('txc_tx')
+          .set({ publish_claimed_at: 0, updated_at: at })
+          .where('tx_id', '=', eventId)
+          .where('broker', '=', BROKER_STATES.publishPending)
+          .execute();
+        this.event(batch, eventId, TX_EVENT_TYPES.publishFailed, TX_STATES.committed, 'gateway', at, detail);
+      }),
+    );
   }
 }

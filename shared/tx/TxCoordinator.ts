@@ -16,7 +16,7 @@ import {
 import { payloadHash } from './payloadHash';
 import type { TxDecision } from './stateMachine';
 import { stateAfter, transition, TX_STATES } from './stateMachine';
-import { BROKER_STATES } from './tables';
+import { BROKER_STATES, TX_KINDS } from './tables';
 import { newTxId } from './txId';
 import type { DecisionContext, NewTx, TxEvent, TxRecord, TxStore } from './TxStore';
 
@@ -24,6 +24,7 @@ import type { DecisionContext, NewTx, TxEvent, TxRecord, TxStore } from './TxSto
 function preparedRecord(tx: NewTx, at: number): TxRecord {
   return {
     ...tx,
+    kind: TX_KINDS.transactional,
     state: TX_STATES.prepared,
     broker: BROKER_STATES.publishPending,
     reason: undefined,
@@ -93,7 +94,7 @@ export interface TxView {
 /** Delivery status derived from what the store knows. */
 export function deliveryOf(tx: TxRecord): TxView['delivery'] {
   if (tx.state === TX_STATES.prepared) return 'not-decided';
-  return tx.broker === BROKER_STATES.decisionDelivered || tx.broker === BROKER_STATES.notPublished ? 'done' : 'pending-checkback';
+  return tx.broker === BROKER_STATES.decisionDelivered || tx.broker === BROKER_STATES.notPublished || tx.broker === BROKER_STATES.published ? 'done' : 'pending-checkback';
 }
 
 /**
@@ -119,7 +120,7 @@ export class TxCoordinator {
   async prepare(systemId: string, request: PrepareRequest): Promise<TxView & { created: boolean }> {
     const topic = this.deps.catalog.topic(request.topic);
     if (!topic) throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown topic');
-    if (topic.messageType !== 'transactional') throw new TxUnknownScenarioError(request.topic, request.tag, 'topic is not transactional');
+    if (topic.messageType !== 'transactional') throw new TxUnknownScenarioError(request.topic, request.tag, 'topic takes plain events, not transactions: use POST /v1/events');
     if (!this.deps.catalog.tag(request.topic, request.tag)) throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown tag for this topic');
 
     const hash = payloadHash({ topic: request.topic, tag: request.tag, payload: request.payload, keys: request.keys, checkback: request.checkback });
@@ -252,10 +253,13 @@ export class TxCoordinator {
     return { tx, delivery: deliveryOf(tx), timeline: await this.deps.store.timeline(txId) };
   }
 
-  /** A system sees only its own transactions: another system's is "not found", never "forbidden". */
+  /**
+   * A system sees only its own transactions: another system's is "not found", never "forbidden".
+   * A plain event is not a transaction either (nothing to commit or roll back).
+   */
   private async owned(systemId: string, txId: string): Promise<TxRecord> {
     const tx = await this.deps.store.get(txId);
-    if (!tx || tx.systemId !== systemId) throw new TxNotFoundError(txId);
+    if (!tx || tx.systemId !== systemId || tx.kind !== TX_KINDS.transactional) throw new TxNotFoundError(txId);
     return tx;
   }
 }

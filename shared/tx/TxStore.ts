@@ -1,9 +1,11 @@
 import type { TxDecision, TxState } from './stateMachine';
-import type { BrokerState } from './tables';
+import type { BrokerState, TxKind } from './tables';
 
 /** A stored transaction. */
 export interface TxRecord {
   readonly txId: string;
+  /** A transaction, or a plain event (stored COMMITTED at once, published as a normal message). */
+  readonly kind: TxKind;
   readonly systemId: string;
   readonly businessKey: string;
   readonly topic: string;
@@ -31,6 +33,8 @@ export type NewTx = Pick<TxRecord, 'txId' | 'systemId' | 'businessKey' | 'topic'
 
 export const TX_EVENT_TYPES = {
   prepared: 'PREPARED',
+  /** A plain event was stored (it is a fact: COMMITTED from the start). */
+  accepted: 'ACCEPTED',
   published: 'PUBLISHED',
   publishFailed: 'PUBLISH_FAILED',
   committed: 'COMMITTED',
@@ -89,4 +93,10 @@ export interface TxStore {
   /** Records one check of an undecided transaction and returns the new check count. */
   recordCheck(txId: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<number>;
   timeline(txId: string): Promise<TxEvent[]>;
+  /** Stores a plain event: COMMITTED, broker PUBLISH_PENDING, claimed by the caller. False when (system, businessKey) is taken. */
+  insertPlain(event: NewTx, at: number): Promise<boolean>;
+  /** A plain event's normal message was accepted: broker PUBLISHED. */
+  markPlainPublished(eventId: string, messageId: string, at: number): Promise<void>;
+  /** A plain event's publish failed: the claim is released (the next retry publishes at once) and the failure recorded. */
+  releasePublishClaim(eventId: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<void>;
 }

@@ -14,11 +14,13 @@ export {
   TxUnknownScenarioError,
 } from './errors';
 export { payloadHash } from './payloadHash';
+export { MAX_PLAIN_EVENT_BYTES, PlainEventPublisher } from './PlainEventPublisher';
+export type { PlainEventPublisherDeps, PlainEventRequest, PlainEventView } from './PlainEventPublisher';
 export { SqlTxStore } from './SqlTxStore';
 export { stateAfter, transition, TX_DECISIONS, TX_STATES } from './stateMachine';
 export type { TransitionOutcome, TxDecision, TxState } from './stateMachine';
-export { BROKER_STATES } from './tables';
-export type { BrokerState, TxTables } from './tables';
+export { BROKER_STATES, TX_KINDS } from './tables';
+export type { BrokerState, TxKind, TxTables } from './tables';
 export {
   BROKER_RETRY_AFTER_SECONDS,
   deliveryOf,
@@ -29,6 +31,6 @@ export {
   TxCoordinator,
 } from './TxCoordinator';
 export type { PrepareRequest, TxCoordinatorDeps, TxView } from './TxCoordinator';
-export { newTxId } from './txId';
+export { newEventId, newTxId } from './txId';
 export { TX_EVENT_TYPES } from './TxStore';
 export type { DecisionContext, NewTx, TxEvent, TxEventType, TxRecord, TxStore } from './TxStore';

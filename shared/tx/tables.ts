@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Where the broker stands for a transaction (orthogonal to the business state). */
 export const BROKER_STATES = {
@@ -12,12 +12,20 @@ export const BROKER_STATES = {
   decisionDelivered: 'DECISION_DELIVERED',
   /** The half message was never published (publish failed): nothing at the broker. */
   notPublished: 'NOT_PUBLISHED',
+  /** A plain event's normal message was accepted by the broker. */
+  published: 'PUBLISHED',
 } as const;
 export type BrokerState = (typeof BROKER_STATES)[keyof typeof BROKER_STATES];
 
-/** Row of `txc_tx`: one transaction. Times are epoch ms (bigint; strings on MySQL, numbers on SQLite). */
+/** What a `txc_tx` row is: a transaction (half message, decision) or a plain event (one normal message). */
+export const TX_KINDS = { transactional: 'TRANSACTIONAL', plain: 'PLAIN' } as const;
+export type TxKind = (typeof TX_KINDS)[keyof typeof TX_KINDS];
+
+/** Row of `txc_tx`: one transaction or plain event. Times are epoch ms (bigint; strings on MySQL, numbers on SQLite). */
 export interface TxRow {
   tx_id: string;
+  /** {@link TX_KINDS}; defaults to TRANSACTIONAL (migration 401). */
+  kind: ColumnType<string, string | undefined, string>;
   system_id: string;
   business_key: string;
   /** business_key while this transaction holds it, NULL once released (publish failed). Unique with system_id. */

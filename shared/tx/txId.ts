@@ -7,3 +7,8 @@ import { randomBytes } from 'node:crypto';
 export function newTxId(now: number = Date.now()): string {
   return `tx-${now.toString(36)}-${randomBytes(8).toString('hex')}`;
 }
+
+/** A new plain event id: `ev-<ms, base36>-<16 hex>` (the envelope's eventId and the message key). */
+export function newEventId(now: number = Date.now()): string {
+  return `ev-${now.toString(36)}-${randomBytes(8).toString('hex')}`;
+}

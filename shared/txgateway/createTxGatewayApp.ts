@@ -3,18 +3,20 @@ import { AuthError, verifyRequest } from '../auth';
 import { TxcError, ValidationError } from '../errors';
 import type { HttpApp, HttpRequest, HttpResponse } from '../fc/InvocationContext';
 import type { Logger } from '../logger';
-import type { TxCoordinator, TxEvent, TxView } from '../tx';
+import type { PlainEventPublisher, PlainEventView, TxCoordinator, TxEvent, TxView } from '../tx';
 import { MAX_TRANSACTIONAL_MESSAGE_BYTES } from '../tx';
 import { jsonResponse } from '../fc/httpResponses';
 import { errorResponse, STATUS_BY_CODE } from './errorResponse';
 import { InvalidJsonError, MethodNotAllowedError, RequestTooLargeError, RouteNotFoundError } from './errors';
-import { prepareBodySchema, txIdSchema } from './requestSchemas';
+import { prepareBodySchema, publishEventBodySchema, txIdSchema } from './requestSchemas';
 
 /** Request bodies beyond the transactional message limit can never be published: refuse them unread. */
 export const MAX_REQUEST_BODY_BYTES = MAX_TRANSACTIONAL_MESSAGE_BYTES;
 
 export interface TxGatewayDeps {
   readonly coordinator: TxCoordinator;
+  /** Plain events (`/v1/events`); absent = those routes answer 404. */
+  readonly events?: PlainEventPublisher;
   /** Secret of a business system, undefined when unknown. */
   readonly secretOf: (systemId: string) => string | undefined;
   readonly logger: Logger;
@@ -61,14 +63,43 @@ function render(view: TxView, timeline?: readonly TxEvent[]): Record<string, unk
   };
 }
 
+/** The public shape of a plain event. */
+function renderEvent(view: PlainEventView, timeline?: readonly TxEvent[]): Record<string, unknown> {
+  const { event } = view;
+  return {
+    eventId: event.txId,
+    delivery: view.delivery,
+    topic: event.topic,
+    tag: event.tag,
+    businessKey: event.businessKey,
+    createdAt: new Date(event.createdAt).toISOString(),
+    ...(timeline ? { timeline: timeline.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) } : {}),
+  };
+}
+
 const TX_PATH = /^\/v1\/transactions\/([^/]+)(?:\/(commit|rollback))?$/;
+const EVENT_PATH = /^\/v1\/events\/([^/]+)$/;
 
-type Route = { kind: 'prepare' } | { kind: 'status'; txId: string } | { kind: 'decide'; txId: string; decision: 'COMMIT' | 'ROLLBACK' };
+type Route =
+  | { kind: 'prepare' }
+  | { kind: 'status'; txId: string }
+  | { kind: 'decide'; txId: string; decision: 'COMMIT' | 'ROLLBACK' }
+  | { kind: 'publish-event' }
+  | { kind: 'event-status'; eventId: string };
 
-function route(method: string, path: string): Route {
+function route(method: string, path: string, withEvents: boolean): Route {
   if (path === '/v1/transactions') {
     if (method !== 'POST') throw new MethodNotAllowedError(method, path, ['POST']);
     return { kind: 'prepare' };
+  }
+  if (withEvents && path === '/v1/events') {
+    if (method !== 'POST') throw new MethodNotAllowedError(method, path, ['POST']);
+    return { kind: 'publish-event' };
+  }
+  const eventMatch = withEvents ? EVENT_PATH.exec(path) : null;
+  if (eventMatch) {
+    if (method !== 'GET') throw new MethodNotAllowedError(method, path, ['GET']);
+    return { kind: 'event-status', eventId: validate(txIdSchema, eventMatch[1]) };
   }
   const match = TX_PATH.exec(path);
   if (!match) throw new RouteNotFoundError(method, path);
@@ -84,7 +115,8 @@ function route(method: string, path: string): Route {
 /**
  * tx-gateway as a platform-neutral HTTP app:
  * `POST /v1/transactions` (prepare), `POST /v1/transactions/{txId}/commit|rollback`,
- * `GET /v1/transactions/{txId}` (state and timeline). Every request is signed (see shared/auth).
+ * `GET /v1/transactions/{txId}` (state and timeline), `POST /v1/events` (a plain event on a normal
+ * topic), `GET /v1/events/{eventId}`. Every request is signed (see shared/auth).
  *
  * @example
  * export const handler = httpHandler(createTxGatewayApp({ coordinator, secretOf, logger }));
@@ -95,12 +127,12 @@ export function createTxGatewayApp(deps: TxGatewayDeps): HttpApp {
     const method = request.requestContext.http.method.toUpperCase();
     const path = request.rawPath;
     try {
-      const target = route(method, path);
+      const target = route(method, path, deps.events !== undefined);
       const body = bodyText(request);
       const bytes = Buffer.byteLength(body, 'utf8');
       if (bytes > MAX_REQUEST_BODY_BYTES) throw new RequestTooLargeError(bytes, MAX_REQUEST_BODY_BYTES);
       const systemId = verifyRequest({ method, path, headers: request.headers, body }, deps.secretOf, now());
-      return await serve(deps.coordinator, systemId, target, body);
+      return await serve(deps, systemId, target, body);
     } catch (error) {
       // The request's child logger is built only when something is logged (most requests log nothing).
       return failure(error, deps.logger.child({ requestId: context.requestId, method, path }));
@@ -108,8 +140,17 @@ export function createTxGatewayApp(deps: TxGatewayDeps): HttpApp {
   };
 }
 
-async function serve(coordinator: TxCoordinator, systemId: string, target: Route, body: string): Promise<HttpResponse> {
+async function serve({ coordinator, events }: TxGatewayDeps, systemId: string, target: Route, body: string): Promise<HttpResponse> {
   switch (target.kind) {
+    case 'publish-event': {
+      const input = validate(publishEventBodySchema, parseJson(body));
+      const view = await events!.publish(systemId, input);
+      return jsonResponse(view.created ? 201 : 200, renderEvent(view));
+    }
+    case 'event-status': {
+      const view = await events!.status(systemId, target.eventId);
+      return jsonResponse(200, renderEvent(view, view.timeline));
+    }
     case 'prepare': {
       const input = validate(prepareBodySchema, parseJson(body));
       const view = await coordinator.prepare(systemId, input);

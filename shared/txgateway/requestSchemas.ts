@@ -34,5 +34,16 @@ export const prepareBodySchema = z.strictObject({
 
 export type PrepareBody = z.output<typeof prepareBodySchema>;
 
+/** Body of `POST /v1/events`: a plain event on a `normal` topic (no check-back: nothing to decide). */
+export const publishEventBodySchema = z.strictObject({
+  topic: resourceName,
+  tag: resourceName,
+  businessKey,
+  payload: z.unknown().check(z.refine((value) => value !== undefined, 'payload is required')),
+  keys: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . -, at most 64'))).check(z.maxLength(8))),
+});
+
+export type PublishEventBody = z.output<typeof publishEventBodySchema>;
+
 /** Transaction ids as minted by `newTxId` (and nothing that could smuggle path characters). */
 export const txIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/));

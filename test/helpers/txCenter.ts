@@ -15,7 +15,7 @@ import { contextWithDeadline } from '../../shared/fc/InvocationContext';
 import { createLogger } from '../../shared/logger';
 import { MqClient } from '../../shared/mq';
 import type { Database } from '../../shared/store/Database';
-import { SqlTxStore, TxCoordinator } from '../../shared/tx';
+import { PlainEventPublisher, SqlTxStore, TxCoordinator } from '../../shared/tx';
 import type { TxTables } from '../../shared/tx';
 import { createTxGatewayApp } from '../../shared/txgateway';
 
@@ -24,6 +24,8 @@ export const TEST_CHECK_IMMUNITY_SECONDS = 2;
 export const TEST_HALF_RECHECK_SECONDS = 1;
 
 export const FUND_TRADE = { topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE' } as const;
+/** A plain-event scenario (normal topic). */
+export const COMPANION_OPS = { topic: 'TXC_COMPANION', tag: 'OPERATIONS' } as const;
 
 /** Two business systems: tenant isolation needs a second one. */
 export function testSystems(checkbackBase = 'http://127.0.0.1:9/checkback'): BusinessSystem[] {
@@ -90,7 +92,8 @@ export async function startTxCenter(database: Database, options: { checkbackBase
   const coordinator = new TxCoordinator({ store, broker: mq, catalog: catalog(), checkImmunitySeconds: TEST_CHECK_IMMUNITY_SECONDS });
   const systems = testSystems(options.checkbackBase);
   const registry = new BusinessSystems(systems);
-  const app = createTxGatewayApp({ coordinator, secretOf: registry.secretOf, logger });
+  const events = new PlainEventPublisher({ store, broker: mq, catalog: catalog() });
+  const app = createTxGatewayApp({ coordinator, events, secretOf: registry.secretOf, logger });
   const alerts = new RecordingAlertSink();
   return {
     broker,

@@ -7,6 +7,7 @@ import { txTransactionsMigration } from './001_tx_transactions';
 import { reconcileReportsMigration } from './202_reconcile_reports';
 import { consoleMigration } from './301_console';
 import { consoleCoveringMigration } from './302_console_covering';
+import { txPlainEventsMigration } from './401_tx_plain_events';
 
 /**
  * Every migration of the one schema, applied in name order on start by `openDatabase`.
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202_reconcile_reports': reconcileReportsMigration,
   '301_console': consoleMigration,
   '302_console_covering': consoleCoveringMigration,
+  '401_tx_plain_events': txPlainEventsMigration,
 };
