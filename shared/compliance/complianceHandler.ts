@@ -6,6 +6,7 @@ import { MessageRejectedError, REJECTION_CODES } from '../consumer/errors';
 import type { MessageHandler } from '../consumer/types';
 import { orchestrationPayloadSchema } from '../journeys/orchestrationEvent';
 import { operationsPayloadSchema } from '../touchpoints/operationsEvent';
+import { completeReview } from '../touchpoints/reviewGate';
 import type { ComplianceRuleSet } from './complianceRules';
 import type { ReviewInput, Verdict } from './reviewContent';
 import { reviewContent } from './reviewContent';
@@ -15,7 +16,11 @@ const SCHEMAS_BY_TAG = { OPERATIONS: operationsPayloadSchema, ORCHESTRATION: orc
 
 type Reviewed = EnvelopeOf<ReviewInput & { customerId: string }>;
 
-/** consumer-compliance: reviews operations and companion content; stores the verdict; violations alert. */
+/**
+ * consumer-compliance: reviews operations and companion content and stores the verdict, which gates
+ * the event's touch-point (APPROVED on PASS, BLOCKED on VIOLATION; see `completeReview`). A violation
+ * alerts the content owner (the event's source system): the content will not reach the customer.
+ */
 export function complianceHandler(rules: ComplianceRuleSet, now: () => number = Date.now): MessageHandler<Reviewed> {
   return {
     dedupBy: 'key',
@@ -33,21 +38,26 @@ export function complianceHandler(rules: ComplianceRuleSet, now: () => number = 
               {
                 kind: 'compliance-violation',
                 severity: 'warning',
-                title: `Compliance violation in ${value.tag} content “${value.payload.title.slice(0, 40)}”`,
-                text: verdict.findings.map((f) => `- **${f.rule}**: ${f.description} (“${f.evidence}”)`).join('\n'),
+                title: `Compliance blocked ${value.tag} content “${value.payload.title.slice(0, 40)}” from ${value.source}`,
+                text: [
+                  `Owner **${value.source}**: this content will not be sent to the customer. Fix it and publish a new event.`,
+                  ...verdict.findings.map((f) => `- **${f.rule}**: ${f.description} (“${f.evidence}”)`),
+                ].join('\n'),
                 incidentKey: `compliance-violation:${value.eventId}`,
-                details: { eventId: value.eventId, businessKey: value.businessKey, source: value.source, ruleSet: verdict.ruleSet },
+                details: { eventId: value.eventId, businessKey: value.businessKey, source: value.source, owner: value.source, ruleSet: verdict.ruleSet },
               },
             ]
           : [];
+      const at = now();
       return {
         summary: `compliance ${verdict.verdict}${verdict.findings.length ? `: ${verdict.findings.map((f) => f.rule).join(', ')}` : ''}`,
         alerts,
         apply: async (trx) => {
           await trx
             .insertInto('txc_compliance_verdict')
-            .values({ event_id: value.eventId, business_key: value.businessKey, tag: value.tag, verdict: verdict.verdict, rule_set: verdict.ruleSet, findings: JSON.stringify(verdict.findings), reviewed_at: now() })
+            .values({ event_id: value.eventId, business_key: value.businessKey, tag: value.tag, verdict: verdict.verdict, rule_set: verdict.ruleSet, findings: JSON.stringify(verdict.findings), reviewed_at: at })
             .execute();
+          await completeReview(trx, value.eventId, at);
         },
       };
     },

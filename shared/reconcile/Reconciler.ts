@@ -11,7 +11,7 @@ import type { Logger } from '../logger';
 import type { TxRecord, TxStore, TxTables } from '../tx';
 import type { ReconcilePolicy } from './policy';
 import { DEFAULT_RECONCILE_POLICY } from './policy';
-import type { DeadLetterBacklog, MissingConsumption, ReconcileReport, StuckTransaction } from './types';
+import type { DeadLetterBacklog, DomainCheck, DomainCheckResult, MissingConsumption, ReconcileReport, StuckTransaction } from './types';
 import { STUCK_ACTIONS } from './types';
 
 /** Consumption records that count as "the subscriber handled it" (a dead letter is reported as DLQ backlog instead). */
@@ -46,6 +46,8 @@ export interface ReconcilerDeps {
   readonly alerts: AlertOutbox;
   readonly logger: Logger;
   readonly policy?: ReconcilePolicy;
+  /** Checks the domains add (touch-points waiting for compliance…); run after the transaction checks. */
+  readonly domainChecks?: readonly DomainCheck[];
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
 }
@@ -89,6 +91,14 @@ export class Reconciler {
       if (missing) missingConsumption.push(missing);
     }
     const deadLetters = await this.deadLetterBacklog();
+    const domainChecks: DomainCheckResult[] = [];
+    for (const check of this.deps.domainChecks ?? []) {
+      if (!hasTime()) {
+        truncated = true;
+        break;
+      }
+      domainChecks.push(await check.run(this.now()));
+    }
     const report: ReconcileReport = {
       runId: randomUUID(),
       startedAt: new Date(startedAt).toISOString(),
@@ -96,7 +106,8 @@ export class Reconciler {
       stuckPrepared,
       missingConsumption,
       deadLetters,
-      clean: stuckPrepared.length === 0 && missingConsumption.length === 0 && deadLetters.total === 0,
+      domainChecks,
+      clean: stuckPrepared.length === 0 && missingConsumption.length === 0 && deadLetters.total === 0 && domainChecks.every((check) => check.findings.length === 0),
       truncated,
     };
     await this.alertOnDrift(report);
@@ -229,6 +240,17 @@ export class Reconciler {
 
   /** One alert per kind of drift found (the incident key aggregates repeats across runs). */
   private async alertOnDrift(report: ReconcileReport): Promise<void> {
+    for (const check of report.domainChecks ?? []) {
+      if (check.findings.length === 0) continue;
+      await this.deps.alerts.raise({
+        kind: `reconcile-${check.name}`,
+        severity: 'warning',
+        title: `Reconciliation: ${check.findings.length} ${check.name} finding(s)`,
+        text: check.findings.slice(0, 10).map((f) => `- ${f.id}: ${f.detail}`).join('\n'),
+        incidentKey: `reconcile-${check.name}`,
+        details: { runId: report.runId, ids: check.findings.map((f) => f.id) },
+      });
+    }
     if (report.missingConsumption.length === 0 && report.stuckPrepared.length === 0) return;
     await this.deps.alerts.raise({
       kind: 'reconcile-drift',

@@ -3,6 +3,7 @@ import { alertConfigShape } from '../alert/alertConfig';
 import { businessSystemsSchema } from '../auth';
 import { baseConfigSchema, readConfig } from '../config';
 import { DEFAULT_BATCH_LIMIT, DEFAULT_LOOKBACK_SECONDS, DEFAULT_STUCK_AFTER_SECONDS } from './policy';
+import { DEFAULT_REVIEW_SLA_SECONDS } from '../touchpoints/reviewGate';
 
 /** Settings of the reconciler function (and `txcenter reconcile`), read once at cold start. */
 export const reconcilerConfigSchema = z.extend(baseConfigSchema, {
@@ -15,6 +16,8 @@ export const reconcilerConfigSchema = z.extend(baseConfigSchema, {
   TXC_RECONCILE_MAX_SLA_SECONDS: z.optional(z.coerce.number().check(z.int(), z.minimum(1))),
   TXC_RECONCILE_LOOKBACK_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60)), DEFAULT_LOOKBACK_SECONDS),
   TXC_RECONCILE_BATCH_LIMIT: z._default(z.coerce.number().check(z.int(), z.minimum(1)), DEFAULT_BATCH_LIMIT),
+  /** Seconds compliance has to review a touch-point before the reconciler flags it. */
+  TXC_TOUCHPOINT_REVIEW_SLA_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), DEFAULT_REVIEW_SLA_SECONDS),
 });
 export type ReconcilerConfig = z.output<typeof reconcilerConfigSchema>;
 

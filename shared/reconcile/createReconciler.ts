@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { MqClient } from '../mq';
 import type { Database } from '../store/Database';
 import { SqlTxStore } from '../tx';
+import { reviewGateCheck } from '../touchpoints/reviewGate';
 import type { ReconcilerConfig } from './config';
 import { Reconciler } from './Reconciler';
 import { ReportStore } from './ReportStore';
@@ -28,6 +29,8 @@ export function createReconciler(config: ReconcilerConfig, database: Database, l
     },
     alerts: alertSinkOf(config, database.db, logger),
     logger,
+    // The wiring is where domains meet the engine: the Reconciler itself knows no domain table.
+    domainChecks: [reviewGateCheck(database.db, config.TXC_TOUCHPOINT_REVIEW_SLA_SECONDS, config.TXC_RECONCILE_BATCH_LIMIT)],
     policy: {
       stuckAfterSeconds: config.TXC_RECONCILE_STUCK_AFTER_SECONDS,
       maxConsumeSlaSeconds: config.TXC_RECONCILE_MAX_SLA_SECONDS,

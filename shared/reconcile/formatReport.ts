@@ -13,5 +13,9 @@ export function formatReport(report: ReconcileReport): string {
   }
   lines.push(`  Dead letters awaiting replay: ${report.deadLetters.total}`);
   for (const group of report.deadLetters.byGroup) lines.push(`    ${group.group}: ${group.count} (oldest ${group.oldestAgeSeconds}s)`);
+  for (const check of report.domainChecks ?? []) {
+    lines.push(`  ${check.name}: ${check.findings.length}${check.repaired > 0 ? ` (${check.repaired} repaired)` : ''}`);
+    for (const finding of check.findings) lines.push(`    ${finding.id}: ${finding.detail}`);
+  }
   return lines.join('\n');
 }

@@ -39,6 +39,29 @@ export interface DeadLetterBacklog {
   readonly byGroup: readonly { readonly group: string; readonly count: number; readonly oldestAgeSeconds: number }[];
 }
 
+/** One finding of a domain check: what it is about and why it needs a human. */
+export interface DomainFinding {
+  readonly id: string;
+  readonly detail: string;
+}
+
+/** The outcome of one domain check in a run (e.g. touch-points waiting for compliance past their SLA). */
+export interface DomainCheckResult {
+  readonly name: string;
+  /** Repairs made (each one the normal flow would have made). */
+  readonly repaired: number;
+  readonly findings: readonly DomainFinding[];
+}
+
+/**
+ * A check a domain adds to every reconciliation run, so the engine needs no knowledge of domain
+ * tables. It repairs what is safe and returns what only a human (or another system) can settle.
+ */
+export interface DomainCheck {
+  readonly name: string;
+  run(now: number): Promise<DomainCheckResult>;
+}
+
 /** One reconciliation run: findings and the repairs made. */
 export interface ReconcileReport {
   readonly runId: string;
@@ -47,7 +70,9 @@ export interface ReconcileReport {
   readonly stuckPrepared: readonly StuckTransaction[];
   readonly missingConsumption: readonly MissingConsumption[];
   readonly deadLetters: DeadLetterBacklog;
-  /** True when nothing needed attention: no stuck transaction, no missing consumption, no dead letter. */
+  /** Domain checks (absent in reports stored before they existed). */
+  readonly domainChecks?: readonly DomainCheckResult[];
+  /** True when nothing needed attention: no stuck transaction, no missing consumption, no dead letter, no domain finding. */
   readonly clean: boolean;
   /** True when the run stopped early to stay within the invocation's deadline. */
   readonly truncated: boolean;

@@ -8,6 +8,7 @@ import { reconcileReportsMigration } from './202_reconcile_reports';
 import { consoleMigration } from './301_console';
 import { consoleCoveringMigration } from './302_console_covering';
 import { txPlainEventsMigration } from './401_tx_plain_events';
+import { touchpointDeliveryMigration } from './402_touchpoint_delivery';
 
 /**
  * Every migration of the one schema, applied in name order on start by `openDatabase`.
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '301_console': consoleMigration,
   '302_console_covering': consoleCoveringMigration,
   '401_tx_plain_events': txPlainEventsMigration,
+  '402_touchpoint_delivery': touchpointDeliveryMigration,
 };
