@@ -4,6 +4,8 @@ import { consoleConfigSchema } from '../functions/tx-console/config';
 import { gatewayConfigSchema } from '../functions/tx-gateway/config';
 import { consumerConfigSchema } from '../shared/consumer/config';
 import { reconcilerConfigSchema } from '../shared/reconcile/config';
+import { parseChannels } from '../shared/delivery/channelConfig';
+import { senderConfigSchema } from '../shared/delivery/config';
 
 /**
  * The settings table: which zod schema each deployed function reads its environment with (the very
@@ -27,6 +29,7 @@ export const FUNCTION_CONFIG_SCHEMAS: Readonly<Record<string, z.ZodMiniObject>> 
   'dlq-alerter': consumerConfigSchema,
   reconciler: reconcilerConfigSchema,
   'tx-console': consoleConfigSchema,
+  'touchpoint-sender': senderConfigSchema,
 };
 
 export interface SettingInfo {
@@ -86,6 +89,21 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   TXC_RECONCILE_MAX_SLA_SECONDS: { about: 'caps every group’s consume SLA (demos); unset = the catalog’s' },
   TXC_RECONCILE_LOOKBACK_SECONDS: { about: 'how far back each reconciliation looks' },
   TXC_RECONCILE_BATCH_LIMIT: { about: 'rows examined per reconciliation query' },
+  TXC_TOUCHPOINT_REVIEW_SLA_SECONDS: { about: 'seconds compliance has to review a touch-point before the reconciler flags it' },
+  TXC_CHANNELS: {
+    about: 'channel providers, JSON `{app|sms|wechat|email: {url, secret, timeoutMs?, templateId?}}` (touchpoint-sender)',
+    required: true,
+    secret: true,
+    cloudRule: (value) => {
+      try {
+        return Object.keys(parseChannels(value)).length === 0 ? 'lists no channel: no touch-point could be sent' : undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+  },
+  TXC_SENDER_MAX_ATTEMPTS: { about: 'provider attempts before a touch-point becomes FAILED' },
+  TXC_SENDER_BATCH: { about: 'touch-points sent per touchpoint-sender run' },
   TXC_OPERATORS: { about: 'console operators, JSON `[{name, role, passwordHash?, tokenHash?}]` (`txcenter console-password`)', required: true, secret: true },
   TXC_CONSOLE_SESSION_SECRET: { about: 'HMAC key of console sessions and CSRF tokens (≥ 32 characters)', required: true, secret: true },
   TXC_CONSOLE_SESSION_TTL_SECONDS: { about: 'console session lifetime' },

@@ -32,6 +32,10 @@ export function formatDemoReport(report: DemoReport): string {
   );
   out.push('', 'Companion events (plain events the companion platform published through tx-gateway)');
   out.push(...table(['tag', 'title', 'state', 'consumed by'], report.companionEvents.map((e) => [e.tag, e.title, e.txState ?? '-', e.consumedBy.join(', ')])));
+  out.push('', 'Touch-points (compliance gates what is sent; the sender delivers through the channel providers)');
+  out.push(...table(['customer', 'channel', 'kind', 'title', 'status', 'detail'], report.touchpoints.map((t) => [t.customerId, t.channel, t.kind, t.title.slice(0, 30), t.status, t.detail])));
+  out.push('', 'What each customer received (recorded by the local channel sink, one line per message)');
+  out.push(...table(['customer', 'channel', 'provider id', 'message'], report.received.map((r) => [r.customerId, r.channel, r.providerId, JSON.stringify(r.message).slice(0, 80)])));
   out.push('', 'Subscribers — what each group consumed in this run');
   out.push(
     ...table(

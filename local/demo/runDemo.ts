@@ -9,6 +9,7 @@ import { createReconciler, readReconcilerConfig } from '../../shared/reconcile';
 import { contextWithDeadline } from '../../shared/fc/InvocationContext';
 import type { Database } from '../../shared/store/Database';
 import { openDatabase } from '../../shared/store/openDatabase';
+import type { ReceivedMessage } from './ChannelSink';
 import type { ReceivedAlert } from './DemoServer';
 import type { CompanionEvent, PlannedPurchase } from './scenario';
 import { DEMO_CUSTOMERS, planCompanionEvents, planPurchases, PURCHASE_FAULTS } from './scenario';
@@ -53,6 +54,17 @@ export interface CompanionLine {
   readonly consumedBy: readonly string[];
 }
 
+/** A touch-point of the run and what became of it. */
+export interface TouchpointLine {
+  readonly eventId: string;
+  readonly customerId: string;
+  readonly channel: string;
+  readonly kind: string;
+  readonly title: string;
+  readonly status: string;
+  readonly detail: string;
+}
+
 export interface DemoReport {
   /** The independent verdict: true only when every consistency check held. */
   readonly consistent: boolean;
@@ -62,6 +74,9 @@ export interface DemoReport {
   readonly durationSeconds: number;
   readonly purchases: readonly PurchaseLine[];
   readonly companionEvents: readonly CompanionLine[];
+  readonly touchpoints: readonly TouchpointLine[];
+  /** What each customer received, as the channel providers recorded it. */
+  readonly received: readonly ReceivedMessage[];
   /** Per subscriber group: what it consumed in this run, by tag. */
   readonly subscribers: Readonly<Record<string, { readonly completed: number; readonly deadLettered: number; readonly byTag: Readonly<Record<string, number>> }>>;
   readonly deadLetters: readonly { readonly id: string; readonly group: string; readonly key: string | null; readonly error: string; readonly attempts: number; readonly status: string }[];
@@ -239,12 +254,18 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
     for (const event of late) published.push(await publishCompanion(event));
     await waitSettled('follow-ups', allTxIds);
 
+    progress('Waiting for the touch-point sender (compliance-approved content only)…');
+    const unsent = async () =>
+      (await txcenter.db.selectFrom('txc_touchpoint').select('event_id').where('created_at', '>=', started).where('status', 'in', ['PENDING_REVIEW', 'APPROVED', 'SENDING']).execute()).length;
+    const sendUntil = Date.now() + settleTimeoutMs;
+    while ((await unsent()) > 0 && Date.now() < sendUntil) await sleep(POLL_MS);
+
     progress('Running the reconciler…');
     const { reconciler, reports } = createReconciler(readReconcilerConfig(stack.environment), txcenter, createLogger('reconciler', 'warn'));
     const reconcile = await reconciler.run(contextWithDeadline(`demo-${runId}`, 'reconciler', Date.now() + 60_000));
     await reports.save(reconcile);
 
-    const verdict = await judge(trading, txcenter.db, cat, { purchaseIds, companionTxIds: published.map((p) => p.txId) });
+    const verdict = await judge(trading, txcenter.db, cat, { purchaseIds, companionTxIds: published.map((p) => p.txId), touchpointsSince: started, received: stack.channelSink.received });
     return await buildReport({ runId, started, sent, published, replayedIds, stack, txcenter: txcenter.db, trading, reconcile, verdict });
   } finally {
     await txcenter.close();
@@ -311,6 +332,12 @@ async function buildReport(input: {
       entry.byTag[tag] = (entry.byTag[tag] ?? 0) + 1;
     } else if (c.status === 'DEAD_LETTERED') entry.deadLettered += 1;
   }
+  const touchpointRows = await txcenter.selectFrom('txc_touchpoint').selectAll().where('created_at', '>=', input.started).orderBy('created_at').execute();
+  const touchpoints: TouchpointLine[] = touchpointRows.map((t) => {
+    const findings = t.review_findings ? (JSON.parse(t.review_findings as string) as { rule: string }[]).map((f) => f.rule) : [];
+    const detail = t.status === 'SENT' ? `provider id ${t.provider_id}` : t.status === 'BLOCKED' ? `compliance: ${findings.join(', ')}` : ((t.failure_reason as string | null) ?? '');
+    return { eventId: t.event_id as string, customerId: t.customer_id as string, channel: t.channel as string, kind: t.kind as string, title: t.title as string, status: t.status as string, detail };
+  });
   const finished = Date.now();
   return {
     consistent: input.verdict.consistent,
@@ -320,6 +347,8 @@ async function buildReport(input: {
     durationSeconds: Math.round((finished - input.started) / 100) / 10,
     purchases: lines,
     companionEvents,
+    touchpoints,
+    received: [...input.stack.channelSink.received],
     subscribers,
     deadLetters: letters.map((l) => ({ id: l.id as string, group: l.group_id as string, key: l.message_key as string | null, error: `${l.error_code}: ${l.error_message}`, attempts: Number(l.attempts), status: l.status as string })),
     alerts: [...input.stack.demoServer.alerts],

@@ -14,6 +14,8 @@ import { hashPasswordSync, hashToken } from '../../shared/console/operators';
 import type { FunctionLaunch } from '../runtime/launch';
 import type { FunctionProcesses, FunctionProcessStatus } from '../runtime/processes';
 import { spawnFunctionProcesses } from '../runtime/processes';
+import type { ChannelSink } from './ChannelSink';
+import { startChannelSink } from './ChannelSink';
 import type { DemoServer } from './DemoServer';
 import { startDemoServer } from './DemoServer';
 import type { StackTiming } from './timing';
@@ -45,6 +47,8 @@ function localOperatorsJson(): string {
   );
   return localOperators;
 }
+/** Key the touch-point sender signs its provider calls with in a local stack (the channel sink verifies it). */
+export const LOCAL_CHANNEL_SECRET = 'local-channel-sink-secret-0123456789';
 
 export interface StackOptions {
   /** Folder of every SQLite file and the broker journal. */
@@ -78,6 +82,8 @@ export interface Stack {
   readonly broker: RunningBroker;
   readonly trading: TradingSystem;
   readonly demoServer: DemoServer;
+  /** The channel providers' stand-in: what each customer received. */
+  readonly channelSink: ChannelSink;
   readonly urls: { readonly gateway: string; readonly broker: string; readonly trading: string; readonly console: string; readonly alerts: string };
   /** `sqlite:` URL of the transaction center's database (every function's TXC_DATABASE_URL). */
   readonly txcenterDatabaseUrl: string;
@@ -95,7 +101,7 @@ export interface Stack {
 }
 
 /** The environment every function reads at cold start, for this stack. */
-export function functionEnvironment(options: StackOptions, urls: { broker: string; trading: string; tradingCheckback: string; companionCheckback: string; alerts: string }): Record<string, string> {
+export function functionEnvironment(options: StackOptions, urls: { broker: string; trading: string; tradingCheckback: string; companionCheckback: string; alerts: string; channelsConfig?: string }): Record<string, string> {
   const { timing } = options;
   const env: Record<string, string> = {
     TXC_DATABASE_URL: options.txcenterDatabaseUrl ?? `sqlite:${join(options.dataDir, 'txcenter.db')}`,
@@ -115,6 +121,7 @@ export function functionEnvironment(options: StackOptions, urls: { broker: strin
     TXC_CONSOLE_COOKIE_SECURE: 'false',
     TXC_RECONCILE_STUCK_AFTER_SECONDS: String(timing.reconcileStuckAfterSeconds),
   };
+  if (urls.channelsConfig !== undefined) env.TXC_CHANNELS = urls.channelsConfig;
   if (timing.checkImmunitySeconds !== undefined) env.TXC_CHECK_IMMUNITY_SECONDS = String(timing.checkImmunitySeconds);
   if (timing.consumerMaxAttempts !== undefined) env.TXC_CONSUMER_MAX_ATTEMPTS = String(timing.consumerMaxAttempts);
   if (timing.reconcileMaxSlaSeconds !== undefined) env.TXC_RECONCILE_MAX_SLA_SECONDS = String(timing.reconcileMaxSlaSeconds);
@@ -141,6 +148,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     minCheckImmunitySeconds: timing.checkImmunitySeconds ?? 10,
   });
   const demoServer = await startDemoServer({ port: ports.demo, companionSystemId: COMPANION_SYSTEM.id, companionSecret: COMPANION_SYSTEM.secret });
+  const channelSink = await startChannelSink({ secret: LOCAL_CHANNEL_SECRET });
   let runtimeUrls: Record<string, string> = {};
   const gatewayUrl = () => runtimeUrls['tx-gateway'] ?? `http://127.0.0.1:${ports.gateway}`;
   const trading = await startTradingSystem({
@@ -158,6 +166,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     tradingCheckback: trading.checkbackUrl,
     companionCheckback: demoServer.companionCheckbackUrl,
     alerts: options.alertWebhookUrl ?? demoServer.alertWebhookUrl,
+    alerts: demoServer.alertWebhookUrl,
+    channelsConfig: channelSink.channelsConfig,
   });
   let processes: FunctionProcesses | undefined;
   // A restarted runtime must come back on the same ports: callers (trading, demo) hold its URLs.
@@ -185,7 +195,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     await startFunctions();
   } catch (error) {
-    await Promise.all([trading.close(), demoServer.close(), broker.close()]);
+    await Promise.all([trading.close(), demoServer.close(), channelSink.close(), broker.close()]);
     throw error;
   }
   return {
@@ -193,6 +203,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     broker,
     trading,
     demoServer,
+    channelSink,
     get urls() {
       return { gateway: gatewayUrl(), broker: broker.url, trading: trading.url, console: runtimeUrls['tx-console'] ?? '', alerts: demoServer.alertWebhookUrl };
     },
@@ -217,6 +228,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await processes?.close();
       await trading.close();
       await demoServer.close();
+      await channelSink.close();
       await broker.close();
     },
   };

@@ -14,10 +14,21 @@ export interface Verdict {
   readonly checks: readonly Check[];
 }
 
+/** A message as the customer's side (the channel providers) recorded it. */
+export interface CustomerReceipt {
+  readonly idempotencyKey: string;
+  readonly providerId: string;
+  readonly customerId: string;
+}
+
 /** The transactions of one demo run: discount purchases (trading txIds) and companion events. */
 export interface RunScope {
   readonly purchaseIds: readonly string[];
   readonly companionTxIds: readonly string[];
+  /** Touch-points created at or after this time (epoch ms) belong to the run. */
+  readonly touchpointsSince: number;
+  /** What customers received, from the providers' side (one entry per idempotency key). */
+  readonly received: readonly CustomerReceipt[];
 }
 
 const MAX_EVIDENCE = 5;
@@ -36,8 +47,9 @@ function countBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, nu
  * The independent consistency verdict: reads the trading system's database (wallets, purchases,
  * orders, barrier) and the transaction center's (transaction states, consumption records, subscriber
  * effects) directly — not what any component reported — and checks that money in = money out, every
- * committed purchase's slave effect happened exactly once, rolled-back ones had no effect, and every
- * committed event reached each expected subscriber.
+ * committed purchase's slave effect happened exactly once, rolled-back ones had no effect, every
+ * committed event reached each expected subscriber, and — from the customers' side, the channel
+ * providers — no blocked content was received and every approved touch-point arrived exactly once.
  */
 // Both databases are read with their own table names; typing every table here would add nothing.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -125,5 +137,31 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
   const duplicated = [...countBy(consumption, (c) => `${c.group_id}/${c.event_id ?? c.dedup_key}`)].filter(([, n]) => n > 1).map(([key]) => `${key} has more than one consumption record`);
   checks.push(check('subscribers received what they should', [...deliveryProblems, ...duplicated], `${txs.filter((t) => t.state === 'COMMITTED').length} committed event(s) consumed by every expected group; rolled-back ones by none`));
 
+  checks.push(...(await touchpointChecks(txcenter, scope)));
   return { consistent: checks.every((c) => c.ok), checks };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function touchpointChecks(txcenter: Kysely<any>, scope: RunScope): Promise<Check[]> {
+  const touchpoints = await txcenter.selectFrom('txc_touchpoint').select(['event_id', 'customer_id', 'status', 'provider_id']).where('created_at', '>=', scope.touchpointsSince).execute();
+  const receiptsByKey = new Map<string, CustomerReceipt[]>();
+  for (const receipt of scope.received) receiptsByKey.set(receipt.idempotencyKey, [...(receiptsByKey.get(receipt.idempotencyKey) ?? []), receipt]);
+  const known = new Set(touchpoints.map((t) => t.event_id as string));
+
+  // 6. Blocked content never reached a customer; nothing reached one that was not a touch-point.
+  const blocked = touchpoints.filter((t) => t.status === 'BLOCKED');
+  const leaked = blocked.filter((t) => receiptsByKey.has(t.event_id)).map((t) => `${t.event_id} BLOCKED but received by ${t.customer_id}`);
+  const unknown = scope.received.filter((r) => !known.has(r.idempotencyKey)).map((r) => `${r.customerId} received ${r.idempotencyKey}, not a touch-point of this run`);
+  const checks: Check[] = [check('no customer received blocked content', [...leaked, ...unknown], `${blocked.length} blocked touch-point(s), none received`)];
+
+  // 7. Every approved touch-point sent exactly once: SENT, one receipt, the provider id it was marked with.
+  const sendProblems: string[] = [];
+  for (const t of touchpoints.filter((t) => t.status !== 'BLOCKED')) {
+    const receipts = receiptsByKey.get(t.event_id) ?? [];
+    if (t.status !== 'SENT') sendProblems.push(`${t.event_id} is ${t.status}`);
+    else if (receipts.length !== 1) sendProblems.push(`${t.event_id} received ${receipts.length} time(s)`);
+    else if (receipts[0]!.providerId !== t.provider_id) sendProblems.push(`${t.event_id} marked with ${t.provider_id}, provider says ${receipts[0]!.providerId}`);
+  }
+  checks.push(check('every approved touch-point sent exactly once', sendProblems, `${touchpoints.length - blocked.length} touch-point(s) each received once, marked SENT with the provider's id`));
+  return checks;
 }

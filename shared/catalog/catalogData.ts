@@ -94,6 +94,11 @@ export const CATALOG_DATA: CatalogInput = {
       triggers: [{ type: 'http', name: 'http', methods: ['GET', 'POST', 'DELETE'] }],
     },
     {
+      name: 'touchpoint-sender',
+      description: 'sends approved touch-points through the channel providers (app push, SMS, WeChat)',
+      triggers: [{ type: 'timer', name: 'every-minute', cron: '@every 1m' }],
+    },
+    {
       name: 'reconciler',
       description: 'stuck transactions, missing deliveries, DLQ backlog; repairs and report',
       timeoutSeconds: 120,

@@ -33,6 +33,8 @@ describe('E2E: the discount-purchase demo on the whole local stack', () => {
       ['main transaction ⇔ decision', true],
       ['slave effect exactly once', true],
       ['subscribers received what they should', true],
+      ['no customer received blocked content', true],
+      ['every approved touch-point sent exactly once', true],
     ]);
     expect(report.consistent).toBe(true);
   });
@@ -94,12 +96,21 @@ describe('E2E: the discount-purchase demo on the whole local stack', () => {
     expect(report.reconcile.clean).toBe(true);
   });
 
+  it('sends the compliant touch-point once and never the blocked one', () => {
+    expect(report.touchpoints.map((t) => [t.customerId, t.channel, t.status]).sort()).toEqual([
+      ['C10001', 'app', 'SENT'],
+      ['C10003', 'sms', 'BLOCKED'],
+    ]);
+    expect(report.received.map((r) => [r.customerId, r.channel])).toEqual([['C10001', 'app']]);
+    expect(report.alerts.filter((a) => JSON.stringify(a.body).includes('Compliance blocked'))).toHaveLength(1);
+  });
+
   it('has a verdict that notices drift: a wallet changed behind the system is inconsistent', async () => {
     const trading = stack.trading.database.db;
     const [wallet] = await trading.selectFrom('trading_wallet').selectAll().limit(1).execute();
     await trading.updateTable('trading_wallet').set({ balance_fen: Number(wallet!.balance_fen) + 1 }).where('customer_id', '=', wallet!.customer_id).execute();
     try {
-      const verdict = await judge(trading, txcenter.db, catalog(), { purchaseIds: report.purchases.map((p) => p.purchaseId!), companionTxIds: report.companionEvents.map((e) => e.txId) });
+      const verdict = await judge(trading, txcenter.db, catalog(), { purchaseIds: report.purchases.map((p) => p.purchaseId!), companionTxIds: report.companionEvents.map((e) => e.txId), touchpointsSince: Date.parse(report.startedAt), received: report.received });
       expect(verdict.consistent).toBe(false);
       expect(verdict.checks.find((c) => !c.ok)?.name).toBe('money in = money out');
     } finally {
