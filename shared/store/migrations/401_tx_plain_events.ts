@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 /**
  * Plain (normal) events live in `txc_tx` beside transactions, told apart by `kind`, so the timeline,
