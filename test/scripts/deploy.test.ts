@@ -42,6 +42,10 @@ const SETTINGS = {
   TXC_CONSOLE_SESSION_SECRET: 'console-session-secret-0123456789abcdef',
   TXC_CONSOLE_SESSION_TTL_SECONDS: '3600',
   TXC_CONSOLE_COOKIE_SECURE: 'true',
+  TXC_TOUCHPOINT_REVIEW_SLA_SECONDS: '900',
+  TXC_CHANNELS: JSON.stringify({ sms: { url: 'https://sms.example.com/send', secret: 'c'.repeat(32) } }),
+  TXC_SENDER_MAX_ATTEMPTS: '8',
+  TXC_SENDER_BATCH: '200',
 };
 const INFRA = {
   TXC_FC_SERVICE_ROLE_ARN: `acs:ram::${ACCOUNT}:role/txcenter-fc`,

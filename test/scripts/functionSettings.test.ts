@@ -48,7 +48,7 @@ describe('Function: settingProblems', () => {
   it('names unset required settings once, with the functions that need them, and never echoes a value', () => {
     const problems = settingProblems({ TXC_DATABASE_URL: 'mysql://u:topsecret@db:3306/x', TXC_MQ_ENDPOINT: 'http://127.0.0.1:9876', TXC_SYSTEMS: 'not json' });
     const text = problems.map((p) => `${p.setting} ${p.problem} (${p.functions.join(', ')})`).join('\n');
-    expect(text).toMatch(/^TXC_MQ_ACCESS_KEY_ID is not set \(tx-gateway, tx-checkback, consumer-ops, consumer-cs, consumer-orchestration, consumer-compliance, consumer-datacenter, dlq-alerter, reconciler, tx-console\)$/m);
+    expect(text).toMatch(/^TXC_MQ_ACCESS_KEY_ID is not set \(tx-gateway, tx-checkback, consumer-ops, consumer-cs, consumer-orchestration, consumer-compliance, consumer-datacenter, dlq-alerter, reconciler, tx-console, touchpoint-sender\)$/m);
     expect(text).toMatch(/^TXC_MQ_ENDPOINT points at this machine/m);
     expect(text).toMatch(/^TXC_SYSTEMS must be a JSON array of \{id, secret, checkbackUrl\} \(tx-gateway, tx-checkback, reconciler, tx-console\)$/m);
     expect(text).toMatch(/^TXC_TRADING_URL is not set/m);
