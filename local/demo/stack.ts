@@ -166,7 +166,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     tradingCheckback: trading.checkbackUrl,
     companionCheckback: demoServer.companionCheckbackUrl,
     alerts: options.alertWebhookUrl ?? demoServer.alertWebhookUrl,
-    alerts: demoServer.alertWebhookUrl,
     channelsConfig: channelSink.channelsConfig,
   });
   let processes: FunctionProcesses | undefined;

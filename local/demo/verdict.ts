@@ -25,10 +25,10 @@ export interface CustomerReceipt {
 export interface RunScope {
   readonly purchaseIds: readonly string[];
   readonly companionTxIds: readonly string[];
-  /** Touch-points created at or after this time (epoch ms) belong to the run. */
-  readonly touchpointsSince: number;
+  /** Touch-points created at or after this time (epoch ms) belong to the run; unset = no touch-point checks (chaos drills). */
+  readonly touchpointsSince?: number;
   /** What customers received, from the providers' side (one entry per idempotency key). */
-  readonly received: readonly CustomerReceipt[];
+  readonly received?: readonly CustomerReceipt[];
 }
 
 const MAX_EVIDENCE = 5;
@@ -137,21 +137,21 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
   const duplicated = [...countBy(consumption, (c) => `${c.group_id}/${c.event_id ?? c.dedup_key}`)].filter(([, n]) => n > 1).map(([key]) => `${key} has more than one consumption record`);
   checks.push(check('subscribers received what they should', [...deliveryProblems, ...duplicated], `${txs.filter((t) => t.state === 'COMMITTED').length} committed event(s) consumed by every expected group; rolled-back ones by none`));
 
-  checks.push(...(await touchpointChecks(txcenter, scope)));
+  if (scope.touchpointsSince !== undefined && scope.received !== undefined) checks.push(...(await touchpointChecks(txcenter, scope.touchpointsSince, scope.received)));
   return { consistent: checks.every((c) => c.ok), checks };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function touchpointChecks(txcenter: Kysely<any>, scope: RunScope): Promise<Check[]> {
-  const touchpoints = await txcenter.selectFrom('txc_touchpoint').select(['event_id', 'customer_id', 'status', 'provider_id']).where('created_at', '>=', scope.touchpointsSince).execute();
+async function touchpointChecks(txcenter: Kysely<any>, since: number, received: readonly CustomerReceipt[]): Promise<Check[]> {
+  const touchpoints = await txcenter.selectFrom('txc_touchpoint').select(['event_id', 'customer_id', 'status', 'provider_id']).where('created_at', '>=', since).execute();
   const receiptsByKey = new Map<string, CustomerReceipt[]>();
-  for (const receipt of scope.received) receiptsByKey.set(receipt.idempotencyKey, [...(receiptsByKey.get(receipt.idempotencyKey) ?? []), receipt]);
+  for (const receipt of received) receiptsByKey.set(receipt.idempotencyKey, [...(receiptsByKey.get(receipt.idempotencyKey) ?? []), receipt]);
   const known = new Set(touchpoints.map((t) => t.event_id as string));
 
   // 6. Blocked content never reached a customer; nothing reached one that was not a touch-point.
   const blocked = touchpoints.filter((t) => t.status === 'BLOCKED');
   const leaked = blocked.filter((t) => receiptsByKey.has(t.event_id)).map((t) => `${t.event_id} BLOCKED but received by ${t.customer_id}`);
-  const unknown = scope.received.filter((r) => !known.has(r.idempotencyKey)).map((r) => `${r.customerId} received ${r.idempotencyKey}, not a touch-point of this run`);
+  const unknown = received.filter((r) => !known.has(r.idempotencyKey)).map((r) => `${r.customerId} received ${r.idempotencyKey}, not a touch-point of this run`);
   const checks: Check[] = [check('no customer received blocked content', [...leaked, ...unknown], `${blocked.length} blocked touch-point(s), none received`)];
 
   // 7. Every approved touch-point sent exactly once: SENT, one receipt, the provider id it was marked with.

@@ -95,10 +95,8 @@ describe.each(CASES)('E2E: a consumer alert survives a crash between commit and 
       businessKey,
       payload: { customerId: 'C10003', channel: 'sms', title: '保本保收益 Guaranteed', content: '本基金保本保收益，稳赚不赔！Guaranteed returns, principal protected!', productCode: '161725', productRisk: 'R4', customerRiskLevel: 'C2' },
     };
-    // Prepare is idempotent on the business key: retried while a loaded machine answers slowly.
-    const prepared = await companion.prepare(request).catch(() => companion.prepare(request)).catch(() => companion.prepare(request));
-    stack.demoServer.markCommitted(prepared.txId);
-    await companion.commit(prepared.txId);
+    // A plain event (TXC_COMPANION is normal), idempotent on the business key: retried while a loaded machine answers slowly.
+    const published = await companion.publishEvent(request).catch(() => companion.publishEvent(request)).catch(() => companion.publishEvent(request));
 
     await webhook.firstHeld;
     const killed = stack.pids['consumer-compliance']!;
@@ -108,7 +106,7 @@ describe.each(CASES)('E2E: a consumer alert survives a crash between commit and 
     // The incident was committed with the verdict, unsent; the restarted process only sees a duplicate.
     const txcenter = await openDatabase(stack.txcenterDatabaseUrl);
     cleanups.push(() => txcenter.close());
-    const incidentKey = `compliance-violation:${prepared.txId}`;
+    const incidentKey = `compliance-violation:${published.eventId}`;
     const incident = await txcenter.db.selectFrom('txc_alert_incident').selectAll().where('incident_key', '=', incidentKey).executeTakeFirstOrThrow();
     expect(incident.sent_at).toBeNull();
     expect(incident.text).toMatch(/保本|guarantee/i);
