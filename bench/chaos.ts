@@ -24,9 +24,9 @@ import type { Verdict } from '../local/demo/verdict';
 import { judge } from '../local/demo/verdict';
 import { TRADING_MIGRATIONS } from '../examples/trading/migrations';
 import type { FunctionProcessStatus } from '../local/runtime/processes';
-import { catalog } from '../shared/catalog';
-import type { Database } from '../shared/store/Database';
-import { openDatabase } from '../shared/store/openDatabase';
+import { catalog } from '../shared/engines/catalog';
+import type { Database } from '../shared/adapters/store/Database';
+import { openDatabase } from '../shared/adapters/store/openDatabase';
 import { CHAOS_CUSTOMERS } from './chaosPlan';
 
 const STACK_ENTRY = fileURLToPath(new URL('./chaosStack.ts', import.meta.url));

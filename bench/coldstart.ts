@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBroker } from '../local/broker';
 import { createScratchMysqlDatabase } from '../local/scratchMysqlDatabase';
-import { catalog } from '../shared/catalog';
+import { catalog } from '../shared/engines/catalog';
 import { buildBundles } from '../scripts/build';
 import { invokeInFreshProcess, SAMPLE_CONSOLE_ENV, sampleEvent, samplePrepareEvent } from '../scripts/sampleInvocation';
 

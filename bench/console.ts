@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { createScratchMysqlDatabase } from '../local/scratchMysqlDatabase';
-import { BusinessSystems } from '../shared/auth';
-import { catalog } from '../shared/catalog';
-import type { ConsoleServices } from '../shared/console';
-import { ConsoleMetrics, consoleServices } from '../shared/console';
-import type { Database } from '../shared/store/Database';
-import { openDatabase } from '../shared/store/openDatabase';
+import { BusinessSystems } from '../shared/engines/auth';
+import { catalog } from '../shared/engines/catalog';
+import type { ConsoleServices } from '../shared/engines/console';
+import { ConsoleMetrics, consoleServices } from '../shared/engines/console';
+import type { Database } from '../shared/adapters/store/Database';
+import { openDatabase } from '../shared/adapters/store/openDatabase';
 import { percentile } from './measure';
 
 const TRANSACTIONS = 100_000;

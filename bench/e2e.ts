@@ -19,7 +19,7 @@ import type { Stack } from '../local/demo/stack';
 import { PRODUCTION_TIMING } from '../local/demo/timing';
 import { localMysqlServerPid, ownCpuMs, percentile, ratio, totalCpuMs } from './measure';
 import { CPU_PROFILE_SIGNAL } from '../local/runtime/cpuProfile';
-import { requestText } from '../shared/client/requestText';
+import { requestText } from '../shared/engines/client/requestText';
 
 const DEFAULT_CONCURRENCIES = [8, 32, 96];
 const DEFAULT_PURCHASES_PER_RUN = 1_500;
@@ -110,7 +110,7 @@ async function runOnce({ store, stack, pids }: StackUnderTest, concurrency: numb
   // Every effect applied: the slave fund order at the trading system and the data-center archive row.
   const txIds = [...started.keys()];
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-  const { openDatabase } = await import('../shared/store/openDatabase');
+  const { openDatabase } = await import('../shared/adapters/store/openDatabase');
   const txcenter = await openDatabase(stack.txcenterDatabaseUrl);
   let effects: { tx_id: string; created_at: number | string }[] = [];
   // Polled with two cheap counts (this run's customers; archive rows since the run began: warm-up and

@@ -13,7 +13,7 @@ import { startStack } from '../local/demo/stack';
 import { PRODUCTION_TIMING } from '../local/demo/timing';
 import type { FunctionLaunch } from '../local/runtime/launch';
 import { prepareLaunch } from '../local/runtime/launch';
-import { catalog } from '../shared/catalog';
+import { catalog } from '../shared/engines/catalog';
 import { percentile } from './measure';
 
 const DEFAULT_RUNS = 3;

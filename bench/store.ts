@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { createScratchMysqlDatabase } from '../local/scratchMysqlDatabase';
-import { openDatabase } from '../shared/store/openDatabase';
-import type { TxTables } from '../shared/tx';
-import { SqlTxStore } from '../shared/tx';
+import { openDatabase } from '../shared/adapters/store/openDatabase';
+import type { TxTables } from '../shared/engines/tx';
+import { SqlTxStore } from '../shared/engines/tx';
 import { ownCpuMs, ratio } from './measure';
 
 const BODY = JSON.stringify({ orderId: 'O-1', customerId: 'C000123', fundCode: '000001', amount: '1000.00', feeRate: '0.0000' });

@@ -1,4 +1,4 @@
-import type { Catalog } from '../shared/catalog';
+import type { Catalog } from '../shared/engines/catalog';
 
 /** RocketMQ 4.x (ONS) `MessageType` codes of OnsTopicCreate. */
 const ONS_MESSAGE_TYPE = { normal: 0, transactional: 4 } as const;

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { catalog } from '../shared/catalog';
+import { catalog } from '../shared/engines/catalog';
 import { TxcError } from '../shared/errors';
 import { CLOUD_SHIMS } from './cloudShims';
 

@@ -42,12 +42,12 @@ export const CLOUD_SHIMS: Plugin = {
   setup(build) {
     // The native SQLite driver must never reach a bundle: fail the build, naming the importer.
     build.onResolve({ filter: /^better-sqlite3$/ }, (args) => ({
-      errors: [{ text: `better-sqlite3 imported by ${args.importer}: the native SQLite driver must stay out of cloud bundles (only shared/store/sqlite.ts may import it)` }],
+      errors: [{ text: `better-sqlite3 imported by ${args.importer}: the native SQLite driver must stay out of cloud bundles (only shared/adapters/store/sqlite.ts may import it)` }],
     }));
     // openDatabase loads ./sqlite lazily for `sqlite:` URLs; in the cloud the URL is mysql://, so the
     // module is replaced by one that explains the misconfiguration instead of loading a driver.
     build.onResolve({ filter: /\/sqlite$/ }, (args) =>
-      args.importer.replaceAll('\\', '/').endsWith('shared/store/openDatabase.ts') ? { path: 'sqlite', namespace: 'txc-cloud-shim', pluginData: dirname(args.importer) } : undefined,
+      args.importer.replaceAll('\\', '/').endsWith('shared/adapters/store/openDatabase.ts') ? { path: 'sqlite', namespace: 'txc-cloud-shim', pluginData: dirname(args.importer) } : undefined,
     );
     build.onLoad({ filter: /^sqlite$/, namespace: 'txc-cloud-shim' }, (args) => ({
       loader: 'ts',
@@ -79,7 +79,7 @@ for (const [name, errno] of Object.entries(kept)) { exports[name] = errno; expor
 module.exports = new Proxy(exports, { get: (target, key) => key in target || typeof key !== 'string' || !/^\\d+$/.test(key) ? target[key] : 'ER_ERRNO_' + key });`,
       };
     });
-    // shared/store/mysql.ts, mysql2's only importer, uses createPool alone: PoolCluster, createServer
+    // shared/adapters/store/mysql.ts, mysql2's only importer, uses createPool alone: PoolCluster, createServer
     // and the `mysql2.createPool…Promise` getters of the package index are unreachable.
     build.onLoad({ filter: /[\\/]mysql2[\\/]index\.js$/ }, () => ({ loader: 'js', contents: "exports.createPool = require('./lib/create_pool.js');" }));
     // mysql2 reads its package.json for the version it sends as a connection attribute; the rest is

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { zipSync } from 'fflate';
-import { catalog } from '../shared/catalog';
+import { catalog } from '../shared/engines/catalog';
 import { TxcError } from '../shared/errors';
 import { brokerCommands } from './brokerCommands';
 import { buildBundles, REPO_ROOT } from './build';

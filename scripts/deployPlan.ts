@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { triggerTagFilter } from '../shared/catalog/tagExpression';
+import { triggerTagFilter } from '../shared/engines/catalog/tagExpression';
 import { functionEnvironment, isSecretSetting, settingProblems } from './functionSettings';
 import type { DeployTrigger, ServerlessConfig } from './serverlessConfig';
 

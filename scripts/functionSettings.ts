@@ -2,10 +2,10 @@ import type * as z from '../shared/zod';
 import { checkbackConfigSchema } from '../functions/tx-checkback/config';
 import { consoleConfigSchema } from '../functions/tx-console/config';
 import { gatewayConfigSchema } from '../functions/tx-gateway/config';
-import { consumerConfigSchema } from '../shared/consumer/config';
-import { reconcilerConfigSchema } from '../shared/reconcile/config';
-import { parseChannels } from '../shared/delivery/channelConfig';
-import { senderConfigSchema } from '../shared/delivery/config';
+import { consumerConfigSchema } from '../shared/engines/consumer/config';
+import { reconcilerConfigSchema } from '../shared/engines/reconcile/config';
+import { parseChannels } from '../shared/domain/delivery/channelConfig';
+import { senderConfigSchema } from '../shared/domain/delivery/config';
 
 /**
  * The settings table: which zod schema each deployed function reads its environment with (the very

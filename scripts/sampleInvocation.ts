@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Catalog, FunctionDef } from '../shared/catalog';
+import type { Catalog, FunctionDef } from '../shared/engines/catalog';
 import { functionProcessEnv } from './config';
-import { signRequest } from '../shared/auth';
-import { API_ROUTES } from '../shared/console/api';
-import { hashToken } from '../shared/console/operators';
-import { encodeEnvelope, ENVELOPE_VERSION } from '../shared/events/envelope';
-import { fc3HttpEvent, fcContext, rocketmqCloudEvents, timerEvent } from '../shared/fc/sampleEvents';
+import { signRequest } from '../shared/engines/auth';
+import { API_ROUTES } from '../shared/engines/console/api';
+import { hashToken } from '../shared/engines/console/operators';
+import { encodeEnvelope, ENVELOPE_VERSION } from '../shared/engines/events/envelope';
+import { fc3HttpEvent, fcContext, rocketmqCloudEvents, timerEvent } from '../shared/adapters/fc/sampleEvents';
 
 const run = promisify(execFile);
 /** Marks the child's result line; handlers may log JSON lines to stdout too. */

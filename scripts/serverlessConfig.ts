@@ -1,5 +1,5 @@
 import * as z from '../shared/zod';
-import type { Catalog } from '../shared/catalog';
+import type { Catalog } from '../shared/engines/catalog';
 
 /**
  * The parts of `serverless print --format json` that deployment uses, validated. Trigger entries of

@@ -1,5 +1,5 @@
 // Types for @aliyunmq/mq-http-sdk 1.0.4, which ships none. Written from lib/client.js; only what
-// shared/mq uses. Numbers on consumed messages arrive as strings (the SDK does not convert them).
+// shared/adapters/mq uses. Numbers on consumed messages arrive as strings (the SDK does not convert them).
 declare module '@aliyunmq/mq-http-sdk' {
   export interface MQResponse<B> {
     code: number;

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import * as z from '../../shared/zod';
-import type { TxClient } from '../../shared/client';
-import { runInTransaction, TxClientError } from '../../shared/client';
-import { fenToYuan, fundCode, positiveYuanAmount, yuanToFen } from '../../shared/events/discountPurchase';
-import type { DiscountPurchasePayload } from '../../shared/events/discountPurchase';
+import type { TxClient } from '../../shared/engines/client';
+import { runInTransaction, TxClientError } from '../../shared/engines/client';
+import { fenToYuan, fundCode, positiveYuanAmount, yuanToFen } from '../../shared/engines/events/discountPurchase';
+import type { DiscountPurchasePayload } from '../../shared/engines/events/discountPurchase';
 import type { Logger } from '../../shared/logger';
 import { InjectedFaultError, TransactionCenterError, TransactionCenterRefusedError } from './errors';
 import type { FaultSwitches, PurchaseFaults } from './faults';

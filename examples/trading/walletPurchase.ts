@@ -1,5 +1,5 @@
 import * as z from '../../shared/zod';
-import { fundCode, positiveYuanAmount, yuanToFen } from '../../shared/events/discountPurchase';
+import { fundCode, positiveYuanAmount, yuanToFen } from '../../shared/engines/events/discountPurchase';
 import { InjectedFaultError } from './errors';
 import type { FaultSwitches } from './faults';
 import type { AppliedSlaveOrder, TradingStore } from './TradingStore';

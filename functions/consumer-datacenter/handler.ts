@@ -1,5 +1,5 @@
-import { archiveHandler } from '../../shared/archive/archiveHandler';
-import { consumerFunction } from '../../shared/consumer/consumerFunction';
+import { archiveHandler } from '../../shared/domain/archive/archiveHandler';
+import { consumerFunction } from '../../shared/adapters/fc/mq/consumerFunction';
 
 /** consumer-datacenter: append-only archive of every companion and trade event. */
 export const handler = consumerFunction('consumer-datacenter', () => ({

@@ -1,7 +1,7 @@
-import { consumerFunction } from '../../shared/consumer/consumerFunction';
-import { discountPurchaseHandler } from '../../shared/journeys/discountPurchaseHandler';
-import { journeyHandler } from '../../shared/journeys/journeyHandler';
-import { TradingClient } from '../../shared/journeys/TradingClient';
+import { consumerFunction } from '../../shared/adapters/fc/mq/consumerFunction';
+import { discountPurchaseHandler } from '../../shared/domain/journeys/discountPurchaseHandler';
+import { journeyHandler } from '../../shared/domain/journeys/journeyHandler';
+import { TradingClient } from '../../shared/domain/journeys/TradingClient';
 
 /**
  * consumer-orchestration: companion journeys (GID_TXC_ORCH) and the discount-purchase slave

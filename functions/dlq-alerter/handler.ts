@@ -1,5 +1,5 @@
-import { consumerFunction } from '../../shared/consumer/consumerFunction';
-import { deadLetterHandler } from '../../shared/dlq/deadLetterHandler';
+import { consumerFunction } from '../../shared/adapters/fc/mq/consumerFunction';
+import { deadLetterHandler } from '../../shared/engines/dlq/deadLetterHandler';
 
 /**
  * dlq-alerter: the MQ trigger on the DLQ topic stores dead letters and alerts once per incident.

@@ -1,8 +1,8 @@
-import { timerHandler } from '../../shared/fc/timer';
+import { timerHandler } from '../../shared/adapters/fc/timer';
 import { createLogger } from '../../shared/logger';
-import type { Reconciler, ReportStore } from '../../shared/reconcile';
-import { createReconciler, formatReport, readReconcilerConfig } from '../../shared/reconcile';
-import { openDatabase } from '../../shared/store/openDatabase';
+import type { Reconciler, ReportStore } from '../../shared/engines/reconcile';
+import { createReconciler, formatReport, readReconcilerConfig } from '../../shared/engines/reconcile';
+import { openDatabase } from '../../shared/adapters/store/openDatabase';
 
 const config = readReconcilerConfig();
 const logger = createLogger('reconciler', config.TXC_LOG_LEVEL);

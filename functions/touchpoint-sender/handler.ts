@@ -1,8 +1,8 @@
-import type { TouchpointSender } from '../../shared/delivery';
-import { createTouchpointSender, parseChannels, readSenderConfig } from '../../shared/delivery';
-import { timerHandler } from '../../shared/fc/timer';
+import type { TouchpointSender } from '../../shared/domain/delivery';
+import { createTouchpointSender, parseChannels, readSenderConfig } from '../../shared/domain/delivery';
+import { timerHandler } from '../../shared/adapters/fc/timer';
 import { createLogger } from '../../shared/logger';
-import { openDatabase } from '../../shared/store/openDatabase';
+import { openDatabase } from '../../shared/adapters/store/openDatabase';
 
 const config = readSenderConfig();
 const logger = createLogger('touchpoint-sender', config.TXC_LOG_LEVEL);

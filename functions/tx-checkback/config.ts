@@ -1,7 +1,7 @@
 import * as z from '../../shared/zod';
-import { alertConfigShape } from '../../shared/alert/alertConfig';
-import { businessSystemsSchema } from '../../shared/auth';
-import { DEFAULT_CHECKBACK_TIMEOUT_MS, DEFAULT_SAFETY_MARGIN_MS } from '../../shared/checkback';
+import { alertConfigShape } from '../../shared/engines/alert/alertConfig';
+import { businessSystemsSchema } from '../../shared/engines/auth';
+import { DEFAULT_CHECKBACK_TIMEOUT_MS, DEFAULT_SAFETY_MARGIN_MS } from '../../shared/engines/checkback';
 import { baseConfigSchema, readConfig } from '../../shared/config';
 
 /** tx-checkback settings, read once at cold start. */

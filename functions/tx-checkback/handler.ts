@@ -1,17 +1,17 @@
-import { alertSinkOf } from '../../shared/alert/alertConfig';
+import { alertSinkOf } from '../../shared/engines/alert/alertConfig';
 import type { Kysely } from 'kysely';
-import { BusinessSystems } from '../../shared/auth';
-import { catalog } from '../../shared/catalog';
-import { CheckbackRunner } from '../../shared/checkback';
+import { BusinessSystems } from '../../shared/engines/auth';
+import { catalog } from '../../shared/engines/catalog';
+import { CheckbackRunner } from '../../shared/engines/checkback';
 import { mqConnectionOf } from '../../shared/config';
-import { timerHandler } from '../../shared/fc/timer';
+import { timerHandler } from '../../shared/adapters/fc/timer';
 import { createLogger } from '../../shared/logger';
-import { MqClient } from '../../shared/mq';
-import type { AlertSink } from '../../shared/alert/AlertSink';
-import { assertDatabaseUrl, openDatabase } from '../../shared/store/openDatabase';
-import { openOnce, openOnFirstCall } from '../../shared/store/openOnFirstCall';
-import type { TxStore, TxTables } from '../../shared/tx';
-import { SqlTxStore } from '../../shared/tx';
+import { MqClient } from '../../shared/adapters/mq';
+import type { AlertSink } from '../../shared/engines/alert/AlertSink';
+import { assertDatabaseUrl, openDatabase } from '../../shared/adapters/store/openDatabase';
+import { openOnce, openOnFirstCall } from '../../shared/adapters/store/openOnFirstCall';
+import type { TxStore, TxTables } from '../../shared/engines/tx';
+import { SqlTxStore } from '../../shared/engines/tx';
 import { readCheckbackConfig } from './config';
 
 /** Built once per instance, on the first run (module scope survives on warm instances). */

@@ -1,8 +1,8 @@
 import * as z from '../../shared/zod';
-import { businessSystemsSchema } from '../../shared/auth';
-import { DEFAULT_INCIDENT_WINDOW_SECONDS } from '../../shared/alert/IncidentAggregator';
+import { businessSystemsSchema } from '../../shared/engines/auth';
+import { DEFAULT_INCIDENT_WINDOW_SECONDS } from '../../shared/engines/alert/IncidentAggregator';
 import { baseConfigSchema, readConfig } from '../../shared/config';
-import { DEFAULT_SESSION_TTL_SECONDS, operatorsSchema } from '../../shared/console';
+import { DEFAULT_SESSION_TTL_SECONDS, operatorsSchema } from '../../shared/engines/console';
 
 /** tx-console settings, read once at cold start. */
 export const consoleConfigSchema = z.extend(baseConfigSchema, {

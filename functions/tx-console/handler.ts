@@ -1,14 +1,14 @@
-import { BusinessSystems } from '../../shared/auth';
-import { catalog } from '../../shared/catalog';
+import { BusinessSystems } from '../../shared/engines/auth';
+import { catalog } from '../../shared/engines/catalog';
 import { mqConnectionOf } from '../../shared/config';
-import { ConsoleMetrics, consoleServices, createConsoleApp, Operators, SessionSigner } from '../../shared/console';
-import { UI_ASSETS } from '../../shared/console/ui/assets';
-import type { HttpApp } from '../../shared/fc/InvocationContext';
-import { httpHandler } from '../../shared/fc/http';
+import { ConsoleMetrics, consoleServices, createConsoleApp, Operators, SessionSigner } from '../../shared/engines/console';
+import { UI_ASSETS } from '../../shared/engines/console/ui/assets';
+import type { HttpApp } from '../../shared/engines/invocation/InvocationContext';
+import { httpHandler } from '../../shared/adapters/fc/http';
 import { createLogger } from '../../shared/logger';
-import { MqClient } from '../../shared/mq';
-import { assertDatabaseUrl, openDatabase } from '../../shared/store/openDatabase';
-import { openOnce } from '../../shared/store/openOnFirstCall';
+import { MqClient } from '../../shared/adapters/mq';
+import { assertDatabaseUrl, openDatabase } from '../../shared/adapters/store/openDatabase';
+import { openOnce } from '../../shared/adapters/store/openOnFirstCall';
 import { readConsoleConfig } from './config';
 
 /** Built once per instance, on the first request (module scope survives on warm instances). */

@@ -1,5 +1,5 @@
 import * as z from '../../shared/zod';
-import { businessSystemsSchema } from '../../shared/auth';
+import { businessSystemsSchema } from '../../shared/engines/auth';
 import { baseConfigSchema, readConfig } from '../../shared/config';
 
 /** tx-gateway settings, read once at cold start. */

@@ -1,16 +1,16 @@
 import type { Kysely } from 'kysely';
-import { BusinessSystems } from '../../shared/auth';
-import { catalog } from '../../shared/catalog';
+import { BusinessSystems } from '../../shared/engines/auth';
+import { catalog } from '../../shared/engines/catalog';
 import { mqConnectionOf } from '../../shared/config';
-import type { HttpApp } from '../../shared/fc/InvocationContext';
-import { httpHandler } from '../../shared/fc/http';
+import type { HttpApp } from '../../shared/engines/invocation/InvocationContext';
+import { httpHandler } from '../../shared/adapters/fc/http';
 import { createLogger } from '../../shared/logger';
-import { MqClient } from '../../shared/mq';
-import { assertDatabaseUrl, openDatabase } from '../../shared/store/openDatabase';
-import { openOnFirstCall } from '../../shared/store/openOnFirstCall';
-import type { TxStore, TxTables } from '../../shared/tx';
-import { PlainEventPublisher, SqlTxStore, TxCoordinator } from '../../shared/tx';
-import { createTxGatewayApp } from '../../shared/txgateway';
+import { MqClient } from '../../shared/adapters/mq';
+import { assertDatabaseUrl, openDatabase } from '../../shared/adapters/store/openDatabase';
+import { openOnFirstCall } from '../../shared/adapters/store/openOnFirstCall';
+import type { TxStore, TxTables } from '../../shared/engines/tx';
+import { PlainEventPublisher, SqlTxStore, TxCoordinator } from '../../shared/engines/tx';
+import { createTxGatewayApp } from '../../shared/engines/txgateway';
 import { readGatewayConfig } from './config';
 
 /** Built once per instance, on the first request (module scope survives on warm instances). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from '../../shared/zod';
-import { brokerResources } from '../../shared/catalog/index';
+import { brokerResources } from '../../shared/engines/catalog/index';
 import { BrokerConfigError } from './errors';
 import type { BrokerOptions, DeclaredResourcesInput } from './options';
 import { declaredResourcesSchema } from './options';

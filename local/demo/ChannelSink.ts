@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyRequest } from '../../shared/auth';
-import type { Channel } from '../../shared/delivery';
-import { CHANNELS, SENDER_SYSTEM_ID } from '../../shared/delivery';
+import { verifyRequest } from '../../shared/engines/auth';
+import type { Channel } from '../../shared/domain/delivery';
+import { CHANNELS, SENDER_SYSTEM_ID } from '../../shared/domain/delivery';
 
 /** A message as the customer received it. */
 export interface ReceivedMessage {

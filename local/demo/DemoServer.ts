@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCheckbackEndpoint } from '../../shared/client';
+import { createCheckbackEndpoint } from '../../shared/engines/client';
 
 /** An alert as the local webhook receiver got it. */
 export interface ReceivedAlert {

@@ -1,4 +1,4 @@
-import { formatReport } from '../../shared/reconcile';
+import { formatReport } from '../../shared/engines/reconcile';
 import type { DemoReport } from './runDemo';
 
 /** Terminal columns a string takes: CJK ideographs, kana, Hangul and full-width forms take two. */

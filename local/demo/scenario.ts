@@ -1,4 +1,4 @@
-import { fenToYuan } from '../../shared/events/discountPurchase';
+import { fenToYuan } from '../../shared/engines/events/discountPurchase';
 
 /** What the demo does to one purchase (the trading system's `x-demo-fault` values). */
 export const PURCHASE_FAULTS = {

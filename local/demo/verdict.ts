@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Catalog } from '../../shared/catalog';
-import { fenToYuan } from '../../shared/events/discountPurchase';
+import type { Catalog } from '../../shared/engines/catalog';
+import { fenToYuan } from '../../shared/engines/events/discountPurchase';
 
 /** One consistency check: its name, whether it held, and the evidence when it did not. */
 export interface Check {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FunctionDef } from '../../shared/catalog';
+import type { FunctionDef } from '../../shared/engines/catalog';
 import type { Logger } from '../../shared/logger';
 import { FunctionTimeoutError, type InvocationError } from './errors';
 import { MAX_HTTP_BODY_BYTES, toFcHttpEvent, writeFcError, writeFcHttpResult } from './httpEvent';

@@ -1,7 +1,7 @@
-import type { FunctionDef, ResolvedMqTrigger } from '../../shared/catalog';
-import { triggerTagFilter } from '../../shared/catalog/tagExpression';
+import type { FunctionDef, ResolvedMqTrigger } from '../../shared/engines/catalog';
+import { triggerTagFilter } from '../../shared/engines/catalog/tagExpression';
 import type { Logger } from '../../shared/logger';
-import type { MqClient, ReceivedMessage } from '../../shared/mq';
+import type { MqClient, ReceivedMessage } from '../../shared/adapters/mq';
 import { toCloudEvent } from './cloudEvents';
 import type { InvocationError } from './errors';
 import { invokeFunction } from './invoke';

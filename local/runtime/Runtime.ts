@@ -1,9 +1,9 @@
-import type { Catalog, FunctionDef } from '../../shared/catalog';
-import { catalog as builtInCatalog } from '../../shared/catalog';
+import type { Catalog, FunctionDef } from '../../shared/engines/catalog';
+import { catalog as builtInCatalog } from '../../shared/engines/catalog';
 import type { Logger } from '../../shared/logger';
 import { createLogger } from '../../shared/logger';
-import type { MqConnection } from '../../shared/mq';
-import { MqClient } from '../../shared/mq';
+import type { MqConnection } from '../../shared/adapters/mq';
+import { MqClient } from '../../shared/adapters/mq';
 import { RuntimeConfigError } from './errors';
 import { HttpTrigger } from './HttpTrigger';
 import { loadFunctionHandler } from './loadHandler';

@@ -1,4 +1,4 @@
-import type { FunctionDef } from '../../shared/catalog';
+import type { FunctionDef } from '../../shared/engines/catalog';
 import type { Logger } from '../../shared/logger';
 import { invokeFunction } from './invoke';
 import type { Schedule } from './schedule';

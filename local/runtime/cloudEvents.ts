@@ -1,4 +1,4 @@
-import type { ReceivedMessage } from '../../shared/mq';
+import type { ReceivedMessage } from '../../shared/adapters/mq';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './invoke';
 import type { FcMqCloudEvent } from './types';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FunctionDef } from '../../shared/catalog';
+import type { FunctionDef } from '../../shared/engines/catalog';
 import type { Logger } from '../../shared/logger';
 import { FunctionFailedError, FunctionTimeoutError } from './errors';
 import type { FcContext, FcHandler } from './types';

@@ -6,8 +6,8 @@ import type { Stack } from '../../local/demo/stack';
 import { COMPANION_SYSTEM, startStack } from '../../local/demo/stack';
 import { DEMO_TIMING } from '../../local/demo/timing';
 import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
-import { TxClient } from '../../shared/client';
-import { openDatabase } from '../../shared/store/openDatabase';
+import { TxClient } from '../../shared/engines/client';
+import { openDatabase } from '../../shared/adapters/store/openDatabase';
 import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
 import { tempDir } from '../local/runtime/fixtures';
 

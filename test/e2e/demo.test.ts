@@ -3,9 +3,9 @@ import type { DemoReport } from '../../local/demo/runDemo';
 import { runDemo } from '../../local/demo/runDemo';
 import type { Stack } from '../../local/demo/stack';
 import { judge } from '../../local/demo/verdict';
-import { catalog } from '../../shared/catalog';
-import { openDatabase } from '../../shared/store/openDatabase';
-import type { Database } from '../../shared/store/Database';
+import { catalog } from '../../shared/engines/catalog';
+import { openDatabase } from '../../shared/adapters/store/openDatabase';
+import type { Database } from '../../shared/adapters/store/Database';
 import { startTestStack } from './stackFixture';
 
 const PURCHASES = 20;

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IncomingSignedRequest } from '../../shared/auth';
+import type { IncomingSignedRequest } from '../../shared/engines/auth';
 
 /** A business system's check-back endpoint over real HTTP; records every call. Test-only. */
 export async function serveCheckback(handle: (request: IncomingSignedRequest) => Promise<{ status: number; body: string }>) {

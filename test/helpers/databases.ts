@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
-import type { Database } from '../../shared/store/Database';
-import { openDatabase } from '../../shared/store/openDatabase';
+import type { Database } from '../../shared/adapters/store/Database';
+import { openDatabase } from '../../shared/adapters/store/openDatabase';
 
 /** The MariaDB/MySQL server tests use; CI and this machine run MariaDB there. */
 export const MYSQL_TEST_URL = process.env.TXC_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';

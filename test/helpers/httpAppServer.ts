@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpApp, HttpRequest } from '../../shared/fc/InvocationContext';
-import { contextWithDeadline } from '../../shared/fc/InvocationContext';
+import type { HttpApp, HttpRequest } from '../../shared/engines/invocation/InvocationContext';
+import { contextWithDeadline } from '../../shared/engines/invocation/InvocationContext';
 
 /** Per-request budget the test server gives the app (like an FC function timeout). */
 const REQUEST_BUDGET_MS = 30_000;

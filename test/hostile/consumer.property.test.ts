@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { archiveHandler } from '../../shared/archive/archiveHandler';
-import { complianceHandler } from '../../shared/compliance/complianceHandler';
-import { DEFAULT_COMPLIANCE_RULES } from '../../shared/compliance/complianceRules';
-import { ConsumerRuntime } from '../../shared/consumer/ConsumerRuntime';
-import type { IncomingMessage } from '../../shared/consumer/types';
-import { encodeMessageJson } from '../../shared/events/envelope';
-import { ticketHandler } from '../../shared/tickets/ticketHandler';
-import { touchpointHandler } from '../../shared/touchpoints/touchpointHandler';
+import { archiveHandler } from '../../shared/domain/archive/archiveHandler';
+import { complianceHandler } from '../../shared/domain/compliance/complianceHandler';
+import { DEFAULT_COMPLIANCE_RULES } from '../../shared/domain/compliance/complianceRules';
+import { ConsumerRuntime } from '../../shared/engines/consumer/ConsumerRuntime';
+import type { IncomingMessage } from '../../shared/engines/consumer/types';
+import { encodeMessageJson } from '../../shared/engines/events/envelope';
+import { ticketHandler } from '../../shared/domain/tickets/ticketHandler';
+import { touchpointHandler } from '../../shared/domain/touchpoints/touchpointHandler';
 import type { TestDatabase } from '../helpers/databases';
 import { DATABASE_CASES } from '../helpers/databases';
-import { invocation, RecordingAlertSink, RecordingPublisher, silentLogger } from '../shared/consumer/factories';
+import { invocation, RecordingAlertSink, RecordingPublisher, silentLogger } from '../shared/engines/consumer/factories';
 import { deepJsonText, hostileJson, nastyString, NOT_XML_TEXT, propertyParameters } from './properties';
 
 // Generated message bodies and keys through the consumer runtime with the real domain handlers and

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TxTables } from '../../shared/tx';
+import type { TxTables } from '../../shared/engines/tx';
 import { DATABASE_CASES } from '../helpers/databases';
 import type { TxCenterFixture } from '../helpers/txCenter';
 import { FUND_TRADE, startTxCenter } from '../helpers/txCenter';

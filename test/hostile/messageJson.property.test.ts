@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeMessageJson } from '../../shared/events/envelope';
-import { jsonDepth } from '../../shared/json/jsonDepth';
+import { encodeMessageJson } from '../../shared/engines/events/envelope';
+import { jsonDepth } from '../../shared/engines/json/jsonDepth';
 import { hostileJson, nastyString, NOT_XML_TEXT, propertyParameters } from './properties';
 
 describe('Hostile input: JSON message bodies (generated)', () => {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeadLetterBody } from '../../shared/consumer/deadLetterBody';
-import { DeadLetterStore } from '../../shared/dlq';
-import { replayDeadLetters } from '../../shared/dlq/replayDeadLetters';
-import { deadLetterFilterSchema, MAX_FILTER_IDS, replayRequestSchema } from '../../shared/dlq/replayRequestSchema';
+import type { DeadLetterBody } from '../../shared/engines/consumer/deadLetterBody';
+import { DeadLetterStore } from '../../shared/engines/dlq';
+import { replayDeadLetters } from '../../shared/engines/dlq/replayDeadLetters';
+import { deadLetterFilterSchema, MAX_FILTER_IDS, replayRequestSchema } from '../../shared/engines/dlq/replayRequestSchema';
 import type { TestDatabase } from '../helpers/databases';
 import { DATABASE_CASES } from '../helpers/databases';
-import { RecordingPublisher } from '../shared/consumer/factories';
+import { RecordingPublisher } from '../shared/engines/consumer/factories';
 import { hostileJson, nastyString, propertyParameters } from './properties';
 
 // Generated replay requests (JSON bodies and query-string filters) through the shared schema and on

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TradingSystem } from '../../examples/trading';
 import { startTradingSystem } from '../../examples/trading';
 import { createLogger } from '../../shared/logger';
-import { createTxGatewayApp } from '../../shared/txgateway';
+import { createTxGatewayApp } from '../../shared/engines/txgateway';
 import { tempDir } from '../local/runtime/fixtures';
 import { DATABASE_CASES } from '../helpers/databases';
 import { serveHttpApp } from '../helpers/httpAppServer';

@@ -28,8 +28,8 @@ describe('Function: buildBundles', () => {
   it('bundles a handler that opens the database without the native SQLite driver, and the bundle runs', async () => {
     writeHandler(
       'db-probe',
-      `import { httpHandler } from '@shared/fc/http';
-import { openDatabase } from '@shared/store/openDatabase';
+      `import { httpHandler } from '@shared/adapters/fc/http';
+import { openDatabase } from '@shared/adapters/store/openDatabase';
 export const handler = httpHandler(async () => {
   try { await openDatabase('sqlite::memory:'); return { statusCode: 200, body: 'opened' }; }
   catch (error) { return { statusCode: 503, body: String((error as { code?: string }).code) }; }
@@ -63,7 +63,7 @@ export const handler = httpHandler(async () => {
     // Every value type our tables hold, 64-bit integers past 2^53 (an insert id that large goes
     // through the `long` shim), a parameter escaped by mysql2, an errno whose name the bundle keeps.
     const probe = `import { sql } from '@kysely';
-import { openMysql } from '@shared/store/mysql';
+import { openMysql } from '@shared/adapters/store/mysql';
 export async function readProbe(url: string) {
   const database = await openMysql(url);
   try {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalog } from '../../shared/catalog';
+import { catalog } from '../../shared/engines/catalog';
 import type { FcApi } from '../../scripts/deploy';
 import { applyPlan, fcClient, functionZip, liveDiff, loadServerlessConfig, main, prune, pruneCandidates, rollback } from '../../scripts/deploy';
 import { deployPlan, describePlan, planProblems } from '../../scripts/deployPlan';

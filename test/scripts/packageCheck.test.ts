@@ -5,7 +5,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../local/broker';
 import { startBroker } from '../../local/broker';
-import { catalog } from '../../shared/catalog';
+import { catalog } from '../../shared/engines/catalog';
 import type { BuildResult } from '../../scripts/build';
 import { buildBundles, REPO_ROOT } from '../../scripts/build';
 import { functionZip } from '../../scripts/deploy';

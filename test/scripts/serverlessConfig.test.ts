@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/build';
 import { offlineServerlessEnv } from '../../scripts/config';
-import { catalog } from '../../shared/catalog';
+import { catalog } from '../../shared/engines/catalog';
 import { loadServerlessConfig } from '../../scripts/deploy';
 import type { ServerlessConfig } from '../../scripts/serverlessConfig';
 import { catalogDrift } from '../../scripts/serverlessConfig';

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
-import type { TagExpression } from '../../../shared/catalog/tagExpression';
-import { parseTagExpression } from '../../../shared/catalog/tagExpression';
+import type { TagExpression } from '../../../shared/engines/catalog/tagExpression';
+import { parseTagExpression } from '../../../shared/engines/catalog/tagExpression';
 import { MAX_CHECK_IMMUNITY_SECONDS, MAX_BODY_BYTES, MAX_HANDLES_PER_ACK, MAX_TAG_LENGTH, MAX_TRANSACTIONAL_BODY_BYTES } from '../constants';
 import type { HandleFailure } from '../errors';
 import { MqInvalidRequestError, MqNotFoundError, invalidArgument } from '../errors';

@@ -1,5 +1,5 @@
-import type { TagExpression } from '../../../shared/catalog/tagExpression';
-import { matchesTag } from '../../../shared/catalog/tagExpression';
+import type { TagExpression } from '../../../shared/engines/catalog/tagExpression';
+import { matchesTag } from '../../../shared/engines/catalog/tagExpression';
 import { MinHeap } from './MinHeap';
 import type { Delivery, StoredMessage } from './types';
 

@@ -20,7 +20,7 @@ export const consoleUserCommand: Command = {
   usage: USAGE,
   async run(args) {
     const { values } = parseArgs({ args, options: { name: { type: 'string' }, role: { type: 'string' }, 'password-env': { type: 'string' }, token: { type: 'boolean', default: false } }, strict: true });
-    const { hashPassword, hashToken, newToken, operatorSchema } = await import('../../../shared/console/operators');
+    const { hashPassword, hashToken, newToken, operatorSchema } = await import('../../../shared/engines/console/operators');
     const passwordVar = values['password-env'];
     const password = passwordVar === undefined ? undefined : process.env[passwordVar];
     if (passwordVar !== undefined && !password) throw new UsageError(`environment variable ${passwordVar} is empty or unset`);

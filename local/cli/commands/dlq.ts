@@ -5,14 +5,14 @@ import { UsageError } from '../command';
 import { dataFolderArg } from '../args';
 import { localStackEnvironment } from '../localStackEnvironment';
 import { mqConnectionOf } from '../../../shared/config';
-import { ConsumeBarrier } from '../../../shared/consumer/ConsumeBarrier';
-import { readConsumerConfig } from '../../../shared/consumer/config';
-import { DeadLetterStore } from '../../../shared/dlq/DeadLetterStore';
-import { replayDeadLetters } from '../../../shared/dlq/replayDeadLetters';
-import { describeDeadLetter } from '../../../shared/dlq/describeDeadLetter';
-import { deadLetterFilterSchema, replayRequestSchema } from '../../../shared/dlq/replayRequestSchema';
-import { MqClient } from '../../../shared/mq/MqClient';
-import { openDatabase } from '../../../shared/store/openDatabase';
+import { ConsumeBarrier } from '../../../shared/engines/consumer/ConsumeBarrier';
+import { readConsumerConfig } from '../../../shared/engines/consumer/config';
+import { DeadLetterStore } from '../../../shared/engines/dlq/DeadLetterStore';
+import { replayDeadLetters } from '../../../shared/engines/dlq/replayDeadLetters';
+import { describeDeadLetter } from '../../../shared/engines/dlq/describeDeadLetter';
+import { deadLetterFilterSchema, replayRequestSchema } from '../../../shared/engines/dlq/replayRequestSchema';
+import { MqClient } from '../../../shared/adapters/mq/MqClient';
+import { openDatabase } from '../../../shared/adapters/store/openDatabase';
 
 const USAGE = `Usage: txcenter dlq <list | show <id> | replay> [options]
 

@@ -21,10 +21,10 @@ export const reconcileCommand: Command = {
   usage: USAGE,
   async run(args) {
     const { values } = parseArgs({ args, options: { data: { type: 'string', default: '.txcenter' }, last: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true });
-    const { createReconciler, formatReport, readReconcilerConfig } = await import('../../../shared/reconcile');
-    const { openDatabase } = await import('../../../shared/store/openDatabase');
+    const { createReconciler, formatReport, readReconcilerConfig } = await import('../../../shared/engines/reconcile');
+    const { openDatabase } = await import('../../../shared/adapters/store/openDatabase');
     const { createLogger } = await import('../../../shared/logger');
-    const { contextWithDeadline } = await import('../../../shared/fc/InvocationContext');
+    const { contextWithDeadline } = await import('../../../shared/engines/invocation/InvocationContext');
     const dataDir = dataFolderArg(values.data, { mustExist: true });
     const config = readReconcilerConfig(await localStackEnvironment(dataDir));
     const database = await openDatabase(config.TXC_DATABASE_URL);

@@ -67,7 +67,7 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
   if (demoOnly && values['no-demo']) throw new UsageError('--no-demo and --demo-only contradict each other');
   // Loaded here so `txcenter start --help` stays instant.
   const { DEFAULT_PORTS, LOCAL_CONSOLE_USERS, startStack } = await import('../../demo/stack');
-  const { consoleUiUrl, UI_ROUTES } = await import('../../../shared/console/api');
+  const { consoleUiUrl, UI_ROUTES } = await import('../../../shared/engines/console/api');
   const { DEMO_TIMING, PRODUCTION_TIMING } = await import('../../demo/timing');
   const { runDemo } = await import('../../demo/runDemo');
   const { formatDemoReport } = await import('../../demo/formatDemoReport');

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TradingSystem } from '../../../examples/trading';
 import { ORDER_KINDS, startTradingSystem } from '../../../examples/trading';
 import { tempDir } from '../../local/runtime/fixtures';
-import { createTxGatewayApp } from '../../../shared/txgateway';
+import { createTxGatewayApp } from '../../../shared/engines/txgateway';
 import { createLogger } from '../../../shared/logger';
 import { serveHttpApp } from '../../helpers/httpAppServer';
 import { DATABASE_CASES } from '../../helpers/databases';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { brokerResources } from '../../../shared/catalog/index';
+import { brokerResources } from '../../../shared/engines/catalog/index';
 import { DEFAULT_DATA_DIR, loadBrokerConfig } from '../../../local/broker/config';
 import { resolveBrokerOptions } from '../../../local/broker/options';
 

@@ -3,7 +3,7 @@ import type { RunningBroker } from '../../../local/broker';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, startBroker } from '../../../local/broker';
 import type { FcMqCloudEvent, FcTimerEvent, Runtime, RuntimeEvent, RuntimeOptions } from '../../../local/runtime';
 import { RuntimeConfigError, startRuntime } from '../../../local/runtime';
-import { MqClient } from '../../../shared/mq';
+import { MqClient } from '../../../shared/adapters/mq';
 import { capturingLogger, FixtureFunctions, fixtureCatalog, tempDir, waitFor } from './fixtures';
 
 const FAST_RETRY = { retries: 2, minBackoffMs: 20, maxBackoffMs: 40 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toCloudEvent } from '../../../local/runtime/cloudEvents';
-import { parseMqEvent } from '../../../shared/fc/mq';
-import type { ReceivedMessage } from '../../../shared/mq';
+import { parseMqEvent } from '../../../shared/adapters/fc/mq';
+import type { ReceivedMessage } from '../../../shared/adapters/mq';
 
 const message: ReceivedMessage = {
   messageId: 'AC1100010000ABCDEF',

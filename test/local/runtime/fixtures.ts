@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { CatalogInput } from '../../../shared/catalog';
-import { loadCatalog } from '../../../shared/catalog';
+import type { CatalogInput } from '../../../shared/engines/catalog';
+import { loadCatalog } from '../../../shared/engines/catalog';
 import { createLogger } from '../../../shared/logger';
 import type { FcContext, FcHandler } from '../../../local/runtime';
 

@@ -1,18 +1,18 @@
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { catalog } from '../../../shared/catalog';
-import type { ConsumerDependencies } from '../../../shared/consumer/consumerFunction';
-import { runtimesFor } from '../../../shared/consumer/consumerFunction';
-import { readConsumerConfig } from '../../../shared/consumer/config';
-import { PermanentFailureError, TransientFailureError } from '../../../shared/consumer/errors';
-import type { MessageHandler } from '../../../shared/consumer/types';
-import { decodeEnvelope } from '../../../shared/consumer/decodeEnvelope';
+import { catalog } from '../../../shared/engines/catalog';
+import type { ConsumerDependencies } from '../../../shared/adapters/fc/mq/consumerFunction';
+import { runtimesFor } from '../../../shared/adapters/fc/mq/consumerFunction';
+import { readConsumerConfig } from '../../../shared/engines/consumer/config';
+import { PermanentFailureError, TransientFailureError } from '../../../shared/engines/consumer/errors';
+import type { MessageHandler } from '../../../shared/engines/consumer/types';
+import { decodeEnvelope } from '../../../shared/engines/consumer/decodeEnvelope';
 import { createLogger } from '../../../shared/logger';
 import { invokeFunction } from '../../../local/runtime/invoke';
 import * as z from '../../../shared/zod';
 import { DATABASE_CASES } from '../../helpers/databases';
-import { envelopeBody, incoming, invocation, RecordingPublisher } from '../consumer/factories';
+import { envelopeBody, incoming, invocation, RecordingPublisher } from '../engines/consumer/factories';
 
 /** Keys under which a logged error may appear; anything else named like an error is a finding. */
 const ERROR_LIKE = /^(error|reason|e|exception|cause)$/;

@@ -1,0 +1,148 @@
+import type { Kysely, Transaction } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { GroupCommitWriter, MAX_WRITES_PER_COMMIT, writerFor } from '../../../../shared/adapters/store/groupCommit';
+import { SqlTxStore } from '../../../../shared/engines/tx';
+import type { NewTx, TxTables } from '../../../../shared/engines/tx';
+import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
+
+const mysqlSkip = await mysqlUnavailableReason();
+if (mysqlSkip) console.warn(mysqlSkip);
+
+const newTx = (txId: string, businessKey: string): NewTx => ({
+  txId,
+  systemId: 'fund-trading',
+  businessKey,
+  topic: 'TXC_FUND_TRADE',
+  tag: 'DISCOUNT_PURCHASE',
+  payloadHash: 'a'.repeat(64),
+  body: '{"v":1}',
+  properties: undefined,
+  checkbackPath: undefined,
+});
+
+const insertEvent = (id: string) => (trx: Transaction<TxTables>) =>
+  trx.insertInto('txc_tx_event').values({ tx_id: id, at: 1, type: 'CHECK', state: 'PREPARED', actor: 't', detail: null }).execute();
+
+describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect, open }) => {
+  const maybe = it.skipIf(dialect === 'mysql' && mysqlSkip !== undefined);
+  const withDb = async (body: (db: Kysely<TxTables>) => Promise<void>) => {
+    const database = await open();
+    try {
+      await body(database.db as Kysely<TxTables>);
+    } finally {
+      await database.close();
+    }
+  };
+  const eventIds = async (db: Kysely<TxTables>) => (await db.selectFrom('txc_tx_event').select('tx_id').orderBy('tx_id').execute()).map((r) => r.tx_id);
+
+  maybe('is the writer of the database, one per Kysely instance', () =>
+    withDb(async (db) => {
+      expect(writerFor(db)).toBeInstanceOf(GroupCommitWriter);
+      expect(writerFor(db)).toBe(writerFor(db));
+    }));
+
+  maybe('commits writes queued in one turn together, and answers each only after the commit', () =>
+    withDb(async (db) => {
+      const writer = new GroupCommitWriter(db, 2);
+      const seen = new Set<Transaction<TxTables>>();
+      const ids = Array.from({ length: 10 }, (_, i) => `tx-group-${i}`);
+      const results = await Promise.all(
+        ids.map((id) =>
+          writer.write(async (trx) => {
+            seen.add(trx);
+            await insertEvent(id)(trx);
+            return id;
+          }),
+        ),
+      );
+      expect(results).toEqual(ids);
+      expect(seen.size).toBe(1);
+      expect(await eventIds(db)).toEqual(ids);
+    }));
+
+  maybe('runs up to `concurrentCommits` batches at once; writes queued meanwhile form the next batch', () =>
+    withDb(async (db) => {
+      const writer = new GroupCommitWriter(db, 2);
+      const batches: Transaction<TxTables>[] = [];
+      let open = 0;
+      let mostOpen = 0;
+      const job = (id: string) => async (trx: Transaction<TxTables>) => {
+        if (!batches.includes(trx)) batches.push(trx);
+        open += 1;
+        mostOpen = Math.max(mostOpen, open);
+        await insertEvent(id)(trx);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        open -= 1;
+      };
+      const first = writer.write(job('a'));
+      await new Promise((resolve) => setImmediate(resolve)); // batch 1 started
+      const second = writer.write(job('b'));
+      await new Promise((resolve) => setImmediate(resolve)); // batch 2 started while 1 is open
+      const rest = ['c', 'd', 'e'].map((id) => writer.write(job(id)));
+      await Promise.all([first, second, ...rest]);
+      // On SQLite the second batch waits for the only connection; both were started all the same.
+      expect(batches).toHaveLength(3);
+      if (dialect === 'mysql') expect(mostOpen).toBe(2);
+      expect(await eventIds(db)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    }));
+
+  maybe(`commits at most ${MAX_WRITES_PER_COMMIT} writes per transaction`, () =>
+    withDb(async (db) => {
+      const writer = new GroupCommitWriter(db, 1);
+      const sizes = new Map<Transaction<TxTables>, number>();
+      await Promise.all(Array.from({ length: MAX_WRITES_PER_COMMIT + 1 }, () => writer.write(async (trx) => void sizes.set(trx, (sizes.get(trx) ?? 0) + 1))));
+      expect([...sizes.values()]).toEqual([MAX_WRITES_PER_COMMIT, 1]);
+    }));
+
+  maybe('a failing write fails alone: the rest of its batch is committed', () =>
+    withDb(async (db) => {
+      const writer = new GroupCommitWriter(db, 2);
+      const outcomes = await Promise.allSettled([
+        writer.write(insertEvent('ok-1')),
+        writer.write(async (trx) => {
+          await insertEvent('undone')(trx);
+          throw new Error('boom');
+        }),
+        writer.write(insertEvent('ok-2')),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'boom' });
+      expect(await eventIds(db)).toEqual(['ok-1', 'ok-2']);
+    }));
+
+  maybe('a failed COMMIT fails every write of the batch, and none is run again (its outcome is unknown)', () =>
+    withDb(async (db) => {
+      const runs: string[] = [];
+      const job = (id: string) => async (trx: Transaction<TxTables>) => {
+        runs.push(id);
+        await insertEvent(id)(trx);
+      };
+      // Every job succeeds, then the transaction fails as a COMMIT on a lost connection would.
+      const commitFails = new Proxy(db, {
+        get: (target, key) =>
+          key === 'transaction'
+            ? () => ({ execute: (body: (trx: Transaction<TxTables>) => Promise<unknown>) => target.transaction().execute(async (trx) => { await body(trx); throw new Error('COMMIT failed'); }) })
+            : Reflect.get(target, key),
+      });
+      const writer = new GroupCommitWriter(commitFails, 1);
+      const outcomes = await Promise.allSettled([writer.write(job('x')), writer.write(job('y'))]);
+      expect(outcomes.map((o) => o.status === 'rejected' && (o.reason as Error).message)).toEqual(['COMMIT failed', 'COMMIT failed']);
+      expect(runs).toEqual(['x', 'y']);
+      expect(await eventIds(db)).toEqual([]);
+    }));
+
+  maybe('concurrent prepares of one businessKey in one batch: exactly one holds it', () =>
+    withDb(async (db) => {
+      const store = new SqlTxStore(db);
+      const results = await Promise.all([
+        store.insertPrepared(newTx('tx-a', 'same-key'), 1),
+        store.insertPrepared(newTx('tx-b', 'same-key'), 1),
+        store.insertPrepared(newTx('tx-c', 'other-key'), 1),
+      ]);
+      expect(results).toEqual([true, false, true]);
+      expect((await store.findByBusinessKey('fund-trading', 'same-key'))!.txId).toBe('tx-a');
+      expect(await store.get('tx-b')).toBeUndefined();
+      expect(await store.timeline('tx-b')).toEqual([]);
+      expect((await store.timeline('tx-c')).map((e) => e.type)).toEqual(['PREPARED']);
+    }));
+});

@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { SqlTxStore, transition, TxConflictError } from '../../../../shared/engines/tx';
+import type { NewTx, TxTables } from '../../../../shared/engines/tx';
+import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
+
+const mysqlSkip = await mysqlUnavailableReason();
+if (mysqlSkip) console.warn(mysqlSkip);
+
+let n = 0;
+const newTx = (overrides: Partial<NewTx> = {}): NewTx => ({
+  txId: `tx-test-${++n}-${Date.now()}`,
+  systemId: 'fund-trading',
+  businessKey: `order-${n}`,
+  topic: 'TXC_FUND_TRADE',
+  tag: 'DISCOUNT_PURCHASE',
+  payloadHash: 'a'.repeat(64),
+  body: '{"v":1}',
+  properties: { bizKeys: 'k1 k2' },
+  checkbackPath: undefined,
+  ...overrides,
+});
+
+describe('Function: transition', () => {
+  it('applies to PREPARED, is idempotent for the same decision and conflicts for the other', () => {
+    expect(transition('t', 'PREPARED', 'COMMIT')).toBe('apply');
+    expect(transition('t', 'COMMITTED', 'COMMIT')).toBe('already-decided');
+    expect(transition('t', 'ROLLED_BACK', 'ROLLBACK')).toBe('already-decided');
+    expect(() => transition('t', 'ROLLED_BACK', 'COMMIT')).toThrow(TxConflictError);
+    expect(() => transition('t', 'COMMITTED', 'ROLLBACK')).toThrow(expect.objectContaining({ code: 'TX_STATE_CONFLICT' }));
+  });
+});
+
+describe.each(DATABASE_CASES)('Class: SqlTxStore on $dialect', ({ dialect, open }) => {
+  const maybe = it.skipIf(dialect === 'mysql' && mysqlSkip !== undefined);
+  const withStore = async (body: (store: SqlTxStore) => Promise<void>) => {
+    const database = await open();
+    try {
+      await body(new SqlTxStore(database.db as Kysely<TxTables>));
+    } finally {
+      await database.close();
+    }
+  };
+
+  maybe('stores, publishes, decides and delivers with a full timeline', () =>
+    withStore(async (store) => {
+      const tx = newTx();
+      expect(await store.insertPrepared(tx, 1_000)).toBe(true);
+      await store.markPublished(tx.txId, { messageId: 'M1', receiptHandle: 'H1' }, 1_001);
+      expect(await store.get(tx.txId)).toMatchObject({ state: 'PREPARED', broker: 'HALF', receiptHandle: 'H1', createdAt: 1_000, properties: { bizKeys: 'k1 k2' } });
+      expect(await store.decide(tx.txId, 'COMMIT', { actor: 'fund-trading', reason: 'client' }, 1_002)).toBe(true);
+      expect(await store.get(tx.txId)).toMatchObject({ state: 'COMMITTED', broker: 'DECISION_PENDING', decidedAt: 1_002, reason: 'client' });
+      await store.markDelivered(tx.txId, 'fund-trading', { decision: 'COMMIT' }, 1_003);
+      expect((await store.get(tx.txId))!.broker).toBe('DECISION_DELIVERED');
+      expect(await store.recordCheck(tx.txId, { answer: 'COMMIT' }, 1_004)).toBe(1);
+      const timeline = await store.timeline(tx.txId);
+      expect(timeline.map((e) => [e.type, e.state, e.at])).toEqual([
+        ['PREPARED', 'PREPARED', 1_000],
+        ['PUBLISHED', 'PREPARED', 1_001],
+        ['COMMITTED', 'COMMITTED', 1_002],
+        ['BROKER_NOTIFIED', 'COMMITTED', 1_003],
+        ['CHECK', 'COMMITTED', 1_004],
+      ]);
+      expect(timeline[2]!.detail).toEqual({ reason: 'client' });
+    }),
+  );
+
+  maybe('holds (system, businessKey) until a failed publish releases it', () =>
+    withStore(async (store) => {
+      const first = newTx({ businessKey: 'shared-key' });
+      expect(await store.insertPrepared(first, 1)).toBe(true);
+      expect(await store.insertPrepared(newTx({ businessKey: 'shared-key' }), 2)).toBe(false);
+      expect(await store.insertPrepared(newTx({ businessKey: 'shared-key', systemId: 'companion' }), 2)).toBe(true);
+      expect((await store.findByBusinessKey('fund-trading', 'shared-key'))!.txId).toBe(first.txId);
+      expect(await store.failPublish(first.txId, { code: 'MQ_UNAVAILABLE' }, 3)).toBe(true);
+      expect(await store.failPublish(first.txId, { code: 'MQ_UNAVAILABLE' }, 3)).toBe(false);
+      expect(await store.get(first.txId)).toMatchObject({ state: 'ROLLED_BACK', broker: 'NOT_PUBLISHED', reason: 'publish-failed' });
+      expect(await store.findByBusinessKey('fund-trading', 'shared-key')).toBeUndefined();
+      expect(await store.insertPrepared(newTx({ businessKey: 'shared-key' }), 4)).toBe(true);
+    }),
+  );
+
+  maybe('concurrent decisions: exactly one compare-and-set wins', () =>
+    withStore(async (store) => {
+      for (let round = 0; round < 10; round++) {
+        const tx = newTx();
+        await store.insertPrepared(tx, 1);
+        const results = await Promise.all([
+          store.decide(tx.txId, 'COMMIT', { actor: 'a', reason: 'client' }, 2),
+          store.decide(tx.txId, 'ROLLBACK', { actor: 'b', reason: 'client' }, 2),
+          store.decide(tx.txId, 'COMMIT', { actor: 'c', reason: 'client' }, 2),
+        ]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await store.timeline(tx.txId)).filter((e) => e.type === 'COMMITTED' || e.type === 'ROLLED_BACK')).toHaveLength(1);
+      }
+    }),
+  );
+
+  maybe('a stale publish claim is taken over by exactly one caller', () =>
+    withStore(async (store) => {
+      const tx = newTx();
+      await store.insertPrepared(tx, 100);
+      const claims = await Promise.all([store.claimPublish(tx.txId, 100, 200), store.claimPublish(tx.txId, 100, 201)]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimPublish(tx.txId, 100, 300)).toBe(false);
+    }),
+  );
+});
