@@ -45,7 +45,12 @@ module.exports = {
       from: { path: '^local/broker/core/' },
       to: { path: '^local/broker/(codec|http)/' },
     },
-    { name: 'production-code-knows-no-tests', severity: 'error', from: { path: '^(shared|local|functions|scripts|bench|examples)/' }, to: { path: '^test/' } },
+    {
+      name: 'production-code-knows-no-tests',
+      severity: 'error',
+      from: { path: '^(shared|local|functions|scripts|bench|examples)/' },
+      to: { path: '^test/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -199,7 +199,11 @@ async function measureWorkloadCeiling(s: Settings, body: string): Promise<number
   try {
     const client = new sdk.MQClient(url, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET);
     const groups = Array.from({ length: s.groups }, (_, i) => `GID_BENCH_${i}`);
-    const workload = (messages: number) => Promise.all([publishAll(client, { ...s, messages }, body), ...groups.map((group) => consumeGroup(client, group, { ...s, messages }))]);
+    const workload = (messages: number) =>
+      Promise.all([
+        publishAll(client, { ...s, messages }, body),
+        ...groups.map((group) => consumeGroup(client, group, { ...s, messages })),
+      ]);
     await workload(Math.min(s.messages, 2_000)); // warm-up
     const started = performance.now();
     await workload(s.messages);
@@ -228,7 +232,16 @@ async function measureBroker(s: Settings, body: string): Promise<BrokerRun> {
   try {
     const client = new sdk.MQClient(url, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET);
     const groups = Array.from({ length: s.groups }, (_, i) => `GID_BENCH_${i}`);
-    await Promise.all(groups.map((group) => consumeGroup(client, group, { ...s, messages: 500 }).then(() => undefined, () => undefined)).concat(publishAll(client, { ...s, messages: 500 }, body).then(() => undefined))); // warm-up
+    await Promise.all(
+      groups
+        .map((group) =>
+          consumeGroup(client, group, { ...s, messages: 500 }).then(
+            () => undefined,
+            () => undefined,
+          ),
+        )
+        .concat(publishAll(client, { ...s, messages: 500 }, body).then(() => undefined)),
+    ); // warm-up
     consumeStats.batches = 0;
     consumeStats.messages = 0;
     const started = performance.now();
@@ -247,10 +260,16 @@ async function measureBroker(s: Settings, body: string): Promise<BrokerRun> {
     return {
       perSecond,
       latencies: latencies as number[],
-      brokerCpuUs: brokerCpuBefore && brokerCpuAfter && perMessageUs(brokerCpuAfter.user + brokerCpuAfter.system - brokerCpuBefore.user - brokerCpuBefore.system),
+      brokerCpuUs:
+        brokerCpuBefore &&
+        brokerCpuAfter &&
+        perMessageUs(brokerCpuAfter.user + brokerCpuAfter.system - brokerCpuBefore.user - brokerCpuBefore.system),
       brokerSystemCpuUs: brokerCpuBefore && brokerCpuAfter && perMessageUs(brokerCpuAfter.system - brokerCpuBefore.system),
       clientCpuUs,
-      brokerCpuUsPerTransaction: txCpuBefore && txCpuAfter && Math.round(((txCpuAfter.user + txCpuAfter.system - txCpuBefore.user - txCpuBefore.system) * 1000) / s.transactions),
+      brokerCpuUsPerTransaction:
+        txCpuBefore &&
+        txCpuAfter &&
+        Math.round(((txCpuAfter.user + txCpuAfter.system - txCpuBefore.user - txCpuBefore.system) * 1000) / s.transactions),
       transactionsPerSecond,
     };
   } finally {
@@ -264,7 +283,8 @@ export async function run(args: string[]): Promise<number> {
   const body = 'x'.repeat(s.size);
   const ceilingPerSecond = await measureCeiling(s, body);
   const workloadCeilingPerSecond = await measureWorkloadCeiling(s, body);
-  const { perSecond, latencies, brokerCpuUs, brokerSystemCpuUs, clientCpuUs, brokerCpuUsPerTransaction, transactionsPerSecond } = await measureBroker(s, body);
+  const { perSecond, latencies, brokerCpuUs, brokerSystemCpuUs, clientCpuUs, brokerCpuUsPerTransaction, transactionsPerSecond } =
+    await measureBroker(s, body);
   latencies.sort((a, b) => a - b);
   const result = {
     messagesPerSecond: Math.round(perSecond),
@@ -289,16 +309,26 @@ export async function run(args: string[]): Promise<number> {
   if (s.json) {
     console.log(JSON.stringify(result));
   } else {
-    console.log(`broker bench: ${s.messages} × ${s.size} B messages, ${s.producers} producers, ${s.groups} groups × ${s.consumersPerGroup} consumers (batches of ${BATCH})`);
+    console.log(
+      `broker bench: ${s.messages} × ${s.size} B messages, ${s.producers} producers, ${s.groups} groups × ${s.consumersPerGroup} consumers (batches of ${BATCH})`,
+    );
     console.log(`  end-to-end       ${result.messagesPerSecond} messages/s (published and acked by every group, durable journal)`);
     console.log(`  ceiling          ${result.ceilingPerSecond} publishes/s (same SDK client, canned 201 server)`);
     console.log(`  ratio            ${(result.ratio * 100).toFixed(1)} %`);
-    console.log(`  workload ceiling ${result.workloadCeilingPerSecond} messages/s (same client, same publish + consume + ack workload, canned server) → ratio ${(result.workloadRatio * 100).toFixed(1)} %`);
+    console.log(
+      `  workload ceiling ${result.workloadCeilingPerSecond} messages/s (same client, same publish + consume + ack workload, canned server) → ratio ${(result.workloadRatio * 100).toFixed(1)} %`,
+    );
     console.log(`  publish latency  p50 ${result.publishP50Ms} ms, p99 ${result.publishP99Ms} ms`);
-    console.log(`  CPU per message  broker ${brokerCpuUs ?? '?'} µs (system ${brokerSystemCpuUs ?? '?'} µs), SDK client ${clientCpuUs} µs (ceiling run: client ${ceilingClientCpuUs} µs)`);
-    console.log(`  bounds           ${result.clientBoundPerSecond} messages/s for this one client process even with a free broker (${((result.clientBoundPerSecond / result.ceilingPerSecond) * 100).toFixed(1)} % of the ceiling); ${result.cpuBoundPerSecond ?? '?'} messages/s for client + broker on ${availableParallelism()} cores`);
+    console.log(
+      `  CPU per message  broker ${brokerCpuUs ?? '?'} µs (system ${brokerSystemCpuUs ?? '?'} µs), SDK client ${clientCpuUs} µs (ceiling run: client ${ceilingClientCpuUs} µs)`,
+    );
+    console.log(
+      `  bounds           ${result.clientBoundPerSecond} messages/s for this one client process even with a free broker (${((result.clientBoundPerSecond / result.ceilingPerSecond) * 100).toFixed(1)} % of the ceiling); ${result.cpuBoundPerSecond ?? '?'} messages/s for client + broker on ${availableParallelism()} cores`,
+    );
     console.log(`  consume batches  ${result.meanConsumeBatch} messages on average (at most ${BATCH})`);
-    console.log(`  transactions     ${result.transactionsPerSecond} publishHalf+commit pairs/s, broker CPU ${brokerCpuUsPerTransaction ?? '?'} µs per pair (${s.producers} producers)`);
+    console.log(
+      `  transactions     ${result.transactionsPerSecond} publishHalf+commit pairs/s, broker CPU ${brokerCpuUsPerTransaction ?? '?'} µs per pair (${s.producers} producers)`,
+    );
   }
   return 0;
 }

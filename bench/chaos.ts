@@ -55,7 +55,9 @@ class ChaosStack {
   ) {}
 
   static start(dataDir: string, ports: StackPorts): Promise<ChaosStack> {
-    const child = spawn(process.execPath, ['--import', 'tsx', STACK_ENTRY, dataDir, JSON.stringify(ports)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', STACK_ENTRY, dataDir, JSON.stringify(ports)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
@@ -79,7 +81,9 @@ class ChaosStack {
   /** The supervision state the stack writes (pids, restart counts). */
   functions(): Record<string, FunctionProcessStatus> {
     try {
-      return (JSON.parse(readFileSync(join(this.dataDir, RUNTIME_STATUS_FILE), 'utf8')) as { functions: Record<string, FunctionProcessStatus> }).functions;
+      return (
+        JSON.parse(readFileSync(join(this.dataDir, RUNTIME_STATUS_FILE), 'utf8')) as { functions: Record<string, FunctionProcessStatus> }
+      ).functions;
     } catch {
       return {}; // being replaced right now: no kill target this time
     }
@@ -118,7 +122,15 @@ export interface ChaosOptions {
 
 /** The drill's counts; 0 lost, 0 duplicated, 0 undecided and `consistent` is the pass. */
 export interface ChaosReport {
-  readonly purchases: { readonly requested: number; readonly answered: number; readonly unanswered: number; readonly created: number; readonly committed: number; readonly rolledBack: number; readonly neverPrepared: number };
+  readonly purchases: {
+    readonly requested: number;
+    readonly answered: number;
+    readonly unanswered: number;
+    readonly created: number;
+    readonly committed: number;
+    readonly rolledBack: number;
+    readonly neverPrepared: number;
+  };
   readonly kills: { readonly functions: number; readonly stack: number; readonly byFunction: Readonly<Record<string, number>> };
   /** Function processes the runtime restarted after the single kills. */
   readonly restarts: number;
@@ -139,13 +151,25 @@ export interface ChaosReport {
 }
 
 /** Reads both databases and judges; `undecided` counts every PREPARED transaction, not only the drill's. */
-async function assess(dataDir: string): Promise<{ verdict: Verdict; purchaseIds: string[]; undecided: number; trading: Database; txcenter: Database }> {
+async function assess(
+  dataDir: string,
+): Promise<{ verdict: Verdict; purchaseIds: string[]; undecided: number; trading: Database; txcenter: Database }> {
   const trading = await openDatabase(`sqlite:${join(dataDir, 'trading.db')}`, TRADING_MIGRATIONS);
   const txcenter = await openDatabase(`sqlite:${join(dataDir, 'txcenter.db')}`);
   try {
-    const purchaseIds = (await trading.db.selectFrom('trading_purchase').select('purchase_id').execute()).map((row) => row.purchase_id as string);
+    const purchaseIds = (await trading.db.selectFrom('trading_purchase').select('purchase_id').execute()).map(
+      (row) => row.purchase_id as string,
+    );
     const verdict = await judge(trading.db, txcenter.db, catalog(), { purchaseIds, companionTxIds: [] });
-    const undecided = Number((await txcenter.db.selectFrom('txc_tx').select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'PREPARED').executeTakeFirstOrThrow()).n);
+    const undecided = Number(
+      (
+        await txcenter.db
+          .selectFrom('txc_tx')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('state', '=', 'PREPARED')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     return { verdict, purchaseIds, undecided, trading, txcenter };
   } catch (error) {
     await Promise.all([trading.close(), txcenter.close()]);
@@ -153,11 +177,24 @@ async function assess(dataDir: string): Promise<{ verdict: Verdict; purchaseIds:
   }
 }
 
-async function counts(trading: Database, txcenter: Database): Promise<Pick<ChaosReport, 'lost' | 'duplicated' | 'wronglyBought'> & { committed: number; rolledBack: number; neverPrepared: number; created: number }> {
+async function counts(
+  trading: Database,
+  txcenter: Database,
+): Promise<
+  Pick<ChaosReport, 'lost' | 'duplicated' | 'wronglyBought'> & {
+    committed: number;
+    rolledBack: number;
+    neverPrepared: number;
+    created: number;
+  }
+> {
   const purchases = await trading.db.selectFrom('trading_purchase').select(['purchase_id', 'tx_id']).execute();
-  const states = new Map((await txcenter.db.selectFrom('txc_tx').select(['tx_id', 'state']).execute()).map((row) => [row.tx_id as string, row.state as string]));
+  const states = new Map(
+    (await txcenter.db.selectFrom('txc_tx').select(['tx_id', 'state']).execute()).map((row) => [row.tx_id as string, row.state as string]),
+  );
   const fundOrders = new Map<string, number>();
-  for (const order of await trading.db.selectFrom('trading_order').select('tx_id').where('kind', '=', 'FUND_PURCHASE').execute()) fundOrders.set(order.tx_id as string, (fundOrders.get(order.tx_id as string) ?? 0) + 1);
+  for (const order of await trading.db.selectFrom('trading_order').select('tx_id').where('kind', '=', 'FUND_PURCHASE').execute())
+    fundOrders.set(order.tx_id as string, (fundOrders.get(order.tx_id as string) ?? 0) + 1);
   const consumptionDuplicates = await txcenter.db
     .selectFrom('txc_consume_barrier')
     .select(['group_id', 'dedup_key'])
@@ -202,12 +239,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const startedAt = Date.now();
     const elapsed = () => Math.round((Date.now() - startedAt) / 1000);
     const purchase = async (index: number) => {
-      const body = JSON.stringify({ customerId: CHAOS_CUSTOMERS[index % CHAOS_CUSTOMERS.length], fundCode: '110011', amount: ((100 + (index % 900)) / 100).toFixed(2) });
+      const body = JSON.stringify({
+        customerId: CHAOS_CUSTOMERS[index % CHAOS_CUSTOMERS.length],
+        fundCode: '110011',
+        amount: ((100 + (index % 900)) / 100).toFixed(2),
+      });
       for (;;) {
         await restarting;
         try {
           // fetch never re-sends a POST by itself, so each purchase is sent once unless refused below.
-          const response = await fetch(`${stack.urls.trading}/discount-purchase`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(PURCHASE_TIMEOUT_MS) });
+          const response = await fetch(`${stack.urls.trading}/discount-purchase`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+            signal: AbortSignal.timeout(PURCHASE_TIMEOUT_MS),
+          });
           await response.arrayBuffer();
           answered += 1; // any answer: the trading system decided (committed, rolled back or refused)
           return;
@@ -259,7 +305,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
     await monkey;
     const purchasedAt = Date.now();
-    log(`  all ${options.purchases} purchases sent in ${Math.round((purchasedAt - startedAt) / 1000)} s; waiting for the system to settle…`);
+    log(
+      `  all ${options.purchases} purchases sent in ${Math.round((purchasedAt - startedAt) / 1000)} s; waiting for the system to settle…`,
+    );
     // Settled: the verdict holds and nothing is PREPARED (check-backs and the reconciler finish the rest).
     let assessed = await assess(dataDir);
     while (!(assessed.verdict.consistent && assessed.undecided === 0) && Date.now() - purchasedAt < SETTLE_TIMEOUT_MS) {
@@ -273,7 +321,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const restarts = restartsBeforeCrashes + Object.values(stack.functions()).reduce((sum, fn) => sum + fn.restarts, 0);
       const { verdict } = assessed;
       return {
-        purchases: { requested: options.purchases, answered, unanswered, created: tally.created, committed: tally.committed, rolledBack: tally.rolledBack, neverPrepared: tally.neverPrepared },
+        purchases: {
+          requested: options.purchases,
+          answered,
+          unanswered,
+          created: tally.created,
+          committed: tally.committed,
+          rolledBack: tally.rolledBack,
+          neverPrepared: tally.neverPrepared,
+        },
         kills: { functions: options.kills - stackKills, stack: stackKills, byFunction },
         restarts,
         lost: tally.lost,
@@ -306,7 +362,11 @@ function summary(report: ChaosReport): string {
   const p = report.purchases;
   return [
     `  purchases: ${p.requested} requested, ${p.answered} answered, ${p.unanswered} cut off; ${p.created} created: ${p.committed} committed, ${p.rolledBack} rolled back, ${p.neverPrepared} never prepared`,
-    `  kills: ${report.kills.functions} single functions (${Object.entries(report.kills.byFunction).map(([name, n]) => `${name} ×${n}`).join(', ') || 'none'}), ${report.kills.stack} whole stack; ${report.restarts} function restarts by the runtime`,
+    `  kills: ${report.kills.functions} single functions (${
+      Object.entries(report.kills.byFunction)
+        .map(([name, n]) => `${name} ×${n}`)
+        .join(', ') || 'none'
+    }), ${report.kills.stack} whole stack; ${report.restarts} function restarts by the runtime`,
     `  lost ${report.lost}, duplicated ${report.duplicated}, undecided ${report.undecided}, bought without commit ${report.wronglyBought}, money ${report.moneyBalanced ? 'balanced' : 'NOT balanced'}`,
     ...report.checks.map((c) => `  ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`),
     `  ${report.consistent ? 'CONSISTENT' : 'INCONSISTENT'} in ${report.durationSeconds} s (${report.settleSeconds} s of it settling)`,
@@ -316,7 +376,13 @@ function summary(report: ChaosReport): string {
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { purchases: { type: 'string' }, kills: { type: 'string' }, concurrency: { type: 'string' }, compare: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    options: {
+      purchases: { type: 'string' },
+      kills: { type: 'string' },
+      concurrency: { type: 'string' },
+      compare: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const purchases = positiveInteger(values.purchases, DEFAULT_PURCHASES, 'purchases');
@@ -332,10 +398,23 @@ export async function run(args: string[]): Promise<number> {
   log(`Chaos: ${purchases} purchases at concurrency ${concurrency} with ${kills} kills…`);
   const report = await runChaos({ purchases, kills, concurrency, log });
   const ratio = baseline ? Math.round((report.durationSeconds / baseline.durationSeconds) * 100) / 100 : undefined;
-  if (values.json) console.log(JSON.stringify({ ...report, ...(baseline ? { baseline: { durationSeconds: baseline.durationSeconds, consistent: baseline.consistent }, timeRatio: ratio } : {}) }, null, 2));
+  if (values.json)
+    console.log(
+      JSON.stringify(
+        {
+          ...report,
+          ...(baseline
+            ? { baseline: { durationSeconds: baseline.durationSeconds, consistent: baseline.consistent }, timeRatio: ratio }
+            : {}),
+        },
+        null,
+        2,
+      ),
+    );
   else {
     console.log(summary(report));
-    if (ratio !== undefined) console.log(`  time with kills / without: ${ratio}× (${report.durationSeconds} s / ${baseline!.durationSeconds} s)`);
+    if (ratio !== undefined)
+      console.log(`  time with kills / without: ${ratio}× (${report.durationSeconds} s / ${baseline!.durationSeconds} s)`);
   }
   return report.consistent && report.lost === 0 && report.duplicated === 0 && report.undecided === 0 ? 0 : 1;
 }

@@ -8,11 +8,23 @@ import type { StackPorts } from '../local/demo/stack';
 import { CHAOS_CUSTOMERS, CHAOS_TIMING } from './chaosPlan';
 
 const [dataDir, portsJson] = process.argv.slice(2);
-const stack = await startStack({ dataDir: dataDir!, ports: JSON.parse(portsJson!) as StackPorts, timing: CHAOS_TIMING, logLevel: 'error', pollersPerTrigger: 4 });
+const stack = await startStack({
+  dataDir: dataDir!,
+  ports: JSON.parse(portsJson!) as StackPorts,
+  timing: CHAOS_TIMING,
+  logLevel: 'error',
+  pollersPerTrigger: 4,
+});
 for (const customer of CHAOS_CUSTOMERS) await stack.trading.store.openWallet(customer, 0);
 const port = (url: string) => Number(new URL(url).port);
 const { urls } = stack;
-const ports: StackPorts = { gateway: port(urls.gateway), trading: port(urls.trading), console: port(urls.console), demo: stack.demoServer.url ? port(stack.demoServer.url) : 0, broker: port(urls.broker) };
+const ports: StackPorts = {
+  gateway: port(urls.gateway),
+  trading: port(urls.trading),
+  console: port(urls.console),
+  demo: stack.demoServer.url ? port(stack.demoServer.url) : 0,
+  broker: port(urls.broker),
+};
 process.stdout.write(`${JSON.stringify({ ready: true, urls, ports })}\n`);
 const stop = () => void stack.close().then(() => process.exit(0));
 process.once('SIGTERM', stop);

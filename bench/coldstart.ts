@@ -27,7 +27,15 @@ function median(values: number[]): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, runs: { type: 'string', default: String(DEFAULT_RUNS) }, 'mysql-url': { type: 'string', default: DEFAULT_MYSQL_URL }, 'source-maps': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      json: { type: 'boolean', default: false },
+      runs: { type: 'string', default: String(DEFAULT_RUNS) },
+      'mysql-url': { type: 'string', default: DEFAULT_MYSQL_URL },
+      'source-maps': { type: 'boolean', default: false },
+    },
+  });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
   const build = await buildBundles();
@@ -46,7 +54,17 @@ export async function run(args: string[]): Promise<number> {
     ...SAMPLE_CONSOLE_ENV,
   };
   // `firstPrepareMs` is left out of the JSON (undefined) for every function but tx-gateway.
-  const report: Record<string, { bytes: number; coldStartMs: number; loadMs: number; answer: string; firstPrepareMs: number | undefined; withSourceMapsMs: number | undefined }> = {};
+  const report: Record<
+    string,
+    {
+      bytes: number;
+      coldStartMs: number;
+      loadMs: number;
+      answer: string;
+      firstPrepareMs: number | undefined;
+      withSourceMapsMs: number | undefined;
+    }
+  > = {};
   /** Medians over `runs` fresh processes, each answering `eventOf(run)`. */
   const measure = async (file: string, name: string, eventOf: (run: number) => unknown, extraEnv: Record<string, string> = {}) => {
     const totals: number[] = [];
@@ -67,9 +85,19 @@ export async function run(args: string[]): Promise<number> {
       const sample = await measure(bundle.file, fn.name, () => event);
       // The gateway's first real call: a prepare (MySQL writes + the MQ SDK's first half-message publish).
       const batch = Date.now();
-      const prepare = fn.name === 'tx-gateway' ? await measure(bundle.file, fn.name, (run) => samplePrepareEvent(catalog(), signer, `coldstart-${batch}-${run}`)) : undefined;
-      const withSourceMaps = values['source-maps'] ? await measure(bundle.file, fn.name, () => event, { NODE_OPTIONS: '--enable-source-maps' }) : undefined;
-      report[bundle.name] = { bytes: bundle.bytes, ...sample, firstPrepareMs: prepare?.coldStartMs, withSourceMapsMs: withSourceMaps?.coldStartMs };
+      const prepare =
+        fn.name === 'tx-gateway'
+          ? await measure(bundle.file, fn.name, (run) => samplePrepareEvent(catalog(), signer, `coldstart-${batch}-${run}`))
+          : undefined;
+      const withSourceMaps = values['source-maps']
+        ? await measure(bundle.file, fn.name, () => event, { NODE_OPTIONS: '--enable-source-maps' })
+        : undefined;
+      report[bundle.name] = {
+        bytes: bundle.bytes,
+        ...sample,
+        firstPrepareMs: prepare?.coldStartMs,
+        withSourceMapsMs: withSourceMaps?.coldStartMs,
+      };
     }
   } finally {
     await broker.close();
@@ -77,13 +105,32 @@ export async function run(args: string[]): Promise<number> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   if (values.json) {
-    console.log(JSON.stringify(Object.fromEntries(Object.entries(report).map(([name, r]) => [name, { bytes: r.bytes, coldStartMs: r.coldStartMs, firstPrepareMs: r.firstPrepareMs, withSourceMapsMs: r.withSourceMapsMs }])), null, 2));
+    console.log(
+      JSON.stringify(
+        Object.fromEntries(
+          Object.entries(report).map(([name, r]) => [
+            name,
+            { bytes: r.bytes, coldStartMs: r.coldStartMs, firstPrepareMs: r.firstPrepareMs, withSourceMapsMs: r.withSourceMapsMs },
+          ]),
+        ),
+        null,
+        2,
+      ),
+    );
   } else {
     console.log(`cold start, median of ${runs} fresh processes (require + first answer; node ${process.version}):`);
     for (const [name, r] of Object.entries(report)) {
-      console.log(`  ${name.padEnd(24)} ${(r.bytes / 1024).toFixed(1).padStart(7)} KB  load ${r.loadMs.toFixed(1).padStart(6)} ms  first answer ${r.coldStartMs.toFixed(1).padStart(6)} ms  (${r.answer})`);
-      if (r.withSourceMapsMs !== undefined) console.log(`  ${''.padEnd(24)} ${''.padStart(7)}     ${''.padStart(14)}  with source maps ${r.withSourceMapsMs.toFixed(1).padStart(6)} ms  (--enable-source-maps, +${(r.withSourceMapsMs - r.coldStartMs).toFixed(1)} ms)`);
-      if (r.firstPrepareMs !== undefined) console.log(`  ${''.padEnd(24)} ${''.padStart(7)}     ${''.padStart(14)}  first prepare ${r.firstPrepareMs.toFixed(1).padStart(5)} ms  (signed POST /v1/transactions)`);
+      console.log(
+        `  ${name.padEnd(24)} ${(r.bytes / 1024).toFixed(1).padStart(7)} KB  load ${r.loadMs.toFixed(1).padStart(6)} ms  first answer ${r.coldStartMs.toFixed(1).padStart(6)} ms  (${r.answer})`,
+      );
+      if (r.withSourceMapsMs !== undefined)
+        console.log(
+          `  ${''.padEnd(24)} ${''.padStart(7)}     ${''.padStart(14)}  with source maps ${r.withSourceMapsMs.toFixed(1).padStart(6)} ms  (--enable-source-maps, +${(r.withSourceMapsMs - r.coldStartMs).toFixed(1)} ms)`,
+        );
+      if (r.firstPrepareMs !== undefined)
+        console.log(
+          `  ${''.padEnd(24)} ${''.padStart(7)}     ${''.padStart(14)}  first prepare ${r.firstPrepareMs.toFixed(1).padStart(5)} ms  (signed POST /v1/transactions)`,
+        );
     }
   }
   if (build.missing.length > 0) console.error(`not built (no handler yet): ${build.missing.join(', ')}`);

@@ -63,7 +63,6 @@ interface Run {
   cpuMsPerPurchase: Record<string, number>;
 }
 
-
 /** The CPU breakdown's name for the tx-gateway process. */
 const GATEWAY = 'tx-gateway';
 /** The CPU breakdown's name for a MySQL server on this machine (other clients of it count too). */
@@ -77,7 +76,12 @@ interface StackUnderTest {
   readonly pids: () => Record<string, number>;
 }
 
-async function runOnce({ store, stack, pids }: StackUnderTest, concurrency: number, purchases: number, customerPrefix: string): Promise<Run> {
+async function runOnce(
+  { store, stack, pids }: StackUnderTest,
+  concurrency: number,
+  purchases: number,
+  customerPrefix: string,
+): Promise<Run> {
   const trading = stack.trading.database.db;
   const started = new Map<string, number>();
   let errors = 0;
@@ -95,7 +99,11 @@ async function runOnce({ store, stack, pids }: StackUnderTest, concurrency: numb
             method: 'POST',
             url: `${stack.urls.trading}/discount-purchase`,
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ customerId: `${customerPrefix}${index % CUSTOMERS_PER_RUN}`, fundCode: '110011', amount: `${100 + (index % 900)}.00` }),
+            body: JSON.stringify({
+              customerId: `${customerPrefix}${index % CUSTOMERS_PER_RUN}`,
+              fundCode: '110011',
+              amount: `${100 + (index % 900)}.00`,
+            }),
             timeoutMs: PURCHASE_TIMEOUT_MS,
           });
           const body = JSON.parse(response.body) as { txId?: string; outcome?: string };
@@ -119,19 +127,42 @@ async function runOnce({ store, stack, pids }: StackUnderTest, concurrency: numb
   const countOf = (row: { n: number | string | bigint } | undefined) => Number(row?.n ?? 0);
   try {
     for (;;) {
-      const ordered = countOf(await trading.selectFrom('trading_order').select(({ fn }) => fn.countAll<number>().as('n')).where('kind', '=', 'FUND_PURCHASE').where('customer_id', 'in', customers).executeTakeFirst());
-      const archived = countOf(await txcenter.db.selectFrom('txc_archive_event').select(({ fn }) => fn.count<number>('event_id').distinct().as('n')).where('archived_at', '>=', firstRequest).executeTakeFirst());
+      const ordered = countOf(
+        await trading
+          .selectFrom('trading_order')
+          .select(({ fn }) => fn.countAll<number>().as('n'))
+          .where('kind', '=', 'FUND_PURCHASE')
+          .where('customer_id', 'in', customers)
+          .executeTakeFirst(),
+      );
+      const archived = countOf(
+        await txcenter.db
+          .selectFrom('txc_archive_event')
+          .select(({ fn }) => fn.count<number>('event_id').distinct().as('n'))
+          .where('archived_at', '>=', firstRequest)
+          .executeTakeFirst(),
+      );
       if ((ordered >= txIds.length && archived >= txIds.length) || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     for (let i = 0; i < txIds.length; i += 500) {
       const chunk = txIds.slice(i, i + 500);
-      effects.push(...(await trading.selectFrom('trading_order').select(['tx_id', 'created_at']).where('kind', '=', 'FUND_PURCHASE').where('tx_id', 'in', chunk).execute()));
+      effects.push(
+        ...(await trading
+          .selectFrom('trading_order')
+          .select(['tx_id', 'created_at'])
+          .where('kind', '=', 'FUND_PURCHASE')
+          .where('tx_id', 'in', chunk)
+          .execute()),
+      );
     }
     const cpuAfter = cpuSnapshot(pids());
     const perPurchase = (ms: number) => Math.round((ms / Math.max(1, effects.length)) * 100) / 100;
     const cpuMsPerPurchase = Object.fromEntries([...cpuAfter].map(([name, ms]) => [name, perPurchase(ms - (cpuBefore.get(name) ?? ms))]));
-    const archiveEnd = await txcenter.db.selectFrom('txc_archive_event').select(({ fn }) => fn.max('archived_at').as('end')).executeTakeFirst();
+    const archiveEnd = await txcenter.db
+      .selectFrom('txc_archive_event')
+      .select(({ fn }) => fn.max('archived_at').as('end'))
+      .executeTakeFirst();
     const latencies = effects.map((e) => Number(e.created_at) - started.get(e.tx_id)!).sort((a, b) => a - b);
     const lastEffect = Math.max(...effects.map((e) => Number(e.created_at)), Number(archiveEnd?.end ?? 0));
     return {
@@ -149,7 +180,6 @@ async function runOnce({ store, stack, pids }: StackUnderTest, concurrency: numb
     await txcenter.close();
   }
 }
-
 
 /** MySQL's figures over SQLite's at one concurrency, from the same run. */
 interface Ratio {
@@ -196,7 +226,8 @@ export async function run(args: string[]): Promise<number> {
   const stacks: StackUnderTest[] = [];
   const runs: Run[] = [];
   const profiler = profileDir ? new Session() : undefined;
-  const signalFunctions = () => stacks.forEach(({ stack }) => Object.values(stack.pids).forEach((pid) => process.kill(pid, CPU_PROFILE_SIGNAL)));
+  const signalFunctions = () =>
+    stacks.forEach(({ stack }) => Object.values(stack.pids).forEach((pid) => process.kill(pid, CPU_PROFILE_SIGNAL)));
   try {
     for (const store of storeNames) {
       const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-e2e-'));
@@ -213,7 +244,11 @@ export async function run(args: string[]): Promise<number> {
         cpuProfileDir: profileDir,
       });
       const serverPid = scratch ? localMysqlServerPid(mysqlUrl!) : undefined;
-      stacks.push({ store, stack, pids: () => (serverPid === undefined ? { ...stack.pids } : { ...stack.pids, [MYSQL_SERVER]: serverPid }) });
+      stacks.push({
+        store,
+        stack,
+        pids: () => (serverPid === undefined ? { ...stack.pids } : { ...stack.pids, [MYSQL_SERVER]: serverPid }),
+      });
     }
     // Warm-up: cold starts (tsx compile, DB open) out of the measurement.
     for (const stack of stacks) await runOnce(stack, 4, 40, 'W');
@@ -224,14 +259,23 @@ export async function run(args: string[]): Promise<number> {
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
     }
-    log(`e2e: ${purchases} discount purchases per run, ${pollers} puller(s) per MQ trigger, every function in its own process, transaction-center DB on ${storeNames.join(' and ')}${stacks.length > 1 ? ' (one stack each, run back to back per concurrency)' : ''}`);
+    log(
+      `e2e: ${purchases} discount purchases per run, ${pollers} puller(s) per MQ trigger, every function in its own process, transaction-center DB on ${storeNames.join(' and ')}${stacks.length > 1 ? ' (one stack each, run back to back per concurrency)' : ''}`,
+    );
     for (const [index, concurrency] of concurrencies.entries()) {
       for (const stack of stacks) {
         const result = await runOnce(stack, concurrency, purchases, `B${index}-`);
         runs.push(result);
-        log(`  ${stack.store.padEnd(6)} concurrency ${String(concurrency).padStart(3)}: ${String(result.purchasesPerSecond).padStart(7)} purchases/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  (${result.committed}/${result.purchases} committed, ${result.errors} errors)`);
+        log(
+          `  ${stack.store.padEnd(6)} concurrency ${String(concurrency).padStart(3)}: ${String(result.purchasesPerSecond).padStart(7)} purchases/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  (${result.committed}/${result.purchases} committed, ${result.errors} errors)`,
+        );
         const cpu = Object.entries(result.cpuMsPerPurchase).sort((a, b) => b[1] - a[1]);
-        log(`    CPU ms per purchase: ${cpu.filter(([name]) => name !== MYSQL_SERVER).reduce((sum, [, ms]) => sum + ms, 0).toFixed(2)} = ${cpu.map(([name, ms]) => `${name} ${ms}`).join(', ')}`);
+        log(
+          `    CPU ms per purchase: ${cpu
+            .filter(([name]) => name !== MYSQL_SERVER)
+            .reduce((sum, [, ms]) => sum + ms, 0)
+            .toFixed(2)} = ${cpu.map(([name, ms]) => `${name} ${ms}`).join(', ')}`,
+        );
       }
     }
     if (profiler && profileDir) {
@@ -248,8 +292,14 @@ export async function run(args: string[]): Promise<number> {
   const runsOf = (store: StoreName) => runs.filter((r) => r.store === store);
   const ratios: Ratio[] = values['compare-mysql']
     ? concurrencies.map((concurrency) => {
-        const [sqlite, mysql] = (['SQLite', 'MySQL'] as const).map((store) => runs.find((r) => r.store === store && r.concurrency === concurrency));
-        return { concurrency, throughput: ratio(mysql?.purchasesPerSecond, sqlite?.purchasesPerSecond), gatewayCpu: ratio(mysql?.cpuMsPerPurchase[GATEWAY], sqlite?.cpuMsPerPurchase[GATEWAY]) };
+        const [sqlite, mysql] = (['SQLite', 'MySQL'] as const).map((store) =>
+          runs.find((r) => r.store === store && r.concurrency === concurrency),
+        );
+        return {
+          concurrency,
+          throughput: ratio(mysql?.purchasesPerSecond, sqlite?.purchasesPerSecond),
+          gatewayCpu: ratio(mysql?.cpuMsPerPurchase[GATEWAY], sqlite?.cpuMsPerPurchase[GATEWAY]),
+        };
       })
     : [];
   const headline = concurrencies.includes(HEADLINE_CONCURRENCY) ? HEADLINE_CONCURRENCY : Math.max(...concurrencies);
@@ -257,11 +307,19 @@ export async function run(args: string[]): Promise<number> {
   if (values.json) {
     // The headline fields stay those of the first store (SQLite unless --mysql); a comparison adds MySQL's,
     // the ratios per concurrency and `mysqlRatio`, MySQL ÷ SQLite purchases/s at the headline concurrency.
-    const comparison = ratios.length > 0 ? { mysql: best(runsOf('MySQL')), ratios, mysqlRatio: ratios.find((r) => r.concurrency === headline)?.throughput } : {};
+    const comparison =
+      ratios.length > 0
+        ? { mysql: best(runsOf('MySQL')), ratios, mysqlRatio: ratios.find((r) => r.concurrency === headline)?.throughput }
+        : {};
     console.log(JSON.stringify({ store: first, ...best(runsOf(first!)), runs, ...comparison }));
   } else {
-    console.log('\n| store | concurrency | purchases/s | p50 ms | p99 ms | p99/p50 | tx-gateway CPU ms | committed | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const r of runs) console.log(`| ${r.store} | ${r.concurrency} | ${r.purchasesPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${ratio(r.p99Ms, r.p50Ms)} | ${r.cpuMsPerPurchase[GATEWAY]} | ${r.committed}/${r.purchases} | ${r.errors} |`);
+    console.log(
+      '\n| store | concurrency | purchases/s | p50 ms | p99 ms | p99/p50 | tx-gateway CPU ms | committed | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const r of runs)
+      console.log(
+        `| ${r.store} | ${r.concurrency} | ${r.purchasesPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${ratio(r.p99Ms, r.p50Ms)} | ${r.cpuMsPerPurchase[GATEWAY]} | ${r.committed}/${r.purchases} | ${r.errors} |`,
+      );
     if (ratios.length > 0) {
       console.log('\nMySQL ÷ SQLite, same run:\n| concurrency | purchases/s | tx-gateway CPU per purchase |\n|---:|---:|---:|');
       for (const r of ratios) console.log(`| ${r.concurrency} | ${r.throughput} | ${r.gatewayCpu} |`);

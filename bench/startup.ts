@@ -28,7 +28,13 @@ async function measureOnce(launch: FunctionLaunch): Promise<Sample> {
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-startup-'));
   try {
     const startedAt = performance.now();
-    const stack = await startStack({ dataDir, ports: { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 }, timing: PRODUCTION_TIMING, logLevel: 'error', functionLaunch: launch });
+    const stack = await startStack({
+      dataDir,
+      ports: { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 },
+      timing: PRODUCTION_TIMING,
+      logLevel: 'error',
+      functionLaunch: launch,
+    });
     const startMs = performance.now() - startedAt;
     try {
       await stack.killRuntime();
@@ -43,7 +49,13 @@ async function measureOnce(launch: FunctionLaunch): Promise<Sample> {
   }
 }
 
-const median = (values: number[]) => Math.round(percentile([...values].sort((a, b) => a - b), 50));
+const median = (values: number[]) =>
+  Math.round(
+    percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    ),
+  );
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, runs: { type: 'string' } }, strict: true });
@@ -51,7 +63,10 @@ export async function run(args: string[]): Promise<number> {
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
   // The bundles are built (or found fresh) once up front, as on any start after the first.
   const buildAt = performance.now();
-  await prepareLaunch(catalog().functions.map((fn) => fn.name), 'bundle');
+  await prepareLaunch(
+    catalog().functions.map((fn) => fn.name),
+    'bundle',
+  );
   const prepareMs = Math.round(performance.now() - buildAt);
   log(`bundles ready in ${prepareMs} ms (build or cache check); ${runs} runs per launch mode, alternating`);
   const samples: Record<FunctionLaunch, Sample[]> = { tsx: [], bundle: [] };
@@ -59,10 +74,17 @@ export async function run(args: string[]): Promise<number> {
     for (const launch of LAUNCHES) {
       const sample = await measureOnce(launch);
       samples[launch].push(sample);
-      log(`  run ${index + 1} ${launch.padEnd(6)} stack start ${Math.round(sample.startMs)} ms, function processes back after a crash ${Math.round(sample.restartMs)} ms`);
+      log(
+        `  run ${index + 1} ${launch.padEnd(6)} stack start ${Math.round(sample.startMs)} ms, function processes back after a crash ${Math.round(sample.restartMs)} ms`,
+      );
     }
   }
-  const result = Object.fromEntries(LAUNCHES.map((launch) => [launch, { startMs: median(samples[launch].map((s) => s.startMs)), restartMs: median(samples[launch].map((s) => s.restartMs)) }])) as Record<FunctionLaunch, { startMs: number; restartMs: number }>;
+  const result = Object.fromEntries(
+    LAUNCHES.map((launch) => [
+      launch,
+      { startMs: median(samples[launch].map((s) => s.startMs)), restartMs: median(samples[launch].map((s) => s.restartMs)) },
+    ]),
+  ) as Record<FunctionLaunch, { startMs: number; restartMs: number }>;
   const report = {
     runs,
     functions: catalog().functions.length,
@@ -75,7 +97,10 @@ export async function run(args: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`\nmedian of ${runs} (${report.functions} function processes)   stack start   restart after crash`);
-    for (const launch of LAUNCHES) console.log(`  ${launch.padEnd(8)}${String(result[launch].startMs).padStart(26)} ms${String(result[launch].restartMs).padStart(18)} ms`);
+    for (const launch of LAUNCHES)
+      console.log(
+        `  ${launch.padEnd(8)}${String(result[launch].startMs).padStart(26)} ms${String(result[launch].restartMs).padStart(18)} ms`,
+      );
     console.log(`  speed-up${`${report.startSpeedup}×`.padStart(29)}${`${report.restartSpeedup}×`.padStart(21)}`);
   }
   return 0;

@@ -20,20 +20,40 @@ const BODY = JSON.stringify({ orderId: 'O-1', customerId: 'C000123', fundCode: '
 const WARM_UP = 200;
 
 async function transaction(store: SqlTxStore, txId: string): Promise<void> {
-  await store.insertPrepared({ txId, systemId: 'bench', businessKey: txId, topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', payloadHash: 'a'.repeat(64), body: BODY, properties: undefined, checkbackPath: undefined }, Date.now());
+  await store.insertPrepared(
+    {
+      txId,
+      systemId: 'bench',
+      businessKey: txId,
+      topic: 'TXC_FUND_TRADE',
+      tag: 'DISCOUNT_PURCHASE',
+      payloadHash: 'a'.repeat(64),
+      body: BODY,
+      properties: undefined,
+      checkbackPath: undefined,
+    },
+    Date.now(),
+  );
   await store.markPublished(txId, { messageId: 'M'.repeat(32), receiptHandle: 'H'.repeat(60) }, Date.now());
   await store.get(txId);
   await store.decide(txId, 'COMMIT', { actor: 'bench', reason: 'client' }, Date.now());
   await store.markDelivered(txId, 'bench', { decision: 'COMMIT' }, Date.now());
 }
 
-async function measure(store: SqlTxStore, prefix: string, total: number, concurrency: number): Promise<{ transactionsPerSecond: number; cpuUs: number }> {
+async function measure(
+  store: SqlTxStore,
+  prefix: string,
+  total: number,
+  concurrency: number,
+): Promise<{ transactionsPerSecond: number; cpuUs: number }> {
   let next = 0;
   const cpuBefore = ownCpuMs();
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) await transaction(store, `${prefix}-${next++}`);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await transaction(store, `${prefix}-${next++}`);
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   return { transactionsPerSecond: Math.round(total / seconds), cpuUs: Math.round(((ownCpuMs() - cpuBefore) * 1000) / total) };
 }
@@ -51,7 +71,8 @@ export async function run(args: string[]): Promise<number> {
     },
   });
   const [concurrency, total, rounds] = [Number(values.concurrency), Number(values.transactions), Number(values.rounds)];
-  if (![concurrency, total, rounds].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--concurrency, --transactions and --rounds take positive integers');
+  if (![concurrency, total, rounds].every((n) => Number.isInteger(n) && n > 0))
+    throw new Error('--concurrency, --transactions and --rounds take positive integers');
   const dir = mkdtempSync(join(tmpdir(), 'txc-bench-store-'));
   const scratch = await createScratchMysqlDatabase(values['compare-mysql'], 'txc_bench_store');
   const databases = [await openDatabase(`sqlite:${join(dir, 'tx.db')}`), await openDatabase(scratch.url)];
@@ -64,11 +85,22 @@ export async function run(args: string[]): Promise<number> {
     for (let round = 1; round <= rounds; round++) {
       const s = await measure(sqlite, `r${round}`, total, concurrency);
       const m = await measure(mysql, `r${round}`, total, concurrency);
-      runs.push({ round, concurrency, sqliteTxPerSecond: s.transactionsPerSecond, mysqlTxPerSecond: m.transactionsPerSecond, sqliteCpuUs: s.cpuUs, mysqlCpuUs: m.cpuUs, throughputRatio: ratio(m.transactionsPerSecond, s.transactionsPerSecond), cpuRatio: ratio(m.cpuUs, s.cpuUs) });
+      runs.push({
+        round,
+        concurrency,
+        sqliteTxPerSecond: s.transactionsPerSecond,
+        mysqlTxPerSecond: m.transactionsPerSecond,
+        sqliteCpuUs: s.cpuUs,
+        mysqlCpuUs: m.cpuUs,
+        throughputRatio: ratio(m.transactionsPerSecond, s.transactionsPerSecond),
+        cpuRatio: ratio(m.cpuUs, s.cpuUs),
+      });
     }
     if (values.json) console.log(JSON.stringify({ runs }));
     else {
-      console.log(`transaction store alone (5 calls per transaction, ${concurrency} callers, ${total} per round): SQLite WAL vs MySQL, CPU of this process`);
+      console.log(
+        `transaction store alone (5 calls per transaction, ${concurrency} callers, ${total} per round): SQLite WAL vs MySQL, CPU of this process`,
+      );
       console.table(runs);
     }
     return 0;

@@ -80,7 +80,13 @@ function request(method: string, path: string, body: string): HttpRequest {
 }
 
 /** Opens a store (a fresh SQLite file, or a scratch database on the MySQL server of `mysqlUrl`) behind a gateway app. */
-async function openStore(name: StoreName, dir: string, brokerUrl: string, mysqlUrl: string | undefined, failures: Map<string, number>): Promise<StoreUnderTest> {
+async function openStore(
+  name: StoreName,
+  dir: string,
+  brokerUrl: string,
+  mysqlUrl: string | undefined,
+  failures: Map<string, number>,
+): Promise<StoreUnderTest> {
   const scratch = name === 'MySQL' ? await createScratchMysqlDatabase(mysqlUrl!, 'txc_bench_tx') : undefined;
   const database = await openDatabase(scratch?.url ?? `sqlite:${join(dir, 'tx.db')}`);
   const coordinator = new TxCoordinator({
@@ -88,7 +94,11 @@ async function openStore(name: StoreName, dir: string, brokerUrl: string, mysqlU
     broker: new MqClient({ endpoint: brokerUrl, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET }),
     catalog: catalog(),
   });
-  const app = createTxGatewayApp({ coordinator, secretOf: (id) => (id === SYSTEM.id ? SYSTEM.secret : undefined), logger: createLogger('bench', 'silent') });
+  const app = createTxGatewayApp({
+    coordinator,
+    secretOf: (id) => (id === SYSTEM.id ? SYSTEM.secret : undefined),
+    logger: createLogger('bench', 'silent'),
+  });
   const context = () => contextWithDeadline('bench', 'tx-gateway', Date.now() + REQUEST_BUDGET_MS);
   let sequence = 0;
   /** Failed calls by store, step, status and error code, printed so a failing run says why. */
@@ -100,7 +110,12 @@ async function openStore(name: StoreName, dir: string, brokerUrl: string, mysqlU
   };
   const one = async (): Promise<boolean> => {
     const businessKey = `bench-${++sequence}`;
-    const body = JSON.stringify({ topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', businessKey, payload: { ...PAYLOAD, orderId: businessKey } });
+    const body = JSON.stringify({
+      topic: 'TXC_FUND_TRADE',
+      tag: 'DISCOUNT_PURCHASE',
+      businessKey,
+      payload: { ...PAYLOAD, orderId: businessKey },
+    });
     const prepared = await app(request('POST', '/v1/transactions', body), context());
     if (prepared.statusCode !== 201) return failed('prepare', prepared);
     const { txId } = JSON.parse(prepared.body) as { txId: string };
@@ -137,7 +152,8 @@ async function measure(store: StoreUnderTest, concurrency: number, total: number
   );
   const seconds = (performance.now() - started) / 1000;
   const [gatewayCpuAfter, brokerCpuAfter, serverCpuAfter] = [ownCpuMs(), totalCpuMs(brokerPid), totalCpuMs(store.serverPid)];
-  const perTxUs = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : Math.round(((after - before) * 1000) / total));
+  const perTxUs = (before: number | undefined, after: number | undefined) =>
+    before === undefined || after === undefined ? undefined : Math.round(((after - before) * 1000) / total);
   latencies.sort((a, b) => a - b);
   const serverCpuUs = perTxUs(serverCpuBefore, serverCpuAfter);
   return {
@@ -155,7 +171,9 @@ async function measure(store: StoreUnderTest, concurrency: number, total: number
 }
 
 function best(runs: readonly Run[]): Pick<Run, 'transactionsPerSecond' | 'p50Ms' | 'p99Ms' | 'concurrency'> {
-  const { transactionsPerSecond, p50Ms, p99Ms, concurrency } = runs.reduce((a, b) => (b.transactionsPerSecond > a.transactionsPerSecond ? b : a));
+  const { transactionsPerSecond, p50Ms, p99Ms, concurrency } = runs.reduce((a, b) =>
+    b.transactionsPerSecond > a.transactionsPerSecond ? b : a,
+  );
   return { transactionsPerSecond, p50Ms, p99Ms, concurrency };
 }
 
@@ -192,16 +210,31 @@ export async function run(args: string[]): Promise<number> {
     const runsOf = (name: StoreName) => runs.filter((r) => r.store === name);
     const ratios: Ratio[] = values['compare-mysql']
       ? levels.map((concurrency) => {
-          const [sqlite, mysql] = (['SQLite', 'MySQL'] as const).map((name) => runs.find((r) => r.store === name && r.concurrency === concurrency));
-          return { concurrency, throughput: ratio(mysql?.transactionsPerSecond, sqlite?.transactionsPerSecond), gatewayCpu: ratio(mysql?.gatewayCpuUs, sqlite?.gatewayCpuUs) };
+          const [sqlite, mysql] = (['SQLite', 'MySQL'] as const).map((name) =>
+            runs.find((r) => r.store === name && r.concurrency === concurrency),
+          );
+          return {
+            concurrency,
+            throughput: ratio(mysql?.transactionsPerSecond, sqlite?.transactionsPerSecond),
+            gatewayCpu: ratio(mysql?.gatewayCpuUs, sqlite?.gatewayCpuUs),
+          };
         })
       : [];
     if (values.json) {
       // The headline fields stay those of the first store (SQLite unless --mysql); a comparison adds MySQL's and the ratios.
       const [first] = storeNames;
-      console.log(JSON.stringify({ store: first, ...best(runsOf(first!)), runs, ...(ratios.length > 0 ? { mysql: best(runsOf('MySQL')), ratios } : {}) }));
+      console.log(
+        JSON.stringify({
+          store: first,
+          ...best(runsOf(first!)),
+          runs,
+          ...(ratios.length > 0 ? { mysql: best(runsOf('MySQL')), ratios } : {}),
+        }),
+      );
     } else {
-      console.log(`prepare+commit through tx-gateway (in-process app, ${storeNames.join(' and ')} store) → local broker (child process, real SDK)`);
+      console.log(
+        `prepare+commit through tx-gateway (in-process app, ${storeNames.join(' and ')} store) → local broker (child process, real SDK)`,
+      );
       console.table(runs);
       for (const name of storeNames) {
         const b = best(runsOf(name));

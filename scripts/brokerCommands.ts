@@ -13,7 +13,15 @@ export function brokerCommands(catalog: Catalog, instanceId: string): string[] {
   const instance = instanceId || '$TXC_MQ_INSTANCE_ID';
   const triggered = new Set(catalog.mqTriggers().map((trigger) => trigger.subscription.id));
   return [
-    ...catalog.topics.map((topic) => `aliyun ons OnsTopicCreate --InstanceId ${instance} --Topic ${topic.name} --MessageType ${ONS_MESSAGE_TYPE[topic.messageType]} --Remark '${topic.description.replaceAll("'", '')}'`),
-    ...catalog.brokerResources().groups.map((group) => `aliyun ons OnsGroupCreate --InstanceId ${instance} --GroupId ${group} --GroupType ${triggered.has(group) ? 'tcp' : 'http'}`),
+    ...catalog.topics.map(
+      (topic) =>
+        `aliyun ons OnsTopicCreate --InstanceId ${instance} --Topic ${topic.name} --MessageType ${ONS_MESSAGE_TYPE[topic.messageType]} --Remark '${topic.description.replaceAll("'", '')}'`,
+    ),
+    ...catalog
+      .brokerResources()
+      .groups.map(
+        (group) =>
+          `aliyun ons OnsGroupCreate --InstanceId ${instance} --GroupId ${group} --GroupType ${triggered.has(group) ? 'tcp' : 'http'}`,
+      ),
   ];
 }

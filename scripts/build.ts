@@ -84,7 +84,11 @@ export async function buildBundles(options: BuildOptions = {}): Promise<BuildRes
     if (code.includes(NATIVE_DRIVER)) throw new NativeDriverInBundleError(relative(root, file));
     bundles.push({ name, file, bytes: code.length, gzipBytes: gzipSync(code).length });
   }
-  return { bundles, missing: names.filter((name) => !present.includes(name)), oversized: bundles.filter((b) => b.bytes > BUNDLE_BUDGET_BYTES) };
+  return {
+    bundles,
+    missing: names.filter((name) => !present.includes(name)),
+    oversized: bundles.filter((b) => b.bytes > BUNDLE_BUDGET_BYTES),
+  };
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -92,8 +96,12 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 /** The size table `npm run build` prints. */
 export function formatReport(result: BuildResult, root = REPO_ROOT): string {
   const width = Math.max(0, ...result.bundles.map((b) => relative(root, b.file).length));
-  const lines = result.bundles.map((b) => `  ${relative(root, b.file).padEnd(width)}  ${kb(b.bytes).padStart(9)}  (gzip ${kb(b.gzipBytes)})${b.bytes > BUNDLE_BUDGET_BYTES ? '  OVER BUDGET' : ''}`);
-  if (result.missing.length > 0) lines.push(`  missing handlers (not built): ${result.missing.map((name) => `functions/${name}/handler.ts`).join(', ')}`);
+  const lines = result.bundles.map(
+    (b) =>
+      `  ${relative(root, b.file).padEnd(width)}  ${kb(b.bytes).padStart(9)}  (gzip ${kb(b.gzipBytes)})${b.bytes > BUNDLE_BUDGET_BYTES ? '  OVER BUDGET' : ''}`,
+  );
+  if (result.missing.length > 0)
+    lines.push(`  missing handlers (not built): ${result.missing.map((name) => `functions/${name}/handler.ts`).join(', ')}`);
   lines.push(`  budget ${kb(BUNDLE_BUDGET_BYTES)} per bundle: ${result.oversized.length === 0 ? 'ok' : `${result.oversized.length} over`}`);
   return lines.join('\n');
 }

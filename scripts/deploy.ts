@@ -123,7 +123,12 @@ export interface ApplyOptions {
  * what production runs. Every step is read-then-create-or-update, so a failed run can be repeated.
  * @throws DeployError when an existing trigger has another type (FC cannot change it in place).
  */
-export async function applyPlan(api: FcApi, plan: DeployPlan, zips: ReadonlyMap<string, Buffer>, options: ApplyOptions = {}): Promise<DeployAction[]> {
+export async function applyPlan(
+  api: FcApi,
+  plan: DeployPlan,
+  zips: ReadonlyMap<string, Buffer>,
+  options: ApplyOptions = {},
+): Promise<DeployAction[]> {
   const log = options.log ?? console.log;
   const actions: DeployAction[] = [];
   const record = (resource: string, action: DeployAction['action']) => {
@@ -168,7 +173,10 @@ export async function applyPlan(api: FcApi, plan: DeployPlan, zips: ReadonlyMap<
     const current = await existing(() => api.getTrigger(service, trigger.functionName, trigger.triggerName));
     if (current) {
       if (current.data.triggerType !== trigger.triggerType) {
-        throw new DeployError('DEPLOY_TRIGGER_TYPE_CHANGED', `${name} exists as '${current.data.triggerType}', not '${trigger.triggerType}': delete it (npm run deploy -- --prune after removing it, or the console), then deploy again`);
+        throw new DeployError(
+          'DEPLOY_TRIGGER_TYPE_CHANGED',
+          `${name} exists as '${current.data.triggerType}', not '${trigger.triggerType}': delete it (npm run deploy -- --prune after removing it, or the console), then deploy again`,
+        );
       }
       await api.updateTrigger(service, trigger.functionName, trigger.triggerName, { triggerConfig: trigger.triggerConfig, ...qualifier });
       record(name, 'updated');
@@ -184,13 +192,22 @@ export async function applyPlan(api: FcApi, plan: DeployPlan, zips: ReadonlyMap<
 /** Points `live` at `version`, or at the newest version older than the one it serves. @throws DeployError */
 export async function rollback(api: FcApi, service: string, version?: string, log: (line: string) => void = console.log): Promise<string> {
   const alias = await existing(() => api.getAlias(service, LIVE_ALIAS));
-  if (!alias) throw new DeployError('DEPLOY_NO_RELEASE', `${service} has no '${LIVE_ALIAS}' alias: nothing was published (deploy with --publish first)`);
+  if (!alias)
+    throw new DeployError(
+      'DEPLOY_NO_RELEASE',
+      `${service} has no '${LIVE_ALIAS}' alias: nothing was published (deploy with --publish first)`,
+    );
   const current = alias.data.versionId;
   const { data } = await api.listVersions(service, { limit: LIST_LIMIT });
   const versions = (data.versions ?? []).map((v) => v.versionId);
   const target = version ?? versions.filter((v) => Number(v) < Number(current)).sort((a, b) => Number(b) - Number(a))[0];
   if (!target || !versions.includes(target)) {
-    throw new DeployError('DEPLOY_NO_RELEASE', version ? `${service} has no version ${version} (versions: ${versions.join(', ')})` : `${service}: '${LIVE_ALIAS}' serves version ${current}, and there is no older version to go back to`);
+    throw new DeployError(
+      'DEPLOY_NO_RELEASE',
+      version
+        ? `${service} has no version ${version} (versions: ${versions.join(', ')})`
+        : `${service}: '${LIVE_ALIAS}' serves version ${current}, and there is no older version to go back to`,
+    );
   }
   await api.updateAlias(service, LIVE_ALIAS, target);
   log(`moved     alias ${service}/${LIVE_ALIAS}: ${current} -> ${target}`);
@@ -223,11 +240,18 @@ export async function pruneCandidates(api: FcApi, plan: DeployPlan): Promise<Pru
 }
 
 export function describeCandidate(service: string, candidate: PruneCandidate): string {
-  return candidate.triggerName ? `trigger ${service}/${candidate.functionName}/${candidate.triggerName}` : `function ${service}/${candidate.functionName}`;
+  return candidate.triggerName
+    ? `trigger ${service}/${candidate.functionName}/${candidate.triggerName}`
+    : `function ${service}/${candidate.functionName}`;
 }
 
 /** Deletes what {@link pruneCandidates} found (triggers before their functions, as FC requires). */
-export async function prune(api: FcApi, service: string, candidates: readonly PruneCandidate[], log: (line: string) => void = console.log): Promise<void> {
+export async function prune(
+  api: FcApi,
+  service: string,
+  candidates: readonly PruneCandidate[],
+  log: (line: string) => void = console.log,
+): Promise<void> {
   for (const candidate of candidates) {
     if (candidate.triggerName) await api.deleteTrigger(service, candidate.functionName, candidate.triggerName);
     else await api.deleteFunction(service, candidate.functionName);
@@ -235,7 +259,10 @@ export async function prune(api: FcApi, service: string, candidates: readonly Pr
   }
 }
 
-const canonical = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+const canonical = (value: unknown) =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 
 /** The fields of `wanted` whose value differs in `live` (only fields the plan sets are compared). */
 function changedFields(wanted: Record<string, unknown>, live: Record<string, unknown>): string[] {
@@ -261,20 +288,38 @@ export async function liveDiff(api: FcApi, plan: DeployPlan): Promise<string[]> 
     }
     const { environmentVariables, functionName: _name, ...rest } = fn;
     const liveEnv = (live.data.environmentVariables ?? {}) as Record<string, string>;
-    const settings = [...new Set([...Object.keys(environmentVariables), ...Object.keys(liveEnv)])].filter((name) => environmentVariables[name] !== liveEnv[name]);
-    const changes = [...changedFields(rest, live.data), ...settings.map((name) => `${name} ${liveEnv[name] === undefined ? 'added' : environmentVariables[name] === undefined ? 'removed' : 'changed'}`)];
-    lines.push(`${changes.length > 0 ? '~' : '='} function ${fn.functionName}${changes.length > 0 ? `: ${changes.join(', ')}` : ''} (code: uploaded on every deploy)`);
+    const settings = [...new Set([...Object.keys(environmentVariables), ...Object.keys(liveEnv)])].filter(
+      (name) => environmentVariables[name] !== liveEnv[name],
+    );
+    const changes = [
+      ...changedFields(rest, live.data),
+      ...settings.map(
+        (name) => `${name} ${liveEnv[name] === undefined ? 'added' : environmentVariables[name] === undefined ? 'removed' : 'changed'}`,
+      ),
+    ];
+    lines.push(
+      `${changes.length > 0 ? '~' : '='} function ${fn.functionName}${changes.length > 0 ? `: ${changes.join(', ')}` : ''} (code: uploaded on every deploy)`,
+    );
   }
   for (const trigger of plan.triggers) {
     const live = await existing(() => api.getTrigger(service, trigger.functionName, trigger.triggerName));
     const name = `trigger ${trigger.functionName}/${trigger.triggerName}`;
     if (!live) lines.push(`+ ${name}`);
-    else if (live.data.triggerType !== trigger.triggerType) lines.push(`! ${name} exists as '${live.data.triggerType}': the deploy will stop here`);
-    else lines.push(`${canonical(live.data.triggerConfig) === canonical(trigger.triggerConfig) ? '=' : '~'} ${name}${live.data.qualifier ? ` (on ${live.data.qualifier})` : ''}`);
+    else if (live.data.triggerType !== trigger.triggerType)
+      lines.push(`! ${name} exists as '${live.data.triggerType}': the deploy will stop here`);
+    else
+      lines.push(
+        `${canonical(live.data.triggerConfig) === canonical(trigger.triggerConfig) ? '=' : '~'} ${name}${live.data.qualifier ? ` (on ${live.data.qualifier})` : ''}`,
+      );
   }
   const alias = await existing(() => api.getAlias(service, LIVE_ALIAS));
-  lines.push(alias ? `  ${LIVE_ALIAS} serves version ${alias.data.versionId}` : `  no '${LIVE_ALIAS}' alias yet: triggers run LATEST until --publish`);
-  for (const candidate of await pruneCandidates(api, plan)) lines.push(`- ${describeCandidate(service, candidate)} (not in the catalog; deleted with --prune)`);
+  lines.push(
+    alias
+      ? `  ${LIVE_ALIAS} serves version ${alias.data.versionId}`
+      : `  no '${LIVE_ALIAS}' alias yet: triggers run LATEST until --publish`,
+  );
+  for (const candidate of await pruneCandidates(api, plan))
+    lines.push(`- ${describeCandidate(service, candidate)} (not in the catalog; deleted with --prune)`);
   return lines;
 }
 
@@ -284,9 +329,18 @@ function serverlessBin(root: string): string {
 
 /** `serverless print --format json` for `stage`, validated and checked against the catalog. @throws DeployError */
 export async function loadServerlessConfig(root = REPO_ROOT, env: Record<string, string> = {}, stage = 'dev'): Promise<ServerlessConfig> {
-  const { stdout } = await run(process.execPath, [serverlessBin(root), 'print', '--format', 'json', '--stage', stage], { cwd: root, env: offlineServerlessEnv(env), timeout: SERVERLESS_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [serverlessBin(root), 'print', '--format', 'json', '--stage', stage], {
+    cwd: root,
+    env: offlineServerlessEnv(env),
+    timeout: SERVERLESS_TIMEOUT_MS,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const parsed = serverlessConfigSchema.safeParse(JSON.parse(stdout.slice(stdout.indexOf('{'))));
-  if (!parsed.success) throw new DeployError('DEPLOY_CONFIG_INVALID', `serverless.yml: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new DeployError(
+      'DEPLOY_CONFIG_INVALID',
+      `serverless.yml: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const drift = catalogDrift(parsed.data, catalog());
   if (drift.length > 0) throw new DeployError('DEPLOY_DRIFT', `serverless.yml disagrees with the catalog:\n  ${drift.join('\n  ')}`);
   return parsed.data;
@@ -313,7 +367,12 @@ Credentials: ALIBABA_CLOUD_ACCOUNT_ID, ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOU
 Exit codes: 0 done, 1 a problem (each one named), 2 a usage error.`;
 
 /** Runs the command; returns the exit code. Output goes to `out`/`err` so tests can read it. */
-export async function main(argv: string[], env: Record<string, string | undefined> = process.env, out = console.log, err = console.error): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  out = console.log,
+  err = console.error,
+): Promise<number> {
   let values;
   let positionals: string[];
   try {
@@ -378,15 +437,29 @@ export async function main(argv: string[], env: Record<string, string | undefine
   if (problems.length > 0) return fail(err, problems);
 
   const build = await buildBundles();
-  if (build.missing.length > 0) return fail(err, build.missing.map((name) => `functions/${name}/handler.ts is missing`));
+  if (build.missing.length > 0)
+    return fail(
+      err,
+      build.missing.map((name) => `functions/${name}/handler.ts is missing`),
+    );
   const zips = new Map(plan.functions.map((fn) => [fn.functionName, functionZip(join(REPO_ROOT, 'dist'), fn.functionName)]));
   const api = fcClient(readDeploySettings(stageEnv), region);
   // Stale triggers go first (one could block a new one: FC allows no HTTP trigger beside other
   // types), stale functions last (nothing in the plan depends on them).
   const candidates = values.prune ? await pruneCandidates(api, plan) : [];
-  await prune(api, plan.serviceName, candidates.filter((c) => c.triggerName), out);
+  await prune(
+    api,
+    plan.serviceName,
+    candidates.filter((c) => c.triggerName),
+    out,
+  );
   await applyPlan(api, plan, zips, { publish: values.publish, log: out });
-  await prune(api, plan.serviceName, candidates.filter((c) => !c.triggerName), out);
+  await prune(
+    api,
+    plan.serviceName,
+    candidates.filter((c) => !c.triggerName),
+    out,
+  );
   return 0;
 }
 

@@ -22,8 +22,20 @@ export interface LogConfig {
 export interface DeployPlan {
   readonly serviceName: string;
   readonly service: { description: string; role?: string; internetAccess: boolean; vpcConfig?: VpcConfig; logConfig?: LogConfig };
-  readonly functions: { functionName: string; handler: string; runtime: string; memorySize: number; timeout: number; environmentVariables: Record<string, string> }[];
-  readonly triggers: { functionName: string; triggerName: string; triggerType: 'http' | 'timer' | 'eventbridge'; triggerConfig: Record<string, unknown> }[];
+  readonly functions: {
+    functionName: string;
+    handler: string;
+    runtime: string;
+    memorySize: number;
+    timeout: number;
+    environmentVariables: Record<string, string>;
+  }[];
+  readonly triggers: {
+    functionName: string;
+    triggerName: string;
+    triggerType: 'http' | 'timer' | 'eventbridge';
+    triggerConfig: Record<string, unknown>;
+  }[];
 }
 
 /** The EventBridge RocketMQ source and run options for one `rocketmq` trigger (fc-platform.md, "Trigger settings"). */
@@ -61,7 +73,10 @@ function eventBridgeConfig(trigger: Extract<DeployTrigger, { type: 'rocketmq' }>
   };
 }
 
-function triggerBody(trigger: DeployTrigger, config: ServerlessConfig): Pick<DeployPlan['triggers'][number], 'triggerType' | 'triggerConfig'> {
+function triggerBody(
+  trigger: DeployTrigger,
+  config: ServerlessConfig,
+): Pick<DeployPlan['triggers'][number], 'triggerType' | 'triggerConfig'> {
   switch (trigger.type) {
     case 'http':
       // Callers authenticate to tx-gateway per business system; FC's own auth would hide that.
@@ -78,7 +93,14 @@ export function isPrivateHost(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) {
     const [a, b] = host.split('.').map(Number) as [number, number];
-    return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 10 ||
+      a === 127 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   const v6 = host.replace(/^\[|\]$/g, '').toLowerCase();
   return isIP(v6) === 6 && (v6 === '::1' || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('fe80'));
@@ -99,22 +121,29 @@ function hostOf(url: string): string | undefined {
  */
 export function planProblems(config: ServerlessConfig, values: Readonly<Record<string, string>>): string[] {
   const txcenter = config.custom.txcenter;
-  const problems = settingProblems(values, Object.keys(config.functions)).map(({ setting, problem, functions }) => `${setting} ${problem} (${functions.join(', ')})`);
+  const problems = settingProblems(values, Object.keys(config.functions)).map(
+    ({ setting, problem, functions }) => `${setting} ${problem} (${functions.join(', ')})`,
+  );
   if (!txcenter.service.role) problems.push('TXC_FC_SERVICE_ROLE_ARN is not set (the service role: logs to SLS, ENIs in the VPC)');
-  if (!txcenter.rocketmq.instanceId) problems.push('TXC_MQ_INSTANCE_ID is not set (custom.txcenter.rocketmq.instanceId: the RocketMQ triggers’ source)');
+  if (!txcenter.rocketmq.instanceId)
+    problems.push('TXC_MQ_INSTANCE_ID is not set (custom.txcenter.rocketmq.instanceId: the RocketMQ triggers’ source)');
   for (const [fn, triggers] of Object.entries(txcenter.triggers)) {
     const http = triggers.filter((t) => t.type === 'http');
-    if (http.length > 0 && http.length < triggers.length) problems.push(`${fn} has an HTTP trigger beside other triggers: FC refuses that (an HTTP endpoint needs a function of its own)`);
+    if (http.length > 0 && http.length < triggers.length)
+      problems.push(`${fn} has an HTTP trigger beside other triggers: FC refuses that (an HTTP endpoint needs a function of its own)`);
     if (http.length > 1) problems.push(`${fn} has ${http.length} HTTP triggers: FC allows one per function`);
   }
   const vpc = txcenter.vpc;
   const vpcParts = [vpc.vpcId, vpc.vSwitchIds.length > 0, vpc.securityGroupId].filter(Boolean).length;
   if (vpcParts > 0 && vpcParts < 3) problems.push('the VPC is half set: TXC_VPC_ID, TXC_VSWITCH_IDS and TXC_SECURITY_GROUP_ID go together');
   const logs = txcenter.logs;
-  if (Boolean(logs.project) !== Boolean(logs.logstore)) problems.push('SLS logs are half set: TXC_SLS_PROJECT and TXC_SLS_LOGSTORE go together');
+  if (Boolean(logs.project) !== Boolean(logs.logstore))
+    problems.push('SLS logs are half set: TXC_SLS_PROJECT and TXC_SLS_LOGSTORE go together');
   const dbHost = values.TXC_DATABASE_URL ? hostOf(values.TXC_DATABASE_URL) : undefined;
   if (dbHost && isPrivateHost(dbHost) && vpcParts === 0) {
-    problems.push(`TXC_DATABASE_URL is on a private address (${dbHost}) but no VPC is set: functions outside the VPC cannot reach it; set TXC_VPC_ID, TXC_VSWITCH_IDS and TXC_SECURITY_GROUP_ID`);
+    problems.push(
+      `TXC_DATABASE_URL is on a private address (${dbHost}) but no VPC is set: functions outside the VPC cannot reach it; set TXC_VPC_ID, TXC_VSWITCH_IDS and TXC_SECURITY_GROUP_ID`,
+    );
   }
   return problems;
 }
@@ -130,7 +159,9 @@ export function deployPlan(config: ServerlessConfig, values: Readonly<Record<str
       role: txcenter.service.role || undefined,
       internetAccess: txcenter.service.internetAccess,
       ...(vpc.vpcId ? { vpcConfig: { vpcId: vpc.vpcId, vSwitchIds: vpc.vSwitchIds, securityGroupId: vpc.securityGroupId } } : {}),
-      ...(logs.project ? { logConfig: { project: logs.project, logstore: logs.logstore, enableRequestMetrics: true, enableInstanceMetrics: true } } : {}),
+      ...(logs.project
+        ? { logConfig: { project: logs.project, logstore: logs.logstore, enableRequestMetrics: true, enableInstanceMetrics: true } }
+        : {}),
     },
     functions: Object.entries(config.functions).map(([functionName, fn]) => ({
       functionName,
@@ -153,5 +184,9 @@ export function maskSecrets(variables: Readonly<Record<string, string>>): Record
 
 /** The plan with secrets masked, for `--dry-run` and logs. */
 export function describePlan(plan: DeployPlan): string {
-  return JSON.stringify({ ...plan, functions: plan.functions.map((fn) => ({ ...fn, environmentVariables: maskSecrets(fn.environmentVariables) })) }, null, 2);
+  return JSON.stringify(
+    { ...plan, functions: plan.functions.map((fn) => ({ ...fn, environmentVariables: maskSecrets(fn.environmentVariables) })) },
+    null,
+    2,
+  );
 }

@@ -53,7 +53,8 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
     about: '`mysql://user:password@host:3306/db` (RDS MySQL, utf8mb4)',
     required: true,
     secret: true,
-    cloudRule: (value) => (value.startsWith('mysql://') ? undefined : 'must be a mysql:// URL in the cloud (cloud bundles carry no SQLite driver)'),
+    cloudRule: (value) =>
+      value.startsWith('mysql://') ? undefined : 'must be a mysql:// URL in the cloud (cloud bundles carry no SQLite driver)',
   },
   TXC_MQ_ENDPOINT: {
     about: 'RocketMQ 4.x HTTP endpoint, `http://<uid>.mqrest.<region>[-internal].aliyuncs.com`',
@@ -104,12 +105,17 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   },
   TXC_SENDER_MAX_ATTEMPTS: { about: 'provider attempts before a touch-point becomes FAILED' },
   TXC_SENDER_BATCH: { about: 'touch-points sent per touchpoint-sender run' },
-  TXC_OPERATORS: { about: 'console operators, JSON `[{name, role, passwordHash?, tokenHash?}]` (`txcenter console-password`)', required: true, secret: true },
+  TXC_OPERATORS: {
+    about: 'console operators, JSON `[{name, role, passwordHash?, tokenHash?}]` (`txcenter console-password`)',
+    required: true,
+    secret: true,
+  },
   TXC_CONSOLE_SESSION_SECRET: { about: 'HMAC key of console sessions and CSRF tokens (≥ 32 characters)', required: true, secret: true },
   TXC_CONSOLE_SESSION_TTL_SECONDS: { about: 'console session lifetime' },
   TXC_CONSOLE_COOKIE_SECURE: {
     about: '`false` only for plain-http local runs',
-    cloudRule: (value) => (value === 'false' ? 'must stay true in the cloud (FC serves HTTPS; a session cookie without Secure could leak over http)' : undefined),
+    cloudRule: (value) =>
+      value === 'false' ? 'must stay true in the cloud (FC serves HTTPS; a session cookie without Secure could leak over http)' : undefined,
   },
 };
 
@@ -141,7 +147,10 @@ export interface SettingProblem {
  * settings unset, each function's own schema refusing a value, and the cloud-only rules. One entry per
  * setting and problem, naming the functions affected. Values are never echoed (they may be secrets).
  */
-export function settingProblems(values: Readonly<Record<string, string>>, functions: readonly string[] = Object.keys(FUNCTION_CONFIG_SCHEMAS)): SettingProblem[] {
+export function settingProblems(
+  values: Readonly<Record<string, string>>,
+  functions: readonly string[] = Object.keys(FUNCTION_CONFIG_SCHEMAS),
+): SettingProblem[] {
   const found = new Map<string, { setting: string; problem: string; functions: string[] }>();
   const add = (setting: string, problem: string, fn: string) => {
     const key = `${setting}\n${problem}`;
@@ -177,7 +186,9 @@ export function settingProblems(values: Readonly<Record<string, string>>, functi
 
 /** The environment variables a function is deployed with: its schema's settings that have a value. */
 export function functionEnvironment(functionName: string, values: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(settingsOf(functionName).flatMap((name) => (values[name] !== undefined && values[name] !== '' ? [[name, values[name]]] : [])));
+  return Object.fromEntries(
+    settingsOf(functionName).flatMap((name) => (values[name] !== undefined && values[name] !== '' ? [[name, values[name]]] : [])),
+  );
 }
 
 /** The markdown table of docs/deploying.md: every setting, who reads it, whether the cloud needs it. */

@@ -39,7 +39,16 @@ export function sampleEvent(catalog: Catalog, fn: FunctionDef, signer?: SampleSi
   const group = catalog.group(trigger.group)!;
   const topic = catalog.topic(group.topic)!;
   const tag = topic.tags.find((candidate) => group.filter.all || group.filter.tags.has(candidate.name))!.name;
-  const body = encodeEnvelope({ v: ENVELOPE_VERSION, eventId: 'txc-sample-0001', source: 'fund-trading', businessKey: 'order-sample-0001', topic: topic.name, tag, occurredAt: '2023-12-26T07:49:00.000Z', payload: {} });
+  const body = encodeEnvelope({
+    v: ENVELOPE_VERSION,
+    eventId: 'txc-sample-0001',
+    source: 'fund-trading',
+    businessKey: 'order-sample-0001',
+    topic: topic.name,
+    tag,
+    occurredAt: '2023-12-26T07:49:00.000Z',
+    payload: {},
+  });
   return { kind: 'mq', event: rocketmqCloudEvents([{ topic: topic.name, tag, body, keys: 'txc-sample-0001' }]) };
 }
 
@@ -59,7 +68,12 @@ export const SAMPLE_CONSOLE_ENV: Readonly<Record<string, string>> = {
  */
 export function samplePrepareEvent(catalog: Catalog, signer: SampleSigner, businessKey: string): unknown {
   const topic = catalog.topics.find((candidate) => candidate.messageType === 'transactional')!;
-  const body = JSON.stringify({ topic: topic.name, tag: topic.tags[0]!.name, businessKey, payload: { orderId: businessKey, amount: '100.00' } });
+  const body = JSON.stringify({
+    topic: topic.name,
+    tag: topic.tags[0]!.name,
+    businessKey,
+    payload: { orderId: businessKey, amount: '100.00' },
+  });
   return httpEvent('POST', '/v1/transactions', body, signer);
 }
 
@@ -92,7 +106,13 @@ Promise.resolve()
  * Loads `bundle` in a new `node` process and answers one event, as FC does on a cold start.
  * Times are measured inside the child, from before `require` to the handler's answer.
  */
-export async function invokeInFreshProcess(bundle: string, event: unknown, functionName: string, env: Record<string, string>, timeoutMs = INVOKE_TIMEOUT_MS): Promise<InvokeOutcome> {
+export async function invokeInFreshProcess(
+  bundle: string,
+  event: unknown,
+  functionName: string,
+  env: Record<string, string>,
+  timeoutMs = INVOKE_TIMEOUT_MS,
+): Promise<InvokeOutcome> {
   const context = fcContext({ name: functionName, timeout: 60 });
   const { stdout, stderr } = await run(process.execPath, ['-e', CHILD, bundle, JSON.stringify(event), JSON.stringify(context)], {
     // A clean environment: no tsx loader, no developer variables.

@@ -56,7 +56,11 @@ export interface DiscountPurchaseDeps {
  * main local transaction (wallet top-up = buy the money-market fund, with the barrier row) → commit.
  * The slave transaction (buy the target fund from the wallet) runs when the message is delivered.
  */
-export async function discountPurchase(deps: DiscountPurchaseDeps, request: DiscountPurchaseRequest, injectedFaults: PurchaseFaults = {}): Promise<PurchaseResult> {
+export async function discountPurchase(
+  deps: DiscountPurchaseDeps,
+  request: DiscountPurchaseRequest,
+  injectedFaults: PurchaseFaults = {},
+): Promise<PurchaseResult> {
   const { db, store, client, faults, logger } = deps;
   const purchaseId = deps.newPurchaseId();
   faults.setForPurchase(purchaseId, injectedFaults);
@@ -64,7 +68,13 @@ export async function discountPurchase(deps: DiscountPurchaseDeps, request: Disc
   const purchase = { purchaseId, customerId: request.customerId, fundCode: request.fundCode, amountFen, feeRate: DISCOUNT_FEE_RATE };
   // Recorded before prepare, so even a purchase the center never saw is in the report.
   await store.insertPurchase(purchase);
-  const payload: DiscountPurchasePayload = { orderId: purchaseId, customerId: request.customerId, fundCode: request.fundCode, amount: fenToYuan(amountFen), feeRate: DISCOUNT_FEE_RATE };
+  const payload: DiscountPurchasePayload = {
+    orderId: purchaseId,
+    customerId: request.customerId,
+    fundCode: request.fundCode,
+    amount: fenToYuan(amountFen),
+    feeRate: DISCOUNT_FEE_RATE,
+  };
   let txId: string | undefined;
   try {
     const { commit } = await runInTransaction(client, db, { ...DISCOUNT_PURCHASE, businessKey: purchaseId, payload }, async (trx, tx) => {

@@ -61,10 +61,21 @@ export class TradingStore {
   }
 
   /** Moves a purchase to `state`, only from one of `from` (so a late writer never moves it backwards). */
-  async setPurchaseState(db: Db, purchaseId: string, state: PurchaseState, from: readonly PurchaseState[], extra: { txId?: string; error?: string } = {}): Promise<boolean> {
+  async setPurchaseState(
+    db: Db,
+    purchaseId: string,
+    state: PurchaseState,
+    from: readonly PurchaseState[],
+    extra: { txId?: string; error?: string } = {},
+  ): Promise<boolean> {
     const result = await db
       .updateTable('trading_purchase')
-      .set({ state, updated_at: Date.now(), ...(extra.txId ? { tx_id: extra.txId } : {}), ...(extra.error ? { error: extra.error.slice(0, 256) } : {}) })
+      .set({
+        state,
+        updated_at: Date.now(),
+        ...(extra.txId ? { tx_id: extra.txId } : {}),
+        ...(extra.error ? { error: extra.error.slice(0, 256) } : {}),
+      })
       .where('purchase_id', '=', purchaseId)
       .where('state', 'in', [...from])
       .executeTakeFirst();
@@ -83,14 +94,28 @@ export class TradingStore {
       .set({ balance_fen: sql`balance_fen + ${purchase.amountFen}`, updated_at: now })
       .where('customer_id', '=', purchase.customerId)
       .execute();
-    await this.insertOrder(db, { txId, purchaseId: purchase.purchaseId, customerId: purchase.customerId, fundCode: WALLET_FUND_CODE, amountFen: purchase.amountFen }, ORDER_KINDS.walletTopUp, now);
+    await this.insertOrder(
+      db,
+      { txId, purchaseId: purchase.purchaseId, customerId: purchase.customerId, fundCode: WALLET_FUND_CODE, amountFen: purchase.amountFen },
+      ORDER_KINDS.walletTopUp,
+      now,
+    );
   }
 
   private async insertOrder(db: Db, order: SlaveOrder, kind: OrderKind, now: number): Promise<string> {
     const orderId = `${kind === ORDER_KINDS.walletTopUp ? 'T' : 'F'}${order.purchaseId}`;
     await db
       .insertInto('trading_order')
-      .values({ order_id: orderId, tx_id: order.txId, purchase_id: order.purchaseId, customer_id: order.customerId, kind, fund_code: order.fundCode, amount_fen: order.amountFen, created_at: now })
+      .values({
+        order_id: orderId,
+        tx_id: order.txId,
+        purchase_id: order.purchaseId,
+        customer_id: order.customerId,
+        kind,
+        fund_code: order.fundCode,
+        amount_fen: order.amountFen,
+        created_at: now,
+      })
       .execute();
     return orderId;
   }
@@ -102,11 +127,24 @@ export class TradingStore {
    */
   async applySlaveOrder(order: SlaveOrder, now = Date.now()): Promise<AppliedSlaveOrder> {
     return this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('trading_order').selectAll().where('tx_id', '=', order.txId).where('kind', '=', ORDER_KINDS.fundPurchase).executeTakeFirst();
-      const wallet = await trx.selectFrom('trading_wallet').select('balance_fen').where('customer_id', '=', order.customerId).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('trading_order')
+        .selectAll()
+        .where('tx_id', '=', order.txId)
+        .where('kind', '=', ORDER_KINDS.fundPurchase)
+        .executeTakeFirst();
+      const wallet = await trx
+        .selectFrom('trading_wallet')
+        .select('balance_fen')
+        .where('customer_id', '=', order.customerId)
+        .executeTakeFirst();
       const balanceFen = Number(wallet?.balance_fen ?? 0);
       if (existing) {
-        if (existing.customer_id !== order.customerId || existing.fund_code !== order.fundCode || Number(existing.amount_fen) !== order.amountFen) {
+        if (
+          existing.customer_id !== order.customerId ||
+          existing.fund_code !== order.fundCode ||
+          Number(existing.amount_fen) !== order.amountFen
+        ) {
           throw new SlaveOrderMismatchError(order.txId);
         }
         return { orderId: existing.order_id, applied: false, balanceFen };
@@ -119,7 +157,10 @@ export class TradingStore {
         .where('customer_id', '=', order.customerId)
         .execute();
       const orderId = await this.insertOrder(trx, order, ORDER_KINDS.fundPurchase, now);
-      await this.setPurchaseState(trx, order.purchaseId, PURCHASE_STATES.fundPurchased, [PURCHASE_STATES.mainDone, PURCHASE_STATES.committed]);
+      await this.setPurchaseState(trx, order.purchaseId, PURCHASE_STATES.fundPurchased, [
+        PURCHASE_STATES.mainDone,
+        PURCHASE_STATES.committed,
+      ]);
       return { orderId, applied: true, balanceFen: balanceFen - order.amountFen };
     });
   }

@@ -29,7 +29,10 @@ export const FAULT_HEADER = 'x-demo-fault';
 /** @returns the faults, or a message naming the item it does not understand. */
 export function parseFaultHeader(value: string): PurchaseFaults | { error: string } {
   const faults: PurchaseFaults = {};
-  for (const item of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const item of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const slave = /^slave-fail:(always|\d{1,3})$/.exec(item);
     if (item === 'fail-main') faults.failMainTx = true;
     else if (item === 'drop-commit') faults.dropCommit = true;

@@ -48,12 +48,16 @@ export interface TradingSystem {
 
 /** Drops the commit call for transactions the fault switches marked (simulates a commit lost on the wire). */
 class FaultInjectingTxClient extends TxClient {
-  constructor(options: ConstructorParameters<typeof TxClient>[0], private readonly faults: FaultSwitches) {
+  constructor(
+    options: ConstructorParameters<typeof TxClient>[0],
+    private readonly faults: FaultSwitches,
+  ) {
     super(options);
   }
 
   override commit(txId: string) {
-    if (this.faults.takeCommitDrop(txId)) return Promise.reject(new TxClientError('GATEWAY_UNREACHABLE', 'commit dropped by fault injection', 0));
+    if (this.faults.takeCommitDrop(txId))
+      return Promise.reject(new TxClientError('GATEWAY_UNREACHABLE', 'commit dropped by fault injection', 0));
     return super.commit(txId);
   }
 }
@@ -87,7 +91,11 @@ function parse<S extends z.ZodMiniType>(schema: S, body: string): { ok: true; va
     return { ok: false, reply: errorReply(400, 'VALIDATION_FAILED', 'body is not JSON') };
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) return { ok: false, reply: errorReply(400, 'VALIDATION_FAILED', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      reply: errorReply(400, 'VALIDATION_FAILED', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')),
+    };
   return { ok: true, value: parsed.data };
 }
 
@@ -134,7 +142,10 @@ export async function startTradingSystem(options: TradingSystemOptions): Promise
         response.destroy();
         return undefined;
       }
-      return json(result.outcome === PURCHASE_OUTCOMES.rolledBack ? 422 : result.outcome === PURCHASE_OUTCOMES.committed ? 201 : 202, result);
+      return json(
+        result.outcome === PURCHASE_OUTCOMES.rolledBack ? 422 : result.outcome === PURCHASE_OUTCOMES.committed ? 201 : 202,
+        result,
+      );
     }
     if (key === 'POST /wallet-purchase') {
       const input = parse(walletPurchaseRequestSchema, body);

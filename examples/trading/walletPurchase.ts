@@ -18,7 +18,17 @@ export type WalletPurchaseRequest = z.output<typeof walletPurchaseRequestSchema>
  * Buys the target fund from the wallet, once per txId: a repeat answers the first result.
  * @throws WalletNotFoundError, InsufficientBalanceError (permanent, 4xx) · InjectedFaultError (transient, 5xx)
  */
-export async function walletPurchase(store: TradingStore, faults: FaultSwitches, request: WalletPurchaseRequest): Promise<AppliedSlaveOrder> {
+export async function walletPurchase(
+  store: TradingStore,
+  faults: FaultSwitches,
+  request: WalletPurchaseRequest,
+): Promise<AppliedSlaveOrder> {
   if (faults.enabled && faults.failSlaveCall(request.orderId)) throw new InjectedFaultError('slave-fail');
-  return store.applySlaveOrder({ txId: request.txId, purchaseId: request.orderId, customerId: request.customerId, fundCode: request.fundCode, amountFen: yuanToFen(request.amount) });
+  return store.applySlaveOrder({
+    txId: request.txId,
+    purchaseId: request.orderId,
+    customerId: request.customerId,
+    fundCode: request.fundCode,
+    amountFen: yuanToFen(request.amount),
+  });
 }

@@ -10,9 +10,15 @@ export const consoleConfigSchema = z.extend(baseConfigSchema, {
   TXC_OPERATORS: operatorsSchema,
   /** HMAC key of session cookies and CSRF tokens (≥ 32 characters); rotating it ends every session. */
   TXC_CONSOLE_SESSION_SECRET: z.string().check(z.minLength(32, 'at least 32 characters')),
-  TXC_CONSOLE_SESSION_TTL_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(86_400)), DEFAULT_SESSION_TTL_SECONDS),
+  TXC_CONSOLE_SESSION_TTL_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(60), z.maximum(86_400)),
+    DEFAULT_SESSION_TTL_SECONDS,
+  ),
   /** `false` only for plain-http local runs (browsers drop Secure cookies there). */
-  TXC_CONSOLE_COOKIE_SECURE: z.pipe(z._default(z.enum(['true', 'false']), 'true'), z.transform((value: 'true' | 'false') => value === 'true')),
+  TXC_CONSOLE_COOKIE_SECURE: z.pipe(
+    z._default(z.enum(['true', 'false']), 'true'),
+    z.transform((value: 'true' | 'false') => value === 'true'),
+  ),
   /** The business systems, for "check now" (the same setting as tx-gateway and tx-checkback). */
   TXC_SYSTEMS: businessSystemsSchema,
   /** The same override as tx-gateway's: a stuck transaction is PREPARED past this immunity. */

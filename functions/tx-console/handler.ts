@@ -32,7 +32,11 @@ function buildApp(): HttpApp {
   return createConsoleApp({
     services,
     operators: new Operators(config.TXC_OPERATORS),
-    sessions: new SessionSigner({ secret: config.TXC_CONSOLE_SESSION_SECRET, ttlSeconds: config.TXC_CONSOLE_SESSION_TTL_SECONDS, secure: config.TXC_CONSOLE_COOKIE_SECURE }),
+    sessions: new SessionSigner({
+      secret: config.TXC_CONSOLE_SESSION_SECRET,
+      ttlSeconds: config.TXC_CONSOLE_SESSION_TTL_SECONDS,
+      secure: config.TXC_CONSOLE_COOKIE_SECURE,
+    }),
     metrics: new ConsoleMetrics(),
     assets: UI_ASSETS,
     groups: catalog().groups.map((group) => group.id),

@@ -66,7 +66,11 @@ export async function startBroker(options: BrokerOptions, internals: BrokerInter
   const listeners = new Set<(event: BrokerEvent) => void>();
   const emit = (event: BrokerEvent): void => listeners.forEach((listener) => listener(event));
   let core: BrokerCore | undefined;
-  const { journal, records } = Journal.open({ dataDir: resolved.dataDir, compactBytes: resolved.compactBytes, snapshot: () => (core as BrokerCore).snapshot() });
+  const { journal, records } = Journal.open({
+    dataDir: resolved.dataDir,
+    compactBytes: resolved.compactBytes,
+    snapshot: () => (core as BrokerCore).snapshot(),
+  });
   core = new BrokerCore(
     {
       invisibilityMs: resolved.invisibilitySeconds * 1000,

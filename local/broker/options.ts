@@ -36,7 +36,9 @@ export const brokerOptionsSchema = z.strictObject({
   dataDir: z.string().check(z.minLength(1)),
   /** @default the dev pair */
   credentials: z._default(
-    z.array(z.strictObject({ accessKeyId: z.string().check(z.minLength(1)), accessKeySecret: z.string().check(z.minLength(1)) })).check(z.minLength(1)),
+    z
+      .array(z.strictObject({ accessKeyId: z.string().check(z.minLength(1)), accessKeySecret: z.string().check(z.minLength(1)) }))
+      .check(z.minLength(1)),
     [{ accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET }],
   ),
   /** Accept any topic and group. @default false */
@@ -50,7 +52,10 @@ export const brokerOptionsSchema = z.strictObject({
   /** @default 10 */
   halfRecheckSeconds: z._default(seconds, DEFAULT_HALF_RECHECK_SECONDS),
   /** Lowest accepted `__TransCheckT`. @default 10 */
-  minCheckImmunitySeconds: z._default(z.int().check(z.minimum(1), z.maximum(MAX_CHECK_IMMUNITY_SECONDS)), DEFAULT_MIN_CHECK_IMMUNITY_SECONDS),
+  minCheckImmunitySeconds: z._default(
+    z.int().check(z.minimum(1), z.maximum(MAX_CHECK_IMMUNITY_SECONDS)),
+    DEFAULT_MIN_CHECK_IMMUNITY_SECONDS,
+  ),
   /** @default 86400 */
   halfGiveUpSeconds: z._default(seconds, DEFAULT_HALF_GIVE_UP_SECONDS),
   /** Journal size that triggers compaction. @default 64 MiB */

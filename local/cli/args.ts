@@ -7,7 +7,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 /** `--log-level`: one of LOG_LEVELS, or a usage error naming them. */
 export function logLevelArg(value: string): string {
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`);
+  if (!(LOG_LEVELS as readonly string[]).includes(value))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`);
   return value;
 }
 
@@ -29,7 +30,8 @@ export function dataFolderArg(value: string, options: { mustExist: boolean }): s
   const kind = kindOf(path);
   if (kind === 'file') throw new UsageError(`--data ${value}: is a file, not a folder`);
   if (kind === 'missing') {
-    if (options.mustExist) throw new UsageError(`--data ${value}: no such folder (start the local stack there first: txcenter start --data ${value})`);
+    if (options.mustExist)
+      throw new UsageError(`--data ${value}: no such folder (start the local stack there first: txcenter start --data ${value})`);
     for (let parent = dirname(path); parent !== dirname(parent); parent = dirname(parent)) {
       const parentKind = kindOf(parent);
       if (parentKind === 'file') throw new UsageError(`--data ${value}: ${parent} is a file, not a folder`);

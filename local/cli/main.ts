@@ -7,12 +7,30 @@ import { UsageError } from './command';
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   broker: { summary: 'run the local RocketMQ HTTP broker', load: async () => (await import('./commands/broker')).brokerCommand },
-  dlq: { summary: 'list, show and replay dead letters (dry-run by default)', load: async () => (await import('./commands/dlq')).dlqCommand },
-  start: { summary: 'start everything locally and run the discount-purchase demo', load: async () => (await import('./commands/start')).startCommand },
-  demo: { summary: 'run the demo on a fresh stack; exit 0 only if consistent', load: async () => (await import('./commands/demo')).demoCommand },
-  reconcile: { summary: 'run the reconciler now (or --last) and print its report', load: async () => (await import('./commands/reconcile')).reconcileCommand },
-  bench: { summary: 'run a benchmark (broker | tx | e2e | coldstart | console | store | startup | chaos)', load: async () => (await import('./commands/bench')).benchCommand },
-  'console-user': { summary: 'print a TXC_OPERATORS entry (password hash and/or API token) for tx-console', load: async () => (await import('./commands/consoleUser')).consoleUserCommand },
+  dlq: {
+    summary: 'list, show and replay dead letters (dry-run by default)',
+    load: async () => (await import('./commands/dlq')).dlqCommand,
+  },
+  start: {
+    summary: 'start everything locally and run the discount-purchase demo',
+    load: async () => (await import('./commands/start')).startCommand,
+  },
+  demo: {
+    summary: 'run the demo on a fresh stack; exit 0 only if consistent',
+    load: async () => (await import('./commands/demo')).demoCommand,
+  },
+  reconcile: {
+    summary: 'run the reconciler now (or --last) and print its report',
+    load: async () => (await import('./commands/reconcile')).reconcileCommand,
+  },
+  bench: {
+    summary: 'run a benchmark (broker | tx | e2e | coldstart | console | store | startup | chaos)',
+    load: async () => (await import('./commands/bench')).benchCommand,
+  },
+  'console-user': {
+    summary: 'print a TXC_OPERATORS entry (password hash and/or API token) for tx-console',
+    load: async () => (await import('./commands/consoleUser')).consoleUserCommand,
+  },
 };
 
 async function packageVersion(): Promise<string> {
@@ -24,7 +42,14 @@ async function packageVersion(): Promise<string> {
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return ['Usage: txcenter <command> [options]', '', 'Commands:', ...lines, '', 'Run `txcenter <command> --help` for its options, `txcenter --version` for the version.'].join('\n');
+  return [
+    'Usage: txcenter <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `txcenter <command> --help` for its options, `txcenter --version` for the version.',
+  ].join('\n');
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -57,7 +82,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const failure = error as NodeJS.ErrnoException & { address?: string; port?: number };
     if (failure.code === 'EADDRINUSE') {
-      console.error(`txcenter ${name}: ${failure.address}:${failure.port} is already in use (is another txcenter running?); pick another port with the command's port options (--help)`);
+      console.error(
+        `txcenter ${name}: ${failure.address}:${failure.port} is already in use (is another txcenter running?); pick another port with the command's port options (--help)`,
+      );
       return 1;
     }
     throw error;

@@ -59,7 +59,8 @@ export async function startChannelSink(options: { port?: number; host?: string; 
       };
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
       const channel = /^\/channels\/([a-z]+)$/.exec(path)?.[1] as Channel | undefined;
-      if (request.method !== 'POST' || !channel || !CHANNELS.includes(channel)) return answer(404, { error: { code: 'NOT_FOUND', message: 'no such channel' } });
+      if (request.method !== 'POST' || !channel || !CHANNELS.includes(channel))
+        return answer(404, { error: { code: 'NOT_FOUND', message: 'no such channel' } });
       const headers: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(',') : value;
       try {

@@ -36,11 +36,20 @@ function readBody(request: IncomingMessage): Promise<string> {
  * robot would show) and the companion platform's check-back endpoint. The companion platform hands
  * over plain events (no transaction), so its check-back has nothing to confirm and answers UNKNOWN.
  */
-export async function startDemoServer(options: { port: number; host?: string; companionSystemId: string; companionSecret: string }): Promise<DemoServer> {
+export async function startDemoServer(options: {
+  port: number;
+  host?: string;
+  companionSystemId: string;
+  companionSecret: string;
+}): Promise<DemoServer> {
   const alerts: ReceivedAlert[] = [];
   const listeners: ((alert: ReceivedAlert) => void)[] = [];
   // The companion platform publishes plain events and prepares no transaction: nothing of its own to confirm.
-  const checkback = createCheckbackEndpoint({ systemId: options.companionSystemId, secret: options.companionSecret, decide: async () => 'UNKNOWN' });
+  const checkback = createCheckbackEndpoint({
+    systemId: options.companionSystemId,
+    secret: options.companionSecret,
+    decide: async () => 'UNKNOWN',
+  });
   const server = createServer((request, response) => {
     void readBody(request).then(async (body) => {
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;

@@ -4,13 +4,18 @@ import type { DemoReport } from './runDemo';
 /** Terminal columns a string takes: CJK ideographs, kana, Hangul and full-width forms take two. */
 function displayWidth(text: string): number {
   let width = 0;
-  for (const char of text) width += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char) ? 2 : 1;
+  for (const char of text)
+    width += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/u.test(char) ? 2 : 1;
   return width;
 }
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = headers.map((header, column) => Math.max(displayWidth(header), ...rows.map((row) => displayWidth(row[column] ?? ''))));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell + ' '.repeat(Math.max(0, widths[column]! - displayWidth(cell)))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell + ' '.repeat(Math.max(0, widths[column]! - displayWidth(cell))))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }
 
@@ -22,7 +27,17 @@ export function formatDemoReport(report: DemoReport): string {
   out.push(
     ...table(
       ['#', 'purchase', 'customer', 'fund', 'amount ¥', 'fault', 'answer', 'tx state', 'outcome'],
-      report.purchases.map((p) => [String(p.index + 1), p.purchaseId ?? '-', p.customerId, p.fundCode, p.amount, p.fault, `${p.httpStatus || '-'} ${p.answer}`, p.txState ?? '-', p.outcome]),
+      report.purchases.map((p) => [
+        String(p.index + 1),
+        p.purchaseId ?? '-',
+        p.customerId,
+        p.fundCode,
+        p.amount,
+        p.fault,
+        `${p.httpStatus || '-'} ${p.answer}`,
+        p.txState ?? '-',
+        p.outcome,
+      ]),
     ),
   );
   const count = (predicate: (p: DemoReport['purchases'][number]) => boolean) => report.purchases.filter(predicate).length;
@@ -31,20 +46,45 @@ export function formatDemoReport(report: DemoReport): string {
     `  committed: ${count((p) => p.txState === 'COMMITTED')} (by check-back: ${count((p) => p.txState === 'COMMITTED' && p.decidedBy === 'checkback')}), rolled back: ${count((p) => p.txState === 'ROLLED_BACK')}, dead-lettered then replayed: ${count((p) => p.replayed)}`,
   );
   out.push('', 'Companion events (plain events the companion platform published through tx-gateway)');
-  out.push(...table(['tag', 'title', 'state', 'consumed by'], report.companionEvents.map((e) => [e.tag, e.title, e.txState ?? '-', e.consumedBy.join(', ')])));
+  out.push(
+    ...table(
+      ['tag', 'title', 'state', 'consumed by'],
+      report.companionEvents.map((e) => [e.tag, e.title, e.txState ?? '-', e.consumedBy.join(', ')]),
+    ),
+  );
   out.push('', 'Touch-points (compliance gates what is sent; the sender delivers through the channel providers)');
-  out.push(...table(['customer', 'channel', 'kind', 'title', 'status', 'detail'], report.touchpoints.map((t) => [t.customerId, t.channel, t.kind, t.title.slice(0, 30), t.status, t.detail])));
+  out.push(
+    ...table(
+      ['customer', 'channel', 'kind', 'title', 'status', 'detail'],
+      report.touchpoints.map((t) => [t.customerId, t.channel, t.kind, t.title.slice(0, 30), t.status, t.detail]),
+    ),
+  );
   out.push('', 'What each customer received (recorded by the local channel sink, one line per message)');
-  out.push(...table(['customer', 'channel', 'provider id', 'message'], report.received.map((r) => [r.customerId, r.channel, r.providerId, JSON.stringify(r.message).slice(0, 80)])));
+  out.push(
+    ...table(
+      ['customer', 'channel', 'provider id', 'message'],
+      report.received.map((r) => [r.customerId, r.channel, r.providerId, JSON.stringify(r.message).slice(0, 80)]),
+    ),
+  );
   out.push('', 'Subscribers — what each group consumed in this run');
   out.push(
     ...table(
       ['group', 'consumed', 'by tag', 'dead-lettered'],
-      Object.entries(report.subscribers).map(([group, s]) => [group, String(s.completed), Object.entries(s.byTag).map(([tag, n]) => `${tag}×${n}`).join(' '), String(s.deadLettered)]),
+      Object.entries(report.subscribers).map(([group, s]) => [
+        group,
+        String(s.completed),
+        Object.entries(s.byTag)
+          .map(([tag, n]) => `${tag}×${n}`)
+          .join(' '),
+        String(s.deadLettered),
+      ]),
     ),
   );
   out.push('', `Dead letters: ${report.deadLetters.length}`);
-  for (const letter of report.deadLetters) out.push(`  ${letter.id} ${letter.group} key ${letter.key ?? '-'} after ${letter.attempts} attempts (${letter.error}) → ${letter.status}`);
+  for (const letter of report.deadLetters)
+    out.push(
+      `  ${letter.id} ${letter.group} key ${letter.key ?? '-'} after ${letter.attempts} attempts (${letter.error}) → ${letter.status}`,
+    );
   out.push('', `Alerts received by the local webhook: ${report.alerts.length}`);
   for (const alert of report.alerts) {
     const body = alert.body as { markdown?: { title?: string }; title?: string };

@@ -78,8 +78,17 @@ export interface DemoReport {
   /** What each customer received, as the channel providers recorded it. */
   readonly received: readonly ReceivedMessage[];
   /** Per subscriber group: what it consumed in this run, by tag. */
-  readonly subscribers: Readonly<Record<string, { readonly completed: number; readonly deadLettered: number; readonly byTag: Readonly<Record<string, number>> }>>;
-  readonly deadLetters: readonly { readonly id: string; readonly group: string; readonly key: string | null; readonly error: string; readonly attempts: number; readonly status: string }[];
+  readonly subscribers: Readonly<
+    Record<string, { readonly completed: number; readonly deadLettered: number; readonly byTag: Readonly<Record<string, number>> }>
+  >;
+  readonly deadLetters: readonly {
+    readonly id: string;
+    readonly group: string;
+    readonly key: string | null;
+    readonly error: string;
+    readonly attempts: number;
+    readonly status: string;
+  }[];
   readonly alerts: readonly ReceivedAlert[];
   readonly reconcile: ReconcileReport;
   readonly verdict: Verdict;
@@ -102,9 +111,19 @@ async function sendPurchase(stack: Stack, plan: PlannedPurchase): Promise<Sent> 
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (plan.fault !== PURCHASE_FAULTS.none) headers[FAULT_HEADER] = plan.fault;
   try {
-    const response = await fetch(`${stack.urls.trading}/discount-purchase`, { method: 'POST', headers, body: JSON.stringify({ customerId: plan.customerId, fundCode: plan.fundCode, amount: plan.amount }) });
+    const response = await fetch(`${stack.urls.trading}/discount-purchase`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ customerId: plan.customerId, fundCode: plan.fundCode, amount: plan.amount }),
+    });
     const body = (await response.json()) as { purchaseId?: string; txId?: string; outcome?: string; error?: { code: string } };
-    return { plan, purchaseId: body.purchaseId, txId: body.txId, httpStatus: response.status, answer: body.outcome ?? body.error?.code ?? 'unknown' };
+    return {
+      plan,
+      purchaseId: body.purchaseId,
+      txId: body.txId,
+      httpStatus: response.status,
+      answer: body.outcome ?? body.error?.code ?? 'unknown',
+    };
   } catch {
     // The simulated crash: no answer. The purchase is found in the trading DB by customer and amount below.
     return { plan, purchaseId: undefined, txId: undefined, httpStatus: 0, answer: 'no answer (crashed)' };
@@ -115,10 +134,20 @@ async function sendPurchase(stack: Stack, plan: PlannedPurchase): Promise<Sent> 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function recoverCrashed(trading: Kysely<any>, sent: Sent[], since: number): Promise<Sent[]> {
   const known = new Set(sent.map((s) => s.purchaseId).filter(Boolean));
-  const rows = await trading.selectFrom('trading_purchase').select(['purchase_id', 'tx_id', 'customer_id', 'amount_fen', 'fund_code']).where('created_at', '>=', since).execute();
+  const rows = await trading
+    .selectFrom('trading_purchase')
+    .select(['purchase_id', 'tx_id', 'customer_id', 'amount_fen', 'fund_code'])
+    .where('created_at', '>=', since)
+    .execute();
   return sent.map((s) => {
     if (s.purchaseId) return s;
-    const row = rows.find((r) => !known.has(r.purchase_id) && r.customer_id === s.plan.customerId && r.fund_code === s.plan.fundCode && Number(r.amount_fen) === yuanToFen(s.plan.amount));
+    const row = rows.find(
+      (r) =>
+        !known.has(r.purchase_id) &&
+        r.customer_id === s.plan.customerId &&
+        r.fund_code === s.plan.fundCode &&
+        Number(r.amount_fen) === yuanToFen(s.plan.amount),
+    );
     if (!row) return s;
     known.add(row.purchase_id);
     return { ...s, purchaseId: row.purchase_id as string, txId: (row.tx_id as string | null) ?? undefined };
@@ -158,12 +187,21 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
     const companion = new TxClient({ baseUrl: stack.urls.gateway, systemId: COMPANION_SYSTEM.id, secret: COMPANION_SYSTEM.secret });
     // A plain hand-off: no local transaction to make atomic with it, so no prepare, commit or check-back.
     const publishCompanion = async (event: CompanionEvent) => {
-      const published = await companion.publishEvent({ topic: 'TXC_COMPANION', tag: event.tag, businessKey: event.businessKey, payload: event.payload });
+      const published = await companion.publishEvent({
+        topic: 'TXC_COMPANION',
+        tag: event.tag,
+        businessKey: event.businessKey,
+        payload: event.payload,
+      });
       return { event, txId: published.eventId };
     };
     const events = planCompanionEvents(runId);
     progress(`Publishing ${events.filter((e) => !e.late).length} companion events (operations, customer service, orchestration)…`);
-    const published = await mapLimit(events.filter((e) => !e.late), 4, publishCompanion);
+    const published = await mapLimit(
+      events.filter((e) => !e.late),
+      4,
+      publishCompanion,
+    );
 
     const plans = planPurchases(options.purchases);
     progress(`Sending ${plans.length} discount purchases (${plans.filter((p) => p.fault !== 'none').length} with injected faults)…`);
@@ -178,14 +216,30 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
     const purchaseIds = sent.map((s) => s.purchaseId).filter((id): id is string => id !== undefined);
 
     const settled = async (txIds: readonly string[]) => {
-      const txs = await txcenter.db.selectFrom('txc_tx').select(['tx_id', 'state', 'topic', 'tag']).where('tx_id', 'in', [...txIds]).execute();
-      const consumed = await txcenter.db.selectFrom('txc_consume_barrier').select(['group_id', 'event_id', 'dedup_key', 'status']).where((eb) => eb.or([eb('event_id', 'in', [...txIds]), eb('dedup_key', 'in', [...txIds])])).execute();
+      const txs = await txcenter.db
+        .selectFrom('txc_tx')
+        .select(['tx_id', 'state', 'topic', 'tag'])
+        .where('tx_id', 'in', [...txIds])
+        .execute();
+      const consumed = await txcenter.db
+        .selectFrom('txc_consume_barrier')
+        .select(['group_id', 'event_id', 'dedup_key', 'status'])
+        .where((eb) => eb.or([eb('event_id', 'in', [...txIds]), eb('dedup_key', 'in', [...txIds])]))
+        .execute();
       let pending = 0;
       for (const tx of txs) {
         if (tx.state === 'PREPARED') pending += 1;
         if (tx.state !== 'COMMITTED') continue;
         for (const group of cat.subscribersOf(tx.topic, tx.tag)) {
-          if (!consumed.some((c) => (c.event_id ?? c.dedup_key) === tx.tx_id && c.group_id === group.id && (c.status === 'COMPLETED' || c.status === 'DEAD_LETTERED'))) pending += 1;
+          if (
+            !consumed.some(
+              (c) =>
+                (c.event_id ?? c.dedup_key) === tx.tx_id &&
+                c.group_id === group.id &&
+                (c.status === 'COMPLETED' || c.status === 'DEAD_LETTERED'),
+            )
+          )
+            pending += 1;
         }
       }
       return { pending: pending + (txIds.length - txs.length) };
@@ -221,12 +275,19 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
       const until = Date.now() + settleTimeoutMs;
       let letter: { id: string } | undefined;
       while (!letter && Date.now() < until) {
-        letter = await txcenter.db.selectFrom('txc_dead_letter').select('id').where('dedup_key', '=', failing.txId).where('group_id', '=', 'GID_TXC_ORCH_TRADE').executeTakeFirst();
+        letter = await txcenter.db
+          .selectFrom('txc_dead_letter')
+          .select('id')
+          .where('dedup_key', '=', failing.txId)
+          .where('group_id', '=', 'GID_TXC_ORCH_TRADE')
+          .executeTakeFirst();
         if (!letter) await sleep(POLL_MS);
       }
       while (stack.demoServer.alerts.length === 0 && Date.now() < until) await sleep(POLL_MS);
       if (letter) {
-        progress(`Dead letter ${letter.id} for ${failing.purchaseId} received, ${stack.demoServer.alerts.length} alert(s) at the webhook. Fixing the trading system and replaying…`);
+        progress(
+          `Dead letter ${letter.id} for ${failing.purchaseId} received, ${stack.demoServer.alerts.length} alert(s) at the webhook. Fixing the trading system and replaying…`,
+        );
         await fetch(`${stack.urls.trading}/admin/faults/clear-slave?purchaseId=${failing.purchaseId}`, { method: 'POST' });
         // Through tx-console as an operator would: preview first, then execute.
         const replay = (dryRun: boolean) =>
@@ -242,7 +303,11 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
         replayedIds.push(letter.id);
         const slaveUntil = Date.now() + settleTimeoutMs;
         while (Date.now() < slaveUntil) {
-          const effect = await txcenter.db.selectFrom('txc_slave_purchase').select('tx_id').where('tx_id', '=', failing.txId).executeTakeFirst();
+          const effect = await txcenter.db
+            .selectFrom('txc_slave_purchase')
+            .select('tx_id')
+            .where('tx_id', '=', failing.txId)
+            .executeTakeFirst();
           if (effect) break;
           await sleep(POLL_MS);
         }
@@ -256,7 +321,14 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
 
     progress('Waiting for the touch-point sender (compliance-approved content only)…');
     const unsent = async () =>
-      (await txcenter.db.selectFrom('txc_touchpoint').select('event_id').where('created_at', '>=', started).where('status', 'in', ['PENDING_REVIEW', 'APPROVED', 'SENDING']).execute()).length;
+      (
+        await txcenter.db
+          .selectFrom('txc_touchpoint')
+          .select('event_id')
+          .where('created_at', '>=', started)
+          .where('status', 'in', ['PENDING_REVIEW', 'APPROVED', 'SENDING'])
+          .execute()
+      ).length;
     const sendUntil = Date.now() + settleTimeoutMs;
     while ((await unsent()) > 0 && Date.now() < sendUntil) await sleep(POLL_MS);
 
@@ -265,7 +337,12 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
     const reconcile = await reconciler.run(contextWithDeadline(`demo-${runId}`, 'reconciler', Date.now() + 60_000));
     await reports.save(reconcile);
 
-    const verdict = await judge(trading, txcenter.db, cat, { purchaseIds, companionTxIds: published.map((p) => p.txId), touchpointsSince: started, received: stack.channelSink.received });
+    const verdict = await judge(trading, txcenter.db, cat, {
+      purchaseIds,
+      companionTxIds: published.map((p) => p.txId),
+      touchpointsSince: started,
+      received: stack.channelSink.received,
+    });
     return await buildReport({ runId, started, sent, published, replayedIds, stack, txcenter: txcenter.db, trading, reconcile, verdict });
   } finally {
     await txcenter.close();
@@ -289,11 +366,23 @@ async function buildReport(input: {
   const { sent, published, txcenter, trading } = input;
   const cat = catalog();
   const purchaseIds = sent.map((s) => s.purchaseId).filter((id): id is string => id !== undefined);
-  const purchases = purchaseIds.length ? await trading.selectFrom('trading_purchase').selectAll().where('purchase_id', 'in', purchaseIds).execute() : [];
+  const purchases = purchaseIds.length
+    ? await trading.selectFrom('trading_purchase').selectAll().where('purchase_id', 'in', purchaseIds).execute()
+    : [];
   const txIds = [...purchases.map((p) => p.tx_id).filter(Boolean), ...published.map((p) => p.txId)] as string[];
-  const txs = txIds.length ? await txcenter.selectFrom('txc_tx').select(['tx_id', 'state', 'reason', 'topic', 'tag']).where('tx_id', 'in', txIds).execute() : [];
-  const consumption = txIds.length ? await txcenter.selectFrom('txc_consume_barrier').select(['group_id', 'event_id', 'dedup_key', 'status', 'tag']).where((eb) => eb.or([eb('event_id', 'in', txIds), eb('dedup_key', 'in', txIds)])).execute() : [];
-  const orders = txIds.length ? await trading.selectFrom('trading_order').select(['tx_id', 'kind']).where('tx_id', 'in', txIds).execute() : [];
+  const txs = txIds.length
+    ? await txcenter.selectFrom('txc_tx').select(['tx_id', 'state', 'reason', 'topic', 'tag']).where('tx_id', 'in', txIds).execute()
+    : [];
+  const consumption = txIds.length
+    ? await txcenter
+        .selectFrom('txc_consume_barrier')
+        .select(['group_id', 'event_id', 'dedup_key', 'status', 'tag'])
+        .where((eb) => eb.or([eb('event_id', 'in', txIds), eb('dedup_key', 'in', txIds)]))
+        .execute()
+    : [];
+  const orders = txIds.length
+    ? await trading.selectFrom('trading_order').select(['tx_id', 'kind']).where('tx_id', 'in', txIds).execute()
+    : [];
   const letters = txIds.length ? await txcenter.selectFrom('txc_dead_letter').selectAll().where('dedup_key', 'in', txIds).execute() : [];
   const lines: PurchaseLine[] = sent.map((s) => {
     const row = purchases.find((p) => p.purchase_id === s.purchaseId);
@@ -309,7 +398,20 @@ async function buildReport(input: {
       if (deadLettered) outcome += replayed ? ' → dead letter → replayed' : ' → dead letter';
       outcome += fundOrders === 1 ? ', fund bought once' : `, ${fundOrders} fund orders`;
     } else if (tx) outcome = `still ${tx.state}`;
-    return { ...s.plan, purchaseId: s.purchaseId, httpStatus: s.httpStatus, answer: s.answer, txId, txState: tx?.state, decidedBy: tx?.reason ?? undefined, tradingState: row?.state, fundOrders, deadLettered, replayed, outcome };
+    return {
+      ...s.plan,
+      purchaseId: s.purchaseId,
+      httpStatus: s.httpStatus,
+      answer: s.answer,
+      txId,
+      txState: tx?.state,
+      decidedBy: tx?.reason ?? undefined,
+      tradingState: row?.state,
+      fundOrders,
+      deadLettered,
+      replayed,
+      outcome,
+    };
   });
   const companionEvents: CompanionLine[] = published.map(({ event, txId }) => {
     const tx = txs.find((t) => t.tx_id === txId);
@@ -319,7 +421,9 @@ async function buildReport(input: {
       txId,
       txState: tx?.state,
       expectedGroups: cat.subscribersOf('TXC_COMPANION', event.tag).map((g) => g.id),
-      consumedBy: consumption.filter((c) => (c.event_id ?? c.dedup_key) === txId && c.status === 'COMPLETED').map((c) => c.group_id as string),
+      consumedBy: consumption
+        .filter((c) => (c.event_id ?? c.dedup_key) === txId && c.status === 'COMPLETED')
+        .map((c) => c.group_id as string),
     };
   });
   const subscribers: Record<string, { completed: number; deadLettered: number; byTag: Record<string, number> }> = {};
@@ -332,11 +436,29 @@ async function buildReport(input: {
       entry.byTag[tag] = (entry.byTag[tag] ?? 0) + 1;
     } else if (c.status === 'DEAD_LETTERED') entry.deadLettered += 1;
   }
-  const touchpointRows = await txcenter.selectFrom('txc_touchpoint').selectAll().where('created_at', '>=', input.started).orderBy('created_at').execute();
+  const touchpointRows = await txcenter
+    .selectFrom('txc_touchpoint')
+    .selectAll()
+    .where('created_at', '>=', input.started)
+    .orderBy('created_at')
+    .execute();
   const touchpoints: TouchpointLine[] = touchpointRows.map((t) => {
     const findings = t.review_findings ? (JSON.parse(t.review_findings as string) as { rule: string }[]).map((f) => f.rule) : [];
-    const detail = t.status === 'SENT' ? `provider id ${t.provider_id}` : t.status === 'BLOCKED' ? `compliance: ${findings.join(', ')}` : ((t.failure_reason as string | null) ?? '');
-    return { eventId: t.event_id as string, customerId: t.customer_id as string, channel: t.channel as string, kind: t.kind as string, title: t.title as string, status: t.status as string, detail };
+    const detail =
+      t.status === 'SENT'
+        ? `provider id ${t.provider_id}`
+        : t.status === 'BLOCKED'
+          ? `compliance: ${findings.join(', ')}`
+          : ((t.failure_reason as string | null) ?? '');
+    return {
+      eventId: t.event_id as string,
+      customerId: t.customer_id as string,
+      channel: t.channel as string,
+      kind: t.kind as string,
+      title: t.title as string,
+      status: t.status as string,
+      detail,
+    };
   });
   const finished = Date.now();
   return {
@@ -350,7 +472,14 @@ async function buildReport(input: {
     touchpoints,
     received: [...input.stack.channelSink.received],
     subscribers,
-    deadLetters: letters.map((l) => ({ id: l.id as string, group: l.group_id as string, key: l.message_key as string | null, error: `${l.error_code}: ${l.error_message}`, attempts: Number(l.attempts), status: l.status as string })),
+    deadLetters: letters.map((l) => ({
+      id: l.id as string,
+      group: l.group_id as string,
+      key: l.message_key as string | null,
+      error: `${l.error_code}: ${l.error_message}`,
+      attempts: Number(l.attempts),
+      status: l.status as string,
+    })),
     alerts: [...input.stack.demoServer.alerts],
     reconcile: input.reconcile,
     verdict: input.verdict,

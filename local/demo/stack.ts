@@ -43,7 +43,12 @@ const LOCAL_CONSOLE_SESSION_SECRET = 'local-console-session-secret-0123456789abc
 let localOperators: string | undefined;
 function localOperatorsJson(): string {
   localOperators ??= JSON.stringify(
-    Object.values(LOCAL_CONSOLE_USERS).map((user) => ({ name: user.name, role: user.role, passwordHash: hashPasswordSync(user.password), tokenHash: hashToken(user.token) })),
+    Object.values(LOCAL_CONSOLE_USERS).map((user) => ({
+      name: user.name,
+      role: user.role,
+      passwordHash: hashPasswordSync(user.password),
+      tokenHash: hashToken(user.token),
+    })),
   );
   return localOperators;
 }
@@ -84,7 +89,13 @@ export interface Stack {
   readonly demoServer: DemoServer;
   /** The channel providers' stand-in: what each customer received. */
   readonly channelSink: ChannelSink;
-  readonly urls: { readonly gateway: string; readonly broker: string; readonly trading: string; readonly console: string; readonly alerts: string };
+  readonly urls: {
+    readonly gateway: string;
+    readonly broker: string;
+    readonly trading: string;
+    readonly console: string;
+    readonly alerts: string;
+  };
   /** `sqlite:` URL of the transaction center's database (every function's TXC_DATABASE_URL). */
   readonly txcenterDatabaseUrl: string;
   /** The environment the functions run with (the reconciler and CLI tools read the same settings). */
@@ -101,7 +112,10 @@ export interface Stack {
 }
 
 /** The environment every function reads at cold start, for this stack. */
-export function functionEnvironment(options: StackOptions, urls: { broker: string; trading: string; tradingCheckback: string; companionCheckback: string; alerts: string; channelsConfig?: string }): Record<string, string> {
+export function functionEnvironment(
+  options: StackOptions,
+  urls: { broker: string; trading: string; tradingCheckback: string; companionCheckback: string; alerts: string; channelsConfig?: string },
+): Record<string, string> {
   const { timing } = options;
   const env: Record<string, string> = {
     TXC_DATABASE_URL: options.txcenterDatabaseUrl ?? `sqlite:${join(options.dataDir, 'txcenter.db')}`,
@@ -147,7 +161,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     halfRecheckSeconds: timing.halfRecheckSeconds,
     minCheckImmunitySeconds: timing.checkImmunitySeconds ?? 10,
   });
-  const demoServer = await startDemoServer({ port: ports.demo, companionSystemId: COMPANION_SYSTEM.id, companionSecret: COMPANION_SYSTEM.secret });
+  const demoServer = await startDemoServer({
+    port: ports.demo,
+    companionSystemId: COMPANION_SYSTEM.id,
+    companionSecret: COMPANION_SYSTEM.secret,
+  });
   const channelSink = await startChannelSink({ secret: LOCAL_CHANNEL_SECRET });
   let runtimeUrls: Record<string, string> = {};
   const gatewayUrl = () => runtimeUrls['tx-gateway'] ?? `http://127.0.0.1:${ports.gateway}`;
@@ -172,7 +190,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // A restarted runtime must come back on the same ports: callers (trading, demo) hold its URLs.
   const portOf = (url: string | undefined, fallback: number) => (url ? Number(new URL(url).port) : fallback);
   const startFunctions = async () => {
-    const ports = { ...options.ports, gateway: portOf(runtimeUrls['tx-gateway'], options.ports.gateway), console: portOf(runtimeUrls['tx-console'], options.ports.console) };
+    const ports = {
+      ...options.ports,
+      gateway: portOf(runtimeUrls['tx-gateway'], options.ports.gateway),
+      console: portOf(runtimeUrls['tx-console'], options.ports.console),
+    };
     processes = await spawnFunctionProcesses(
       catalog().functions.map((fn) => fn.name),
       {
@@ -204,7 +226,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     demoServer,
     channelSink,
     get urls() {
-      return { gateway: gatewayUrl(), broker: broker.url, trading: trading.url, console: runtimeUrls['tx-console'] ?? '', alerts: demoServer.alertWebhookUrl };
+      return {
+        gateway: gatewayUrl(),
+        broker: broker.url,
+        trading: trading.url,
+        console: runtimeUrls['tx-console'] ?? '',
+        alerts: demoServer.alertWebhookUrl,
+      };
     },
     txcenterDatabaseUrl: env.TXC_DATABASE_URL!,
     environment: env,

@@ -34,7 +34,9 @@ export interface RunScope {
 const MAX_EVIDENCE = 5;
 
 function check(name: string, problems: string[], okDetail: string): Check {
-  return problems.length === 0 ? { name, ok: true, detail: okDetail } : { name, ok: false, detail: `${problems.length} problem(s): ${problems.slice(0, MAX_EVIDENCE).join('; ')}` };
+  return problems.length === 0
+    ? { name, ok: true, detail: okDetail }
+    : { name, ok: false, detail: `${problems.length} problem(s): ${problems.slice(0, MAX_EVIDENCE).join('; ')}` };
 }
 
 function countBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, number> {
@@ -54,16 +56,37 @@ function countBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, nu
 // Both databases are read with their own table names; typing every table here would add nothing.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog: Catalog, scope: RunScope): Promise<Verdict> {
-  const purchases = scope.purchaseIds.length === 0 ? [] : await trading.selectFrom('trading_purchase').selectAll().where('purchase_id', 'in', [...scope.purchaseIds]).execute();
+  const purchases =
+    scope.purchaseIds.length === 0
+      ? []
+      : await trading
+          .selectFrom('trading_purchase')
+          .selectAll()
+          .where('purchase_id', 'in', [...scope.purchaseIds])
+          .execute();
   const txIds = purchases.map((p) => p.tx_id).filter((id): id is string => id !== null);
   const allTxIds = [...txIds, ...scope.companionTxIds];
-  const txs = allTxIds.length === 0 ? [] : await txcenter.selectFrom('txc_tx').select(['tx_id', 'state', 'topic', 'tag']).where('tx_id', 'in', allTxIds).execute();
+  const txs =
+    allTxIds.length === 0
+      ? []
+      : await txcenter.selectFrom('txc_tx').select(['tx_id', 'state', 'topic', 'tag']).where('tx_id', 'in', allTxIds).execute();
   const txById = new Map(txs.map((tx) => [tx.tx_id as string, tx]));
   const orders = txIds.length === 0 ? [] : await trading.selectFrom('trading_order').selectAll().where('tx_id', 'in', txIds).execute();
   const barriers = txIds.length === 0 ? [] : await trading.selectFrom('txc_barrier').selectAll().where('tx_id', 'in', txIds).execute();
-  const consumption = allTxIds.length === 0 ? [] : await txcenter.selectFrom('txc_consume_barrier').select(['group_id', 'event_id', 'dedup_key', 'status']).where((eb) => eb.or([eb('event_id', 'in', allTxIds), eb('dedup_key', 'in', allTxIds)])).execute();
-  const slaveEffects = txIds.length === 0 ? [] : await txcenter.selectFrom('txc_slave_purchase').selectAll().where('tx_id', 'in', txIds).execute();
-  const archived = allTxIds.length === 0 ? [] : await txcenter.selectFrom('txc_archive_event').select(['event_id', 'group_id']).where('event_id', 'in', allTxIds).execute();
+  const consumption =
+    allTxIds.length === 0
+      ? []
+      : await txcenter
+          .selectFrom('txc_consume_barrier')
+          .select(['group_id', 'event_id', 'dedup_key', 'status'])
+          .where((eb) => eb.or([eb('event_id', 'in', allTxIds), eb('dedup_key', 'in', allTxIds)]))
+          .execute();
+  const slaveEffects =
+    txIds.length === 0 ? [] : await txcenter.selectFrom('txc_slave_purchase').selectAll().where('tx_id', 'in', txIds).execute();
+  const archived =
+    allTxIds.length === 0
+      ? []
+      : await txcenter.selectFrom('txc_archive_event').select(['event_id', 'group_id']).where('event_id', 'in', allTxIds).execute();
   const wallets = await trading.selectFrom('trading_wallet').selectAll().execute();
   const allOrders = await trading.selectFrom('trading_order').select(['customer_id', 'kind', 'amount_fen']).execute();
 
@@ -83,14 +106,26 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
     moneyOut += spent;
     held += Number(wallet.balance_fen) - Number(wallet.opening_fen);
     const expected = Number(wallet.opening_fen) + topUps - spent;
-    if (expected !== Number(wallet.balance_fen)) walletProblems.push(`${wallet.customer_id} balance ${fenToYuan(Number(wallet.balance_fen))} ≠ ${fenToYuan(expected)}`);
+    if (expected !== Number(wallet.balance_fen))
+      walletProblems.push(`${wallet.customer_id} balance ${fenToYuan(Number(wallet.balance_fen))} ≠ ${fenToYuan(expected)}`);
   }
-  if (moneyIn !== moneyOut + held) walletProblems.push(`money in ${fenToYuan(moneyIn)} ≠ out ${fenToYuan(moneyOut)} + held ${fenToYuan(held)}`);
-  checks.push(check('money in = money out', walletProblems, `top-ups ${fenToYuan(moneyIn)} = fund purchases ${fenToYuan(moneyOut)} + change in wallets ${fenToYuan(held)}, across ${wallets.length} wallets`));
+  if (moneyIn !== moneyOut + held)
+    walletProblems.push(`money in ${fenToYuan(moneyIn)} ≠ out ${fenToYuan(moneyOut)} + held ${fenToYuan(held)}`);
+  checks.push(
+    check(
+      'money in = money out',
+      walletProblems,
+      `top-ups ${fenToYuan(moneyIn)} = fund purchases ${fenToYuan(moneyOut)} + change in wallets ${fenToYuan(held)}, across ${wallets.length} wallets`,
+    ),
+  );
 
   // 2. Every transaction decided; trading state agrees with the center.
-  const undecided = purchases.filter((p) => p.tx_id && txById.get(p.tx_id)?.state === 'PREPARED').map((p) => `${p.purchase_id} still PREPARED`);
-  const missingTx = purchases.filter((p) => p.tx_id && !txById.has(p.tx_id)).map((p) => `${p.purchase_id} has no transaction at the center`);
+  const undecided = purchases
+    .filter((p) => p.tx_id && txById.get(p.tx_id)?.state === 'PREPARED')
+    .map((p) => `${p.purchase_id} still PREPARED`);
+  const missingTx = purchases
+    .filter((p) => p.tx_id && !txById.has(p.tx_id))
+    .map((p) => `${p.purchase_id} has no transaction at the center`);
   checks.push(check('every transaction decided', [...undecided, ...missingTx], `${txs.length} transactions, none left PREPARED`));
 
   // 3. Barrier ⇔ decision: COMMITTED exactly when the main transaction committed its barrier row.
@@ -99,10 +134,14 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
     const state = txById.get(purchase.tx_id!)?.state;
     const barrier = barriers.find((b) => b.tx_id === purchase.tx_id)?.outcome;
     const topUps = ordersOf(purchase.tx_id!, 'WALLET_TOPUP').length;
-    if (state === 'COMMITTED' && (barrier !== 'COMMIT' || topUps !== 1)) barrierProblems.push(`${purchase.purchase_id} COMMITTED but barrier ${barrier ?? 'none'}, ${topUps} top-up(s)`);
-    if (state === 'ROLLED_BACK' && (barrier === 'COMMIT' || topUps !== 0)) barrierProblems.push(`${purchase.purchase_id} ROLLED_BACK but barrier ${barrier ?? 'none'}, ${topUps} top-up(s)`);
+    if (state === 'COMMITTED' && (barrier !== 'COMMIT' || topUps !== 1))
+      barrierProblems.push(`${purchase.purchase_id} COMMITTED but barrier ${barrier ?? 'none'}, ${topUps} top-up(s)`);
+    if (state === 'ROLLED_BACK' && (barrier === 'COMMIT' || topUps !== 0))
+      barrierProblems.push(`${purchase.purchase_id} ROLLED_BACK but barrier ${barrier ?? 'none'}, ${topUps} top-up(s)`);
   }
-  checks.push(check('main transaction ⇔ decision', barrierProblems, 'committed ⇔ wallet topped up (barrier COMMIT); rolled back ⇔ untouched'));
+  checks.push(
+    check('main transaction ⇔ decision', barrierProblems, 'committed ⇔ wallet topped up (barrier COMMIT); rolled back ⇔ untouched'),
+  );
 
   // 4. Slave effect exactly once for committed purchases, never for rolled-back ones.
   const slaveProblems: string[] = [];
@@ -114,45 +153,76 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
     const effects = effectsByTx.get(purchase.tx_id!) ?? 0;
     if (state === 'COMMITTED') {
       committedPurchases += 1;
-      if (funds.length !== 1 || Number(funds[0]!.amount_fen) !== Number(purchase.amount_fen)) slaveProblems.push(`${purchase.purchase_id}: ${funds.length} fund order(s)`);
+      if (funds.length !== 1 || Number(funds[0]!.amount_fen) !== Number(purchase.amount_fen))
+        slaveProblems.push(`${purchase.purchase_id}: ${funds.length} fund order(s)`);
       if (effects !== 1) slaveProblems.push(`${purchase.purchase_id}: ${effects} slave record(s) at the orchestration consumer`);
-    } else if (funds.length !== 0 || effects !== 0) slaveProblems.push(`${purchase.purchase_id} (${state ?? 'never prepared'}) has a slave effect`);
+    } else if (funds.length !== 0 || effects !== 0)
+      slaveProblems.push(`${purchase.purchase_id} (${state ?? 'never prepared'}) has a slave effect`);
   }
   const neverPrepared = purchases.filter((p) => !p.tx_id);
-  for (const purchase of neverPrepared) if (orders.some((o) => o.purchase_id === purchase.purchase_id)) slaveProblems.push(`${purchase.purchase_id} never prepared but has orders`);
-  checks.push(check('slave effect exactly once', slaveProblems, `${committedPurchases} committed purchase(s) each bought their fund once; rolled-back ones bought nothing`));
+  for (const purchase of neverPrepared)
+    if (orders.some((o) => o.purchase_id === purchase.purchase_id))
+      slaveProblems.push(`${purchase.purchase_id} never prepared but has orders`);
+  checks.push(
+    check(
+      'slave effect exactly once',
+      slaveProblems,
+      `${committedPurchases} committed purchase(s) each bought their fund once; rolled-back ones bought nothing`,
+    ),
+  );
 
   // 5. Every committed event reached each expected subscriber once; rolled-back ones reached none.
   const deliveryProblems: string[] = [];
   for (const tx of txs) {
     const expected = catalog.subscribersOf(tx.topic, tx.tag).map((g) => g.id);
-    const done = consumption.filter((c) => (c.event_id ?? c.dedup_key) === tx.tx_id && c.status === 'COMPLETED').map((c) => c.group_id as string);
+    const done = consumption
+      .filter((c) => (c.event_id ?? c.dedup_key) === tx.tx_id && c.status === 'COMPLETED')
+      .map((c) => c.group_id as string);
     if (tx.state === 'COMMITTED') {
       const missing = expected.filter((group) => !done.includes(group));
       if (missing.length > 0) deliveryProblems.push(`${tx.tx_id} ${tx.tag} not consumed by ${missing.join(', ')}`);
       const dataCenter = archived.filter((a) => a.event_id === tx.tx_id).length;
       if (dataCenter === 0) deliveryProblems.push(`${tx.tx_id} not archived by the data center`);
-    } else if (done.length > 0 || archived.some((a) => a.event_id === tx.tx_id)) deliveryProblems.push(`${tx.tx_id} (${tx.state}) was delivered to ${done.join(', ') || 'the archive'}`);
+    } else if (done.length > 0 || archived.some((a) => a.event_id === tx.tx_id))
+      deliveryProblems.push(`${tx.tx_id} (${tx.state}) was delivered to ${done.join(', ') || 'the archive'}`);
   }
-  const duplicated = [...countBy(consumption, (c) => `${c.group_id}/${c.event_id ?? c.dedup_key}`)].filter(([, n]) => n > 1).map(([key]) => `${key} has more than one consumption record`);
-  checks.push(check('subscribers received what they should', [...deliveryProblems, ...duplicated], `${txs.filter((t) => t.state === 'COMMITTED').length} committed event(s) consumed by every expected group; rolled-back ones by none`));
+  const duplicated = [...countBy(consumption, (c) => `${c.group_id}/${c.event_id ?? c.dedup_key}`)]
+    .filter(([, n]) => n > 1)
+    .map(([key]) => `${key} has more than one consumption record`);
+  checks.push(
+    check(
+      'subscribers received what they should',
+      [...deliveryProblems, ...duplicated],
+      `${txs.filter((t) => t.state === 'COMMITTED').length} committed event(s) consumed by every expected group; rolled-back ones by none`,
+    ),
+  );
 
-  if (scope.touchpointsSince !== undefined && scope.received !== undefined) checks.push(...(await touchpointChecks(txcenter, scope.touchpointsSince, scope.received)));
+  if (scope.touchpointsSince !== undefined && scope.received !== undefined)
+    checks.push(...(await touchpointChecks(txcenter, scope.touchpointsSince, scope.received)));
   return { consistent: checks.every((c) => c.ok), checks };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function touchpointChecks(txcenter: Kysely<any>, since: number, received: readonly CustomerReceipt[]): Promise<Check[]> {
-  const touchpoints = await txcenter.selectFrom('txc_touchpoint').select(['event_id', 'customer_id', 'status', 'provider_id']).where('created_at', '>=', since).execute();
+  const touchpoints = await txcenter
+    .selectFrom('txc_touchpoint')
+    .select(['event_id', 'customer_id', 'status', 'provider_id'])
+    .where('created_at', '>=', since)
+    .execute();
   const receiptsByKey = new Map<string, CustomerReceipt[]>();
-  for (const receipt of received) receiptsByKey.set(receipt.idempotencyKey, [...(receiptsByKey.get(receipt.idempotencyKey) ?? []), receipt]);
+  for (const receipt of received)
+    receiptsByKey.set(receipt.idempotencyKey, [...(receiptsByKey.get(receipt.idempotencyKey) ?? []), receipt]);
   const known = new Set(touchpoints.map((t) => t.event_id as string));
 
   // 6. Blocked content never reached a customer; nothing reached one that was not a touch-point.
   const blocked = touchpoints.filter((t) => t.status === 'BLOCKED');
   const leaked = blocked.filter((t) => receiptsByKey.has(t.event_id)).map((t) => `${t.event_id} BLOCKED but received by ${t.customer_id}`);
-  const unknown = received.filter((r) => !known.has(r.idempotencyKey)).map((r) => `${r.customerId} received ${r.idempotencyKey}, not a touch-point of this run`);
-  const checks: Check[] = [check('no customer received blocked content', [...leaked, ...unknown], `${blocked.length} blocked touch-point(s), none received`)];
+  const unknown = received
+    .filter((r) => !known.has(r.idempotencyKey))
+    .map((r) => `${r.customerId} received ${r.idempotencyKey}, not a touch-point of this run`);
+  const checks: Check[] = [
+    check('no customer received blocked content', [...leaked, ...unknown], `${blocked.length} blocked touch-point(s), none received`),
+  ];
 
   // 7. Every approved touch-point sent exactly once: SENT, one receipt, the provider id it was marked with.
   const sendProblems: string[] = [];
@@ -160,8 +230,15 @@ async function touchpointChecks(txcenter: Kysely<any>, since: number, received: 
     const receipts = receiptsByKey.get(t.event_id) ?? [];
     if (t.status !== 'SENT') sendProblems.push(`${t.event_id} is ${t.status}`);
     else if (receipts.length !== 1) sendProblems.push(`${t.event_id} received ${receipts.length} time(s)`);
-    else if (receipts[0]!.providerId !== t.provider_id) sendProblems.push(`${t.event_id} marked with ${t.provider_id}, provider says ${receipts[0]!.providerId}`);
+    else if (receipts[0]!.providerId !== t.provider_id)
+      sendProblems.push(`${t.event_id} marked with ${t.provider_id}, provider says ${receipts[0]!.providerId}`);
   }
-  checks.push(check('every approved touch-point sent exactly once', sendProblems, `${touchpoints.length - blocked.length} touch-point(s) each received once, marked SENT with the provider's id`));
+  checks.push(
+    check(
+      'every approved touch-point sent exactly once',
+      sendProblems,
+      `${touchpoints.length - blocked.length} touch-point(s) each received once, marked SENT with the provider's id`,
+    ),
+  );
   return checks;
 }

@@ -59,7 +59,8 @@ export class HttpTrigger {
       void this.handle(request, requestId).then(
         (result) => writeFcHttpResult(response, result, requestId),
         (error: unknown) => {
-          if (error instanceof BodyTooLargeError) writeFcError(response, 413, 'RequestEntityTooLarge', `request body exceeds ${MAX_HTTP_BODY_BYTES} bytes`, requestId);
+          if (error instanceof BodyTooLargeError)
+            writeFcError(response, 413, 'RequestEntityTooLarge', `request body exceeds ${MAX_HTTP_BODY_BYTES} bytes`, requestId);
           else {
             const failure = error as InvocationError;
             const status = failure instanceof FunctionTimeoutError ? STATUS_FUNCTION_TIMEOUT : STATUS_FUNCTION_FAILED;
@@ -81,7 +82,15 @@ export class HttpTrigger {
       onEvent({ type: 'invoked', functionName: fn.name, trigger, requestId, ok: true, durationMs: performance.now() - started });
       return result;
     } catch (error) {
-      onEvent({ type: 'invoked', functionName: fn.name, trigger, requestId, ok: false, durationMs: performance.now() - started, error: (error as Error).message });
+      onEvent({
+        type: 'invoked',
+        functionName: fn.name,
+        trigger,
+        requestId,
+        ok: false,
+        durationMs: performance.now() - started,
+        error: (error as Error).message,
+      });
       throw error;
     }
   }

@@ -113,14 +113,25 @@ export class MqTrigger {
         return;
       } catch (error) {
         const failure = error as InvocationError;
-        onEvent({ type: 'invoked', functionName: fn.name, trigger, requestId: failure.requestId ?? '', ok: false, durationMs: performance.now() - started, error: failure.message });
+        onEvent({
+          type: 'invoked',
+          functionName: fn.name,
+          trigger,
+          requestId: failure.requestId ?? '',
+          ok: false,
+          durationMs: performance.now() - started,
+          error: failure.message,
+        });
         if (retryCount === retry.retries || this.abort.signal.aborted) break;
         const backoff = retry.minBackoffMs + Math.random() * (retry.maxBackoffMs - retry.minBackoffMs);
         await sleep(backoff, this.abort.signal);
         if (this.abort.signal.aborted) break;
       }
     }
-    logger.warn({ function: fn.name, group: this.group, messages: messages.length }, 'batch failed after retries; left for broker redelivery');
+    logger.warn(
+      { function: fn.name, group: this.group, messages: messages.length },
+      'batch failed after retries; left for broker redelivery',
+    );
     onEvent({ type: 'mq-batch-abandoned', functionName: fn.name, trigger, messageIds: messages.map((message) => message.messageId) });
   }
 
@@ -128,8 +139,13 @@ export class MqTrigger {
   private async ack(messages: ReceivedMessage[]): Promise<void> {
     const { mq, logger, fn } = this.options;
     try {
-      const refused = await mq.ack(this.topic, this.group, messages.map((message) => message.receiptHandle));
-      if (refused.length > 0) logger.warn({ function: fn.name, group: this.group, refused: refused.length }, 'ack refused for expired handles');
+      const refused = await mq.ack(
+        this.topic,
+        this.group,
+        messages.map((message) => message.receiptHandle),
+      );
+      if (refused.length > 0)
+        logger.warn({ function: fn.name, group: this.group, refused: refused.length }, 'ack refused for expired handles');
     } catch (error) {
       logger.warn({ function: fn.name, group: this.group, err: error }, 'ack failed; the broker will redeliver');
     }

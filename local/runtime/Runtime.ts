@@ -101,12 +101,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       for (const trigger of fn.triggers) {
         if (trigger.type === 'http') {
           const port = options.httpPorts?.[fn.name] ?? (fn.name === 'tx-gateway' ? DEFAULT_GATEWAY_PORT : 0);
-          const server = await HttpTrigger.start({ fn, trigger: trigger.name, methods: trigger.methods, handler, port, host, logger, onEvent, timeoutMs });
+          const server = await HttpTrigger.start({
+            fn,
+            trigger: trigger.name,
+            methods: trigger.methods,
+            handler,
+            port,
+            host,
+            logger,
+            onEvent,
+            timeoutMs,
+          });
           http.push(server);
           urls[fn.name] = server.url;
         } else if (trigger.type === 'timer') {
           const schedule = parseSchedule(options.timerOverrides?.[fn.name] ?? trigger.cron, timeScale);
-          timers.set(fn.name, new TimerTrigger({ fn, trigger: trigger.name, payload: trigger.payload, schedule, handler, logger, onEvent, timeoutMs }));
+          timers.set(
+            fn.name,
+            new TimerTrigger({ fn, trigger: trigger.name, payload: trigger.payload, schedule, handler, logger, onEvent, timeoutMs }),
+          );
         }
       }
     }
@@ -135,7 +148,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   for (const timer of timers.values()) timer.start();
   for (const puller of pullers) puller.start();
-  logger.info({ functions: selected.map((fn) => fn.name), urls, timers: [...timers.keys()], mqTriggers: pullers.length }, 'runtime started');
+  logger.info(
+    { functions: selected.map((fn) => fn.name), urls, timers: [...timers.keys()], mqTriggers: pullers.length },
+    'runtime started',
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -147,7 +163,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     close() {
       closing ??= (async () => {
-        await Promise.all([...http.map((server) => server.close()), ...[...timers.values()].map((timer) => timer.close()), ...pullers.map((puller) => puller.close())]);
+        await Promise.all([
+          ...http.map((server) => server.close()),
+          ...[...timers.values()].map((timer) => timer.close()),
+          ...pullers.map((puller) => puller.close()),
+        ]);
         onEvent({ type: 'closed' });
         logger.info({}, 'runtime stopped');
       })();

@@ -33,10 +33,13 @@ export class TimerTrigger {
   private arm(afterMs: number): void {
     if (this.stopped) return;
     const at = this.options.schedule.next(afterMs);
-    this.timer = setTimeout(() => {
-      this.fire(at);
-      this.arm(Math.max(at, Date.now()));
-    }, Math.max(0, at - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.fire(at);
+        this.arm(Math.max(at, Date.now()));
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 
   /** Fires now, outside the schedule (the demo's "run the reconciler now"). Resolves when done. */
@@ -56,9 +59,18 @@ export class TimerTrigger {
     const started = performance.now();
     this.running = invokeFunction({ fn, handler, event: Buffer.from(JSON.stringify(event)), timeoutMs }, logger)
       .then(
-        ({ requestId }) => onEvent({ type: 'invoked', functionName: fn.name, trigger, requestId, ok: true, durationMs: performance.now() - started }),
+        ({ requestId }) =>
+          onEvent({ type: 'invoked', functionName: fn.name, trigger, requestId, ok: true, durationMs: performance.now() - started }),
         (error: { requestId: string; message: string }) =>
-          onEvent({ type: 'invoked', functionName: fn.name, trigger, requestId: error.requestId, ok: false, durationMs: performance.now() - started, error: error.message }),
+          onEvent({
+            type: 'invoked',
+            functionName: fn.name,
+            trigger,
+            requestId: error.requestId,
+            ok: false,
+            durationMs: performance.now() - started,
+            error: error.message,
+          }),
       )
       .finally(() => {
         this.running = undefined;

@@ -18,7 +18,12 @@ export const runtimeConfigSchema = z.extend(baseConfigSchema, {
   /** Comma-separated catalog functions this process runs; empty = all. */
   TXC_RUNTIME_FUNCTIONS: z.pipe(
     z._default(z.string(), ''),
-    z.transform((list: string) => list.split(',').map((name) => name.trim()).filter(Boolean)),
+    z.transform((list: string) =>
+      list
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
   ),
 });
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;

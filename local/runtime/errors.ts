@@ -11,7 +11,11 @@ export class RuntimeConfigError extends TxcError {
 /** A handler ran past its function's timeout; the invocation counts as failed (as FC reports it). */
 export class FunctionTimeoutError extends TxcError {
   override readonly name = 'FunctionTimeoutError';
-  constructor(functionName: string, timeoutMs: number, readonly requestId: string) {
+  constructor(
+    functionName: string,
+    timeoutMs: number,
+    readonly requestId: string,
+  ) {
     super('FunctionTimeout', `function '${functionName}' did not finish within ${timeoutMs} ms`);
   }
 }
@@ -19,7 +23,11 @@ export class FunctionTimeoutError extends TxcError {
 /** A handler threw (or rejected); `cause` is what it threw. */
 export class FunctionFailedError extends TxcError {
   override readonly name = 'FunctionFailedError';
-  constructor(functionName: string, cause: unknown, readonly requestId: string) {
+  constructor(
+    functionName: string,
+    cause: unknown,
+    readonly requestId: string,
+  ) {
     super('FunctionFailed', `function '${functionName}' failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
 }

@@ -41,7 +41,10 @@ const EXTERNAL_PACKAGES: Plugin = {
   setup(build) {
     build.onResolve({ filter: BARE_IMPORT }, (args) => {
       const specifier = args.path;
-      const packageName = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+      const packageName = specifier
+        .split('/')
+        .slice(0, specifier.startsWith('@') ? 2 : 1)
+        .join('/');
       if (isBuiltin(specifier) || specifier === packageName) return { path: specifier, external: true };
       const file = createRequire(join(args.resolveDir, 'index.js')).resolve(specifier);
       const root = file.lastIndexOf(`/node_modules/${packageName}/`);
@@ -108,7 +111,10 @@ async function buildBundles(functionNames: readonly string[]): Promise<BuildMani
       const handler = join(PROJECT_ROOT, 'functions', name, 'handler.ts');
       if (!existsSync(handler)) throw new RuntimeConfigError(`function '${name}' has no handler at ${handler}`);
       const entry = join(entriesDir, `${name}.ts`);
-      writeFileSync(entry, `import { runRuntimeProcess } from ${JSON.stringify(RUN_PROCESS)};\nimport { handler } from ${JSON.stringify(handler)};\nawait runRuntimeProcess(async () => handler);\n`);
+      writeFileSync(
+        entry,
+        `import { runRuntimeProcess } from ${JSON.stringify(RUN_PROCESS)};\nimport { handler } from ${JSON.stringify(handler)};\nawait runRuntimeProcess(async () => handler);\n`,
+      );
       return { in: entry, out: name };
     });
     const result = await build({
@@ -126,7 +132,12 @@ async function buildBundles(functionNames: readonly string[]): Promise<BuildMani
       logLevel: 'error',
     });
     const inputs = Object.keys(result.metafile.inputs).filter((path) => !join(PROJECT_ROOT, path).startsWith(entriesDir));
-    const manifest: BuildManifest = { dir, builder: BUILDER, functions: [...functionNames], inputs: Object.fromEntries(inputs.map((path) => [path, fileHash(path)!])) };
+    const manifest: BuildManifest = {
+      dir,
+      builder: BUILDER,
+      functions: [...functionNames],
+      inputs: Object.fromEntries(inputs.map((path) => [path, fileHash(path)!])),
+    };
     const pointer = join(BUNDLE_CACHE_DIR, `${CURRENT_FILE}.${dir}.tmp`);
     writeFileSync(pointer, JSON.stringify(manifest));
     renameSync(pointer, join(BUNDLE_CACHE_DIR, CURRENT_FILE));

@@ -87,7 +87,8 @@ function spawnOne(functionName: string, env: Record<string, string>, argsOf: Arg
   });
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 /**
  * One function's process under supervision, as FC replaces a crashed instance: an unexpected exit is
@@ -129,7 +130,12 @@ class SupervisedProcess {
   }
 
   status(): FunctionProcessStatus {
-    return { pid: this.child?.pid, state: this.stopping ? 'stopped' : this.child ? 'running' : 'restarting', restarts: this.restarts, ...(this.lastExit ? { lastExit: this.lastExit } : {}) };
+    return {
+      pid: this.child?.pid,
+      state: this.stopping ? 'stopped' : this.child ? 'running' : 'restarting',
+      restarts: this.restarts,
+      ...(this.lastExit ? { lastExit: this.lastExit } : {}),
+    };
   }
 
   private adopt(child: ChildProcess): void {
@@ -147,7 +153,10 @@ class SupervisedProcess {
     if (Date.now() - this.startedAt >= RESTART_BACKOFF_RESET_AFTER_MS) this.backoffMs = RESTART_BACKOFF_MIN_MS;
     const delayMs = this.backoffMs;
     this.backoffMs = Math.min(RESTART_BACKOFF_MAX_MS, this.backoffMs * 2);
-    this.logger.warn({ fn: this.name, pid: child.pid, code, signal, restarts: this.restarts + 1, restartInMs: delayMs }, 'function process exited unexpectedly; restarting it');
+    this.logger.warn(
+      { fn: this.name, pid: child.pid, code, signal, restarts: this.restarts + 1, restartInMs: delayMs },
+      'function process exited unexpectedly; restarting it',
+    );
     this.changed();
     this.restartTimer = setTimeout(() => void this.restart(), delayMs);
   }
@@ -166,7 +175,10 @@ class SupervisedProcess {
     } catch (error) {
       // It crashed again before it was ready (or never got ready): keep trying, slower.
       this.lastExit = { code: null, signal: null, at: new Date().toISOString() };
-      this.logger.error({ fn: this.name, error: (error as Error).message, restartInMs: this.backoffMs }, 'function process restart failed; retrying');
+      this.logger.error(
+        { fn: this.name, error: (error as Error).message, restartInMs: this.backoffMs },
+        'function process restart failed; retrying',
+      );
       this.changed();
       const delayMs = this.backoffMs;
       this.backoffMs = Math.min(RESTART_BACKOFF_MAX_MS, this.backoffMs * 2);
@@ -201,13 +213,17 @@ function writeAtomically(file: string, content: string): void {
  * processes keep one function's synchronous SQLite lock wait from stalling the others, and let crash
  * drills SIGKILL a function or "the runtime" exactly as a host failure would.
  */
-export async function spawnFunctionProcesses(functionNames: readonly string[], options: FunctionProcessesOptions): Promise<FunctionProcesses> {
+export async function spawnFunctionProcesses(
+  functionNames: readonly string[],
+  options: FunctionProcessesOptions,
+): Promise<FunctionProcesses> {
   const argsOf = await prepareLaunch(functionNames, options.launch ?? 'bundle');
   let ready = false;
   const supervised: SupervisedProcess[] = [];
   const status = () => Object.fromEntries(supervised.map((p) => [p.name, p.status()]));
   const changed = () => {
-    if (ready && options.statusFile) writeAtomically(options.statusFile, `${JSON.stringify({ updatedAt: new Date().toISOString(), functions: status() }, null, 2)}\n`);
+    if (ready && options.statusFile)
+      writeAtomically(options.statusFile, `${JSON.stringify({ updatedAt: new Date().toISOString(), functions: status() }, null, 2)}\n`);
   };
   supervised.push(...functionNames.map((name) => new SupervisedProcess(name, options.env, argsOf, options.logger, changed)));
   const settled = await Promise.allSettled(supervised.map((p) => p.start()));
@@ -216,7 +232,10 @@ export async function spawnFunctionProcesses(functionNames: readonly string[], o
     await Promise.all(supervised.map((p) => p.stop('SIGKILL')));
     throw failure.reason;
   }
-  const urls: Record<string, string> = Object.assign({}, ...settled.map((result) => (result as PromiseFulfilledResult<Record<string, string>>).value));
+  const urls: Record<string, string> = Object.assign(
+    {},
+    ...settled.map((result) => (result as PromiseFulfilledResult<Record<string, string>>).value),
+  );
   if (urls['tx-gateway']) supervised.forEach((p) => p.pinPorts({ TXC_RUNTIME_GATEWAY_PORT: new URL(urls['tx-gateway']!).port }));
   if (urls['tx-console']) supervised.forEach((p) => p.pinPorts({ TXC_RUNTIME_CONSOLE_PORT: new URL(urls['tx-console']!).port }));
   ready = true;

@@ -15,7 +15,8 @@ import type { HandlerLoader } from './types';
 export async function runRuntimeProcess(loadHandler?: HandlerLoader): Promise<void> {
   const config = readRuntimeConfig();
   const logger = createLogger('runtime', config.TXC_LOG_LEVEL, process.stderr);
-  if (config.TXC_RUNTIME_CPU_PROFILE_DIR) profileOnSignal(config.TXC_RUNTIME_CPU_PROFILE_DIR, config.TXC_RUNTIME_FUNCTIONS.join('+') || 'runtime', logger);
+  if (config.TXC_RUNTIME_CPU_PROFILE_DIR)
+    profileOnSignal(config.TXC_RUNTIME_CPU_PROFILE_DIR, config.TXC_RUNTIME_FUNCTIONS.join('+') || 'runtime', logger);
   // Watch the parent before starting: a start can take many seconds on a loaded machine, and a pipe that
   // closes meanwhile fires 'close' only once — registered after the start, it would never be seen and
   // this process would outlive its parent.

@@ -64,11 +64,12 @@ function parseField(text: string, spec: FieldSpec): Set<number> {
  */
 function cronSchedule(expression: string): Schedule {
   const texts = expression.trim().split(/\s+/);
-  if (texts.length !== FIELDS.length) throw new RuntimeConfigError(`cron '${expression}' must have 6 fields (seconds first), got ${texts.length}`);
+  if (texts.length !== FIELDS.length)
+    throw new RuntimeConfigError(`cron '${expression}' must have 6 fields (seconds first), got ${texts.length}`);
   // Sunday may be written 7 in the day-of-week field.
-  const [seconds, minutes, hours, days, months, weekdays] = texts.map((text, index) => parseField(index === 5 ? text.replace(/\b7\b/g, '0') : text, FIELDS[index]!)) as [
-    Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>,
-  ];
+  const [seconds, minutes, hours, days, months, weekdays] = texts.map((text, index) =>
+    parseField(index === 5 ? text.replace(/\b7\b/g, '0') : text, FIELDS[index]!),
+  ) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
   const dayRestricted = !/^[*?]$/.test(texts[3]!);
   const weekdayRestricted = !/^[*?]$/.test(texts[5]!);
   const dayMatches = (date: Date): boolean => {

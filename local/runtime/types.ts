@@ -34,7 +34,13 @@ export interface FcHttpEvent {
     readonly requestId: string;
     readonly time: string;
     readonly timeEpoch: string;
-    readonly http: { readonly method: string; readonly path: string; readonly protocol: string; readonly sourceIp: string; readonly userAgent: string };
+    readonly http: {
+      readonly method: string;
+      readonly path: string;
+      readonly protocol: string;
+      readonly sourceIp: string;
+      readonly userAgent: string;
+    };
   };
 }
 
@@ -76,6 +82,14 @@ export interface FcMqCloudEvent {
 
 /** Lifecycle and invocation events the runtime reports (tests and the demo's progress read them). */
 export type RuntimeEvent =
-  | { readonly type: 'invoked'; readonly functionName: string; readonly trigger: string; readonly requestId: string; readonly ok: boolean; readonly durationMs: number; readonly error?: string }
+  | {
+      readonly type: 'invoked';
+      readonly functionName: string;
+      readonly trigger: string;
+      readonly requestId: string;
+      readonly ok: boolean;
+      readonly durationMs: number;
+      readonly error?: string;
+    }
   | { readonly type: 'mq-batch-abandoned'; readonly functionName: string; readonly trigger: string; readonly messageIds: readonly string[] }
   | { readonly type: 'closed' };

@@ -67,58 +67,81 @@ describe.each(CASES)('E2E: a consumer alert survives a crash between commit and 
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it.skipIf(skip !== undefined)('sends it exactly once after the consumer process is SIGKILLed mid-send and restarted', async () => {
-    const webhook = await holdingWebhook();
-    cleanups.push(webhook.close);
-    let txcenterDatabaseUrl: string | undefined;
-    if (dialect === 'mysql') {
-      const scratch = await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_outbox');
-      cleanups.push(scratch.drop);
-      txcenterDatabaseUrl = scratch.url;
-    }
-    const stack: Stack = await startStack({
-      dataDir: tempDir('txc-outbox-'),
-      ports: { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 },
-      timing: DEMO_TIMING,
-      logLevel: 'error',
-      alertWebhookUrl: webhook.url,
-      txcenterDatabaseUrl,
-    });
-    cleanups.push(() => stack.close());
+  it.skipIf(skip !== undefined)(
+    'sends it exactly once after the consumer process is SIGKILLed mid-send and restarted',
+    async () => {
+      const webhook = await holdingWebhook();
+      cleanups.push(webhook.close);
+      let txcenterDatabaseUrl: string | undefined;
+      if (dialect === 'mysql') {
+        const scratch = await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_outbox');
+        cleanups.push(scratch.drop);
+        txcenterDatabaseUrl = scratch.url;
+      }
+      const stack: Stack = await startStack({
+        dataDir: tempDir('txc-outbox-'),
+        ports: { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 },
+        timing: DEMO_TIMING,
+        logLevel: 'error',
+        alertWebhookUrl: webhook.url,
+        txcenterDatabaseUrl,
+      });
+      cleanups.push(() => stack.close());
 
-    // Operations content with a forbidden promise: consumer-compliance commits its verdict, then alerts.
-    const companion = new TxClient({ baseUrl: stack.urls.gateway, systemId: COMPANION_SYSTEM.id, secret: COMPANION_SYSTEM.secret });
-    const businessKey = `outbox-${dialect}-${Date.now()}`;
-    const request = {
-      topic: 'TXC_COMPANION',
-      tag: 'OPERATIONS',
-      businessKey,
-      payload: { customerId: 'C10003', channel: 'sms', title: '保本保收益 Guaranteed', content: '本基金保本保收益，稳赚不赔！Guaranteed returns, principal protected!', productCode: '161725', productRisk: 'R4', customerRiskLevel: 'C2' },
-    };
-    // A plain event (TXC_COMPANION is normal), idempotent on the business key: retried while a loaded machine answers slowly.
-    const published = await companion.publishEvent(request).catch(() => companion.publishEvent(request)).catch(() => companion.publishEvent(request));
+      // Operations content with a forbidden promise: consumer-compliance commits its verdict, then alerts.
+      const companion = new TxClient({ baseUrl: stack.urls.gateway, systemId: COMPANION_SYSTEM.id, secret: COMPANION_SYSTEM.secret });
+      const businessKey = `outbox-${dialect}-${Date.now()}`;
+      const request = {
+        topic: 'TXC_COMPANION',
+        tag: 'OPERATIONS',
+        businessKey,
+        payload: {
+          customerId: 'C10003',
+          channel: 'sms',
+          title: '保本保收益 Guaranteed',
+          content: '本基金保本保收益，稳赚不赔！Guaranteed returns, principal protected!',
+          productCode: '161725',
+          productRisk: 'R4',
+          customerRiskLevel: 'C2',
+        },
+      };
+      // A plain event (TXC_COMPANION is normal), idempotent on the business key: retried while a loaded machine answers slowly.
+      const published = await companion
+        .publishEvent(request)
+        .catch(() => companion.publishEvent(request))
+        .catch(() => companion.publishEvent(request));
 
-    await webhook.firstHeld;
-    const killed = stack.pids['consumer-compliance']!;
-    process.kill(killed, 'SIGKILL');
-    webhook.dropHeld();
+      await webhook.firstHeld;
+      const killed = stack.pids['consumer-compliance']!;
+      process.kill(killed, 'SIGKILL');
+      webhook.dropHeld();
 
-    // The incident was committed with the verdict, unsent; the restarted process only sees a duplicate.
-    const txcenter = await openDatabase(stack.txcenterDatabaseUrl);
-    cleanups.push(() => txcenter.close());
-    const incidentKey = `compliance-violation:${published.eventId}`;
-    const incident = await txcenter.db.selectFrom('txc_alert_incident').selectAll().where('incident_key', '=', incidentKey).executeTakeFirstOrThrow();
-    expect(incident.sent_at).toBeNull();
-    expect(incident.text).toMatch(/保本|guarantee/i);
+      // The incident was committed with the verdict, unsent; the restarted process only sees a duplicate.
+      const txcenter = await openDatabase(stack.txcenterDatabaseUrl);
+      cleanups.push(() => txcenter.close());
+      const incidentKey = `compliance-violation:${published.eventId}`;
+      const incident = await txcenter.db
+        .selectFrom('txc_alert_incident')
+        .selectAll()
+        .where('incident_key', '=', incidentKey)
+        .executeTakeFirstOrThrow();
+      expect(incident.sent_at).toBeNull();
+      expect(incident.text).toMatch(/保本|guarantee/i);
 
-    const deadline = Date.now() + 90_000;
-    while (webhook.accepted.length === 0 && Date.now() < deadline) await sleep(250);
-    expect(webhook.accepted).toHaveLength(1);
-    expect(stack.functionStatus()['consumer-compliance']).toMatchObject({ restarts: 1, state: 'running' });
-    await sleep(WATCH_FOR_REPEATS_MS);
-    expect(webhook.accepted).toHaveLength(1);
-    const sent = await txcenter.db.selectFrom('txc_alert_incident').select(['sent_at', 'occurrences']).where('incident_key', '=', incidentKey).executeTakeFirstOrThrow();
-    expect(sent.sent_at).not.toBeNull();
-    expect(Number(sent.occurrences)).toBe(1);
-  }, 300_000);
+      const deadline = Date.now() + 90_000;
+      while (webhook.accepted.length === 0 && Date.now() < deadline) await sleep(250);
+      expect(webhook.accepted).toHaveLength(1);
+      expect(stack.functionStatus()['consumer-compliance']).toMatchObject({ restarts: 1, state: 'running' });
+      await sleep(WATCH_FOR_REPEATS_MS);
+      expect(webhook.accepted).toHaveLength(1);
+      const sent = await txcenter.db
+        .selectFrom('txc_alert_incident')
+        .select(['sent_at', 'occurrences'])
+        .where('incident_key', '=', incidentKey)
+        .executeTakeFirstOrThrow();
+      expect(sent.sent_at).not.toBeNull();
+      expect(Number(sent.occurrences)).toBe(1);
+    },
+    300_000,
+  );
 });

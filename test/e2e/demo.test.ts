@@ -43,13 +43,22 @@ describe('E2E: the discount-purchase demo on the whole local stack', () => {
     expect(report.purchases).toHaveLength(PURCHASES);
     const trading = stack.trading.database.db;
     for (const line of report.purchases) {
-      const purchase = await trading.selectFrom('trading_purchase').selectAll().where('purchase_id', '=', line.purchaseId!).executeTakeFirstOrThrow();
+      const purchase = await trading
+        .selectFrom('trading_purchase')
+        .selectAll()
+        .where('purchase_id', '=', line.purchaseId!)
+        .executeTakeFirstOrThrow();
       expect(purchase.tx_id).toBe(line.txId);
       expect(purchase.state).toBe(line.tradingState);
       const tx = await txcenter.db.selectFrom('txc_tx').selectAll().where('tx_id', '=', line.txId!).executeTakeFirstOrThrow();
       expect(tx.state).toBe(line.txState);
       expect(tx.reason ?? undefined).toBe(line.decidedBy);
-      const funds = await trading.selectFrom('trading_order').selectAll().where('tx_id', '=', line.txId!).where('kind', '=', 'FUND_PURCHASE').execute();
+      const funds = await trading
+        .selectFrom('trading_order')
+        .selectAll()
+        .where('tx_id', '=', line.txId!)
+        .where('kind', '=', 'FUND_PURCHASE')
+        .execute();
       expect(funds).toHaveLength(line.fundOrders);
     }
   });
@@ -57,13 +66,17 @@ describe('E2E: the discount-purchase demo on the whole local stack', () => {
   it('shows each fault ending the way the design says', () => {
     const byFault = (fault: string) => report.purchases.filter((p) => p.fault === fault);
     for (const p of byFault('none')) expect([p.txState, p.decidedBy, p.fundOrders]).toEqual(['COMMITTED', 'client', 1]);
-    for (const p of byFault('fail-main')) expect([p.httpStatus, p.txState, p.fundOrders, p.tradingState]).toEqual([422, 'ROLLED_BACK', 0, 'MAIN_FAILED']);
-    for (const p of [...byFault('drop-commit'), ...byFault('crash-after-main')]) expect([p.txState, p.decidedBy, p.fundOrders]).toEqual(['COMMITTED', 'checkback', 1]);
+    for (const p of byFault('fail-main'))
+      expect([p.httpStatus, p.txState, p.fundOrders, p.tradingState]).toEqual([422, 'ROLLED_BACK', 0, 'MAIN_FAILED']);
+    for (const p of [...byFault('drop-commit'), ...byFault('crash-after-main')])
+      expect([p.txState, p.decidedBy, p.fundOrders]).toEqual(['COMMITTED', 'checkback', 1]);
     expect(byFault('crash-after-main').every((p) => p.httpStatus === 0)).toBe(true);
     const [dead] = byFault('slave-fail:always');
     expect(dead).toMatchObject({ txState: 'COMMITTED', deadLettered: true, replayed: true, fundOrders: 1 });
     expect(byFault('slave-fail:1')[0]).toMatchObject({ txState: 'COMMITTED', deadLettered: false, fundOrders: 1 });
-    expect(new Set(report.purchases.map((p) => p.fault))).toEqual(new Set(['none', 'fail-main', 'drop-commit', 'crash-after-main', 'slave-fail:1', 'slave-fail:always']));
+    expect(new Set(report.purchases.map((p) => p.fault))).toEqual(
+      new Set(['none', 'fail-main', 'drop-commit', 'crash-after-main', 'slave-fail:1', 'slave-fail:always']),
+    );
   });
 
   it('dead-letters the always-failing slave call once, alerts once, and replays it to one effect', async () => {
@@ -108,13 +121,26 @@ describe('E2E: the discount-purchase demo on the whole local stack', () => {
   it('has a verdict that notices drift: a wallet changed behind the system is inconsistent', async () => {
     const trading = stack.trading.database.db;
     const [wallet] = await trading.selectFrom('trading_wallet').selectAll().limit(1).execute();
-    await trading.updateTable('trading_wallet').set({ balance_fen: Number(wallet!.balance_fen) + 1 }).where('customer_id', '=', wallet!.customer_id).execute();
+    await trading
+      .updateTable('trading_wallet')
+      .set({ balance_fen: Number(wallet!.balance_fen) + 1 })
+      .where('customer_id', '=', wallet!.customer_id)
+      .execute();
     try {
-      const verdict = await judge(trading, txcenter.db, catalog(), { purchaseIds: report.purchases.map((p) => p.purchaseId!), companionTxIds: report.companionEvents.map((e) => e.txId), touchpointsSince: Date.parse(report.startedAt), received: report.received });
+      const verdict = await judge(trading, txcenter.db, catalog(), {
+        purchaseIds: report.purchases.map((p) => p.purchaseId!),
+        companionTxIds: report.companionEvents.map((e) => e.txId),
+        touchpointsSince: Date.parse(report.startedAt),
+        received: report.received,
+      });
       expect(verdict.consistent).toBe(false);
       expect(verdict.checks.find((c) => !c.ok)?.name).toBe('money in = money out');
     } finally {
-      await trading.updateTable('trading_wallet').set({ balance_fen: wallet!.balance_fen }).where('customer_id', '=', wallet!.customer_id).execute();
+      await trading
+        .updateTable('trading_wallet')
+        .set({ balance_fen: wallet!.balance_fen })
+        .where('customer_id', '=', wallet!.customer_id)
+        .execute();
     }
   });
 });

@@ -18,7 +18,11 @@ describe('E2E: the runtime is SIGKILLed mid-demo and restarted', () => {
     // Kill every function process as soon as the first purchases are answered: the rest are in flight.
     let purchasesFlowing: () => void = () => undefined;
     const flowing = new Promise<void>((resolve) => (purchasesFlowing = resolve));
-    const demo = runDemo(stack, { purchases: 30, concurrency: 4, progress: (line) => line.includes('10/30 purchases answered') && purchasesFlowing() });
+    const demo = runDemo(stack, {
+      purchases: 30,
+      concurrency: 4,
+      progress: (line) => line.includes('10/30 purchases answered') && purchasesFlowing(),
+    });
     await flowing;
     await stack.killRuntime();
     await new Promise((resolve) => setTimeout(resolve, DOWN_FOR_MS));

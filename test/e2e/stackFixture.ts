@@ -5,5 +5,10 @@ import { tempDir } from '../local/runtime/fixtures';
 
 /** A fresh local stack on ephemeral ports, every function in its own runtime process, demo timing. */
 export function startTestStack(): Promise<Stack> {
-  return startStack({ dataDir: tempDir('txc-e2e-'), ports: { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 }, timing: DEMO_TIMING, logLevel: 'error' });
+  return startStack({
+    dataDir: tempDir('txc-e2e-'),
+    ports: { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 },
+    timing: DEMO_TIMING,
+    logLevel: 'error',
+  });
 }

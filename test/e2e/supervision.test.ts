@@ -31,7 +31,8 @@ const alive = (pid: number) => {
   }
 };
 
-const statusFile = (dataDir: string) => JSON.parse(readFileSync(join(dataDir, RUNTIME_STATUS_FILE), 'utf8')) as { functions: Record<string, FunctionProcessStatus> };
+const statusFile = (dataDir: string) =>
+  JSON.parse(readFileSync(join(dataDir, RUNTIME_STATUS_FILE), 'utf8')) as { functions: Record<string, FunctionProcessStatus> };
 
 describe('E2E: the local runtime supervises its function processes', () => {
   let stack: Stack | undefined;
@@ -50,29 +51,55 @@ describe('E2E: the local runtime supervises its function processes', () => {
       const status = stack!.functionStatus();
       const gateway = status['tx-gateway']!;
       const orchestration = status['consumer-orchestration']!;
-      return gateway.state === 'running' && orchestration.state === 'running' && gateway.pid !== killed.gateway && orchestration.pid !== killed.orchestration ? status : undefined;
+      return gateway.state === 'running' &&
+        orchestration.state === 'running' &&
+        gateway.pid !== killed.gateway &&
+        orchestration.pid !== killed.orchestration
+        ? status
+        : undefined;
     });
     for (const name of ['tx-gateway', 'consumer-orchestration']) {
       expect(restarted[name]).toMatchObject({ restarts: 1, lastExit: { code: null, signal: 'SIGKILL' } });
     }
     expect(restarted['consumer-ops']).toMatchObject({ restarts: 0, state: 'running' });
     // The state is also on disk for a console or a drill that is not in this process.
-    await until('the status file shows the restart', 5_000, () => (statusFile(stack!.dataDir).functions['tx-gateway']?.restarts === 1 ? true : undefined));
+    await until('the status file shows the restart', 5_000, () =>
+      statusFile(stack!.dataDir).functions['tx-gateway']?.restarts === 1 ? true : undefined,
+    );
     expect(stack.urls.gateway).toBe(gatewayUrl);
 
     // The restarted gateway (same port) and orchestration consumer complete a discount purchase.
     const trading = stack.trading.database.db;
     await stack.trading.store.openWallet('SUP1', 0);
-    const response = await fetch(`${stack.urls.trading}/discount-purchase`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerId: 'SUP1', fundCode: '110011', amount: '12.00' }) });
+    const response = await fetch(`${stack.urls.trading}/discount-purchase`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'SUP1', fundCode: '110011', amount: '12.00' }),
+    });
     const answer = (await response.json()) as { txId?: string; outcome?: string };
     expect(response.status).toBe(201);
-    await until('the slave purchase', 60_000, async () => (await trading.selectFrom('trading_order').select('tx_id').where('tx_id', '=', answer.txId!).where('kind', '=', 'FUND_PURCHASE').executeTakeFirst()) ?? undefined);
+    await until(
+      'the slave purchase',
+      60_000,
+      async () =>
+        (await trading
+          .selectFrom('trading_order')
+          .select('tx_id')
+          .where('tx_id', '=', answer.txId!)
+          .where('kind', '=', 'FUND_PURCHASE')
+          .executeTakeFirst()) ?? undefined,
+    );
   }, 240_000);
 
   it('stops `txcenter start` and every function process within a few seconds of SIGTERM', async () => {
     const dataDir = tempDir('txc-stop-');
-    const ports = ['--gateway-port', '--broker-port', '--trading-port', '--console-port', '--alerts-port'].flatMap((option) => [option, '0']);
-    const child = spawn(process.execPath, [CLI, 'start', '--no-demo', '--data', dataDir, ...ports], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const ports = ['--gateway-port', '--broker-port', '--trading-port', '--console-port', '--alerts-port'].flatMap((option) => [
+      option,
+      '0',
+    ]);
+    const child = spawn(process.execPath, [CLI, 'start', '--no-demo', '--data', dataDir, ...ports], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -35,7 +35,6 @@ async function freshSqlite(): Promise<TestDatabase> {
   return openDatabase(`sqlite:${join(dir, 'test.db')}`);
 }
 
-
 async function freshMysql(): Promise<TestDatabase> {
   const scratch = await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_t');
   const database = await openDatabase(scratch.url);

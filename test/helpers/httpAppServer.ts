@@ -25,11 +25,17 @@ export async function serveHttpApp(app: HttpApp): Promise<{ url: string; close()
         rawPath: url.pathname,
         rawQueryString: url.search.slice(1),
         // As the FC adapters do (neutralRequest): repeated parameters comma-joined.
-        queryStringParameters: Object.fromEntries([...new Set(url.searchParams.keys())].map((name) => [name, url.searchParams.getAll(name).join(',')])),
+        queryStringParameters: Object.fromEntries(
+          [...new Set(url.searchParams.keys())].map((name) => [name, url.searchParams.getAll(name).join(',')]),
+        ),
         headers,
         body: Buffer.concat(chunks).toString('utf8'),
         isBase64Encoded: false,
-        requestContext: { http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: '' }, requestId, timeEpoch: Date.now() },
+        requestContext: {
+          http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: '' },
+          requestId,
+          timeEpoch: Date.now(),
+        },
       } as unknown as HttpRequest;
       app(event, contextWithDeadline(requestId, 'test', Date.now() + REQUEST_BUDGET_MS))
         .then((response) => {

@@ -48,7 +48,10 @@ export async function startTestBroker(dataDir = mkdtempSync(join(tmpdir(), 'txc-
 }
 
 export function testMqClient(url: string): MqClient {
-  return new MqClient({ endpoint: url, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET }, { minCheckImmunitySeconds: 1 });
+  return new MqClient(
+    { endpoint: url, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET },
+    { minCheckImmunitySeconds: 1 },
+  );
 }
 
 /** Builds a signed neutral request as a business system would send it. */
@@ -61,7 +64,11 @@ export function signedRequest(system: BusinessSystem, method: string, path: stri
     headers: { ...signRequest(system.id, system.secret, { method, path, timestamp: now, body }), 'content-type': 'application/json' },
     body,
     isBase64Encoded: false,
-    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r', timeEpoch: now },
+    requestContext: {
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'r',
+      timeEpoch: now,
+    },
   } as unknown as HttpRequest;
 }
 
@@ -84,7 +91,10 @@ export interface TxCenterFixture {
 }
 
 /** Broker + database + gateway app + check-back runner, all real, for one test file. */
-export async function startTxCenter(database: Database, options: { checkbackBase?: string; broker?: RunningBroker } = {}): Promise<TxCenterFixture> {
+export async function startTxCenter(
+  database: Database,
+  options: { checkbackBase?: string; broker?: RunningBroker } = {},
+): Promise<TxCenterFixture> {
   const broker = options.broker ?? (await startTestBroker());
   const mq = testMqClient(broker.url);
   const store = new SqlTxStore(database.db as Kysely<TxTables>);
@@ -109,7 +119,17 @@ export async function startTxCenter(database: Database, options: { checkbackBase
       return { ...response, json: JSON.parse(response.body) };
     },
     checkback: (overrides = {}) =>
-      new CheckbackRunner({ store, broker: mq, catalog: catalog(), systems: registry, alerts, logger, safetyMarginMs: 500, checkbackTimeoutMs: 1_000, ...overrides }),
+      new CheckbackRunner({
+        store,
+        broker: mq,
+        catalog: catalog(),
+        systems: registry,
+        alerts,
+        logger,
+        safetyMarginMs: 500,
+        checkbackTimeoutMs: 1_000,
+        ...overrides,
+      }),
     async close() {
       if (!options.broker) await broker.close();
       await database.close();
@@ -118,12 +138,22 @@ export async function startTxCenter(database: Database, options: { checkbackBase
 }
 
 /** Pulls everything visible to `group` on `topic` for up to `waitMs` (acks it). */
-export async function drainTopic(mq: MqClient, topic: string, group: string, waitMs = 1_500): Promise<{ key: string | undefined; body: string; tag: string | undefined }[]> {
+export async function drainTopic(
+  mq: MqClient,
+  topic: string,
+  group: string,
+  waitMs = 1_500,
+): Promise<{ key: string | undefined; body: string; tag: string | undefined }[]> {
   const seen: { key: string | undefined; body: string; tag: string | undefined }[] = [];
   const until = Date.now() + waitMs;
   while (Date.now() < until) {
     const messages = await mq.consume(topic, group, { maxMessages: 16, waitSeconds: waitMs >= 1_000 ? 1 : 0 });
-    if (messages.length > 0) await mq.ack(topic, group, messages.map((m) => m.receiptHandle));
+    if (messages.length > 0)
+      await mq.ack(
+        topic,
+        group,
+        messages.map((m) => m.receiptHandle),
+      );
     seen.push(...messages.map((m) => ({ key: m.key, body: m.body, tag: m.tag })));
   }
   return seen;

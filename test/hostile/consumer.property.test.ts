@@ -26,7 +26,14 @@ let runtimes: ConsumerRuntime[];
 
 beforeAll(async () => {
   database = await DATABASE_CASES[0].open();
-  const common = { db: database.db, publisher, alerts: new RecordingAlertSink(), logger: silentLogger, retryDelay: () => 0, maxAttempts: 1 };
+  const common = {
+    db: database.db,
+    publisher,
+    alerts: new RecordingAlertSink(),
+    logger: silentLogger,
+    retryDelay: () => 0,
+    maxAttempts: 1,
+  };
   runtimes = [
     new ConsumerRuntime({ ...common, group: 'GID_TXC_OPS', handler: touchpointHandler() }),
     new ConsumerRuntime({ ...common, group: 'GID_TXC_CS', handler: ticketHandler() }),
@@ -51,7 +58,10 @@ const operationsLike = fc.record(
 
 const envelope = fc.record({
   v: fc.oneof(fc.constant(1), hostileJson),
-  eventId: fc.oneof(fc.uuid().map((id) => `tx-${id}`), nastyString(80)),
+  eventId: fc.oneof(
+    fc.uuid().map((id) => `tx-${id}`),
+    nastyString(80),
+  ),
   source: fc.oneof(fc.constant('companion'), nastyString(80)),
   businessKey: fc.oneof(fc.constant('bk-1'), nastyString(140)),
   topic: fc.oneof(fc.constant(TOPIC), nastyString(10)),
@@ -76,11 +86,21 @@ describe('Hostile input: consumer runtime decoding (generated)', () => {
     });
     await fc.assert(
       fc.asyncProperty(message, async ({ body: text, tag, key }) => {
-        const incoming: IncomingMessage = { messageId: randomUUID().replace(/-/g, '').toUpperCase(), topic: TOPIC, tag, key, body: text, properties: {}, publishTime: Date.now() };
+        const incoming: IncomingMessage = {
+          messageId: randomUUID().replace(/-/g, '').toUpperCase(),
+          topic: TOPIC,
+          tag,
+          key,
+          body: text,
+          properties: {},
+          publishTime: Date.now(),
+        };
         const published = publisher.published.length;
         for (const runtime of runtimes) {
           const outcome = await runtime.processMessage(incoming, invocation(), 'trigger');
-          expect(outcome.settled, `${runtime.subscription.id}: ${outcome.kind} ${outcome.errorCode ?? ''} ${outcome.error ?? ''}`).toBe(true);
+          expect(outcome.settled, `${runtime.subscription.id}: ${outcome.kind} ${outcome.errorCode ?? ''} ${outcome.error ?? ''}`).toBe(
+            true,
+          );
         }
         for (const { message: deadLetter } of publisher.published.slice(published)) {
           expect(deadLetter.body).not.toMatch(NOT_XML_TEXT);

@@ -22,7 +22,15 @@ afterAll(async () => center?.close());
 
 async function rowCounts(): Promise<{ tx: number; events: number }> {
   const { db } = center.database as { db: Kysely<TxTables> };
-  const count = async (table: 'txc_tx' | 'txc_tx_event') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (table: 'txc_tx' | 'txc_tx_event') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { tx: await count('txc_tx'), events: await count('txc_tx_event') };
 }
 
@@ -34,7 +42,11 @@ const prepareBody = fc.record(
     tag: fc.oneof(fc.constant(FUND_TRADE.tag), nastyString(70)),
     businessKey: fc.oneof(validKey, nastyString(140)),
     payload: hostileJson,
-    keys: fc.oneof(fc.array(fc.stringMatching(/^[A-Za-z0-9_.-]{1,8}$/), { maxLength: 10 }), fc.array(nastyString(70), { maxLength: 3 }), hostileJson),
+    keys: fc.oneof(
+      fc.array(fc.stringMatching(/^[A-Za-z0-9_.-]{1,8}$/), { maxLength: 10 }),
+      fc.array(nastyString(70), { maxLength: 3 }),
+      hostileJson,
+    ),
     checkback: fc.oneof(fc.record({ path: fc.oneof(fc.constant('/txc/checkback'), nastyString(300)) }), hostileJson),
     extra: hostileJson,
   },
@@ -55,7 +67,12 @@ const validPrepare = fc.record(
 );
 
 /** A prepare whose payload is raw JSON text nested up to 30 000 levels. */
-const deepPrepare = fc.tuple(validKey, deepJsonText).map(([businessKey, payload]) => `{"topic":"${FUND_TRADE.topic}","tag":"${FUND_TRADE.tag}","businessKey":"${businessKey}","payload":${payload}}`);
+const deepPrepare = fc
+  .tuple(validKey, deepJsonText)
+  .map(
+    ([businessKey, payload]) =>
+      `{"topic":"${FUND_TRADE.topic}","tag":"${FUND_TRADE.tag}","businessKey":"${businessKey}","payload":${payload}}`,
+  );
 
 const body = fc.oneof(
   { weight: 4, arbitrary: validPrepare.map((value) => JSON.stringify(value)) },
@@ -70,8 +87,20 @@ type Target = { kind: 'prepare' } | { kind: 'known'; index: number; suffix: stri
 
 const target: fc.Arbitrary<Target> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ kind: 'prepare' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('known' as const), index: fc.nat(), suffix: fc.constantFrom('', '/commit', '/rollback', '/x', '/commit/') }) },
-  { weight: 2, arbitrary: fc.oneof(nastyString(80), fc.stringMatching(/^[A-Za-z0-9_-]{1,70}$/)).map((id) => ({ kind: 'raw' as const, path: `/v1/transactions/${id}` })) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('known' as const),
+      index: fc.nat(),
+      suffix: fc.constantFrom('', '/commit', '/rollback', '/x', '/commit/'),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .oneof(nastyString(80), fc.stringMatching(/^[A-Za-z0-9_-]{1,70}$/))
+      .map((id) => ({ kind: 'raw' as const, path: `/v1/transactions/${id}` })),
+  },
   { weight: 1, arbitrary: nastyString(80).map((path) => ({ kind: 'raw' as const, path: `/${path}` })) },
 );
 
@@ -83,7 +112,10 @@ function pathOf(t: Target): string {
 
 describe('Hostile input: tx-gateway (generated)', () => {
   it('answers every signed request below 500, refusals typed and without writes', async () => {
-    const method = fc.oneof({ weight: 6, arbitrary: fc.constant('POST') }, { weight: 3, arbitrary: fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'post') });
+    const method = fc.oneof(
+      { weight: 6, arbitrary: fc.constant('POST') },
+      { weight: 3, arbitrary: fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'post') },
+    );
     await fc.assert(
       fc.asyncProperty(method, target, body, async (verb, where, text) => {
         const path = pathOf(where);
@@ -92,7 +124,13 @@ describe('Hostile input: tx-gateway (generated)', () => {
         expect(response.statusCode, `${verb} ${path}`).toBeLessThan(500);
         expect(response.body).not.toContain(center.broker.url.replace('http://', ''));
         if (response.statusCode >= 400) {
-          expect(response.json).toEqual({ error: { code: expect.stringMatching(/^[A-Z][A-Z_]+$/), message: expect.stringMatching(/\S/), ...(response.json.error?.details ? { details: expect.anything() } : {}) } });
+          expect(response.json).toEqual({
+            error: {
+              code: expect.stringMatching(/^[A-Z][A-Z_]+$/),
+              message: expect.stringMatching(/\S/),
+              ...(response.json.error?.details ? { details: expect.anything() } : {}),
+            },
+          });
           expect(await rowCounts()).toEqual(before);
         } else if (response.statusCode === 201) {
           created.push(response.json.txId);

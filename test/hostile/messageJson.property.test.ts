@@ -6,7 +6,10 @@ import { hostileJson, nastyString, NOT_XML_TEXT, propertyParameters } from './pr
 
 describe('Hostile input: JSON message bodies (generated)', () => {
   it('are valid XML text without "]]>" and decode to exactly the value encoded', () => {
-    const value = fc.oneof(hostileJson.filter((v) => jsonDepth(v, 64) <= 64), fc.dictionary(nastyString(10), nastyString(60)));
+    const value = fc.oneof(
+      hostileJson.filter((v) => jsonDepth(v, 64) <= 64),
+      fc.dictionary(nastyString(10), nastyString(60)),
+    );
     fc.assert(
       fc.property(value, (input) => {
         const body = encodeMessageJson(input);

@@ -10,7 +10,9 @@ const RUNS = Number(process.env.TXC_PROPERTY_RUNS ?? 0);
 
 export function propertyParameters(name: string, defaultRuns: number): fc.Parameters<unknown> {
   const numRuns = RUNS > 0 ? RUNS : defaultRuns;
-  console.log(`[hostile input] ${name}: fast-check seed ${PROPERTY_SEED}, ${numRuns} runs (TXC_PROPERTY_SEED / TXC_PROPERTY_RUNS to change)`);
+  console.log(
+    `[hostile input] ${name}: fast-check seed ${PROPERTY_SEED}, ${numRuns} runs (TXC_PROPERTY_SEED / TXC_PROPERTY_RUNS to change)`,
+  );
   return { seed: PROPERTY_SEED, numRuns, endOnFailure: true };
 }
 
@@ -18,11 +20,46 @@ export function propertyParameters(name: string, defaultRuns: number): fc.Parame
 export const NOT_XML_TEXT = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** Characters downstream formats choke on: XML-forbidden ones, lone surrogates, markup and separators. */
-const NASTY_CHARACTERS = ['\u0000', '\u0001', '\u001f', '\u007f', '\uFFFE', '\uFFFF', '\uD800', '\uDFFF', '\uD83D\uDE00', ']]>', '<', '>', '&', '&x;', '"', "'", '|', ':', ',', '%', '/', '..', '\\', '\n', '\r', ' ', '基金'];
+const NASTY_CHARACTERS = [
+  '\u0000',
+  '\u0001',
+  '\u001f',
+  '\u007f',
+  '\uFFFE',
+  '\uFFFF',
+  '\uD800',
+  '\uDFFF',
+  '\uD83D\uDE00',
+  ']]>',
+  '<',
+  '>',
+  '&',
+  '&x;',
+  '"',
+  "'",
+  '|',
+  ':',
+  ',',
+  '%',
+  '/',
+  '..',
+  '\\',
+  '\n',
+  '\r',
+  ' ',
+  '基金',
+];
 
 /** Strings mixing arbitrary UTF-16 code units with the characters above. */
 export const nastyString = (maxLength = 40): fc.Arbitrary<string> =>
-  fc.string({ unit: fc.oneof(fc.constantFrom(...NASTY_CHARACTERS), fc.nat(0xffff).map((c) => String.fromCharCode(c)), fc.constantFrom('a', 'Z', '0', '_', '-')), maxLength });
+  fc.string({
+    unit: fc.oneof(
+      fc.constantFrom(...NASTY_CHARACTERS),
+      fc.nat(0xffff).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('a', 'Z', '0', '_', '-'),
+    ),
+    maxLength,
+  });
 
 /** JSON nested `depth` levels deep (arrays and objects alternating) around `leaf`. */
 export function nested(depth: number, leaf: unknown): unknown {
@@ -50,5 +87,11 @@ export const deepJsonText: fc.Arbitrary<string> = fc
 
 /** Percent-encodes every UTF-8 byte except unreserved characters (encodeURIComponent throws on lone surrogates). */
 export function percentEncode(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return [...Buffer.from(text, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 }

@@ -36,7 +36,11 @@ function deadLetter(group: string, tag: string): DeadLetterBody {
 beforeAll(async () => {
   database = await DATABASE_CASES[0].open();
   store = new DeadLetterStore(database.db);
-  for (const [group, tag] of [['GID_TXC_OPS', 'OPERATIONS'], ['GID_TXC_CS', 'CUSTOMER_SERVICE'], ['GID_TXC_OPS', 'OPERATIONS']] as const) {
+  for (const [group, tag] of [
+    ['GID_TXC_OPS', 'OPERATIONS'],
+    ['GID_TXC_CS', 'CUSTOMER_SERVICE'],
+    ['GID_TXC_OPS', 'OPERATIONS'],
+  ] as const) {
     const letter = deadLetter(group, tag);
     letterIds.push(letter.deadLetterId);
     await database.db.transaction().execute((trx) => store.save(trx, letter, Date.now()));
@@ -55,7 +59,13 @@ const ids = fc.oneof(
   fc.array(id, { maxLength: 20 }).map((list) => list.join(',')),
   hostileJson,
 );
-const instant = fc.oneof(fc.integer(), fc.double(), fc.stringMatching(/^\d{1,25}$/), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), nastyString(30));
+const instant = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.stringMatching(/^\d{1,25}$/),
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  nastyString(30),
+);
 const filter = fc.record(
   {
     group: fc.oneof(fc.constantFrom('GID_TXC_OPS', 'GID_TXC_CS'), nastyString(70)),
@@ -70,7 +80,17 @@ const filter = fc.record(
   { requiredKeys: [] },
 );
 const replayRequest = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ filter: fc.oneof(filter, hostileJson), dryRun: fc.oneof(fc.boolean(), hostileJson), ratePerSecond: fc.oneof(fc.double(), fc.integer(), hostileJson) }, { requiredKeys: [] }) },
+  {
+    weight: 5,
+    arbitrary: fc.record(
+      {
+        filter: fc.oneof(filter, hostileJson),
+        dryRun: fc.oneof(fc.boolean(), hostileJson),
+        ratePerSecond: fc.oneof(fc.double(), fc.integer(), hostileJson),
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 1, arbitrary: hostileJson },
 );
 
@@ -97,7 +117,14 @@ describe('Hostile input: DLQ replay request schema (generated)', () => {
   });
 
   it('parses query-string filters (every value a string) without throwing, bounded likewise', async () => {
-    const query = fc.dictionary(fc.oneof(fc.constantFrom('group', 'tag', 'from', 'to', 'ids', 'status', 'limit'), nastyString(8)), fc.oneof(nastyString(60), ids.map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? '')))), { maxKeys: 7 });
+    const query = fc.dictionary(
+      fc.oneof(fc.constantFrom('group', 'tag', 'from', 'to', 'ids', 'status', 'limit'), nastyString(8)),
+      fc.oneof(
+        nastyString(60),
+        ids.map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))),
+      ),
+      { maxKeys: 7 },
+    );
     await fc.assert(
       fc.asyncProperty(query, async (params) => {
         const parsed = deadLetterFilterSchema.safeParse(params);

@@ -22,9 +22,22 @@ let trading: TradingSystem;
 
 beforeAll(async () => {
   center = await startTxCenter(await DATABASE_CASES[0].open());
-  gateway = await serveHttpApp(createTxGatewayApp({ coordinator: center.coordinator, secretOf: (id) => center.systems.find((s) => s.id === id)?.secret, logger: createLogger('test', 'silent') }));
+  gateway = await serveHttpApp(
+    createTxGatewayApp({
+      coordinator: center.coordinator,
+      secretOf: (id) => center.systems.find((s) => s.id === id)?.secret,
+      logger: createLogger('test', 'silent'),
+    }),
+  );
   const fund = center.systems[0]!;
-  trading = await startTradingSystem({ port: 0, databaseUrl: `sqlite:${join(tempDir('txc-trading-'), 'trading.db')}`, gatewayUrl: gateway.url, systemId: fund.id, secret: fund.secret, logger: createLogger('trading', 'silent') });
+  trading = await startTradingSystem({
+    port: 0,
+    databaseUrl: `sqlite:${join(tempDir('txc-trading-'), 'trading.db')}`,
+    gatewayUrl: gateway.url,
+    systemId: fund.id,
+    secret: fund.secret,
+    logger: createLogger('trading', 'silent'),
+  });
   await trading.store.openWallet('C001', 1_000_000);
 });
 afterAll(async () => {
@@ -54,7 +67,11 @@ const order = fc.record(
   },
   { requiredKeys: [] },
 );
-const body = fc.oneof(order.map((o) => JSON.stringify(o)), hostileJson.map((v) => JSON.stringify(v) ?? ''), nastyString(100));
+const body = fc.oneof(
+  order.map((o) => JSON.stringify(o)),
+  hostileJson.map((v) => JSON.stringify(v) ?? ''),
+  nastyString(100),
+);
 const path = fc.oneof(
   fc.constantFrom('/wallet-purchase', '/discount-purchase', '/txc/checkback', '/admin/faults', '/admin/faults/clear-slave', '/health'),
   nastyString(70).map((id) => `/purchases/${percentEncode(id)}`),
@@ -66,7 +83,11 @@ describe('Hostile input: example trading system (generated)', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('POST', 'GET', 'PUT', 'DELETE'), path, body, async (method, where, text) => {
         const before = await snapshot();
-        const response = await fetch(`${trading.url}${where}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : text });
+        const response = await fetch(`${trading.url}${where}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: method === 'GET' ? undefined : text,
+        });
         const answer = (await response.json()) as { error?: { code: string; message: string } };
         expect(response.status, `${method} ${where}`).toBeLessThan(500);
         if (response.status >= 400) {

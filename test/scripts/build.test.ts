@@ -20,7 +20,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function writeHandler(name: string, source: string): void {
   mkdirSync(join(root, 'functions', name), { recursive: true });
   // The scratch root has no node_modules: packages are named by their file in the repository's.
-  const resolved = source.replaceAll('@shared', join(REPO_ROOT, 'shared')).replaceAll('@kysely', join(REPO_ROOT, 'node_modules/kysely/dist/esm/index.js'));
+  const resolved = source
+    .replaceAll('@shared', join(REPO_ROOT, 'shared'))
+    .replaceAll('@kysely', join(REPO_ROOT, 'node_modules/kysely/dist/esm/index.js'));
   writeFileSync(join(root, 'functions', name, 'handler.ts'), resolved);
 }
 
@@ -43,12 +45,16 @@ export const handler = httpHandler(async () => {
     // In the cloud a sqlite: URL is a configuration mistake, reported with a code rather than a crash.
     const outcome = await invokeInFreshProcess(bundle!.file, fc3HttpEvent(), 'db-probe', {});
     expect(outcome).toMatchObject({ ok: true, result: { statusCode: 503, body: 'SQLITE_UNAVAILABLE' } });
-    expect(formatReport(result, root)).toMatch(/dist\/db-probe\.js\s+[\d.]+ KB[\s\S]*missing handlers \(not built\): functions\/not-written\/handler\.ts/);
+    expect(formatReport(result, root)).toMatch(
+      /dist\/db-probe\.js\s+[\d.]+ KB[\s\S]*missing handlers \(not built\): functions\/not-written\/handler\.ts/,
+    );
   });
 
   it('fails loudly when a handler reaches better-sqlite3 directly', async () => {
     writeHandler('native', `import Database from 'better-sqlite3';\nexport const handler = async () => new Database(':memory:');`);
-    await expect(buildBundles({ root, functions: ['native'] })).rejects.toThrow(/better-sqlite3 imported by .*functions\/native\/handler\.ts/);
+    await expect(buildBundles({ root, functions: ['native'] })).rejects.toThrow(
+      /better-sqlite3 imported by .*functions\/native\/handler\.ts/,
+    );
   });
 
   it('flags bundles over the budget', async () => {
@@ -86,9 +92,17 @@ export const handler = async () => readProbe(process.env.PROBE_URL!);`;
     try {
       const [bundle] = (await buildBundles({ root, functions: ['mysql-probe'] })).bundles;
       const bundled = await invokeInFreshProcess(bundle!.file, {}, 'mysql-probe', { PROBE_URL: scratch.url });
-      const { readProbe } = (await import(join(root, 'functions', 'mysql-probe', 'handler.ts'))) as { readProbe(url: string): Promise<unknown> };
+      const { readProbe } = (await import(join(root, 'functions', 'mysql-probe', 'handler.ts'))) as {
+        readProbe(url: string): Promise<unknown>;
+      };
       const unbundled = await readProbe(scratch.url);
-      expect(unbundled).toMatchObject({ rows: [{ big: '9007199254740993', ubig: '18446744073709551615', minbig: '-9223372036854775808', amount: '12.345', quoted: "o'brien" }], missing: ['ER_NO_SUCH_TABLE', 1146], insertId: expect.stringMatching(/^900719925474099\d$/) });
+      expect(unbundled).toMatchObject({
+        rows: [
+          { big: '9007199254740993', ubig: '18446744073709551615', minbig: '-9223372036854775808', amount: '12.345', quoted: "o'brien" },
+        ],
+        missing: ['ER_NO_SUCH_TABLE', 1146],
+        insertId: expect.stringMatching(/^900719925474099\d$/),
+      });
       expect(bundled).toMatchObject({ ok: true, result: unbundled });
     } finally {
       await scratch.drop();

@@ -5,7 +5,17 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../shared/engines/catalog';
 import type { FcApi } from '../../scripts/deploy';
-import { applyPlan, fcClient, functionZip, liveDiff, loadServerlessConfig, main, prune, pruneCandidates, rollback } from '../../scripts/deploy';
+import {
+  applyPlan,
+  fcClient,
+  functionZip,
+  liveDiff,
+  loadServerlessConfig,
+  main,
+  prune,
+  pruneCandidates,
+  rollback,
+} from '../../scripts/deploy';
 import { deployPlan, describePlan, planProblems } from '../../scripts/deployPlan';
 import { settingsOf } from '../../scripts/functionSettings';
 import type { ServerlessConfig } from '../../scripts/serverlessConfig';
@@ -61,7 +71,9 @@ const STAGE_ENV = { ...SETTINGS, ...INFRA };
  * endpoint until it moves to tx-console): FC refuses them, so the deploy names them as problems and
  * the deploying tests below leave their HTTP triggers out. Empty once the catalog is deployable.
  */
-const MIXED_HTTP = catalog().functions.filter((fn) => fn.triggers.some((t) => t.type === 'http') && fn.triggers.some((t) => t.type !== 'http')).map((fn) => fn.name);
+const MIXED_HTTP = catalog()
+  .functions.filter((fn) => fn.triggers.some((t) => t.type === 'http') && fn.triggers.some((t) => t.type !== 'http'))
+  .map((fn) => fn.name);
 
 let config: ServerlessConfig;
 let recorder: Awaited<ReturnType<typeof startFcRecorder>>;
@@ -86,11 +98,17 @@ afterAll(async () => {
   rmSync(dist, { recursive: true, force: true });
 });
 
-const credentials = (secret = SECRET) => ({ ALIBABA_CLOUD_ACCOUNT_ID: ACCOUNT, ALIBABA_CLOUD_ACCESS_KEY_ID: ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: secret, TXC_FC_ENDPOINT: recorder.endpoint });
+const credentials = (secret = SECRET) => ({
+  ALIBABA_CLOUD_ACCOUNT_ID: ACCOUNT,
+  ALIBABA_CLOUD_ACCESS_KEY_ID: ACCESS_KEY_ID,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: secret,
+  TXC_FC_ENDPOINT: recorder.endpoint,
+});
 const client = (secret = SECRET): FcApi => fcClient(credentials(secret), config.provider.region);
 const quiet = () => {};
 const plan = () => deployPlan(config, SETTINGS);
-const posted = (pathEnd: string, name: string, key = 'functionName') => recorder.calls.find((call) => call.method === 'POST' && call.path.endsWith(pathEnd) && call.body?.[key] === name)?.body;
+const posted = (pathEnd: string, name: string, key = 'functionName') =>
+  recorder.calls.find((call) => call.method === 'POST' && call.path.endsWith(pathEnd) && call.body?.[key] === name)?.body;
 
 describe('Function: functionZip', () => {
   it('packs one function’s bundle and the CommonJS marker, nothing else (no other bundle, no source map)', () => {
@@ -109,7 +127,10 @@ describe('Function: applyPlan', () => {
     recorder.calls.length = 0;
     const actions = await applyPlan(client(), plan(), zips, { log: quiet });
     expect(actions.every((a) => a.action === 'created')).toBe(true);
-    const triggerCount = catalog().functions.reduce((sum, fn) => sum + fn.triggers.filter((t) => t.type !== 'http' || !MIXED_HTTP.includes(fn.name)).length, 0);
+    const triggerCount = catalog().functions.reduce(
+      (sum, fn) => sum + fn.triggers.filter((t) => t.type !== 'http' || !MIXED_HTTP.includes(fn.name)).length,
+      0,
+    );
     expect(actions).toHaveLength(1 + catalog().functions.length + triggerCount);
     expect(recorder.calls.every((call) => call.signatureValid && call.contentMd5Valid)).toBe(true);
 
@@ -123,11 +144,21 @@ describe('Function: applyPlan', () => {
     });
     for (const fn of catalog().functions) {
       const body = posted('/functions', fn.name)!;
-      expect(body).toMatchObject({ handler: `dist/${fn.name}.handler`, runtime: 'nodejs20', timeout: fn.timeoutSeconds, memorySize: fn.memoryMB });
-      expect(Object.keys(unzipSync(Buffer.from((body.code as { zipFile: string }).zipFile, 'base64')))).toEqual([`dist/${fn.name}.js`, 'dist/package.json']);
+      expect(body).toMatchObject({
+        handler: `dist/${fn.name}.handler`,
+        runtime: 'nodejs20',
+        timeout: fn.timeoutSeconds,
+        memorySize: fn.memoryMB,
+      });
+      expect(Object.keys(unzipSync(Buffer.from((body.code as { zipFile: string }).zipFile, 'base64')))).toEqual([
+        `dist/${fn.name}.js`,
+        'dist/package.json',
+      ]);
       // Every setting the function's own schema reads is deployed to it, and nothing else.
       expect(Object.keys(body.environmentVariables as object).sort()).toEqual(settingsOf(fn.name).sort());
-      expect(body.environmentVariables).toMatchObject(Object.fromEntries(settingsOf(fn.name).map((name) => [name, SETTINGS[name as keyof typeof SETTINGS]])));
+      expect(body.environmentVariables).toMatchObject(
+        Object.fromEntries(settingsOf(fn.name).map((name) => [name, SETTINGS[name as keyof typeof SETTINGS]])),
+      );
     }
     expect(posted('/functions', 'tx-gateway')!.environmentVariables).not.toHaveProperty('TXC_TRADING_URL');
     expect(posted('/functions', 'reconciler')!.environmentVariables).toHaveProperty('TXC_RECONCILE_BATCH_LIMIT', '200');
@@ -135,19 +166,44 @@ describe('Function: applyPlan', () => {
 
   it('sends timer, HTTP and EventBridge RocketMQ triggers; a tag filter only where the group has exactly one tag', () => {
     const trigger = (fn: string, name: string) => posted(`/functions/${fn}/triggers`, name, 'triggerName');
-    expect(trigger('tx-checkback', 'every-minute')).toEqual({ triggerName: 'every-minute', triggerType: 'timer', triggerConfig: { cronExpression: '@every 1m', enable: true, payload: '' } });
-    expect(trigger('tx-gateway', 'http')).toEqual({ triggerName: 'http', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST'] } });
+    expect(trigger('tx-checkback', 'every-minute')).toEqual({
+      triggerName: 'every-minute',
+      triggerType: 'timer',
+      triggerConfig: { cronExpression: '@every 1m', enable: true, payload: '' },
+    });
+    expect(trigger('tx-gateway', 'http')).toEqual({
+      triggerName: 'http',
+      triggerType: 'http',
+      triggerConfig: { authType: 'anonymous', methods: ['GET', 'POST'] },
+    });
     for (const { function: fn, trigger: mq, subscription } of catalog().mqTriggers()) {
-      const body = trigger(fn, mq.name) as { triggerType: string; triggerConfig: { eventSourceConfig: { eventSourceParameters: { sourceRocketMQParameters: Record<string, unknown> } }; runOptions: Record<string, unknown> } };
+      const body = trigger(fn, mq.name) as {
+        triggerType: string;
+        triggerConfig: {
+          eventSourceConfig: { eventSourceParameters: { sourceRocketMQParameters: Record<string, unknown> } };
+          runOptions: Record<string, unknown>;
+        };
+      };
       expect(body.triggerType).toBe('eventbridge');
       const source = body.triggerConfig.eventSourceConfig.eventSourceParameters.sourceRocketMQParameters;
-      expect(source).toMatchObject({ RegionId: 'cn-hangzhou', InstanceId: SETTINGS.TXC_MQ_INSTANCE_ID, Topic: subscription.topic, GroupID: subscription.id });
+      expect(source).toMatchObject({
+        RegionId: 'cn-hangzhou',
+        InstanceId: SETTINGS.TXC_MQ_INSTANCE_ID,
+        Topic: subscription.topic,
+        GroupID: subscription.id,
+      });
       const single = !subscription.filter.all && subscription.filter.tags.size === 1;
       if (single) expect(source.Tag).toBe(subscription.tagExpression);
       else expect(source).not.toHaveProperty('Tag');
-      expect(body.triggerConfig.runOptions).toMatchObject({ batchWindow: { CountBasedWindow: mq.batchSize, TimeBasedWindow: 1 }, retryStrategy: { PushRetryStrategy: 'EXPONENTIAL_DECAY_RETRY' }, errorsTolerance: 'ALL' });
+      expect(body.triggerConfig.runOptions).toMatchObject({
+        batchWindow: { CountBasedWindow: mq.batchSize, TimeBasedWindow: 1 },
+        retryStrategy: { PushRetryStrategy: 'EXPONENTIAL_DECAY_RETRY' },
+        errorsTolerance: 'ALL',
+      });
     }
-    expect((trigger('consumer-compliance', 'companion') as { triggerConfig: object }).triggerConfig).not.toHaveProperty('eventSourceConfig.eventSourceParameters.sourceRocketMQParameters.Tag');
+    expect((trigger('consumer-compliance', 'companion') as { triggerConfig: object }).triggerConfig).not.toHaveProperty(
+      'eventSourceConfig.eventSourceParameters.sourceRocketMQParameters.Tag',
+    );
   });
 
   it('re-runs idempotently: reads then updates, creates nothing, ends in the same state', async () => {
@@ -169,8 +225,13 @@ describe('Function: applyPlan', () => {
   });
 
   it('refuses to change a trigger type in place', async () => {
-    const changed = { ...plan(), triggers: plan().triggers.map((t) => (t.triggerName === 'every-minute' ? { ...t, triggerType: 'http' as const } : t)) };
-    await expect(applyPlan(client(), changed, zips, { log: quiet })).rejects.toThrow(expect.objectContaining({ code: 'DEPLOY_TRIGGER_TYPE_CHANGED' }));
+    const changed = {
+      ...plan(),
+      triggers: plan().triggers.map((t) => (t.triggerName === 'every-minute' ? { ...t, triggerType: 'http' as const } : t)),
+    };
+    await expect(applyPlan(client(), changed, zips, { log: quiet })).rejects.toThrow(
+      expect.objectContaining({ code: 'DEPLOY_TRIGGER_TYPE_CHANGED' }),
+    );
   });
 
   it('surfaces an FC rejection (bad signature) as an error', async () => {
@@ -199,16 +260,31 @@ describe('Releases: --publish, --rollback', () => {
     await expect(rollback(client(), 'txcenter-prod', undefined, quiet)).rejects.toThrow(/no older version/);
     expect(await rollback(client(), 'txcenter-prod', '2', quiet)).toBe('2');
     await expect(rollback(client(), 'txcenter-prod', '9', quiet)).rejects.toThrow(/has no version 9/);
-    await expect(rollback(client(), 'txcenter-never', undefined, quiet)).rejects.toThrow(expect.objectContaining({ code: 'DEPLOY_NO_RELEASE' }));
+    await expect(rollback(client(), 'txcenter-never', undefined, quiet)).rejects.toThrow(
+      expect.objectContaining({ code: 'DEPLOY_NO_RELEASE' }),
+    );
   });
 });
 
 describe('Pruning: --prune', () => {
   it('lists then deletes triggers and functions the catalog no longer has, triggers first', async () => {
     const api = client();
-    await api.createFunction('txcenter-prod', { functionName: 'retired', handler: 'dist/retired.handler', runtime: 'nodejs20', code: { zipFile: zips.get('reconciler')!.toString('base64') } });
-    await api.createTrigger('txcenter-prod', 'retired', { triggerName: 'hourly', triggerType: 'timer', triggerConfig: { cronExpression: '@every 1h', enable: true } });
-    await api.createTrigger('txcenter-prod', 'reconciler', { triggerName: 'old-schedule', triggerType: 'timer', triggerConfig: { cronExpression: '@every 1h', enable: true } });
+    await api.createFunction('txcenter-prod', {
+      functionName: 'retired',
+      handler: 'dist/retired.handler',
+      runtime: 'nodejs20',
+      code: { zipFile: zips.get('reconciler')!.toString('base64') },
+    });
+    await api.createTrigger('txcenter-prod', 'retired', {
+      triggerName: 'hourly',
+      triggerType: 'timer',
+      triggerConfig: { cronExpression: '@every 1h', enable: true },
+    });
+    await api.createTrigger('txcenter-prod', 'reconciler', {
+      triggerName: 'old-schedule',
+      triggerType: 'timer',
+      triggerConfig: { cronExpression: '@every 1h', enable: true },
+    });
     const candidates = await pruneCandidates(api, plan());
     expect(candidates).toEqual([
       { functionName: 'reconciler', triggerName: 'old-schedule' },
@@ -226,11 +302,37 @@ describe('Pruning: --prune', () => {
 describe('The recording FC server refuses what FC refuses', () => {
   it('an HTTP trigger beside other types, a second HTTP trigger, a partial VPC, VPC or logs without a role', async () => {
     const api = client();
-    await expect(api.createTrigger('txcenter-prod', 'tx-checkback', { triggerName: 'web', triggerType: 'http', triggerConfig: { authType: 'anonymous', methods: ['GET'] } })).rejects.toThrow(/HTTP trigger cannot have triggers of other types/);
-    await expect(api.createTrigger('txcenter-prod', 'tx-gateway', { triggerName: 'tick', triggerType: 'timer', triggerConfig: { cronExpression: '@every 1m', enable: true } })).rejects.toThrow(/HTTP trigger cannot have triggers of other types/);
-    await expect(api.createTrigger('txcenter-prod', 'tx-gateway', { triggerName: 'http2', triggerType: 'http', qualifier: 'live', triggerConfig: { authType: 'anonymous', methods: ['GET'] } })).rejects.toThrow(/one HTTP trigger per function version or alias/);
-    await expect(api.createService('half-vpc', { role: INFRA.TXC_FC_SERVICE_ROLE_ARN, vpcConfig: { vpcId: 'vpc-1', vSwitchIds: [], securityGroupId: '' } })).rejects.toThrow(/vpcConfig needs/);
-    await expect(api.createService('no-role', { vpcConfig: { vpcId: 'vpc-1', vSwitchIds: ['vsw-1'], securityGroupId: 'sg-1' } })).rejects.toThrow(/needs a role/);
+    await expect(
+      api.createTrigger('txcenter-prod', 'tx-checkback', {
+        triggerName: 'web',
+        triggerType: 'http',
+        triggerConfig: { authType: 'anonymous', methods: ['GET'] },
+      }),
+    ).rejects.toThrow(/HTTP trigger cannot have triggers of other types/);
+    await expect(
+      api.createTrigger('txcenter-prod', 'tx-gateway', {
+        triggerName: 'tick',
+        triggerType: 'timer',
+        triggerConfig: { cronExpression: '@every 1m', enable: true },
+      }),
+    ).rejects.toThrow(/HTTP trigger cannot have triggers of other types/);
+    await expect(
+      api.createTrigger('txcenter-prod', 'tx-gateway', {
+        triggerName: 'http2',
+        triggerType: 'http',
+        qualifier: 'live',
+        triggerConfig: { authType: 'anonymous', methods: ['GET'] },
+      }),
+    ).rejects.toThrow(/one HTTP trigger per function version or alias/);
+    await expect(
+      api.createService('half-vpc', {
+        role: INFRA.TXC_FC_SERVICE_ROLE_ARN,
+        vpcConfig: { vpcId: 'vpc-1', vSwitchIds: [], securityGroupId: '' },
+      }),
+    ).rejects.toThrow(/vpcConfig needs/);
+    await expect(
+      api.createService('no-role', { vpcConfig: { vpcId: 'vpc-1', vSwitchIds: ['vsw-1'], securityGroupId: 'sg-1' } }),
+    ).rejects.toThrow(/needs a role/);
     await expect(api.createService('no-role', { logConfig: { project: 'p', logstore: 'l' } })).rejects.toThrow(/needs a role/);
   });
 });
@@ -253,8 +355,12 @@ describe('Function: planProblems', () => {
   it('refuses a database on a private address when no VPC is set', () => {
     const noVpc = structuredClone(config);
     noVpc.custom.txcenter.vpc = { vpcId: '', vSwitchIds: [], securityGroupId: '' };
-    expect(planProblems(noVpc, SETTINGS)).toEqual([expect.stringMatching(/^TXC_DATABASE_URL is on a private address \(10\.0\.3\.7\) but no VPC is set/)]);
-    expect(planProblems(noVpc, { ...SETTINGS, TXC_DATABASE_URL: 'mysql://txc:pa55@rm-bp1.mysql.rds.aliyuncs.com:3306/txcenter' })).toEqual([]);
+    expect(planProblems(noVpc, SETTINGS)).toEqual([
+      expect.stringMatching(/^TXC_DATABASE_URL is on a private address \(10\.0\.3\.7\) but no VPC is set/),
+    ]);
+    expect(planProblems(noVpc, { ...SETTINGS, TXC_DATABASE_URL: 'mysql://txc:pa55@rm-bp1.mysql.rds.aliyuncs.com:3306/txcenter' })).toEqual(
+      [],
+    );
     const halfVpc = structuredClone(config);
     halfVpc.custom.txcenter.vpc.securityGroupId = '';
     expect(planProblems(halfVpc, SETTINGS)).toEqual([expect.stringMatching(/VPC is half set/)]);
@@ -265,12 +371,21 @@ describe('Command: npm run deploy', () => {
   const run = async (argv: string[], env: Record<string, string>) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(argv, env, (line) => out.push(line), (line) => err.push(line));
+    const code = await main(
+      argv,
+      env,
+      (line) => out.push(line),
+      (line) => err.push(line),
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
   it('--dry-run --stage prod with settings missing or invalid exits 1 naming each one', async () => {
-    const { code, err } = await run(['--dry-run', '--stage', 'prod'], { TXC_SYSTEMS: '[]', TXC_CHECKBACK_TIMEOUT_MS: 'soon', TXC_DATABASE_URL: 'sqlite:.txcenter/txcenter.db' });
+    const { code, err } = await run(['--dry-run', '--stage', 'prod'], {
+      TXC_SYSTEMS: '[]',
+      TXC_CHECKBACK_TIMEOUT_MS: 'soon',
+      TXC_DATABASE_URL: 'sqlite:.txcenter/txcenter.db',
+    });
     expect(code).toBe(1);
     for (const expected of [
       /TXC_MQ_ENDPOINT is not set \(tx-gateway, tx-checkback, consumer-ops/,
@@ -291,12 +406,17 @@ describe('Command: npm run deploy', () => {
     recorder.calls.length = 0;
     const { code, out, err } = await run(['--dry-run', '--stage', 'prod'], { ...STAGE_ENV, ...credentials() });
     // The only refusal left is a catalog function FC cannot take as it is (see MIXED_HTTP).
-    expect(err.split('\n').filter((line) => line.startsWith('  - '))).toEqual(MIXED_HTTP.map((fn) => `  - ${fn} has an HTTP trigger beside other triggers: FC refuses that (an HTTP endpoint needs a function of its own)`));
+    expect(err.split('\n').filter((line) => line.startsWith('  - '))).toEqual(
+      MIXED_HTTP.map(
+        (fn) => `  - ${fn} has an HTTP trigger beside other triggers: FC refuses that (an HTTP endpoint needs a function of its own)`,
+      ),
+    );
     expect(code).toBe(MIXED_HTTP.length > 0 ? 1 : 0);
     expect(out).toContain('"serviceName": "txcenter-prod"');
     expect(out).toContain('"vpcId": "vpc-bp1test"');
     expect(out).toContain('GID_TXC_COMPLIANCE');
-    for (const secret of ['pa55', 'mq-secret', 'console-session-secret-0123456789abcdef', 'ab'.repeat(32), 'SECdingtalk', 's'.repeat(32)]) expect(out).not.toContain(secret);
+    for (const secret of ['pa55', 'mq-secret', 'console-session-secret-0123456789abcdef', 'ab'.repeat(32), 'SECdingtalk', 's'.repeat(32)])
+      expect(out).not.toContain(secret);
     expect(out).toMatch(/Compared with txcenter-prod .*\n\s+= service txcenter-prod/);
     expect(recorder.calls.length).toBeGreaterThan(0);
     expect(recorder.calls.every((call) => call.method === 'GET')).toBe(true);
@@ -305,13 +425,19 @@ describe('Command: npm run deploy', () => {
   it('--help lists every option; an unknown option is a usage error (exit 2)', async () => {
     const help = await run(['--help'], {});
     expect(help.code).toBe(0);
-    for (const option of ['--stage', '--settings', '--dry-run', '--publish', '--rollback', '--prune', '--help']) expect(help.out).toContain(option);
+    for (const option of ['--stage', '--settings', '--dry-run', '--publish', '--rollback', '--prune', '--help'])
+      expect(help.out).toContain(option);
     expect((await run(['--stagee', 'prod'], {})).code).toBe(2);
   });
 
   it('reads a stage’s settings file over the environment', async () => {
     const file = join(dist, 'staging.env');
-    writeFileSync(file, Object.entries({ ...STAGE_ENV, TXC_LOG_LEVEL: 'error' }).map(([k, v]) => `${k}='${v}'`).join('\n'));
+    writeFileSync(
+      file,
+      Object.entries({ ...STAGE_ENV, TXC_LOG_LEVEL: 'error' })
+        .map(([k, v]) => `${k}='${v}'`)
+        .join('\n'),
+    );
     const { code, out } = await run(['--dry-run', '--stage', 'staging', '--settings', file], { ...credentials(), TXC_LOG_LEVEL: 'debug' });
     expect(code).toBe(MIXED_HTTP.length > 0 ? 1 : 0);
     expect(out).toContain('"serviceName": "txcenter-staging"');

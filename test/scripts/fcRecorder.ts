@@ -16,7 +16,13 @@ export interface RecordedCall {
  * The FC 2016-08-15 signature, written from the docs (fc-platform.md) rather than taken from fc2:
  * `FC <AK>:base64(HMAC-SHA256(secret, METHOD\ncontent-md5\ncontent-type\ndate\n<sorted x-fc-* headers>/2016-08-15<path>))`.
  */
-export function expectedAuthorization(accessKeyId: string, secret: string, method: string, path: string, headers: IncomingHttpHeaders): string {
+export function expectedAuthorization(
+  accessKeyId: string,
+  secret: string,
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+): string {
   const fcHeaders = Object.keys(headers)
     .filter((name) => name.startsWith('x-fc-'))
     .sort()
@@ -39,7 +45,8 @@ class Refusal {
 function checkService(body: Body): void {
   const vpc = body.vpcConfig as { vpcId?: string; vSwitchIds?: string[]; securityGroupId?: string } | undefined;
   if (vpc && (vpc.vpcId || vpc.vSwitchIds?.length || vpc.securityGroupId)) {
-    if (!vpc.vpcId || !vpc.vSwitchIds?.length || !vpc.securityGroupId) throw new Refusal(400, 'InvalidArgument', 'vpcConfig needs vpcId, vSwitchIds and securityGroupId');
+    if (!vpc.vpcId || !vpc.vSwitchIds?.length || !vpc.securityGroupId)
+      throw new Refusal(400, 'InvalidArgument', 'vpcConfig needs vpcId, vSwitchIds and securityGroupId');
     if (!body.role) throw new Refusal(400, 'InvalidArgument', 'a service with vpcConfig needs a role allowed to create ENIs');
   }
   const log = body.logConfig as { project?: string; logstore?: string } | undefined;
@@ -60,7 +67,8 @@ export async function startFcRecorder(accessKeyId: string, secret: string) {
   const calls: RecordedCall[] = [];
   /** `services/s`, `services/s/functions/f`, `services/s/functions/f/triggers/t`, `services/s/versions/1`, `services/s/aliases/a`. */
   const resources = new Map<string, Body>();
-  const children = (prefix: string) => [...resources].filter(([key]) => key.startsWith(`${prefix}/`) && !key.slice(prefix.length + 1).includes('/'));
+  const children = (prefix: string) =>
+    [...resources].filter(([key]) => key.startsWith(`${prefix}/`) && !key.slice(prefix.length + 1).includes('/'));
   const versionCounters = new Map<string, number>();
 
   function handle(method: string, segments: string[], body: Body | undefined): Body {
@@ -70,7 +78,8 @@ export async function startFcRecorder(accessKeyId: string, secret: string) {
     const isCollection = segments.length % 2 === 1;
     if (isCollection && method === 'GET') return { [collection]: children(path).map(([, value]) => value) };
     if (isCollection && method === 'POST') {
-      if (segments.length > 1 && !resources.has(segments.slice(0, -1).join('/'))) throw new Refusal(404, 'ServiceNotFound', `${segments.slice(0, -1).join('/')} does not exist`);
+      if (segments.length > 1 && !resources.has(segments.slice(0, -1).join('/')))
+        throw new Refusal(404, 'ServiceNotFound', `${segments.slice(0, -1).join('/')} does not exist`);
       if (collection === 'versions') {
         const service = segments[1]!;
         const versionId = String((versionCounters.get(service) ?? 0) + 1);
@@ -84,15 +93,19 @@ export async function startFcRecorder(accessKeyId: string, secret: string) {
       if (resources.has(key)) throw new Refusal(409, `${collection.slice(0, -1)}AlreadyExists`, key);
       if (collection === 'services') checkService(body ?? {});
       if (collection === 'triggers') checkTrigger(path, body ?? {});
-      if (collection === 'aliases' && !resources.has(`services/${segments[1]}/versions/${String(body?.versionId)}`)) throw new Refusal(404, 'VersionNotFound', String(body?.versionId));
+      if (collection === 'aliases' && !resources.has(`services/${segments[1]}/versions/${String(body?.versionId)}`))
+        throw new Refusal(404, 'VersionNotFound', String(body?.versionId));
       resources.set(key, body ?? {});
       return body ?? {};
     }
     const current = resources.get(path);
-    const kind = { services: 'Service', functions: 'Function', triggers: 'Trigger', versions: 'Version', aliases: 'Alias' }[segments.at(-2) ?? ''] ?? 'Resource';
+    const kind =
+      { services: 'Service', functions: 'Function', triggers: 'Trigger', versions: 'Version', aliases: 'Alias' }[segments.at(-2) ?? ''] ??
+      'Resource';
     if (!current) throw new Refusal(404, `${kind}NotFound`, `${path} does not exist`);
     if (method === 'DELETE') {
-      if (children(`${path}/functions`).length > 0 || children(`${path}/triggers`).length > 0) throw new Refusal(412, `${kind}NotEmpty`, `${path} still has children`);
+      if (children(`${path}/functions`).length > 0 || children(`${path}/triggers`).length > 0)
+        throw new Refusal(412, `${kind}NotEmpty`, `${path} still has children`);
       resources.delete(path);
       return {};
     }
@@ -100,7 +113,8 @@ export async function startFcRecorder(accessKeyId: string, secret: string) {
       const next = { ...current, ...body };
       if (kind === 'Service') checkService(next);
       if (kind === 'Trigger') checkTrigger(segments.slice(0, -1).join('/'), next, segments.at(-1));
-      if (kind === 'Alias' && !resources.has(`services/${segments[1]}/versions/${String(next.versionId)}`)) throw new Refusal(404, 'VersionNotFound', String(next.versionId));
+      if (kind === 'Alias' && !resources.has(`services/${segments[1]}/versions/${String(next.versionId)}`))
+        throw new Refusal(404, 'VersionNotFound', String(next.versionId));
       resources.set(path, next);
     }
     return resources.get(path)!;
@@ -112,10 +126,13 @@ export async function startFcRecorder(accessKeyId: string, secret: string) {
       .filter(([key]) => key.split('/').at(-1) !== (replacing ?? trigger.triggerName))
       .map(([, value]) => value);
     const isHttp = trigger.triggerType === 'http';
-    if (isHttp && others.some((other) => other.triggerType !== 'http')) throw new Refusal(400, 'InvalidArgument', 'a function with an HTTP trigger cannot have triggers of other types');
-    if (!isHttp && others.some((other) => other.triggerType === 'http')) throw new Refusal(400, 'InvalidArgument', 'a function with an HTTP trigger cannot have triggers of other types');
+    if (isHttp && others.some((other) => other.triggerType !== 'http'))
+      throw new Refusal(400, 'InvalidArgument', 'a function with an HTTP trigger cannot have triggers of other types');
+    if (!isHttp && others.some((other) => other.triggerType === 'http'))
+      throw new Refusal(400, 'InvalidArgument', 'a function with an HTTP trigger cannot have triggers of other types');
     const qualifier = (body: Body) => String(body.qualifier ?? 'LATEST');
-    if (isHttp && others.some((other) => other.triggerType === 'http' && qualifier(other) === qualifier(trigger))) throw new Refusal(400, 'InvalidArgument', 'at most one HTTP trigger per function version or alias');
+    if (isHttp && others.some((other) => other.triggerType === 'http' && qualifier(other) === qualifier(trigger)))
+      throw new Refusal(400, 'InvalidArgument', 'at most one HTTP trigger per function version or alias');
   }
 
   const server: Server = createServer((request, response) => {

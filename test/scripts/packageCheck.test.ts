@@ -67,13 +67,14 @@ const functionEnv = () => ({
 
 describe('the deploy packages', () => {
   it('are one zip per function holding only its bundle and the CommonJS marker', () => {
-    for (const bundle of build.bundles) expect(zipEntries[bundle.name]!.sort()).toEqual(['dist/package.json', `dist/${bundle.name}.js`].sort());
+    for (const bundle of build.bundles)
+      expect(zipEntries[bundle.name]!.sort()).toEqual(['dist/package.json', `dist/${bundle.name}.js`].sort());
   });
 
   it('hold no native SQLite driver', () => {
-    for (const bundle of build.bundles) expect(readFileSync(join(unzipped, bundle.name, 'dist', `${bundle.name}.js`), 'utf8')).not.toContain('better-sqlite3');
+    for (const bundle of build.bundles)
+      expect(readFileSync(join(unzipped, bundle.name, 'dist', `${bundle.name}.js`), 'utf8')).not.toContain('better-sqlite3');
   });
-
 });
 
 describe.each(catalog().functions.map((fn) => [fn.name, fn] as const))('packaged %s', (name, fn) => {
@@ -89,7 +90,8 @@ describe.each(catalog().functions.map((fn) => [fn.name, fn] as const))('packaged
       const response = (outcome as { result: { statusCode: number; body: string } }).result;
       expect(response.statusCode).toBeGreaterThanOrEqual(200);
       expect(response.statusCode).toBeLessThan(600);
-      if (response.statusCode >= 400) expect(JSON.parse(response.body)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+      if (response.statusCode >= 400)
+        expect(JSON.parse(response.body)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
       // With its dependencies up, the signed status query (tx-gateway) or the operator's detail query
       // (tx-console) passes authentication and reads the store: the sample transaction does not exist.
       if (!mysqlMissing) expect(response.statusCode, response.body).toBe(404);

@@ -16,14 +16,20 @@ beforeAll(async () => {
 describe('Function: catalogDrift', () => {
   it('finds serverless.yml in step with the catalog (every function, handler and trigger)', () => {
     expect(catalogDrift(config, catalog())).toEqual([]);
-    expect(Object.keys(config.functions).sort()).toEqual(catalog().functions.map((fn) => fn.name).sort());
+    expect(Object.keys(config.functions).sort()).toEqual(
+      catalog()
+        .functions.map((fn) => fn.name)
+        .sort(),
+    );
   });
 
   it('reports a tag filter that differs from the consumer group', () => {
     const drifted = structuredClone(config);
     const trigger = drifted.custom.txcenter.triggers['consumer-compliance']![0]!;
     if (trigger.type === 'rocketmq') trigger.tags = 'OPERATIONS';
-    expect(catalogDrift(drifted, catalog())).toEqual([expect.stringMatching(/consumer-compliance' trigger 'companion'.*OPERATIONS\|\|ORCHESTRATION/)]);
+    expect(catalogDrift(drifted, catalog())).toEqual([
+      expect.stringMatching(/consumer-compliance' trigger 'companion'.*OPERATIONS\|\|ORCHESTRATION/),
+    ]);
   });
 
   it('reports missing and extra triggers, functions, handlers and timeouts', () => {

@@ -125,7 +125,11 @@ export function verifyRequest(request: SignedRequest, secretOf: SecretLookup, no
   const authorization = header(request.headers, 'authorization');
   if (authorization === undefined) throw new MqAuthError('MissingAuthorizationHeader');
   const match = AUTHORIZATION.exec(authorization);
-  if (!match) throw new MqAuthError('InvalidAuthorizationHeader', `The Authorization header '${authorization.slice(0, 64)}' is not 'MQ <AccessKeyId>:<Signature>'.`);
+  if (!match)
+    throw new MqAuthError(
+      'InvalidAuthorizationHeader',
+      `The Authorization header '${authorization.slice(0, 64)}' is not 'MQ <AccessKeyId>:<Signature>'.`,
+    );
   const accessKeyId = match[1] as string;
   const given = match[2] as string;
   const secret = secretOf(accessKeyId);
@@ -141,7 +145,8 @@ export function verifyRequest(request: SignedRequest, secretOf: SecretLookup, no
   // One string per request: the resource is the last line, so only it differs between the candidates.
   const prefix = `${request.method}\n${md5}\n${header(request.headers, 'content-type') ?? ''}\n${date}\n${canonicalizedMqHeaders(request.headers)}`;
   const expected = givenDigest(given);
-  const matches = (resource: string): boolean => expected !== undefined && timingSafeEqual(cachedDigest(secret, prefix + resource), expected);
+  const matches = (resource: string): boolean =>
+    expected !== undefined && timingSafeEqual(cachedDigest(secret, prefix + resource), expected);
   const collapsed = request.target.replace(LEADING_SLASHES, '/');
   if (!matches(request.target) && (collapsed === request.target || !matches(collapsed))) {
     throw new MqAuthError('SignatureDoesNotMatch');

@@ -100,7 +100,8 @@ function checkShape(markup: string): void {
 
 /** Every `&` must start a reference XML defines: there is no DTD, so any other entity is undeclared. */
 function checkReferences(markup: string): void {
-  if (markup.replace(DEFINED_REFERENCE, '').includes('&')) throw malformed("'&' must start &lt; &gt; &amp; &apos; &quot; or a character reference (entities are not declared)");
+  if (markup.replace(DEFINED_REFERENCE, '').includes('&'))
+    throw malformed("'&' must start &lt; &gt; &amp; &apos; &quot; or a character reference (entities are not declared)");
   if (markup.includes('&#')) checkCharacterReferences(markup);
 }
 
@@ -123,7 +124,8 @@ function parseRoot(xml: string, root: string): Element | '' {
     throw malformed((error as Error).message);
   }
   const names = Object.keys(document);
-  if (names.length !== 1 || names[0] !== root) throw malformed(`expected the root element <${root}>, got ${names.length === 0 ? 'none' : names.map((n) => `<${n}>`).join(', ')}`);
+  if (names.length !== 1 || names[0] !== root)
+    throw malformed(`expected the root element <${root}>, got ${names.length === 0 ? 'none' : names.map((n) => `<${n}>`).join(', ')}`);
   const elements = document[root] as unknown[];
   if (elements.length !== 1) throw malformed(`expected one <${root}> element`);
   const content = elements[0];
@@ -136,7 +138,14 @@ const CHARACTER_REFERENCE = /&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});/g;
 
 /** XML 1.0 `Char`: a reference to anything else (e.g. `&#1;`) is a well-formedness error. */
 function isXmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
 
 function checkCharacterReferences(text: string): void {

@@ -1,4 +1,10 @@
-import { MAX_INSTANCE_ID_LENGTH, MAX_MESSAGES_PER_CONSUME, MAX_NAME_LENGTH, MAX_REQUEST_TARGET_LENGTH, MAX_WAIT_SECONDS } from '../constants';
+import {
+  MAX_INSTANCE_ID_LENGTH,
+  MAX_MESSAGES_PER_CONSUME,
+  MAX_NAME_LENGTH,
+  MAX_REQUEST_TARGET_LENGTH,
+  MAX_WAIT_SECONDS,
+} from '../constants';
 import { MqInvalidRequestError, invalidArgument } from '../errors';
 
 /**
@@ -27,7 +33,10 @@ function decode(value: string, what: string): string {
 
 export function parseTarget(target: string): ParsedTarget {
   if (target.length > MAX_REQUEST_TARGET_LENGTH) {
-    throw new MqInvalidRequestError('InvalidRequestURL', `The request URL is ${target.length} characters, above the limit of ${MAX_REQUEST_TARGET_LENGTH}.`);
+    throw new MqInvalidRequestError(
+      'InvalidRequestURL',
+      `The request URL is ${target.length} characters, above the limit of ${MAX_REQUEST_TARGET_LENGTH}.`,
+    );
   }
   const question = target.indexOf('?');
   const path = question < 0 ? target : target.slice(0, question);
@@ -42,7 +51,8 @@ export function parseTarget(target: string): ParsedTarget {
       const eq = pair.indexOf('=');
       const name = decode(eq < 0 ? pair : pair.slice(0, eq), 'parameter name');
       const value = eq < 0 ? '' : decode(pair.slice(eq + 1), `value of ${name}`);
-      if (params.has(name)) throw new MqInvalidRequestError('InvalidQueryString', `The parameter '${name.slice(0, 64)}' appears more than once.`);
+      if (params.has(name))
+        throw new MqInvalidRequestError('InvalidQueryString', `The parameter '${name.slice(0, 64)}' appears more than once.`);
       params.set(name, value);
     }
   }
@@ -58,7 +68,8 @@ export function checkName(field: string, value: string, max: number): void {
 /** Refuses parameters the operation does not take. */
 export function allowOnly(params: ReadonlyMap<string, string>, allowed: readonly string[], operation: string): void {
   for (const name of params.keys()) {
-    if (!allowed.includes(name)) throw new MqInvalidRequestError('InvalidQueryString', `The parameter '${name.slice(0, 64)}' is not valid for ${operation}.`);
+    if (!allowed.includes(name))
+      throw new MqInvalidRequestError('InvalidQueryString', `The parameter '${name.slice(0, 64)}' is not valid for ${operation}.`);
   }
 }
 

@@ -4,7 +4,14 @@ import { MAX_TAG_LENGTH } from '../constants';
 import { MqError, invalidArgument } from '../errors';
 import type { HeaderBag, SecretLookup } from '../codec/signature';
 import { verifyRequest } from '../codec/signature';
-import { parsePublishRequest, parseReceiptHandles, renderError, renderHandleErrors, renderMessages, renderPublishResult } from '../codec/xml';
+import {
+  parsePublishRequest,
+  parseReceiptHandles,
+  renderError,
+  renderHandleErrors,
+  renderMessages,
+  renderPublishResult,
+} from '../codec/xml';
 import { allowOnly, batchSize, consumerGroup, instanceId, parseTarget, waitSeconds } from './query';
 
 /** A request as the routes see it: no sockets, the body already read. */
@@ -40,13 +47,20 @@ export async function handleMq(request: MqRequest, context: RouteContext): Promi
     case 'POST': {
       allowOnly(params, ['ns'], 'publish');
       const message = parsePublishRequest(request.body.toString('utf8'));
-      const result = await core.publish({ ns: instanceId(params), topic, body: message.body, tag: message.tag, properties: message.properties });
+      const result = await core.publish({
+        ns: instanceId(params),
+        topic,
+        body: message.body,
+        tag: message.tag,
+        properties: message.properties,
+      });
       return { status: 201, xml: renderPublishResult(result.messageId, result.bodyMd5, result.receiptHandle) };
     }
     case 'GET': {
       allowOnly(params, ['consumer', 'ns', 'tag', 'numOfMessages', 'waitseconds', 'trans'], 'consume');
       const trans = params.get('trans');
-      if (trans !== undefined && trans !== 'order' && trans !== 'pop') throw invalidArgument('trans', `'${trans.slice(0, 16)}' should be 'order' or 'pop' when consuming`);
+      if (trans !== undefined && trans !== 'order' && trans !== 'pop')
+        throw invalidArgument('trans', `'${trans.slice(0, 16)}' should be 'order' or 'pop' when consuming`);
       const tag = params.get('tag');
       if (tag !== undefined && tag.length > MAX_TAG_LENGTH * 16) throw invalidArgument('tag', 'is too long');
       const mode = trans === 'order' ? CONSUME_MODES.order : trans === 'pop' ? CONSUME_MODES.half : CONSUME_MODES.normal;
@@ -65,9 +79,16 @@ export async function handleMq(request: MqRequest, context: RouteContext): Promi
     case 'DELETE': {
       allowOnly(params, ['consumer', 'ns', 'trans'], 'ack');
       const trans = params.get('trans');
-      if (trans !== undefined && trans !== 'commit' && trans !== 'rollback') throw invalidArgument('trans', `'${trans.slice(0, 16)}' should be 'commit' or 'rollback' when deleting`);
-      const input = { ns: instanceId(params), topic, group: consumerGroup(params), handles: parseReceiptHandles(request.body.toString('utf8')) };
-      const failures = trans === undefined ? await core.ack(input) : await core.decide(input, trans === 'commit' ? DECISIONS.commit : DECISIONS.rollback);
+      if (trans !== undefined && trans !== 'commit' && trans !== 'rollback')
+        throw invalidArgument('trans', `'${trans.slice(0, 16)}' should be 'commit' or 'rollback' when deleting`);
+      const input = {
+        ns: instanceId(params),
+        topic,
+        group: consumerGroup(params),
+        handles: parseReceiptHandles(request.body.toString('utf8')),
+      };
+      const failures =
+        trans === undefined ? await core.ack(input) : await core.decide(input, trans === 'commit' ? DECISIONS.commit : DECISIONS.rollback);
       return failures.length === 0 ? { status: 204 } : { status: 404, xml: renderHandleErrors(failures) };
     }
     default:

@@ -88,7 +88,16 @@ function send(response: ServerResponse, result: MqResponse, requestId: string): 
     response.end();
     return;
   }
-  response.writeHead(result.status, ['content-type', XML_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(result.xml, 'utf8')), 'x-mq-request-id', requestId, 'x-mq-version', MQ_VERSION]);
+  response.writeHead(result.status, [
+    'content-type',
+    XML_CONTENT_TYPE,
+    'content-length',
+    String(Buffer.byteLength(result.xml, 'utf8')),
+    'x-mq-request-id',
+    requestId,
+    'x-mq-version',
+    MQ_VERSION,
+  ]);
   response.end(result.xml);
 }
 

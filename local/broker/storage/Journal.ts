@@ -1,4 +1,16 @@
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, fdatasync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  fdatasync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_COMPACT_BYTES } from '../constants';
 import { BrokerStorageError } from '../errors';

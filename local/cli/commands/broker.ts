@@ -18,7 +18,8 @@ export const brokerCommand: Command = {
       throw error;
     }
     broker.onEvent((event) => {
-      if (event.type === 'internalError') console.error(`txcenter broker: internal error: ${(event.error as Error)?.stack ?? String(event.error)}`);
+      if (event.type === 'internalError')
+        console.error(`txcenter broker: internal error: ${(event.error as Error)?.stack ?? String(event.error)}`);
     });
     console.log(`txcenter broker listening on ${broker.url} (data: ${broker.dataDir})`);
     await new Promise<void>((resolve) => {

@@ -19,16 +19,31 @@ export const consoleUserCommand: Command = {
   summary: 'print a TXC_OPERATORS entry (password hash and/or API token) for tx-console',
   usage: USAGE,
   async run(args) {
-    const { values } = parseArgs({ args, options: { name: { type: 'string' }, role: { type: 'string' }, 'password-env': { type: 'string' }, token: { type: 'boolean', default: false } }, strict: true });
+    const { values } = parseArgs({
+      args,
+      options: {
+        name: { type: 'string' },
+        role: { type: 'string' },
+        'password-env': { type: 'string' },
+        token: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
     const { hashPassword, hashToken, newToken, operatorSchema } = await import('../../../shared/engines/console/operators');
     const passwordVar = values['password-env'];
     const password = passwordVar === undefined ? undefined : process.env[passwordVar];
     if (passwordVar !== undefined && !password) throw new UsageError(`environment variable ${passwordVar} is empty or unset`);
     if (!password && !values.token) throw new UsageError('give --password-env VAR, --token, or both');
     const token = values.token ? newToken() : undefined;
-    const entry = { name: values.name, role: values.role, ...(password ? { passwordHash: await hashPassword(password) } : {}), ...(token ? { tokenHash: hashToken(token) } : {}) };
+    const entry = {
+      name: values.name,
+      role: values.role,
+      ...(password ? { passwordHash: await hashPassword(password) } : {}),
+      ...(token ? { tokenHash: hashToken(token) } : {}),
+    };
     const parsed = operatorSchema.safeParse(entry);
-    if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'entry'}: ${issue.message}`).join('; '));
+    if (!parsed.success)
+      throw new UsageError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'entry'}: ${issue.message}`).join('; '));
     console.log(JSON.stringify(parsed.data));
     if (token) console.error(`API token for ${parsed.data.name} (shown once; send as authorization: Bearer <token>): ${token}`);
     return 0;

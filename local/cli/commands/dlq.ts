@@ -79,19 +79,48 @@ export const dlqCommand: Command = {
         const filter = deadLetterFilterSchema.safeParse(filterInput);
         if (!filter.success) throw new UsageError(z.prettifyError(filter.error));
         const letters = await store.list(filter.data);
-        if (json) console.log(JSON.stringify(letters.map(({ body: _b, history: _h, ...rest }) => rest), null, 2));
-        else for (const l of letters) console.log([l.id, time(l.deadLetteredAt), l.group, `${l.topic}/${l.tag ?? '-'}`, l.messageKey ?? '-', l.status, `${l.attempts}x`, l.error.code].join('  '));
+        if (json)
+          console.log(
+            JSON.stringify(
+              letters.map(({ body: _b, history: _h, ...rest }) => rest),
+              null,
+              2,
+            ),
+          );
+        else
+          for (const l of letters)
+            console.log(
+              [
+                l.id,
+                time(l.deadLetteredAt),
+                l.group,
+                `${l.topic}/${l.tag ?? '-'}`,
+                l.messageKey ?? '-',
+                l.status,
+                `${l.attempts}x`,
+                l.error.code,
+              ].join('  '),
+            );
         if (!json) console.log(`${letters.length} dead letter(s)`);
         return 0;
       }
       const { status: _status, ...replayFilter } = filterInput;
-      const request = replayRequestSchema.safeParse({ filter: replayFilter, dryRun: !execute, ratePerSecond: rate === undefined ? undefined : Number(rate) });
+      const request = replayRequestSchema.safeParse({
+        filter: replayFilter,
+        dryRun: !execute,
+        ratePerSecond: rate === undefined ? undefined : Number(rate),
+      });
       if (!request.success) throw new UsageError(z.prettifyError(request.error));
       const report = await replayDeadLetters(store, new MqClient(mqConnectionOf(config)), request.data);
       if (json) console.log(JSON.stringify(report, null, 2));
       else {
-        for (const r of report.results) console.log([r.id, r.group, `${r.topic}/${r.tag ?? '-'}`, r.key ?? '-', r.result, r.code ?? r.messageId ?? ''].join('  '));
-        console.log(`${report.dryRun ? 'DRY RUN (add --execute to publish): ' : ''}${Object.entries(report.counts).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+        for (const r of report.results)
+          console.log([r.id, r.group, `${r.topic}/${r.tag ?? '-'}`, r.key ?? '-', r.result, r.code ?? r.messageId ?? ''].join('  '));
+        console.log(
+          `${report.dryRun ? 'DRY RUN (add --execute to publish): ' : ''}${Object.entries(report.counts)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')}`,
+        );
       }
       return report.counts.failed > 0 ? 1 : 0;
     } finally {

@@ -20,7 +20,15 @@ export const reconcileCommand: Command = {
   summary: 'run the reconciler now (or --last) and print its report',
   usage: USAGE,
   async run(args) {
-    const { values } = parseArgs({ args, options: { data: { type: 'string', default: '.txcenter' }, last: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } }, strict: true });
+    const { values } = parseArgs({
+      args,
+      options: {
+        data: { type: 'string', default: '.txcenter' },
+        last: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
     const { createReconciler, formatReport, readReconcilerConfig } = await import('../../../shared/engines/reconcile');
     const { openDatabase } = await import('../../../shared/adapters/store/openDatabase');
     const { createLogger } = await import('../../../shared/logger');
@@ -30,7 +38,9 @@ export const reconcileCommand: Command = {
     const database = await openDatabase(config.TXC_DATABASE_URL);
     try {
       const { reconciler, reports } = createReconciler(config, database, createLogger('reconciler', 'warn', process.stderr));
-      const report = values.last ? await reports.latest() : await reconciler.run(contextWithDeadline('cli', 'reconciler', Date.now() + 120_000));
+      const report = values.last
+        ? await reports.latest()
+        : await reconciler.run(contextWithDeadline('cli', 'reconciler', Date.now() + 120_000));
       if (!report) {
         console.error('no reconciliation report stored yet');
         return 1;

@@ -86,7 +86,13 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
   const withDemo = !values['no-demo'];
 
   console.log(`Starting txcenter locally (data in ${dataDir})…`);
-  const stack = await startStack({ dataDir, ports, timing: withDemo ? DEMO_TIMING : PRODUCTION_TIMING, logLevel, faultInjection: withDemo });
+  const stack = await startStack({
+    dataDir,
+    ports,
+    timing: withDemo ? DEMO_TIMING : PRODUCTION_TIMING,
+    logLevel,
+    faultInjection: withDemo,
+  });
   const urls = stack.urls;
   const printUrls = () =>
     console.log(
@@ -114,8 +120,12 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
       const report = await runDemo(stack, { purchases, concurrency, progress: (line) => console.log(line) });
       console.log(formatDemoReport(report));
       // The replayed purchase shows the most (dead letter, replay, every group); else any committed one.
-      const traced = report.purchases.find((p) => p.replayed && p.purchaseId) ?? report.purchases.find((p) => p.txState === 'COMMITTED' && p.purchaseId);
-      if (traced?.purchaseId) console.log(`\nTrace of purchase ${traced.purchaseId} in the console: ${consoleUiUrl(urls.console, UI_ROUTES.trace(traced.purchaseId))}`);
+      const traced =
+        report.purchases.find((p) => p.replayed && p.purchaseId) ?? report.purchases.find((p) => p.txState === 'COMMITTED' && p.purchaseId);
+      if (traced?.purchaseId)
+        console.log(
+          `\nTrace of purchase ${traced.purchaseId} in the console: ${consoleUiUrl(urls.console, UI_ROUTES.trace(traced.purchaseId))}`,
+        );
       if (values.json) {
         writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
         console.log(`Report written to ${values.json}`);

@@ -88,7 +88,11 @@ export function fc2HttpResponse() {
 
 /** The FC timer trigger event. */
 export function timerEvent(overrides: { triggerName?: string; payload?: string; triggerTime?: string } = {}) {
-  return { triggerTime: overrides.triggerTime ?? '2023-12-26T07:49:00Z', triggerName: overrides.triggerName ?? 'every-minute', payload: overrides.payload ?? '' };
+  return {
+    triggerTime: overrides.triggerTime ?? '2023-12-26T07:49:00Z',
+    triggerName: overrides.triggerName ?? 'every-minute',
+    payload: overrides.payload ?? '',
+  };
 }
 
 export interface MqMessageInput {

@@ -1,4 +1,13 @@
-import type { MessageProperties, MQAckError, MQClient, MQConsumer, MQRawMessage, MQResponse, MQServerError, MQTransProducer } from '@aliyunmq/mq-http-sdk';
+import type {
+  MessageProperties,
+  MQAckError,
+  MQClient,
+  MQConsumer,
+  MQRawMessage,
+  MQResponse,
+  MQServerError,
+  MQTransProducer,
+} from '@aliyunmq/mq-http-sdk';
 import { HANDLE_INVALID_CODES, MqEncodingError, MqError, MqUnavailableError } from './errors';
 import type {
   AckFailure,
@@ -36,12 +45,22 @@ const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 function assertEncodable(message: OutgoingMessage): void {
   if (message.body.includes(']]>')) throw new MqEncodingError('message body must not contain "]]>" (the SDK sends bodies as CDATA)');
-  if (NOT_XML_CHAR.test(message.body)) throw new MqEncodingError('message body must not contain characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE, U+FFFF)');
+  if (NOT_XML_CHAR.test(message.body))
+    throw new MqEncodingError(
+      'message body must not contain characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE, U+FFFF)',
+    );
   if (message.key !== undefined && (message.key === '' || PROPERTY_FORBIDDEN.test(message.key) || NOT_XML_CHAR.test(message.key))) {
     throw new MqEncodingError(`message key '${message.key}' must be non-empty and avoid ' " & < > | :`);
   }
   for (const [name, value] of Object.entries(message.properties ?? {})) {
-    if (name === '' || value === '' || PROPERTY_FORBIDDEN.test(name) || PROPERTY_FORBIDDEN.test(value) || NOT_XML_CHAR.test(name) || NOT_XML_CHAR.test(value)) {
+    if (
+      name === '' ||
+      value === '' ||
+      PROPERTY_FORBIDDEN.test(name) ||
+      PROPERTY_FORBIDDEN.test(value) ||
+      NOT_XML_CHAR.test(name) ||
+      NOT_XML_CHAR.test(value)
+    ) {
       throw new MqEncodingError(`property '${name}' must have a non-empty key and value without ' " & < > | :`);
     }
   }
@@ -89,7 +108,8 @@ function translate(operation: string, error: unknown): MqError | MqUnavailableEr
   const sdkError = error as MQServerError;
   if (typeof sdkError?.Code === 'string') {
     const status = Number(SDK_ERROR_STATUS.exec(String(sdkError.message))?.[1] ?? 0);
-    if (status >= 500 || TRANSIENT_CODES.has(sdkError.Code)) return new MqUnavailableError(`${operation}: ${sdkError.message}`, { cause: error });
+    if (status >= 500 || TRANSIENT_CODES.has(sdkError.Code))
+      return new MqUnavailableError(`${operation}: ${sdkError.message}`, { cause: error });
     return new MqError(sdkError.Code, `${operation}: ${sdkError.message}`, sdkError.RequestId, { cause: error });
   }
   return new MqUnavailableError(`${operation}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
@@ -112,7 +132,8 @@ function toAckFailures(errors: MQAckError[] | undefined): AckFailure[] {
 function checkConsumeOptions(options: ConsumeOptions): { max: number; wait: number } {
   const max = options.maxMessages ?? MAX_MESSAGES_PER_CONSUME;
   const wait = options.waitSeconds ?? 0;
-  if (!Number.isInteger(max) || max < 1 || max > MAX_MESSAGES_PER_CONSUME) throw new MqEncodingError(`maxMessages must be 1..16, got ${max}`);
+  if (!Number.isInteger(max) || max < 1 || max > MAX_MESSAGES_PER_CONSUME)
+    throw new MqEncodingError(`maxMessages must be 1..16, got ${max}`);
   if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_SECONDS) throw new MqEncodingError(`waitSeconds must be 0..30, got ${wait}`);
   return { max, wait };
 }
@@ -149,7 +170,10 @@ export class MqClient {
 
   private sdkClient(): Promise<{ sdk: Sdk; client: MQClient }> {
     const { endpoint, accessKeyId, accessKeySecret, securityToken } = this.connection;
-    return (this.loading ??= loadSdk().then((sdk) => ({ sdk, client: new sdk.MQClient(endpoint, accessKeyId, accessKeySecret, securityToken) })));
+    return (this.loading ??= loadSdk().then((sdk) => ({
+      sdk,
+      client: new sdk.MQClient(endpoint, accessKeyId, accessKeySecret, securityToken),
+    })));
   }
 
   private get instanceId(): string | undefined {
@@ -182,7 +206,11 @@ export class MqClient {
     const operation = `publish to ${topic}`;
     try {
       const { sdk, client } = await this.sdkClient();
-      const response = expectStatus(operation, await client.getProducer(this.instanceId, topic).publishMessage(message.body, message.tag, toSdkProperties(sdk, message)), 201);
+      const response = expectStatus(
+        operation,
+        await client.getProducer(this.instanceId, topic).publishMessage(message.body, message.tag, toSdkProperties(sdk, message)),
+        201,
+      );
       return { messageId: response.body.MessageId, bodyMd5: response.body.MessageBodyMD5 };
     } catch (error) {
       throw translate(operation, error);
@@ -192,15 +220,24 @@ export class MqClient {
   /** Publishes a half (transactional) message, invisible to consumers until committed. */
   async publishHalf(topic: string, group: string, message: OutgoingMessage, checkImmunitySeconds: number): Promise<PublishedHalfMessage> {
     assertEncodable(message);
-    if (!Number.isInteger(checkImmunitySeconds) || checkImmunitySeconds < this.minCheckImmunitySeconds || checkImmunitySeconds > MAX_CHECK_IMMUNITY_SECONDS) {
+    if (
+      !Number.isInteger(checkImmunitySeconds) ||
+      checkImmunitySeconds < this.minCheckImmunitySeconds ||
+      checkImmunitySeconds > MAX_CHECK_IMMUNITY_SECONDS
+    ) {
       throw new MqEncodingError(`checkImmunitySeconds must be ${this.minCheckImmunitySeconds}..300, got ${checkImmunitySeconds}`);
     }
     const operation = `publish half message to ${topic}`;
     try {
       const producer = await this.transProducer(topic, group);
       const { sdk } = await this.sdkClient();
-      const response = expectStatus(operation, await producer.publishMessage(message.body, message.tag, toSdkProperties(sdk, message, checkImmunitySeconds)), 201);
-      if (!response.body.ReceiptHandle) throw new MqError('MissingReceiptHandle', `${operation}: no receipt handle in the answer`, response.requestId);
+      const response = expectStatus(
+        operation,
+        await producer.publishMessage(message.body, message.tag, toSdkProperties(sdk, message, checkImmunitySeconds)),
+        201,
+      );
+      if (!response.body.ReceiptHandle)
+        throw new MqError('MissingReceiptHandle', `${operation}: no receipt handle in the answer`, response.requestId);
       return { messageId: response.body.MessageId, bodyMd5: response.body.MessageBodyMD5, receiptHandle: response.body.ReceiptHandle };
     } catch (error) {
       throw translate(operation, error);
@@ -210,13 +247,17 @@ export class MqClient {
   /** Pulls up to `maxMessages`; an empty poll is an empty array, not an error. */
   async consume(topic: string, group: string, options: ConsumeOptions = {}): Promise<ReceivedMessage[]> {
     const { max, wait } = checkConsumeOptions(options);
-    return this.pull(`consume ${topic} as ${group}`, false, async () => (await this.consumer(topic, group, options.tagExpression)).consumeMessage(max, wait));
+    return this.pull(`consume ${topic} as ${group}`, false, async () =>
+      (await this.consumer(topic, group, options.tagExpression)).consumeMessage(max, wait),
+    );
   }
 
   /** Pulls half messages due for a transaction check. */
   async consumeHalf(topic: string, group: string, options: Omit<ConsumeOptions, 'tagExpression'> = {}): Promise<ReceivedMessage[]> {
     const { max, wait } = checkConsumeOptions(options);
-    return this.pull(`consume half messages of ${topic} as ${group}`, true, async () => (await this.transProducer(topic, group)).consumeHalfMessage(max, wait));
+    return this.pull(`consume half messages of ${topic} as ${group}`, true, async () =>
+      (await this.transProducer(topic, group)).consumeHalfMessage(max, wait),
+    );
   }
 
   private async pull(operation: string, half: boolean, call: () => Promise<MQResponse<MQRawMessage[]>>): Promise<ReceivedMessage[]> {

@@ -11,7 +11,10 @@ import { openMysql } from './mysql';
 export class DatabaseUrlError extends TxcError {
   override readonly name = 'DatabaseUrlError';
   constructor(url: string) {
-    super('DATABASE_URL_INVALID', `unsupported database URL '${redactUrl(url)}': use sqlite:<file>, sqlite::memory: or mysql://user:pass@host:port/db`);
+    super(
+      'DATABASE_URL_INVALID',
+      `unsupported database URL '${redactUrl(url)}': use sqlite:<file>, sqlite::memory: or mysql://user:pass@host:port/db`,
+    );
   }
 }
 
@@ -70,7 +73,11 @@ export async function migrate(database: Database, migrations: Record<string, Mig
 async function isUpToDate(database: Database, names: readonly string[]): Promise<boolean> {
   if (names.length === 0) return true;
   try {
-    const rows = await database.db.selectFrom('txc_migration').select('name').where('name', 'in', [...names]).execute();
+    const rows = await database.db
+      .selectFrom('txc_migration')
+      .select('name')
+      .where('name', 'in', [...names])
+      .execute();
     return rows.length === names.length;
   } catch {
     return false; // no migration table yet: a fresh database, the migrator creates it

@@ -31,7 +31,18 @@ export function archiveHandler(now: () => number = Date.now): MessageHandler<Env
         apply: async (trx) => {
           await trx
             .insertInto('txc_archive_event')
-            .values({ group_id: group, message_id: message.messageId, topic: message.topic, tag: message.tag ?? null, event_id: value.eventId, business_key: value.businessKey, source: value.source, body: message.body, published_at: message.publishTime, archived_at: now() })
+            .values({
+              group_id: group,
+              message_id: message.messageId,
+              topic: message.topic,
+              tag: message.tag ?? null,
+              event_id: value.eventId,
+              business_key: value.businessKey,
+              source: value.source,
+              body: message.body,
+              published_at: message.publishTime,
+              archived_at: now(),
+            })
             .execute();
         },
       };
@@ -41,6 +52,22 @@ export function archiveHandler(now: () => number = Date.now): MessageHandler<Env
 
 /** The archive of a business key, oldest first. */
 export async function archiveByBusinessKey(db: Kysely<any>, businessKey: string): Promise<ArchivedEvent[]> {
-  const rows = await db.selectFrom('txc_archive_event').selectAll().where('business_key', '=', businessKey).orderBy('published_at').orderBy('message_id').execute();
-  return rows.map((row) => ({ group: row.group_id, messageId: row.message_id, topic: row.topic, tag: row.tag, eventId: row.event_id, businessKey: row.business_key, source: row.source, body: row.body, publishedAt: Number(row.published_at) }));
+  const rows = await db
+    .selectFrom('txc_archive_event')
+    .selectAll()
+    .where('business_key', '=', businessKey)
+    .orderBy('published_at')
+    .orderBy('message_id')
+    .execute();
+  return rows.map((row) => ({
+    group: row.group_id,
+    messageId: row.message_id,
+    topic: row.topic,
+    tag: row.tag,
+    eventId: row.event_id,
+    businessKey: row.business_key,
+    source: row.source,
+    body: row.body,
+    publishedAt: Number(row.published_at),
+  }));
 }

@@ -27,7 +27,11 @@ export function complianceHandler(rules: ComplianceRuleSet, now: () => number = 
     localOnly: true,
     decode(message) {
       const schema = SCHEMAS_BY_TAG[message.tag as keyof typeof SCHEMAS_BY_TAG];
-      if (!schema) throw new MessageRejectedError(REJECTION_CODES.routeMismatch, `compliance reviews OPERATIONS and ORCHESTRATION, not ${message.tag ?? '(no tag)'}`);
+      if (!schema)
+        throw new MessageRejectedError(
+          REJECTION_CODES.routeMismatch,
+          `compliance reviews OPERATIONS and ORCHESTRATION, not ${message.tag ?? '(no tag)'}`,
+        );
       return decodeEnvelope(message, schema) as ReturnType<MessageHandler<Reviewed>['decode']>;
     },
     async handle({ value }) {
@@ -44,7 +48,13 @@ export function complianceHandler(rules: ComplianceRuleSet, now: () => number = 
                   ...verdict.findings.map((f) => `- **${f.rule}**: ${f.description} (“${f.evidence}”)`),
                 ].join('\n'),
                 incidentKey: `compliance-violation:${value.eventId}`,
-                details: { eventId: value.eventId, businessKey: value.businessKey, source: value.source, owner: value.source, ruleSet: verdict.ruleSet },
+                details: {
+                  eventId: value.eventId,
+                  businessKey: value.businessKey,
+                  source: value.source,
+                  owner: value.source,
+                  ruleSet: verdict.ruleSet,
+                },
               },
             ]
           : [];
@@ -55,7 +65,15 @@ export function complianceHandler(rules: ComplianceRuleSet, now: () => number = 
         apply: async (trx) => {
           await trx
             .insertInto('txc_compliance_verdict')
-            .values({ event_id: value.eventId, business_key: value.businessKey, tag: value.tag, verdict: verdict.verdict, rule_set: verdict.ruleSet, findings: JSON.stringify(verdict.findings), reviewed_at: at })
+            .values({
+              event_id: value.eventId,
+              business_key: value.businessKey,
+              tag: value.tag,
+              verdict: verdict.verdict,
+              rule_set: verdict.ruleSet,
+              findings: JSON.stringify(verdict.findings),
+              reviewed_at: at,
+            })
             .execute();
           await completeReview(trx, value.eventId, at);
         },

@@ -47,13 +47,20 @@ export function reviewContent(input: ReviewInput, rules: ComplianceRuleSet): Ver
   const compact = text.replace(/\s+/g, '');
   const findings: Finding[] = [];
   for (const rule of rules.forbiddenPhrases) {
-    const hit = rule.phrases.find((phrase) => promiseAt(text, phrase, rules.negations) || (CJK.test(phrase) && promiseAt(compact, phrase, rules.negations)));
+    const hit = rule.phrases.find(
+      (phrase) => promiseAt(text, phrase, rules.negations) || (CJK.test(phrase) && promiseAt(compact, phrase, rules.negations)),
+    );
     if (hit) findings.push({ rule: rule.id, description: rule.description, evidence: hit });
   }
   if (rules.suitability && input.productRisk && input.customerRiskLevel) {
     const product = Number(input.productRisk.slice(1));
     const customer = Number(input.customerRiskLevel.slice(1));
-    if (product > customer) findings.push({ rule: 'suitability', description: 'product risk level above the customer’s risk tolerance (适当性)', evidence: `${input.productRisk} > ${input.customerRiskLevel}` });
+    if (product > customer)
+      findings.push({
+        rule: 'suitability',
+        description: 'product risk level above the customer’s risk tolerance (适当性)',
+        evidence: `${input.productRisk} > ${input.customerRiskLevel}`,
+      });
   }
   return { verdict: findings.length > 0 ? 'VIOLATION' : 'PASS', ruleSet: rules.id, findings };
 }

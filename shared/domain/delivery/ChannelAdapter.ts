@@ -51,7 +51,12 @@ export class WebhookChannelAdapter implements ChannelAdapter {
   }
 
   async send(delivery: Delivery): Promise<{ providerId: string }> {
-    const body = JSON.stringify({ idempotencyKey: delivery.idempotencyKey, channel: this.channel, customerId: delivery.customerId, ...FORMATS[this.channel](delivery, this.provider) });
+    const body = JSON.stringify({
+      idempotencyKey: delivery.idempotencyKey,
+      channel: this.channel,
+      customerId: delivery.customerId,
+      ...FORMATS[this.channel](delivery, this.provider),
+    });
     const headers = signRequest(SENDER_SYSTEM_ID, this.provider.secret, { method: 'POST', path: this.path, timestamp: this.now(), body });
     let answer: TextAnswer;
     try {

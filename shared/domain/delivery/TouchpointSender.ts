@@ -94,7 +94,11 @@ export class TouchpointSender {
       .select(['event_id', 'customer_id', 'channel', 'kind', 'owner', 'title', 'content', 'attempts'])
       .where((eb) =>
         eb.or([
-          eb.and([eb('status', '=', TOUCHPOINT_STATUSES.approved), eb('deliver_after', '<=', now), eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)])]),
+          eb.and([
+            eb('status', '=', TOUCHPOINT_STATUSES.approved),
+            eb('deliver_after', '<=', now),
+            eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]),
+          ]),
           // A claim whose sender died (lease over): taken over, re-sent with the same idempotency key.
           eb.and([eb('status', '=', TOUCHPOINT_STATUSES.sending), eb('claimed_until', '<', now)]),
         ]),
@@ -105,7 +109,12 @@ export class TouchpointSender {
   }
 
   private async defer(eventId: string, until: number, now: number): Promise<void> {
-    await this.deps.db.updateTable('txc_touchpoint').set({ next_attempt_at: until, updated_at: now }).where('event_id', '=', eventId).where('status', '=', TOUCHPOINT_STATUSES.approved).execute();
+    await this.deps.db
+      .updateTable('txc_touchpoint')
+      .set({ next_attempt_at: until, updated_at: now })
+      .where('event_id', '=', eventId)
+      .where('status', '=', TOUCHPOINT_STATUSES.approved)
+      .execute();
   }
 
   /** APPROVED (due) or SENDING with an expired lease → SENDING with our token; undefined when someone else won. */
@@ -113,9 +122,20 @@ export class TouchpointSender {
     const token = randomUUID();
     const result = await this.deps.db
       .updateTable('txc_touchpoint')
-      .set({ status: TOUCHPOINT_STATUSES.sending, claim_token: token, claimed_until: now + SEND_LEASE_MS, attempts: sql`attempts + 1`, updated_at: now })
+      .set({
+        status: TOUCHPOINT_STATUSES.sending,
+        claim_token: token,
+        claimed_until: now + SEND_LEASE_MS,
+        attempts: sql`attempts + 1`,
+        updated_at: now,
+      })
       .where('event_id', '=', eventId)
-      .where((eb) => eb.or([eb('status', '=', TOUCHPOINT_STATUSES.approved), eb.and([eb('status', '=', TOUCHPOINT_STATUSES.sending), eb('claimed_until', '<', now)])]))
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', TOUCHPOINT_STATUSES.approved),
+          eb.and([eb('status', '=', TOUCHPOINT_STATUSES.sending), eb('claimed_until', '<', now)]),
+        ]),
+      )
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1 ? token : undefined;
   }
@@ -126,18 +146,35 @@ export class TouchpointSender {
     if (!adapter) return this.fail(due, token, `channel ${due.channel} is not configured (TXC_CHANNELS)`);
     let providerId: string;
     try {
-      ({ providerId } = await adapter.send({ idempotencyKey: due.event_id, customerId: due.customer_id, title: due.title, content: due.content }));
+      ({ providerId } = await adapter.send({
+        idempotencyKey: due.event_id,
+        customerId: due.customer_id,
+        title: due.title,
+        content: due.content,
+      }));
     } catch (error) {
       const message = (error as Error).message;
       if ((error as { name?: string }).name === 'ProviderRefusedError') return this.fail(due, token, message);
-      if (attempt >= (this.deps.maxAttempts ?? DEFAULT_MAX_SEND_ATTEMPTS)) return this.fail(due, token, `gave up after ${attempt} attempts: ${message}`);
+      if (attempt >= (this.deps.maxAttempts ?? DEFAULT_MAX_SEND_ATTEMPTS))
+        return this.fail(due, token, `gave up after ${attempt} attempts: ${message}`);
       const now = this.now();
-      await this.release(due.event_id, token, { status: TOUCHPOINT_STATUSES.approved, next_attempt_at: now + sendRetryDelayMs(attempt), failure_reason: message.slice(0, 512), updated_at: now });
+      await this.release(due.event_id, token, {
+        status: TOUCHPOINT_STATUSES.approved,
+        next_attempt_at: now + sendRetryDelayMs(attempt),
+        failure_reason: message.slice(0, 512),
+        updated_at: now,
+      });
       this.deps.logger.warn({ eventId: due.event_id, channel: due.channel, attempt, err: message }, 'provider unavailable; retrying later');
       return 'retried';
     }
     const now = this.now();
-    await this.release(due.event_id, token, { status: TOUCHPOINT_STATUSES.sent, provider_id: providerId, sent_at: now, failure_reason: null, updated_at: now });
+    await this.release(due.event_id, token, {
+      status: TOUCHPOINT_STATUSES.sent,
+      provider_id: providerId,
+      sent_at: now,
+      failure_reason: null,
+      updated_at: now,
+    });
     return 'sent';
   }
 

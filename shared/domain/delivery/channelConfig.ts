@@ -26,7 +26,12 @@ export type ChannelProvider = z.output<typeof channelProviderSchema>;
 /** `TXC_CHANNELS`: a JSON object from channel to provider; a channel left out is not sent on. */
 export const channelsSchema = z
   .partialRecord(z.enum(CHANNELS), channelProviderSchema)
-  .check(z.refine((channels) => !channels.wechat || channels.wechat.templateId !== undefined, { message: 'wechat needs a templateId', path: ['wechat', 'templateId'] }));
+  .check(
+    z.refine((channels) => !channels.wechat || channels.wechat.templateId !== undefined, {
+      message: 'wechat needs a templateId',
+      path: ['wechat', 'templateId'],
+    }),
+  );
 export type ChannelsConfig = z.output<typeof channelsSchema>;
 
 /**
@@ -41,6 +46,9 @@ export function parseChannels(text: string): ChannelsConfig {
     throw new ChannelConfigError(`TXC_CHANNELS is not JSON: ${(error as Error).message}`);
   }
   const parsed = channelsSchema.safeParse(json);
-  if (!parsed.success) throw new ChannelConfigError(`TXC_CHANNELS is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ChannelConfigError(
+      `TXC_CHANNELS is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }

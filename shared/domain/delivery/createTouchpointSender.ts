@@ -9,10 +9,17 @@ import { TouchpointSender } from './TouchpointSender';
 
 /** One webhook adapter per configured channel. */
 export function adaptersOf(channels: ChannelsConfig): Partial<Record<Channel, ChannelAdapter>> {
-  return Object.fromEntries(Object.entries(channels).map(([channel, provider]) => [channel, new WebhookChannelAdapter(channel as Channel, provider)]));
+  return Object.fromEntries(
+    Object.entries(channels).map(([channel, provider]) => [channel, new WebhookChannelAdapter(channel as Channel, provider)]),
+  );
 }
 
-export function createTouchpointSender(config: SenderConfig, channels: ChannelsConfig, database: Database, logger: Logger): TouchpointSender {
+export function createTouchpointSender(
+  config: SenderConfig,
+  channels: ChannelsConfig,
+  database: Database,
+  logger: Logger,
+): TouchpointSender {
   return new TouchpointSender({
     db: database.db,
     adapters: adaptersOf(channels),

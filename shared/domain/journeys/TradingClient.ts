@@ -31,7 +31,8 @@ export class TradingClient {
 
   async walletPurchase(purchase: WalletPurchase, budgetMs: number): Promise<{ reference?: string }> {
     const timeoutMs = Math.min(TRADING_TIMEOUT_MS, budgetMs - TRADING_DEADLINE_MARGIN_MS);
-    if (timeoutMs <= 0) throw new TransientFailureError('TRADING_NO_TIME_LEFT', 'not enough invocation time left to call the trading system');
+    if (timeoutMs <= 0)
+      throw new TransientFailureError('TRADING_NO_TIME_LEFT', 'not enough invocation time left to call the trading system');
     let response: TextAnswer;
     try {
       response = await requestText({
@@ -46,10 +47,14 @@ export class TradingClient {
     }
     const text = response.body;
     const answer = parseAnswer(text);
-    if (response.status >= 200 && response.status < 300) return { reference: typeof answer?.reference === 'string' ? answer.reference : undefined };
+    if (response.status >= 200 && response.status < 300)
+      return { reference: typeof answer?.reference === 'string' ? answer.reference : undefined };
     const detail = `${typeof answer?.code === 'string' ? answer.code : response.status}${typeof answer?.message === 'string' ? `: ${answer.message}` : ''}`;
     if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
-      throw new PermanentFailureError(typeof answer?.code === 'string' ? answer.code.slice(0, 64) : `TRADING_REFUSED_${response.status}`, `trading system refused wallet purchase ${purchase.txId}: ${detail}`);
+      throw new PermanentFailureError(
+        typeof answer?.code === 'string' ? answer.code.slice(0, 64) : `TRADING_REFUSED_${response.status}`,
+        `trading system refused wallet purchase ${purchase.txId}: ${detail}`,
+      );
     }
     throw new TransientFailureError('TRADING_UNAVAILABLE', `trading system answered ${response.status} for ${purchase.txId}: ${detail}`);
   }

@@ -23,19 +23,40 @@ export function journeyHandler(now: () => number = Date.now): MessageHandler<Env
     decode: (message) => decodeEnvelope(message, orchestrationPayloadSchema),
     async handle({ value }, { db }) {
       const { payload } = value;
-      const current = await db.selectFrom('txc_journey').select(['stage', 'steps_done']).where('journey_id', '=', payload.journeyId).executeTakeFirst();
+      const current = await db
+        .selectFrom('txc_journey')
+        .select(['stage', 'steps_done'])
+        .where('journey_id', '=', payload.journeyId)
+        .executeTakeFirst();
       const at = now();
       const advances = !current || STAGE_ORDER[payload.stage] >= STAGE_ORDER[current.stage as keyof typeof STAGE_ORDER];
       return {
         summary: `journey ${payload.journeyId} ${payload.stage}/${payload.step}${advances ? '' : ' (late step recorded, stage kept)'}`,
         apply: async (trx) => {
-          await trx.insertInto('txc_journey_step').values({ event_id: value.eventId, journey_id: payload.journeyId, stage: payload.stage, step: payload.step, at }).execute();
+          await trx
+            .insertInto('txc_journey_step')
+            .values({ event_id: value.eventId, journey_id: payload.journeyId, stage: payload.stage, step: payload.step, at })
+            .execute();
           if (!current) {
-            await trx.insertInto('txc_journey').values({ journey_id: payload.journeyId, customer_id: payload.customerId, stage: payload.stage, step: payload.step, steps_done: 1, updated_at: at }).execute();
+            await trx
+              .insertInto('txc_journey')
+              .values({
+                journey_id: payload.journeyId,
+                customer_id: payload.customerId,
+                stage: payload.stage,
+                step: payload.step,
+                steps_done: 1,
+                updated_at: at,
+              })
+              .execute();
           } else {
             await trx
               .updateTable('txc_journey')
-              .set((eb) => ({ steps_done: eb('steps_done', '+', 1), updated_at: at, ...(advances ? { stage: payload.stage, step: payload.step } : {}) }))
+              .set((eb) => ({
+                steps_done: eb('steps_done', '+', 1),
+                updated_at: at,
+                ...(advances ? { stage: payload.stage, step: payload.step } : {}),
+              }))
               .where('journey_id', '=', payload.journeyId)
               .execute();
           }

@@ -38,7 +38,8 @@ export function ticketHandler(now: () => number = Date.now): MessageHandler<Enve
     async handle({ value }, { db }) {
       const { payload } = value;
       const existing = await db.selectFrom('txc_ticket').select('ticket_no').where('ticket_no', '=', payload.ticketNo).executeTakeFirst();
-      if (!existing && payload.action !== 'open') throw new TransientFailureError('TICKET_NOT_OPENED_YET', `ticket ${payload.ticketNo} has no open event yet`);
+      if (!existing && payload.action !== 'open')
+        throw new TransientFailureError('TICKET_NOT_OPENED_YET', `ticket ${payload.ticketNo} has no open event yet`);
       const at = now();
       return {
         summary: `ticket ${payload.ticketNo} ${payload.action}`,
@@ -46,16 +47,35 @@ export function ticketHandler(now: () => number = Date.now): MessageHandler<Enve
           if (existing) {
             await trx
               .updateTable('txc_ticket')
-              .set((eb) => ({ status: STATUS_AFTER[payload.action], priority: payload.priority, subject: payload.subject, revision: eb('revision', '+', 1), updated_at: at }))
+              .set((eb) => ({
+                status: STATUS_AFTER[payload.action],
+                priority: payload.priority,
+                subject: payload.subject,
+                revision: eb('revision', '+', 1),
+                updated_at: at,
+              }))
               .where('ticket_no', '=', payload.ticketNo)
               .execute();
           } else {
             await trx
               .insertInto('txc_ticket')
-              .values({ ticket_no: payload.ticketNo, customer_id: payload.customerId, category: payload.category, subject: payload.subject, priority: payload.priority, status: 'OPEN', revision: 1, created_at: at, updated_at: at })
+              .values({
+                ticket_no: payload.ticketNo,
+                customer_id: payload.customerId,
+                category: payload.category,
+                subject: payload.subject,
+                priority: payload.priority,
+                status: 'OPEN',
+                revision: 1,
+                created_at: at,
+                updated_at: at,
+              })
               .execute();
           }
-          await trx.insertInto('txc_ticket_event').values({ event_id: value.eventId, ticket_no: payload.ticketNo, action: payload.action, note: payload.note ?? null, at }).execute();
+          await trx
+            .insertInto('txc_ticket_event')
+            .values({ event_id: value.eventId, ticket_no: payload.ticketNo, action: payload.action, note: payload.note ?? null, at })
+            .execute();
         },
       };
     },
@@ -64,5 +84,7 @@ export function ticketHandler(now: () => number = Date.now): MessageHandler<Enve
 
 export async function findTicket(db: Kysely<any>, ticketNo: string): Promise<Ticket | undefined> {
   const row = await db.selectFrom('txc_ticket').selectAll().where('ticket_no', '=', ticketNo).executeTakeFirst();
-  return row && { ticketNo: row.ticket_no, customerId: row.customer_id, status: row.status, priority: row.priority, revision: row.revision };
+  return (
+    row && { ticketNo: row.ticket_no, customerId: row.customer_id, status: row.status, priority: row.priority, revision: row.revision }
+  );
 }

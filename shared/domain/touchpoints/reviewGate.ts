@@ -47,7 +47,12 @@ export interface PendingReview {
  * would have made), and returns the touch-points with no verdict older than `slaSeconds`, which only
  * compliance can settle (they are never sent meanwhile).
  */
-export async function reconcileReviews(db: Kysely<any>, now: number, slaSeconds: number, limit: number): Promise<{ completed: number; overdue: PendingReview[] }> {
+export async function reconcileReviews(
+  db: Kysely<any>,
+  now: number,
+  slaSeconds: number,
+  limit: number,
+): Promise<{ completed: number; overdue: PendingReview[] }> {
   const rows = await db
     .selectFrom('txc_touchpoint')
     .select(['event_id', 'owner', 'channel', 'created_at'])
@@ -60,7 +65,13 @@ export async function reconcileReviews(db: Kysely<any>, now: number, slaSeconds:
   const overdue: PendingReview[] = [];
   for (const row of rows) {
     if (await completeReview(db, row.event_id, now)) completed += 1;
-    else overdue.push({ eventId: row.event_id, owner: row.owner ?? null, channel: row.channel, waitingSeconds: Math.round((now - Number(row.created_at)) / 1_000) });
+    else
+      overdue.push({
+        eventId: row.event_id,
+        owner: row.owner ?? null,
+        channel: row.channel,
+        waitingSeconds: Math.round((now - Number(row.created_at)) / 1_000),
+      });
   }
   return { completed, overdue };
 }
@@ -77,7 +88,10 @@ export function reviewGateCheck(db: Kysely<any>, slaSeconds: number = DEFAULT_RE
       return {
         name: 'touch-points awaiting compliance past SLA',
         repaired: completed,
-        findings: overdue.map((p) => ({ id: p.eventId, detail: `${p.channel} touch-point of ${p.owner ?? 'unknown owner'} without a verdict for ${p.waitingSeconds}s (not sent meanwhile)` })),
+        findings: overdue.map((p) => ({
+          id: p.eventId,
+          detail: `${p.channel} touch-point of ${p.owner ?? 'unknown owner'} without a verdict for ${p.waitingSeconds}s (not sent meanwhile)`,
+        })),
       };
     },
   };

@@ -64,7 +64,14 @@ function alertOf(row: IncidentRow): Alert {
   } catch {
     details = undefined; // written by us as JSON; a damaged value only loses the details
   }
-  return { kind: row.kind, severity, title: row.title ?? row.kind, text: row.text ?? `incident ${row.incident_key}`, incidentKey: row.incident_key, ...(details ? { details } : {}) };
+  return {
+    kind: row.kind,
+    severity,
+    title: row.title ?? row.kind,
+    text: row.text ?? `incident ${row.incident_key}`,
+    incidentKey: row.incident_key,
+    ...(details ? { details } : {}),
+  };
 }
 
 /**
@@ -121,7 +128,11 @@ export class IncidentAggregator implements AlertOutbox {
       }
       // An open incident is only counted, sent or not: its first occurrence sends it, and if that sender
       // crashed the sweep does — so one incident alerts once even when occurrences race.
-      await db.updateTable('txc_alert_incident').set((eb) => ({ occurrences: eb('occurrences', '+', 1), last_seen_at: now })).where('incident_key', '=', key).execute();
+      await db
+        .updateTable('txc_alert_incident')
+        .set((eb) => ({ occurrences: eb('occurrences', '+', 1), last_seen_at: now }))
+        .where('incident_key', '=', key)
+        .execute();
       return false;
     })();
     if (!shouldSend) this.options.logger?.debug({ incidentKey: key, kind: alert.kind }, 'alert aggregated into an open incident');
@@ -131,7 +142,11 @@ export class IncidentAggregator implements AlertOutbox {
   /** Sends a recorded alert and marks its incident sent. */
   async send(alert: Alert): Promise<void> {
     await this.options.sink.raise(alert);
-    await this.db.updateTable('txc_alert_incident').set({ sent_at: this.now() }).where('incident_key', '=', alert.incidentKey.slice(0, MAX_KEY_CHARS)).execute();
+    await this.db
+      .updateTable('txc_alert_incident')
+      .set({ sent_at: this.now() })
+      .where('incident_key', '=', alert.incidentKey.slice(0, MAX_KEY_CHARS))
+      .execute();
   }
 
   /**
@@ -154,7 +169,10 @@ export class IncidentAggregator implements AlertOutbox {
         await this.send(alertOf(row));
         sent += 1;
       } catch (error) {
-        this.options.logger?.error({ incidentKey: row.incident_key, kind: row.kind, error: (error as Error).message }, 'unsent alert could not be re-sent; the next sweep tries again');
+        this.options.logger?.error(
+          { incidentKey: row.incident_key, kind: row.kind, error: (error as Error).message },
+          'unsent alert could not be re-sent; the next sweep tries again',
+        );
       }
     }
     if (sent > 0) this.options.logger?.warn({ sent }, 'unsent alerts re-sent');
@@ -178,6 +196,11 @@ export class IncidentAggregator implements AlertOutbox {
 
   private contentOf(alert: Alert): Pick<IncidentRow, 'severity' | 'title' | 'text' | 'details'> {
     const details = alert.details === undefined ? null : JSON.stringify(alert.details);
-    return { severity: alert.severity, title: alert.title.slice(0, MAX_TITLE_CHARS), text: alert.text.slice(0, MAX_TEXT_CHARS), details: details !== null && details.length <= MAX_DETAILS_CHARS ? details : null };
+    return {
+      severity: alert.severity,
+      title: alert.title.slice(0, MAX_TITLE_CHARS),
+      text: alert.text.slice(0, MAX_TEXT_CHARS),
+      details: details !== null && details.length <= MAX_DETAILS_CHARS ? details : null,
+    };
   }
 }

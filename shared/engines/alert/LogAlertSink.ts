@@ -6,6 +6,9 @@ export class LogAlertSink implements AlertSink {
   constructor(private readonly logger: Logger) {}
 
   async raise(alert: Alert): Promise<void> {
-    this.logger.warn({ alert: { kind: alert.kind, severity: alert.severity, incidentKey: alert.incidentKey, title: alert.title } }, 'ALERT');
+    this.logger.warn(
+      { alert: { kind: alert.kind, severity: alert.severity, incidentKey: alert.incidentKey, title: alert.title } },
+      'ALERT',
+    );
   }
 }

@@ -27,7 +27,10 @@ export function dingTalkPayload(alert: Alert): object {
     .join('\n');
   return {
     msgtype: 'markdown',
-    markdown: { title: alert.title, text: `### ${SEVERITY_MARK[alert.severity]} ${alert.title}\n\n${alert.text}${details ? `\n\n${details}` : ''}\n\n> ${alert.kind} · ${alert.incidentKey}` },
+    markdown: {
+      title: alert.title,
+      text: `### ${SEVERITY_MARK[alert.severity]} ${alert.title}\n\n${alert.text}${details ? `\n\n${details}` : ''}\n\n> ${alert.kind} · ${alert.incidentKey}`,
+    },
   };
 }
 
@@ -40,8 +43,10 @@ export class WebhookAlertSink implements AlertSink {
 
   async raise(alert: Alert): Promise<void> {
     const { format, secret } = this.options;
-    const url = format === 'dingtalk' && secret ? signedDingTalkUrl(this.options.url, secret, (this.options.now ?? Date.now)()) : this.options.url;
-    const body = format === 'dingtalk' ? dingTalkPayload(alert) : { ...alert, raisedAt: new Date((this.options.now ?? Date.now)()).toISOString() };
+    const url =
+      format === 'dingtalk' && secret ? signedDingTalkUrl(this.options.url, secret, (this.options.now ?? Date.now)()) : this.options.url;
+    const body =
+      format === 'dingtalk' ? dingTalkPayload(alert) : { ...alert, raisedAt: new Date((this.options.now ?? Date.now)()).toISOString() };
     let response: Response;
     try {
       response = await fetch(url, {
@@ -57,7 +62,8 @@ export class WebhookAlertSink implements AlertSink {
     if (!response.ok) throw new AlertDeliveryError(`alert webhook answered ${response.status}`);
     if (format === 'dingtalk') {
       const answer = safeJson(text) as { errcode?: number; errmsg?: string } | undefined;
-      if (answer?.errcode !== undefined && answer.errcode !== 0) throw new AlertDeliveryError(`DingTalk refused the alert: ${answer.errcode} ${answer.errmsg ?? ''}`.trim());
+      if (answer?.errcode !== undefined && answer.errcode !== 0)
+        throw new AlertDeliveryError(`DingTalk refused the alert: ${answer.errcode} ${answer.errmsg ?? ''}`.trim());
     }
   }
 }

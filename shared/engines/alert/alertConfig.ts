@@ -25,7 +25,17 @@ export type AlertConfig = z.output<z.ZodMiniObject<typeof alertConfigShape>>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function alertSinkOf(config: AlertConfig, db: Kysely<any>, logger: Logger): IncidentAggregator {
   const sink: AlertSink = config.TXC_ALERT_WEBHOOK_URL
-    ? new WebhookAlertSink({ url: config.TXC_ALERT_WEBHOOK_URL, format: config.TXC_ALERT_WEBHOOK_FORMAT, secret: config.TXC_ALERT_WEBHOOK_SECRET })
+    ? new WebhookAlertSink({
+        url: config.TXC_ALERT_WEBHOOK_URL,
+        format: config.TXC_ALERT_WEBHOOK_FORMAT,
+        secret: config.TXC_ALERT_WEBHOOK_SECRET,
+      })
     : new LogAlertSink(logger);
-  return new IncidentAggregator({ db, sink, windowSeconds: config.TXC_ALERT_WINDOW_SECONDS, resendAfterSeconds: config.TXC_ALERT_RESEND_AFTER_SECONDS, logger });
+  return new IncidentAggregator({
+    db,
+    sink,
+    windowSeconds: config.TXC_ALERT_WINDOW_SECONDS,
+    resendAfterSeconds: config.TXC_ALERT_RESEND_AFTER_SECONDS,
+    logger,
+  });
 }

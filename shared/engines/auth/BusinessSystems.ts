@@ -25,7 +25,9 @@ export const businessSystemsSchema = z.pipe(
       }
     }),
   ),
-  z.array(businessSystemSchema).check(z.refine((systems) => new Set(systems.map((s) => s.id)).size === systems.length, 'system ids must be unique')),
+  z
+    .array(businessSystemSchema)
+    .check(z.refine((systems) => new Set(systems.map((s) => s.id)).size === systems.length, 'system ids must be unique')),
 );
 
 /** Looks systems up by id; built once at cold start. */

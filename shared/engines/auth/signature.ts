@@ -65,7 +65,11 @@ const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
  * `secretOf` looks up a system's secret (undefined = unknown system). The comparison is constant-time.
  * @throws AuthError (401) with a `reason` for logs.
  */
-export function verifyRequest(request: IncomingSignedRequest, secretOf: (systemId: string) => string | undefined, now: number = Date.now()): string {
+export function verifyRequest(
+  request: IncomingSignedRequest,
+  secretOf: (systemId: string) => string | undefined,
+  now: number = Date.now(),
+): string {
   const systemId = request.headers[SIGNATURE_HEADERS.system];
   const timestampText = request.headers[SIGNATURE_HEADERS.timestamp];
   const signatureText = request.headers[SIGNATURE_HEADERS.signature];

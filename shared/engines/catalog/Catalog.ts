@@ -109,13 +109,15 @@ function crossReferenceProblems(data: CatalogData): string[] {
     const filter = parseTagExpression(group.tagExpression);
     if (!filter.all) {
       for (const tag of filter.tags) {
-        if (!topic.tags.some((t) => t.name === tag)) problems.push(`group '${group.id}' expression names unknown tag '${tag}' of topic '${topic.name}'`);
+        if (!topic.tags.some((t) => t.name === tag))
+          problems.push(`group '${group.id}' expression names unknown tag '${tag}' of topic '${topic.name}'`);
       }
     }
   }
   const deadLetterTopic = topics.get(data.deadLetter.topic);
   if (!deadLetterTopic) problems.push(`dead-letter topic '${data.deadLetter.topic}' is not declared`);
-  else if (!deadLetterTopic.tags.some((t) => t.name === data.deadLetter.tag)) problems.push(`dead-letter tag '${data.deadLetter.tag}' is not a tag of '${deadLetterTopic.name}'`);
+  else if (!deadLetterTopic.tags.some((t) => t.name === data.deadLetter.tag))
+    problems.push(`dead-letter tag '${data.deadLetter.tag}' is not a tag of '${deadLetterTopic.name}'`);
   for (const name of duplicates(data.functions.map((fn) => fn.name))) problems.push(`duplicate function '${name}'`);
   const triggeredGroups: string[] = [];
   for (const fn of data.functions) {
@@ -123,13 +125,15 @@ function crossReferenceProblems(data: CatalogData): string[] {
     for (const trigger of fn.triggers) {
       if (trigger.type !== 'mq') continue;
       triggeredGroups.push(trigger.group);
-      if (!data.groups.some((group) => group.id === trigger.group)) problems.push(`function '${fn.name}' trigger '${trigger.name}' uses unknown group '${trigger.group}'`);
+      if (!data.groups.some((group) => group.id === trigger.group))
+        problems.push(`function '${fn.name}' trigger '${trigger.name}' uses unknown group '${trigger.group}'`);
     }
   }
   for (const fn of data.functions) {
     // FC 2.0: "a function with an HTTP trigger cannot have triggers of other types", and one HTTP trigger at most.
     const http = fn.triggers.filter((trigger) => trigger.type === 'http').length;
-    if (http > 1 || (http === 1 && fn.triggers.length > 1)) problems.push(`function '${fn.name}' mixes an HTTP trigger with other triggers (Function Compute allows one HTTP trigger alone)`);
+    if (http > 1 || (http === 1 && fn.triggers.length > 1))
+      problems.push(`function '${fn.name}' mixes an HTTP trigger with other triggers (Function Compute allows one HTTP trigger alone)`);
   }
   for (const id of duplicates(triggeredGroups)) problems.push(`group '${id}' is consumed by more than one trigger`);
   for (const group of data.groups) {

@@ -42,12 +42,32 @@ export const CATALOG_DATA: CatalogInput = {
   ],
   groups: [
     { id: 'GID_TXC_OPS', topic: 'TXC_COMPANION', tagExpression: 'OPERATIONS', description: 'operations system: customer touch-points' },
-    { id: 'GID_TXC_CS', topic: 'TXC_COMPANION', tagExpression: 'CUSTOMER_SERVICE', description: 'customer-service system: service tickets' },
+    {
+      id: 'GID_TXC_CS',
+      topic: 'TXC_COMPANION',
+      tagExpression: 'CUSTOMER_SERVICE',
+      description: 'customer-service system: service tickets',
+    },
     { id: 'GID_TXC_ORCH', topic: 'TXC_COMPANION', tagExpression: 'ORCHESTRATION', description: 'companion orchestration: journeys' },
-    { id: 'GID_TXC_ORCH_TRADE', topic: 'TXC_FUND_TRADE', tagExpression: 'DISCOUNT_PURCHASE', description: 'orchestration: discount-purchase slave transaction' },
-    { id: 'GID_TXC_COMPLIANCE', topic: 'TXC_COMPANION', tagExpression: 'OPERATIONS||ORCHESTRATION', description: 'compliance review of operations and companion content' },
+    {
+      id: 'GID_TXC_ORCH_TRADE',
+      topic: 'TXC_FUND_TRADE',
+      tagExpression: 'DISCOUNT_PURCHASE',
+      description: 'orchestration: discount-purchase slave transaction',
+    },
+    {
+      id: 'GID_TXC_COMPLIANCE',
+      topic: 'TXC_COMPANION',
+      tagExpression: 'OPERATIONS||ORCHESTRATION',
+      description: 'compliance review of operations and companion content',
+    },
     { id: 'GID_TXC_DATACENTER', topic: 'TXC_COMPANION', tagExpression: '*', description: 'data center archive of every companion event' },
-    { id: 'GID_TXC_DATACENTER_TRADE', topic: 'TXC_FUND_TRADE', tagExpression: '*', description: 'data center archive of every trade event' },
+    {
+      id: 'GID_TXC_DATACENTER_TRADE',
+      topic: 'TXC_FUND_TRADE',
+      tagExpression: '*',
+      description: 'data center archive of every trade event',
+    },
     { id: 'GID_TXC_DLQ', topic: 'TXC_DEAD_LETTER', tagExpression: '*', description: 'dead-letter alerter', maxAttempts: 288 },
   ],
   deadLetter: { topic: 'TXC_DEAD_LETTER', tag: 'DEAD_LETTER' },
@@ -75,7 +95,11 @@ export const CATALOG_DATA: CatalogInput = {
         { type: 'mq', name: 'fund-trade', group: 'GID_TXC_ORCH_TRADE' },
       ],
     },
-    { name: 'consumer-compliance', description: 'compliance review', triggers: [{ type: 'mq', name: 'companion', group: 'GID_TXC_COMPLIANCE' }] },
+    {
+      name: 'consumer-compliance',
+      description: 'compliance review',
+      triggers: [{ type: 'mq', name: 'companion', group: 'GID_TXC_COMPLIANCE' }],
+    },
     {
       name: 'consumer-datacenter',
       description: 'append-only archive of every event',
@@ -86,7 +110,11 @@ export const CATALOG_DATA: CatalogInput = {
     },
     // MQ trigger only: on FC 2.0 a function with an HTTP trigger may have no other trigger, so
     // replay is tx-console's (it uses the same replay engine).
-    { name: 'dlq-alerter', description: 'dead-letter store and alerts', triggers: [{ type: 'mq', name: 'dead-letter', group: 'GID_TXC_DLQ' }] },
+    {
+      name: 'dlq-alerter',
+      description: 'dead-letter store and alerts',
+      triggers: [{ type: 'mq', name: 'dead-letter', group: 'GID_TXC_DLQ' }],
+    },
     {
       name: 'tx-console',
       description: 'operations console: web UI, admin JSON API (search, trace, replay, stuck transactions, audit) and Prometheus metrics',

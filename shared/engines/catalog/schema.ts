@@ -42,7 +42,11 @@ export const groupSchema = z.object({
 });
 
 export const triggerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('http'), name: resourceName, methods: z.array(z.enum(['GET', 'POST', 'PUT', 'DELETE'])).check(z.minLength(1)) }),
+  z.object({
+    type: z.literal('http'),
+    name: resourceName,
+    methods: z.array(z.enum(['GET', 'POST', 'PUT', 'DELETE'])).check(z.minLength(1)),
+  }),
   z.object({
     type: z.literal('timer'),
     name: resourceName,

@@ -68,10 +68,22 @@ export class CheckbackRunner {
   }
 
   async run(context: InvocationContext): Promise<CheckbackReport> {
-    const report: CheckbackReport = { examined: 0, fromStore: 0, byBusinessSystem: 0, undecided: 0, byPolicy: 0, orphans: 0, deliveryPending: 0, failed: 0 };
+    const report: CheckbackReport = {
+      examined: 0,
+      fromStore: 0,
+      byBusinessSystem: 0,
+      undecided: 0,
+      byPolicy: 0,
+      orphans: 0,
+      deliveryPending: 0,
+      failed: 0,
+    };
     for (const topic of this.deps.catalog.topics.filter((t) => t.messageType === 'transactional')) {
       while (context.remainingMs() > this.safetyMarginMs) {
-        const messages = await this.deps.broker.consumeHalf(topic.name, this.deps.catalog.checkGroup, { maxMessages: PULL_BATCH, waitSeconds: 0 });
+        const messages = await this.deps.broker.consumeHalf(topic.name, this.deps.catalog.checkGroup, {
+          maxMessages: PULL_BATCH,
+          waitSeconds: 0,
+        });
         if (messages.length === 0) break;
         report.examined += messages.length;
         await Promise.all(messages.map((message) => this.handleSafely(topic.name, message, context, report)));
@@ -103,14 +115,23 @@ export class CheckbackRunner {
     if (!scenario || this.exhausted(tx, tx.checkCount, scenario)) return this.applyPolicy(tx, scenario, message, report);
 
     const result = await this.ask(tx, context);
-    const checks = await this.deps.store.recordCheck(tx.txId, { answer: result.answer, detail: result.detail, messageId: message.messageId }, this.now());
+    const checks = await this.deps.store.recordCheck(
+      tx.txId,
+      { answer: result.answer, detail: result.detail, messageId: message.messageId },
+      this.now(),
+    );
     if (result.answer === 'UNKNOWN') {
       if (scenario && this.exhausted(tx, checks, scenario)) return this.applyPolicy(tx, scenario, message, report);
       report.undecided += 1;
       return;
     }
     report.byBusinessSystem += 1;
-    await this.deps.store.decide(tx.txId, result.answer, { actor: 'checkback', reason: 'checkback', detail: { check: checks } }, this.now());
+    await this.deps.store.decide(
+      tx.txId,
+      result.answer,
+      { actor: 'checkback', reason: 'checkback', detail: { check: checks } },
+      this.now(),
+    );
     await this.settleStored(tx.txId, message, report);
   }
 
@@ -134,7 +155,12 @@ export class CheckbackRunner {
     const policy = scenario?.undecidedPolicy ?? 'rollback-and-alert';
     const decision: TxDecision = policy === 'commit-and-alert' ? 'COMMIT' : 'ROLLBACK';
     const ageSeconds = Math.round((this.now() - tx.createdAt) / 1000);
-    const won = await this.deps.store.decide(tx.txId, decision, { actor: 'policy', reason: 'undecided-policy', detail: { policy, ageSeconds } }, this.now());
+    const won = await this.deps.store.decide(
+      tx.txId,
+      decision,
+      { actor: 'policy', reason: 'undecided-policy', detail: { policy, ageSeconds } },
+      this.now(),
+    );
     report.byPolicy += won ? 1 : 0;
     report.fromStore += won ? 0 : 1;
     if (won) {

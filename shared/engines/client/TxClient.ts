@@ -36,7 +36,15 @@ export interface PublishEventInput {
 }
 
 const txStateSchema = z.enum(['PREPARED', 'COMMITTED', 'ROLLED_BACK']);
-const timelineSchema = z.array(z.object({ at: z.string(), type: z.string(), state: txStateSchema, actor: z.string(), detail: z.optional(z.record(z.string(), z.unknown())) }));
+const timelineSchema = z.array(
+  z.object({
+    at: z.string(),
+    type: z.string(),
+    state: txStateSchema,
+    actor: z.string(),
+    detail: z.optional(z.record(z.string(), z.unknown())),
+  }),
+);
 
 /** A transaction as tx-gateway answers it. */
 export const txResponseSchema = z.object({
@@ -137,7 +145,9 @@ export class TxClient {
     try {
       json = JSON.parse(response.body);
     } catch (error) {
-      throw new TxClientError('GATEWAY_BAD_RESPONSE', `tx-gateway answered ${response.status} with non-JSON`, response.status, undefined, { cause: error });
+      throw new TxClientError('GATEWAY_BAD_RESPONSE', `tx-gateway answered ${response.status} with non-JSON`, response.status, undefined, {
+        cause: error,
+      });
     }
     if (response.status >= 400) {
       const parsed = errorBodySchema.safeParse(json);
@@ -150,7 +160,12 @@ export class TxClient {
       );
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new TxClientError('GATEWAY_BAD_RESPONSE', `tx-gateway answer has an unexpected shape: ${parsed.error.message}`, response.status);
+    if (!parsed.success)
+      throw new TxClientError(
+        'GATEWAY_BAD_RESPONSE',
+        `tx-gateway answer has an unexpected shape: ${parsed.error.message}`,
+        response.status,
+      );
     return parsed.data;
   }
 }

@@ -32,7 +32,10 @@ export async function ensureBarrierTable(db: AnyDb): Promise<void> {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function insertCommitBarrier(trx: Transaction<any>, txId: string, now: number): Promise<void> {
-  await (trx as unknown as Transaction<BarrierTables>).insertInto(BARRIER_TABLE).values({ tx_id: txId, outcome: BARRIER_OUTCOMES.committed, created_at: now }).execute();
+  await (trx as unknown as Transaction<BarrierTables>)
+    .insertInto(BARRIER_TABLE)
+    .values({ tx_id: txId, outcome: BARRIER_OUTCOMES.committed, created_at: now })
+    .execute();
 }
 
 /**
@@ -48,7 +51,11 @@ export async function insertCommitBarrier(trx: Transaction<any>, txId: string, n
 export function checkbackHandler(db: AnyDb, now: () => number = Date.now): (txId: string) => Promise<BarrierOutcome> {
   const barrier = db as unknown as Kysely<BarrierTables>;
   return async (txId) => {
-    await barrier.insertInto(BARRIER_TABLE).ignore().values({ tx_id: txId, outcome: BARRIER_OUTCOMES.rolledBack, created_at: now() }).execute();
+    await barrier
+      .insertInto(BARRIER_TABLE)
+      .ignore()
+      .values({ tx_id: txId, outcome: BARRIER_OUTCOMES.rolledBack, created_at: now() })
+      .execute();
     const row = await barrier.selectFrom(BARRIER_TABLE).select('outcome').where('tx_id', '=', txId).executeTakeFirstOrThrow();
     return row.outcome as BarrierOutcome;
   };

@@ -33,7 +33,11 @@ export function createCheckbackEndpoint(options: {
     } catch {
       parsed = undefined;
     }
-    if (!parsed?.success) return { status: 400, body: JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: 'expected {txId, businessKey, topic, tag, check}' } }) };
+    if (!parsed?.success)
+      return {
+        status: 400,
+        body: JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: 'expected {txId, businessKey, topic, tag, check}' } }),
+      };
     return { status: 200, body: JSON.stringify({ decision: await options.decide(parsed.data.txId) }) };
   };
 }

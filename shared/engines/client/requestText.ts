@@ -76,7 +76,9 @@ function once(call: TextRequest): Promise<{ answer?: TextAnswer; error?: Error; 
         else chunks.push(chunk);
       });
       response.on('error', (error) => finish({ error }));
-      response.on('end', () => finish({ answer: { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') } }));
+      response.on('end', () =>
+        finish({ answer: { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') } }),
+      );
     });
     request.end(body);
   });

@@ -39,7 +39,10 @@ const MAX_DETAIL = 8_000;
 export class AuditLog {
   private readonly db: Kysely<AuditTables>;
 
-  constructor(db: Kysely<any>, private readonly now: () => number = Date.now) {
+  constructor(
+    db: Kysely<any>,
+    private readonly now: () => number = Date.now,
+  ) {
     this.db = db as Kysely<AuditTables>;
   }
 
@@ -68,17 +71,25 @@ export class AuditLog {
     if (search.actor) query = query.where('actor', '=', search.actor);
     if (search.action) query = query.where('action', '=', search.action);
     if (after) query = query.where('id', '<', after.at);
-    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
-    return pageOf(rows, limit, (row) => ({ at: Number(row.id), id: '' }), (row) => ({
-      id: String(row.id),
-      at: new Date(Number(row.at)).toISOString(),
-      actor: row.actor,
-      role: row.role as Role | null,
-      action: row.action as AuditAction,
-      target: row.target,
-      result: row.result as AuditResult,
-      detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
-      sourceIp: row.source_ip,
-    }));
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    return pageOf(
+      rows,
+      limit,
+      (row) => ({ at: Number(row.id), id: '' }),
+      (row) => ({
+        id: String(row.id),
+        at: new Date(Number(row.at)).toISOString(),
+        actor: row.actor,
+        role: row.role as Role | null,
+        action: row.action as AuditAction,
+        target: row.target,
+        result: row.result as AuditResult,
+        detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
+        sourceIp: row.source_ip,
+      }),
+    );
   }
 }

@@ -44,27 +44,57 @@ export class ConsoleActions {
     const { ids, group, tag, from, to } = body.filter;
     // A filter without ids replays NEW letters only (the newest {@link MAX_REPLAY_IDS}); named ids are
     // taken as they are and the engine reports each one it skips or refuses.
-    const filter: DeadLetterFilter = { ids, group, tag, from: toMs(from), to: toMs(to), limit: MAX_REPLAY_IDS, ...(ids ? {} : { status: DEAD_LETTER_STATUSES.new }) };
-    return replayDeadLetters(this.deps.deadLetters, this.deps.publisher, { filter, dryRun: body.dryRun, ratePerSecond: body.ratePerSecond }, this.deps.now);
+    const filter: DeadLetterFilter = {
+      ids,
+      group,
+      tag,
+      from: toMs(from),
+      to: toMs(to),
+      limit: MAX_REPLAY_IDS,
+      ...(ids ? {} : { status: DEAD_LETTER_STATUSES.new }),
+    };
+    return replayDeadLetters(
+      this.deps.deadLetters,
+      this.deps.publisher,
+      { filter, dryRun: body.dryRun, ratePerSecond: body.ratePerSecond },
+      this.deps.now,
+    );
   }
 
   /** @throws ConsoleError TX_NOT_FOUND, TX_NOT_STUCK */
   private async stuck(txId: string): Promise<TxRecord> {
     const tx = await this.deps.store.get(txId);
     if (!tx) throw new ConsoleError('TX_NOT_FOUND', `no transaction ${txId}`);
-    if (tx.state !== TX_STATES.prepared) throw new ConsoleError('TX_NOT_STUCK', `transaction ${txId} is ${tx.state}, not PREPARED`, { details: { state: tx.state } });
+    if (tx.state !== TX_STATES.prepared)
+      throw new ConsoleError('TX_NOT_STUCK', `transaction ${txId} is ${tx.state}, not PREPARED`, { details: { state: tx.state } });
     const immunityEndsAt = tx.createdAt + this.deps.immunity(tx.topic, tx.tag) * 1_000;
     if (this.deps.now() < immunityEndsAt) {
-      throw new ConsoleError('TX_NOT_STUCK', `transaction ${txId} is within its check immunity until ${new Date(immunityEndsAt).toISOString()}; the business system may still decide it`, {
-        details: { immunityEndsAt: new Date(immunityEndsAt).toISOString() },
-      });
+      throw new ConsoleError(
+        'TX_NOT_STUCK',
+        `transaction ${txId} is within its check immunity until ${new Date(immunityEndsAt).toISOString()}; the business system may still decide it`,
+        {
+          details: { immunityEndsAt: new Date(immunityEndsAt).toISOString() },
+        },
+      );
     }
     return tx;
   }
 
   private view(tx: TxRecord) {
     return txSummary(
-      { tx_id: tx.txId, system_id: tx.systemId, business_key: tx.businessKey, topic: tx.topic, tag: tx.tag, state: tx.state, broker: tx.broker, reason: tx.reason ?? null, check_count: tx.checkCount, created_at: tx.createdAt, decided_at: tx.decidedAt ?? null },
+      {
+        tx_id: tx.txId,
+        system_id: tx.systemId,
+        business_key: tx.businessKey,
+        topic: tx.topic,
+        tag: tx.tag,
+        state: tx.state,
+        broker: tx.broker,
+        reason: tx.reason ?? null,
+        check_count: tx.checkCount,
+        created_at: tx.createdAt,
+        decided_at: tx.decidedAt ?? null,
+      },
       this.deps.now(),
       this.deps.immunity,
     );
@@ -84,9 +114,17 @@ export class ConsoleActions {
           { path: tx.checkbackPath, timeoutMs: CONSOLE_CHECK_TIMEOUT_MS, now: this.deps.now, fetch: this.deps.fetch },
         )
       : { answer: 'UNKNOWN' as const, detail: 'system not configured' };
-    await this.deps.store.recordCheck(txId, { answer: result.answer, detail: result.detail, requestedBy: actorOf(operator) }, this.deps.now());
+    await this.deps.store.recordCheck(
+      txId,
+      { answer: result.answer, detail: result.detail, requestedBy: actorOf(operator) },
+      this.deps.now(),
+    );
     if (result.answer !== 'UNKNOWN') {
-      await this.deps.coordinator.decideAsOperator(txId, result.answer, { actor: actorOf(operator), reason: 'checkback', detail: { requestedBy: operator.name } });
+      await this.deps.coordinator.decideAsOperator(txId, result.answer, {
+        actor: actorOf(operator),
+        reason: 'checkback',
+        detail: { requestedBy: operator.name },
+      });
     }
     const current = (await this.deps.store.get(txId))!;
     return { answer: result.answer, detail: result.detail, transaction: this.view(current) };

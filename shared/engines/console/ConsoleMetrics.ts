@@ -16,15 +16,48 @@ export class ConsoleMetrics {
   private readonly registry = new Registry();
   private readonly transactions = this.gauge('txcenter_transactions', 'Transactions created in the window, by state', ['state', 'window']);
   private readonly stuck = this.gauge('txcenter_transactions_stuck', 'PREPARED transactions past their check immunity', []);
-  private readonly oldestPrepared = this.gauge('txcenter_oldest_stuck_prepared_age_seconds', 'Age of the oldest PREPARED transaction past its check immunity (0 when none)', []);
-  private readonly deadLetters = this.gauge('txcenter_dead_letters_pending', 'Dead letters awaiting replay (NEW or REPLAYING), by group', ['group']);
-  private readonly backlog = this.gauge('txcenter_subscriber_backlog', 'Committed events of the last hour a group has not consumed past its SLA', ['group']);
+  private readonly oldestPrepared = this.gauge(
+    'txcenter_oldest_stuck_prepared_age_seconds',
+    'Age of the oldest PREPARED transaction past its check immunity (0 when none)',
+    [],
+  );
+  private readonly deadLetters = this.gauge('txcenter_dead_letters_pending', 'Dead letters awaiting replay (NEW or REPLAYING), by group', [
+    'group',
+  ]);
+  private readonly backlog = this.gauge(
+    'txcenter_subscriber_backlog',
+    'Committed events of the last hour a group has not consumed past its SLA',
+    ['group'],
+  );
   private readonly incidents = this.gauge('txcenter_alert_incidents_open', 'Alert incidents whose aggregation window is open', []);
-  private readonly reconcileClean = this.gauge('txcenter_reconcile_last_clean', 'Verdict of the last reconcile run (1 clean, 0 findings, -1 never ran)', []);
-  private readonly reconcileAge = this.gauge('txcenter_reconcile_last_age_seconds', 'Seconds since the last reconcile run finished (-1 never ran)', []);
-  private readonly requests = new Counter({ name: 'txcenter_console_requests_total', help: 'Console API requests answered by this instance', labelNames: ['route', 'status'], registers: [this.registry] });
-  private readonly actions = new Counter({ name: 'txcenter_console_actions_total', help: 'Operator actions (login, replay, check, decision) by this instance, by result', labelNames: ['action', 'result'], registers: [this.registry] });
-  private readonly replayed = new Counter({ name: 'txcenter_console_replay_messages_total', help: 'Dead letters handled by executed replays of this instance, by result', labelNames: ['result'], registers: [this.registry] });
+  private readonly reconcileClean = this.gauge(
+    'txcenter_reconcile_last_clean',
+    'Verdict of the last reconcile run (1 clean, 0 findings, -1 never ran)',
+    [],
+  );
+  private readonly reconcileAge = this.gauge(
+    'txcenter_reconcile_last_age_seconds',
+    'Seconds since the last reconcile run finished (-1 never ran)',
+    [],
+  );
+  private readonly requests = new Counter({
+    name: 'txcenter_console_requests_total',
+    help: 'Console API requests answered by this instance',
+    labelNames: ['route', 'status'],
+    registers: [this.registry],
+  });
+  private readonly actions = new Counter({
+    name: 'txcenter_console_actions_total',
+    help: 'Operator actions (login, replay, check, decision) by this instance, by result',
+    labelNames: ['action', 'result'],
+    registers: [this.registry],
+  });
+  private readonly replayed = new Counter({
+    name: 'txcenter_console_replay_messages_total',
+    help: 'Dead letters handled by executed replays of this instance, by result',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
 
   private gauge(name: string, help: string, labelNames: string[]) {
     return new Gauge({ name, help, labelNames, registers: [this.registry] });

@@ -41,7 +41,11 @@ export class LoginThrottle {
 
   /** Seconds until this (name, address) may try again; 0 = not locked. */
   async lockedFor(name: string, address: string): Promise<number> {
-    const row = await this.db.selectFrom('txc_console_login_throttle').select('locked_until').where('throttle_key', '=', this.key(name, address)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('txc_console_login_throttle')
+      .select('locked_until')
+      .where('throttle_key', '=', this.key(name, address))
+      .executeTakeFirst();
     const left = row ? Number(row.locked_until) - this.now() : 0;
     return left > 0 ? Math.ceil(left / 1_000) : 0;
   }
@@ -51,9 +55,16 @@ export class LoginThrottle {
     const now = this.now();
     const key = this.key(name, address);
     return this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('txc_console_login_throttle').where('window_started_at', '<', now - this.windowMs - this.lockMs).execute();
+      await trx
+        .deleteFrom('txc_console_login_throttle')
+        .where('window_started_at', '<', now - this.windowMs - this.lockMs)
+        .execute();
       // Insert-or-ignore first: two concurrent first failures must not collide on the key.
-      await trx.insertInto('txc_console_login_throttle').values({ throttle_key: key, failures: 0, window_started_at: now, locked_until: 0 }).orIgnore().execute();
+      await trx
+        .insertInto('txc_console_login_throttle')
+        .values({ throttle_key: key, failures: 0, window_started_at: now, locked_until: 0 })
+        .orIgnore()
+        .execute();
       const row = await trx.selectFrom('txc_console_login_throttle').selectAll().where('throttle_key', '=', key).executeTakeFirstOrThrow();
       const fresh = now - Number(row.window_started_at) >= this.windowMs;
       const failures = fresh ? 1 : row.failures + 1;

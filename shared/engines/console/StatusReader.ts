@@ -6,7 +6,16 @@ import type { ReadContext } from './readContext';
 import { BACKLOG_WINDOW_MS } from './readContext';
 import { stuckCondition } from './TransactionReader';
 import type { Row } from './views';
-import { DEAD_LETTER_SUMMARY_COLUMNS, deadLetterSummary, functionsByGroup, iso, incidentView, reconcileRunSummary, TX_SUMMARY_COLUMNS, txSummary } from './views';
+import {
+  DEAD_LETTER_SUMMARY_COLUMNS,
+  deadLetterSummary,
+  functionsByGroup,
+  iso,
+  incidentView,
+  reconcileRunSummary,
+  TX_SUMMARY_COLUMNS,
+  txSummary,
+} from './views';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -33,7 +42,14 @@ export class StatusReader {
     const { db } = this.context;
     // One index range count per state on (state, created_at): a GROUP BY over created_at would read every row of the window.
     const counts = await Promise.all(
-      TX_STATE_NAMES.map((state) => db.selectFrom('txc_tx').select((eb) => eb.fn.countAll().as('n')).where('state', '=', state).where('created_at', '>=', since).executeTakeFirstOrThrow()),
+      TX_STATE_NAMES.map((state) =>
+        db
+          .selectFrom('txc_tx')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('state', '=', state)
+          .where('created_at', '>=', since)
+          .executeTakeFirstOrThrow(),
+      ),
     );
     return Object.fromEntries(TX_STATE_NAMES.map((state, i) => [state, Number(counts[i]!.n)])) as Record<TxStateName, number>;
   }
@@ -71,7 +87,9 @@ export class StatusReader {
           .execute(),
       ]);
       for (const group of groups.filter((g) => g.consumeSlaSeconds === sla)) {
-        const expected = committed.filter((c) => c.topic === group.topic && catalog.subscribersOf(c.topic, c.tag).some((g) => g.id === group.id)).reduce((sum, c) => sum + Number(c.n), 0);
+        const expected = committed
+          .filter((c) => c.topic === group.topic && catalog.subscribersOf(c.topic, c.tag).some((g) => g.id === group.id))
+          .reduce((sum, c) => sum + Number(c.n), 0);
         const done = handled.filter((h) => h.group_id === group.id && h.topic === group.topic).reduce((sum, h) => sum + Number(h.n), 0);
         result.push({ group: group.id, topic: group.topic, slaSeconds: sla, count: Math.max(0, expected - done) });
       }
@@ -102,7 +120,13 @@ export class StatusReader {
         .select((eb) => eb.fn.countAll().as('n'))
         .where('window_started_at', '>', now - this.context.incidentWindowMs)
         .executeTakeFirstOrThrow(),
-      db.selectFrom('txc_reconcile_report').select(['run_id', 'finished_at', 'clean']).orderBy('finished_at', 'desc').orderBy('run_id', 'desc').limit(1).executeTakeFirst(),
+      db
+        .selectFrom('txc_reconcile_report')
+        .select(['run_id', 'finished_at', 'clean'])
+        .orderBy('finished_at', 'desc')
+        .orderBy('run_id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
     ]);
     return {
       byState: { lastHour, lastDay },
@@ -110,7 +134,9 @@ export class StatusReader {
       deadLettersByGroup: letters.map((l) => ({ group: l.group_id, count: Number(l.n), oldestAt: Number(l.oldest) })),
       backlog,
       openIncidents: Number(openIncidents.n),
-      lastReconcile: reconcile ? { runId: reconcile.run_id, finishedAt: Number(reconcile.finished_at), clean: Number(reconcile.clean) === 1 } : null,
+      lastReconcile: reconcile
+        ? { runId: reconcile.run_id, finishedAt: Number(reconcile.finished_at), clean: Number(reconcile.clean) === 1 }
+        : null,
     };
   }
 
@@ -119,8 +145,21 @@ export class StatusReader {
     const now = this.context.now();
     const [gauges, oldestStuck, checks, decisions, incidents, lastRun] = await Promise.all([
       this.gauges(),
-      db.selectFrom('txc_tx').select([...TX_SUMMARY_COLUMNS]).where(stuckCondition(this.context, now)).orderBy('created_at').limit(SAMPLE).execute(),
-      db.selectFrom('txc_tx_event').select(['at', 'detail']).where('type', '=', 'CHECK').where('at', '>=', now - DAY_MS).orderBy('at', 'desc').limit(10_000).execute(),
+      db
+        .selectFrom('txc_tx')
+        .select([...TX_SUMMARY_COLUMNS])
+        .where(stuckCondition(this.context, now))
+        .orderBy('created_at')
+        .limit(SAMPLE)
+        .execute(),
+      db
+        .selectFrom('txc_tx_event')
+        .select(['at', 'detail'])
+        .where('type', '=', 'CHECK')
+        .where('at', '>=', now - DAY_MS)
+        .orderBy('at', 'desc')
+        .limit(10_000)
+        .execute(),
       // Who decided (client, checkback, policy, operator, publish-failed): the covering (state, decided_at, …, reason) index.
       db
         .selectFrom('txc_tx')
@@ -129,8 +168,20 @@ export class StatusReader {
         .where('decided_at', '>=', now - DAY_MS)
         .groupBy('reason')
         .execute(),
-      db.selectFrom('txc_alert_incident').selectAll().orderBy('last_seen_at', 'desc').orderBy('incident_key', 'desc').limit(SAMPLE).execute(),
-      db.selectFrom('txc_reconcile_report').selectAll().orderBy('finished_at', 'desc').orderBy('run_id', 'desc').limit(1).executeTakeFirst(),
+      db
+        .selectFrom('txc_alert_incident')
+        .selectAll()
+        .orderBy('last_seen_at', 'desc')
+        .orderBy('incident_key', 'desc')
+        .limit(SAMPLE)
+        .execute(),
+      db
+        .selectFrom('txc_reconcile_report')
+        .selectAll()
+        .orderBy('finished_at', 'desc')
+        .orderBy('run_id', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
     ]);
     const answers: Record<string, number> = {};
     for (const check of checks) {
@@ -154,9 +205,21 @@ export class StatusReader {
         byGroup: gauges.deadLettersByGroup.map((g) => ({ group: g.group, count: g.count, oldestAt: iso(g.oldestAt) })),
       },
       backlog: gauges.backlog,
-      incidents: { open: gauges.openIncidents, recent: incidents.map((row): IncidentView => incidentView(row, now, this.context.incidentWindowMs)) },
+      incidents: {
+        open: gauges.openIncidents,
+        recent: incidents.map((row): IncidentView => incidentView(row, now, this.context.incidentWindowMs)),
+      },
       lastReconcile: last
-        ? { runId: last.runId, finishedAt: last.finishedAt, clean: last.clean, truncated: last.truncated, stuckPrepared: last.stuckPrepared, missingConsumption: last.missingConsumption, deadLetters: last.deadLetters, ageSeconds: Math.round((now - Date.parse(last.finishedAt)) / 1_000) }
+        ? {
+            runId: last.runId,
+            finishedAt: last.finishedAt,
+            clean: last.clean,
+            truncated: last.truncated,
+            stuckPrepared: last.stuckPrepared,
+            missingConsumption: last.missingConsumption,
+            deadLetters: last.deadLetters,
+            ageSeconds: Math.round((now - Date.parse(last.finishedAt)) / 1_000),
+          }
         : null,
     };
   }
@@ -172,8 +235,21 @@ export class StatusReader {
         .where('updated_at', '>=', since)
         .where('status', '=', 'COMPLETED')
         .executeTakeFirstOrThrow(),
-      db.selectFrom('txc_consume_barrier').select('updated_at').where('group_id', '=', group.id).where('status', '=', 'COMPLETED').orderBy('group_id', 'desc').orderBy('updated_at', 'desc').limit(1).executeTakeFirst(),
-      db.selectFrom('txc_consume_conflict').select((eb) => eb.fn.countAll().as('n')).where('group_id', '=', group.id).where('detected_at', '>=', since).executeTakeFirstOrThrow(),
+      db
+        .selectFrom('txc_consume_barrier')
+        .select('updated_at')
+        .where('group_id', '=', group.id)
+        .where('status', '=', 'COMPLETED')
+        .orderBy('group_id', 'desc')
+        .orderBy('updated_at', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+      db
+        .selectFrom('txc_consume_conflict')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('group_id', '=', group.id)
+        .where('detected_at', '>=', since)
+        .executeTakeFirstOrThrow(),
       db
         .selectFrom('txc_dead_letter')
         .select(['status', (eb) => eb.fn.countAll().as('n')])
@@ -205,7 +281,9 @@ export class StatusReader {
     const now = this.context.now();
     const backlog = await this.backlog(now);
     const groups = this.context.catalog.groups;
-    return { items: await Promise.all(groups.map((g) => this.summarise(g, window, now, backlog.find((b) => b.group === g.id)?.count ?? 0))) };
+    return {
+      items: await Promise.all(groups.map((g) => this.summarise(g, window, now, backlog.find((b) => b.group === g.id)?.count ?? 0))),
+    };
   }
 
   /** @throws ConsoleError SUBSCRIBER_NOT_FOUND */
@@ -227,7 +305,14 @@ export class StatusReader {
         .groupBy('attempts')
         .execute(),
       this.overdue(group, now),
-      db.selectFrom('txc_dead_letter').select([...DEAD_LETTER_SUMMARY_COLUMNS]).where('group_id', '=', group.id).orderBy('group_id', 'desc').orderBy('dead_lettered_at', 'desc').limit(SAMPLE).execute(),
+      db
+        .selectFrom('txc_dead_letter')
+        .select([...DEAD_LETTER_SUMMARY_COLUMNS])
+        .where('group_id', '=', group.id)
+        .orderBy('group_id', 'desc')
+        .orderBy('dead_lettered_at', 'desc')
+        .limit(SAMPLE)
+        .execute(),
       db
         .selectFrom('txc_consume_conflict')
         .select(['group_id', 'dedup_key', 'message_id', 'detected_at'])
@@ -247,7 +332,12 @@ export class StatusReader {
       attemptsHistogram,
       overdue,
       recentDeadLetters: letters.map(deadLetterSummary),
-      recentConflicts: conflicts.map((c: Row) => ({ group: c.group_id, dedupKey: c.dedup_key, messageId: c.message_id, detectedAt: iso(c.detected_at) })),
+      recentConflicts: conflicts.map((c: Row) => ({
+        group: c.group_id,
+        dedupKey: c.dedup_key,
+        messageId: c.message_id,
+        detectedAt: iso(c.detected_at),
+      })),
     };
   }
 

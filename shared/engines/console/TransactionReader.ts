@@ -29,7 +29,9 @@ const HANDLED = new Set(['COMPLETED', 'DEAD_LETTERED']);
  * so the (state, created_at) index serves the range and the per-tag terms only filter.
  */
 export function stuckCondition(context: ReadContext, now: number) {
-  const tags = context.catalog.topics.filter((t) => t.messageType === 'transactional').flatMap((t) => t.tags.map((tag) => ({ topic: t.name, tag: tag.name })));
+  const tags = context.catalog.topics
+    .filter((t) => t.messageType === 'transactional')
+    .flatMap((t) => t.tags.map((tag) => ({ topic: t.name, tag: tag.name })));
   const bound = (topic: string, tag: string) => now - context.immunity(topic, tag) * 1_000;
   const latest = Math.max(...tags.map(({ topic, tag }) => bound(topic, tag)));
   return (eb: ExpressionBuilder<any, any>) =>
@@ -61,7 +63,11 @@ export class TransactionReader {
     if (search.from !== undefined) query = query.where('created_at', '>=', search.from);
     if (search.to !== undefined) query = query.where('created_at', '<=', search.to);
     query = afterKeyset(query, 'created_at', 'tx_id', decodeCursor(search.cursor));
-    const rows = await query.orderBy('created_at', 'desc').orderBy('tx_id', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('tx_id', 'desc')
+      .limit(limit + 1)
+      .execute();
     return pageOf(rows, limit, (row) => ({ at: Number(row.created_at), id: row.tx_id }), this.summary);
   }
 
@@ -71,9 +77,25 @@ export class TransactionReader {
     const row = await db.selectFrom('txc_tx').selectAll().where('tx_id', '=', txId).executeTakeFirst();
     if (!row) throw new ConsoleError('TX_NOT_FOUND', `no transaction ${txId}`);
     const [events, consumptions, letters, sameKey] = await Promise.all([
-      db.selectFrom('txc_tx_event').select(['at', 'type', 'state', 'actor', 'detail']).where('tx_id', '=', txId).orderBy('id').limit(1_000).execute(),
-      db.selectFrom('txc_consume_barrier').select([...CONSUMPTION_COLUMNS]).where('event_id', '=', txId).execute(),
-      db.selectFrom('txc_dead_letter').select([...DEAD_LETTER_SUMMARY_COLUMNS]).where('message_key', '=', txId).orderBy('dead_lettered_at', 'desc').limit(MAX_PAGE_LIMIT).execute(),
+      db
+        .selectFrom('txc_tx_event')
+        .select(['at', 'type', 'state', 'actor', 'detail'])
+        .where('tx_id', '=', txId)
+        .orderBy('id')
+        .limit(1_000)
+        .execute(),
+      db
+        .selectFrom('txc_consume_barrier')
+        .select([...CONSUMPTION_COLUMNS])
+        .where('event_id', '=', txId)
+        .execute(),
+      db
+        .selectFrom('txc_dead_letter')
+        .select([...DEAD_LETTER_SUMMARY_COLUMNS])
+        .where('message_key', '=', txId)
+        .orderBy('dead_lettered_at', 'desc')
+        .limit(MAX_PAGE_LIMIT)
+        .execute(),
       db
         .selectFrom('txc_tx')
         .select([...TX_SUMMARY_COLUMNS])
@@ -87,7 +109,14 @@ export class TransactionReader {
     const [histories, conflicts] = await Promise.all([
       Promise.all(
         consumptions.map((c) =>
-          db.selectFrom('txc_consume_attempt').selectAll().where('group_id', '=', c.group_id).where('dedup_key', '=', c.dedup_key).orderBy('id').limit(MAX_PAGE_LIMIT).execute(),
+          db
+            .selectFrom('txc_consume_attempt')
+            .selectAll()
+            .where('group_id', '=', c.group_id)
+            .where('dedup_key', '=', c.dedup_key)
+            .orderBy('id')
+            .limit(MAX_PAGE_LIMIT)
+            .execute(),
         ),
       ),
       consumptions.length === 0
@@ -124,7 +153,10 @@ export class TransactionReader {
             }
           : null,
         overdue:
-          row.state === 'COMMITTED' && row.decided_at !== null && !(consumption && HANDLED.has(consumption.status)) && now - Number(row.decided_at) > group.consumeSlaSeconds * 1_000,
+          row.state === 'COMMITTED' &&
+          row.decided_at !== null &&
+          !(consumption && HANDLED.has(consumption.status)) &&
+          now - Number(row.decided_at) > group.consumeSlaSeconds * 1_000,
       };
     });
     const envelope = parseJson(row.body) ?? {};
@@ -150,7 +182,9 @@ export class TransactionReader {
       expectedGroups,
       deadLetters: letters.map(deadLetterSummary),
       conflicts: {
-        consumers: conflicts.map((c): ConflictView => ({ group: c.group_id, dedupKey: c.dedup_key, messageId: c.message_id, detectedAt: iso(c.detected_at) })),
+        consumers: conflicts.map(
+          (c): ConflictView => ({ group: c.group_id, dedupKey: c.dedup_key, messageId: c.message_id, detectedAt: iso(c.detected_at) }),
+        ),
         sameBusinessKey: sameKey.map(this.summary),
       },
       actions: { check: canAct && summary.stuck, decide: canAct && summary.stuck },
@@ -165,15 +199,32 @@ export class TransactionReader {
   async trace(businessKey: string): Promise<Trace> {
     const { db, catalog } = this.context;
     const bound = MAX_PAGE_LIMIT;
-    const txs = await db.selectFrom('txc_tx').select([...TX_SUMMARY_COLUMNS]).where('business_key', '=', businessKey).orderBy('created_at', 'desc').limit(bound + 1).execute();
+    const txs = await db
+      .selectFrom('txc_tx')
+      .select([...TX_SUMMARY_COLUMNS])
+      .where('business_key', '=', businessKey)
+      .orderBy('created_at', 'desc')
+      .limit(bound + 1)
+      .execute();
     const txIds = txs.slice(0, bound).map((t) => t.tx_id as string);
     const byKeyOrTx = (eb: ExpressionBuilder<any, any>, keyColumn: string, txColumn: string) =>
       txIds.length === 0 ? eb(keyColumn, '=', businessKey) : eb.or([eb(keyColumn, '=', businessKey), eb(txColumn, 'in', txIds)]);
     const [events, consumptions, archive, letters] = await Promise.all([
       txIds.length === 0
         ? Promise.resolve([] as Row[])
-        : db.selectFrom('txc_tx_event').select(['tx_id', 'at', 'type', 'state', 'actor', 'detail']).where('tx_id', 'in', txIds).orderBy('id').limit(bound * 10).execute(),
-      db.selectFrom('txc_consume_barrier').select([...CONSUMPTION_COLUMNS]).where((eb) => byKeyOrTx(eb, 'business_key', 'event_id')).limit(bound + 1).execute(),
+        : db
+            .selectFrom('txc_tx_event')
+            .select(['tx_id', 'at', 'type', 'state', 'actor', 'detail'])
+            .where('tx_id', 'in', txIds)
+            .orderBy('id')
+            .limit(bound * 10)
+            .execute(),
+      db
+        .selectFrom('txc_consume_barrier')
+        .select([...CONSUMPTION_COLUMNS])
+        .where((eb) => byKeyOrTx(eb, 'business_key', 'event_id'))
+        .limit(bound + 1)
+        .execute(),
       db
         .selectFrom('txc_archive_event')
         .select(['group_id', 'message_id', 'topic', 'tag', 'event_id', 'source', 'published_at', 'archived_at'])
@@ -183,20 +234,71 @@ export class TransactionReader {
         .execute(),
       txIds.length === 0
         ? Promise.resolve([] as Row[])
-        : db.selectFrom('txc_dead_letter').select([...DEAD_LETTER_SUMMARY_COLUMNS]).where('message_key', 'in', txIds).orderBy('dead_lettered_at').limit(bound + 1).execute(),
+        : db
+            .selectFrom('txc_dead_letter')
+            .select([...DEAD_LETTER_SUMMARY_COLUMNS])
+            .where('message_key', 'in', txIds)
+            .orderBy('dead_lettered_at')
+            .limit(bound + 1)
+            .execute(),
     ]);
     const truncated = [txs, consumptions, archive, letters].some((rows) => rows.length > bound) || events.length >= bound * 10;
     const trimmed = <T>(rows: readonly T[]) => rows.slice(0, bound);
     const timeline: (TraceEvent & { ms: number })[] = [
-      ...events.map((e) => ({ ms: Number(e.at), at: iso(e.at), kind: 'tx' as const, txId: e.tx_id, group: null, type: e.type, text: `${e.type} by ${e.actor}` })),
+      ...events.map((e) => ({
+        ms: Number(e.at),
+        at: iso(e.at),
+        kind: 'tx' as const,
+        txId: e.tx_id,
+        group: null,
+        type: e.type,
+        text: `${e.type} by ${e.actor}`,
+      })),
       ...trimmed(consumptions).flatMap((c) => {
-        const first = { ms: Number(c.created_at), at: iso(c.created_at), kind: 'consumption' as const, txId: c.event_id ?? null, group: c.group_id, type: 'RECEIVED', text: `${c.group_id} received` };
+        const first = {
+          ms: Number(c.created_at),
+          at: iso(c.created_at),
+          kind: 'consumption' as const,
+          txId: c.event_id ?? null,
+          group: c.group_id,
+          type: 'RECEIVED',
+          text: `${c.group_id} received`,
+        };
         const last = c.completed_at ?? (c.status === 'COMPLETED' ? null : c.updated_at);
-        const end = last === null ? [] : [{ ms: Number(last), at: iso(last), kind: 'consumption' as const, txId: c.event_id ?? null, group: c.group_id, type: c.status, text: `${c.group_id} ${c.status} after ${c.attempts} attempt(s)${c.summary ? `: ${String(c.summary).slice(0, 200)}` : ''}` }];
+        const end =
+          last === null
+            ? []
+            : [
+                {
+                  ms: Number(last),
+                  at: iso(last),
+                  kind: 'consumption' as const,
+                  txId: c.event_id ?? null,
+                  group: c.group_id,
+                  type: c.status,
+                  text: `${c.group_id} ${c.status} after ${c.attempts} attempt(s)${c.summary ? `: ${String(c.summary).slice(0, 200)}` : ''}`,
+                },
+              ];
         return [first, ...end];
       }),
-      ...trimmed(archive).map((a) => ({ ms: Number(a.archived_at), at: iso(a.archived_at), kind: 'archive' as const, txId: a.event_id, group: a.group_id, type: 'ARCHIVED', text: `archived by ${a.group_id} (${a.topic}/${a.tag ?? '-'})` })),
-      ...trimmed(letters).map((d) => ({ ms: Number(d.dead_lettered_at), at: iso(d.dead_lettered_at), kind: 'dead-letter' as const, txId: d.message_key ?? null, group: d.group_id, type: d.status, text: `dead letter ${d.id} from ${d.group_id}: ${d.error_code}` })),
+      ...trimmed(archive).map((a) => ({
+        ms: Number(a.archived_at),
+        at: iso(a.archived_at),
+        kind: 'archive' as const,
+        txId: a.event_id,
+        group: a.group_id,
+        type: 'ARCHIVED',
+        text: `archived by ${a.group_id} (${a.topic}/${a.tag ?? '-'})`,
+      })),
+      ...trimmed(letters).map((d) => ({
+        ms: Number(d.dead_lettered_at),
+        at: iso(d.dead_lettered_at),
+        kind: 'dead-letter' as const,
+        txId: d.message_key ?? null,
+        group: d.group_id,
+        type: d.status,
+        text: `dead letter ${d.id} from ${d.group_id}: ${d.error_code}`,
+      })),
     ];
     timeline.sort((a, b) => a.ms - b.ms);
     return {

@@ -21,10 +21,35 @@
  * form-action 'self'`: no inline `<script>`/`<style>` or `style="…"` attributes, no external asset.
  */
 import * as z from '../../zod';
-import { MAX_PAGE_LIMIT, MAX_REPLAY_IDS, MIN_REASON_LENGTH, MAX_REASON_LENGTH, TX_STATE_NAMES, DEAD_LETTER_STATUS_NAMES, AUDIT_ACTIONS } from './contract';
+import {
+  MAX_PAGE_LIMIT,
+  MAX_REPLAY_IDS,
+  MIN_REASON_LENGTH,
+  MAX_REASON_LENGTH,
+  TX_STATE_NAMES,
+  DEAD_LETTER_STATUS_NAMES,
+  AUDIT_ACTIONS,
+} from './contract';
 import type { TxStateName, AuditAction, AuditResult } from './contract';
 
-export { API_PREFIX, CONSOLE_DEFAULT_PORT, API_ROUTES, UI_ROUTES, consoleUiUrl, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_REQUEST_BODY_BYTES, MAX_REPLAY_IDS, MIN_REASON_LENGTH, MAX_REASON_LENGTH, TX_STATE_NAMES, DEAD_LETTER_STATUS_NAMES, WINDOWS, AUDIT_ACTIONS, AUDIT_RESULTS } from './contract';
+export {
+  API_PREFIX,
+  CONSOLE_DEFAULT_PORT,
+  API_ROUTES,
+  UI_ROUTES,
+  consoleUiUrl,
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  MAX_REQUEST_BODY_BYTES,
+  MAX_REPLAY_IDS,
+  MIN_REASON_LENGTH,
+  MAX_REASON_LENGTH,
+  TX_STATE_NAMES,
+  DEAD_LETTER_STATUS_NAMES,
+  WINDOWS,
+  AUDIT_ACTIONS,
+  AUDIT_RESULTS,
+} from './contract';
 export type { TxStateName, AuditAction, AuditResult } from './contract';
 
 // ───────────────────────────── static UI ─────────────────────────────
@@ -86,18 +111,30 @@ const resourceName = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters,
 /** Transaction and dead-letter ids, run ids. */
 export const idSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64 characters'));
 /** Same alphabet as tx-gateway's business keys. */
-export const businessKeySchema = z.string().check(z.regex(/^[A-Za-z0-9_.:\-/]{1,128}$/, 'letters, digits and _ . : - /, at most 128 characters'));
+export const businessKeySchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_.:\-/]{1,128}$/, 'letters, digits and _ . : - /, at most 128 characters'));
 /** Incident keys are free text up to 191 characters (no control characters). */
-export const incidentKeySchema = z.string().check(z.minLength(1), z.maxLength(191), z.regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'));
+export const incidentKeySchema = z
+  .string()
+  .check(z.minLength(1), z.maxLength(191), z.regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters'));
 
 /** ISO 8601 time with offset, or epoch milliseconds → epoch ms. */
 const instant = z.union([
   z.pipe(z.string().check(z.regex(/^\d{1,15}$/)), z.transform(Number)),
-  z.pipe(z.iso.datetime({ offset: true }), z.transform((value: string) => Date.parse(value))),
+  z.pipe(
+    z.iso.datetime({ offset: true }),
+    z.transform((value: string) => Date.parse(value)),
+  ),
 ]);
 const cursor = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,300}$/, 'a cursor returned by the previous page'));
-const limit = z.pipe(z.string().check(z.regex(/^\d{1,4}$/)), z.transform(Number)).check(z.refine((n: number) => n >= 1 && n <= MAX_PAGE_LIMIT, `between 1 and ${MAX_PAGE_LIMIT}`));
-const flag = z.pipe(z.enum(['true', 'false']), z.transform((value: 'true' | 'false') => value === 'true'));
+const limit = z
+  .pipe(z.string().check(z.regex(/^\d{1,4}$/)), z.transform(Number))
+  .check(z.refine((n: number) => n >= 1 && n <= MAX_PAGE_LIMIT, `between 1 and ${MAX_PAGE_LIMIT}`));
+const flag = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((value: 'true' | 'false') => value === 'true'),
+);
 
 /** `POST /api/session`. */
 export const loginBodySchema = z.strictObject({ name, password: z.string().check(z.minLength(1), z.maxLength(256)) });
@@ -152,7 +189,10 @@ export const replayBodySchema = z.strictObject({
       to: z.optional(z.union([z.int().check(z.nonnegative()), z.iso.datetime({ offset: true })])),
     })
     .check(
-      z.refine((filter) => Boolean(filter.ids || filter.group || filter.tag || filter.from !== undefined || filter.to !== undefined), 'name the dead letters: ids, group, tag, from or to'),
+      z.refine(
+        (filter) => Boolean(filter.ids || filter.group || filter.tag || filter.from !== undefined || filter.to !== undefined),
+        'name the dead letters: ids, group, tag, from or to',
+      ),
     ),
   dryRun: z.boolean(),
   /** Publishes per second (default 5, at most 100). */
@@ -304,9 +344,19 @@ export interface ConflictView {
 }
 
 export interface TransactionDetail {
-  readonly transaction: TxSummary & { readonly messageId: string | null; readonly checkbackPath: string | null; readonly immunityEndsAt: string };
+  readonly transaction: TxSummary & {
+    readonly messageId: string | null;
+    readonly checkbackPath: string | null;
+    readonly immunityEndsAt: string;
+  };
   /** What the business system asked for (from the stored envelope). */
-  readonly request: { readonly topic: string; readonly tag: string; readonly businessKey: string; readonly keys: readonly string[]; readonly payload: unknown };
+  readonly request: {
+    readonly topic: string;
+    readonly tag: string;
+    readonly businessKey: string;
+    readonly keys: readonly string[];
+    readonly payload: unknown;
+  };
   /** The stored message body (the envelope) as published, parsed; `raw` when it is not JSON. */
   readonly envelope: Record<string, unknown> | { readonly raw: string };
   readonly properties: Record<string, string>;
@@ -337,7 +387,16 @@ export interface Trace {
   readonly businessKey: string;
   readonly transactions: readonly (TxSummary & { readonly expectedGroups: readonly string[] })[];
   readonly consumptions: readonly ConsumptionView[];
-  readonly archive: readonly { readonly group: string; readonly messageId: string; readonly topic: string; readonly tag: string | null; readonly eventId: string; readonly source: string; readonly publishedAt: string; readonly archivedAt: string }[];
+  readonly archive: readonly {
+    readonly group: string;
+    readonly messageId: string;
+    readonly topic: string;
+    readonly tag: string | null;
+    readonly eventId: string;
+    readonly source: string;
+    readonly publishedAt: string;
+    readonly archivedAt: string;
+  }[];
   readonly deadLetters: readonly DeadLetterSummary[];
   readonly events: readonly TraceEvent[];
   /** True when a list hit its bound ({@link MAX_PAGE_LIMIT} rows) and the trace is incomplete. */
@@ -373,11 +432,22 @@ export interface SubscriberDetail extends SubscriberSummary {
 
 export interface Overview {
   readonly generatedAt: string;
-  readonly transactions: { readonly lastHour: Readonly<Record<TxStateName, number>>; readonly lastDay: Readonly<Record<TxStateName, number>> };
+  readonly transactions: {
+    readonly lastHour: Readonly<Record<TxStateName, number>>;
+    readonly lastDay: Readonly<Record<TxStateName, number>>;
+  };
   readonly stuck: { readonly count: number; readonly oldestAgeSeconds: number | null; readonly oldest: readonly TxSummary[] };
   /** Check-backs recorded on timelines in the last day, by answer (COMMIT, ROLLBACK, UNKNOWN), and decisions by reason. */
-  readonly checks: { readonly lastHour: number; readonly lastDay: number; readonly answers: Readonly<Record<string, number>>; readonly decisionsByReason: Readonly<Record<string, number>> };
-  readonly deadLetters: { readonly pending: number; readonly byGroup: readonly { readonly group: string; readonly count: number; readonly oldestAt: string }[] };
+  readonly checks: {
+    readonly lastHour: number;
+    readonly lastDay: number;
+    readonly answers: Readonly<Record<string, number>>;
+    readonly decisionsByReason: Readonly<Record<string, number>>;
+  };
+  readonly deadLetters: {
+    readonly pending: number;
+    readonly byGroup: readonly { readonly group: string; readonly count: number; readonly oldestAt: string }[];
+  };
   readonly backlog: readonly { readonly group: string; readonly topic: string; readonly slaSeconds: number; readonly count: number }[];
   readonly incidents: { readonly open: number; readonly recent: readonly IncidentView[] };
   readonly lastReconcile: (ReconcileRunSummary & { readonly ageSeconds: number }) | null;

@@ -33,15 +33,36 @@ export interface ConsoleServicesOptions {
 export function consoleServices(options: ConsoleServicesOptions): ConsoleServices {
   const now = options.now ?? Date.now;
   const immunity = immunityOf(options.catalog, options.checkImmunitySeconds);
-  const context: ReadContext = { db: options.db, catalog: options.catalog, now, immunity, incidentWindowMs: options.incidentWindowSeconds * 1_000 };
+  const context: ReadContext = {
+    db: options.db,
+    catalog: options.catalog,
+    now,
+    immunity,
+    incidentWindowMs: options.incidentWindowSeconds * 1_000,
+  };
   const store = new SqlTxStore(options.db as Kysely<TxTables>);
   const deadLetters = new DeadLetterStore(options.db);
-  const coordinator = new TxCoordinator({ store, broker: options.broker, catalog: options.catalog, now, checkImmunitySeconds: options.checkImmunitySeconds });
+  const coordinator = new TxCoordinator({
+    store,
+    broker: options.broker,
+    catalog: options.catalog,
+    now,
+    checkImmunitySeconds: options.checkImmunitySeconds,
+  });
   return {
     transactions: new TransactionReader(context),
     status: new StatusReader(context),
     lists: new ListReader(context, deadLetters),
-    actions: new ConsoleActions({ store, coordinator, systems: options.systems, deadLetters, publisher: options.broker, immunity, now, fetch: options.fetch }),
+    actions: new ConsoleActions({
+      store,
+      coordinator,
+      systems: options.systems,
+      deadLetters,
+      publisher: options.broker,
+      immunity,
+      now,
+      fetch: options.fetch,
+    }),
     audit: new AuditLog(options.db, now),
     throttle: new LoginThrottle(options.db, { now }),
   };

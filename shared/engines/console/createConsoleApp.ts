@@ -82,7 +82,8 @@ interface Route {
 }
 
 const UI_SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-frame-options': 'DENY',
 };
 const COMMON_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
@@ -91,7 +92,9 @@ function parse<S extends z.ZodMiniType>(schema: S, value: unknown, what: string)
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || what, message: issue.message }));
-    throw new ConsoleError('VALIDATION_FAILED', `invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { details: { issues } });
+    throw new ConsoleError('VALIDATION_FAILED', `invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
+      details: { issues },
+    });
   }
   return parsed.data;
 }
@@ -109,7 +112,8 @@ function pathParam(raw: string, schema: z.ZodMiniType, what: string): string {
 function bodyOf(request: HttpRequest): unknown {
   const text = request.isBase64Encoded ? Buffer.from(request.body ?? '', 'base64').toString('utf8') : (request.body ?? '');
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_REQUEST_BODY_BYTES) throw new ConsoleError('PAYLOAD_TOO_LARGE', `request body of ${bytes} bytes exceeds the ${MAX_REQUEST_BODY_BYTES}-byte limit`);
+  if (bytes > MAX_REQUEST_BODY_BYTES)
+    throw new ConsoleError('PAYLOAD_TOO_LARGE', `request body of ${bytes} bytes exceeds the ${MAX_REQUEST_BODY_BYTES}-byte limit`);
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
@@ -122,10 +126,13 @@ const query = (request: HttpRequest): Record<string, string | undefined> => requ
 
 /** Maps any failure to the console's error body; only codes and messages we wrote reach the client. */
 function errorOf(error: unknown): { code: ErrorCode; message: string; details?: Record<string, unknown>; retryAfter?: number } {
-  if (error instanceof ConsoleError) return { code: error.code, message: error.message, details: error.details, retryAfter: error.retryAfterSeconds };
+  if (error instanceof ConsoleError)
+    return { code: error.code, message: error.message, details: error.details, retryAfter: error.retryAfterSeconds };
   if (error instanceof TxcError) {
-    if (error.code === 'TX_NOT_FOUND' || error.code === 'TX_STATE_CONFLICT' || error.code === 'VALIDATION_FAILED') return { code: error.code, message: error.message, details: error.details };
-    if (error.code === 'BROKER_UNAVAILABLE' || error.code === 'TX_STORE_FAILED' || error.code === 'MQ_UNAVAILABLE') return { code: 'UNAVAILABLE', message: 'the store or the broker is unavailable; retry shortly', retryAfter: 5 };
+    if (error.code === 'TX_NOT_FOUND' || error.code === 'TX_STATE_CONFLICT' || error.code === 'VALIDATION_FAILED')
+      return { code: error.code, message: error.message, details: error.details };
+    if (error.code === 'BROKER_UNAVAILABLE' || error.code === 'TX_STORE_FAILED' || error.code === 'MQ_UNAVAILABLE')
+      return { code: 'UNAVAILABLE', message: 'the store or the broker is unavailable; retry shortly', retryAfter: 5 };
   }
   return { code: 'INTERNAL', message: 'internal error' };
 }
@@ -150,7 +157,14 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
   });
 
   /** Runs an operator action with its audit row: ok, or the refusal/failure and its code. */
-  async function audited<T>(call: Call, action: AuditAction, target: string, detail: Record<string, unknown>, run: () => Promise<T>, resultDetail: (value: T) => Record<string, unknown>): Promise<T> {
+  async function audited<T>(
+    call: Call,
+    action: AuditAction,
+    target: string,
+    detail: Record<string, unknown>,
+    run: () => Promise<T>,
+    resultDetail: (value: T) => Record<string, unknown>,
+  ): Promise<T> {
     const { audit } = await call.services();
     const base = { actor: call.caller.operator.name, role: call.caller.operator.role, action, target, sourceIp: call.ip };
     let value: T;
@@ -180,23 +194,46 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
         const locked = await throttle.lockedFor(body.name, ip);
         const refuse = async (code: ErrorCode, message: string, retryAfterSeconds?: number) => {
           deps.metrics.action('login', 'refused');
-          await audit.append({ actor: body.name, role: null, action: 'login', target: body.name, result: 'refused', detail: { code }, sourceIp: ip });
+          await audit.append({
+            actor: body.name,
+            role: null,
+            action: 'login',
+            target: body.name,
+            result: 'refused',
+            detail: { code },
+            sourceIp: ip,
+          });
           throw new ConsoleError(code, message, retryAfterSeconds ? { retryAfterSeconds, details: { retryAfterSeconds } } : undefined);
         };
         if (locked > 0) return refuse('LOGIN_LOCKED', `too many failed logins; try again in ${locked} s`, locked);
         const operator = await deps.operators.login(body.name, body.password);
         if (!operator) {
           const lock = await throttle.failed(body.name, ip);
-          return lock > 0 ? refuse('LOGIN_LOCKED', `too many failed logins; try again in ${lock} s`, lock) : refuse('LOGIN_FAILED', 'wrong name or password');
+          return lock > 0
+            ? refuse('LOGIN_LOCKED', `too many failed logins; try again in ${lock} s`, lock)
+            : refuse('LOGIN_FAILED', 'wrong name or password');
         }
         await throttle.succeeded(body.name, ip);
         const { claims, token } = deps.sessions.issue(operator.name, now());
         deps.metrics.action('login', 'ok');
-        await audit.append({ actor: operator.name, role: operator.role, action: 'login', target: operator.name, result: 'ok', sourceIp: ip });
+        await audit.append({
+          actor: operator.name,
+          role: operator.role,
+          action: 'login',
+          target: operator.name,
+          result: 'ok',
+          sourceIp: ip,
+        });
         return jsonResponse(200, sessionInfo({ operator, session: claims }), { 'set-cookie': deps.sessions.setCookie(token) });
       },
     },
-    { method: 'GET', pattern: /^\/api\/session$/, name: 'session.get', access: 'viewer', run: async ({ caller }) => jsonResponse(200, sessionInfo(caller)) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/session$/,
+      name: 'session.get',
+      access: 'viewer',
+      run: async ({ caller }) => jsonResponse(200, sessionInfo(caller)),
+    },
     {
       method: 'DELETE',
       pattern: /^\/api\/session$/,
@@ -204,24 +241,42 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       access: 'viewer',
       run: async ({ caller, ip, services }) => {
         const { audit } = await services();
-        await audit.append({ actor: caller.operator.name, role: caller.operator.role, action: 'logout', target: caller.operator.name, result: 'ok', sourceIp: ip });
+        await audit.append({
+          actor: caller.operator.name,
+          role: caller.operator.role,
+          action: 'logout',
+          target: caller.operator.name,
+          result: 'ok',
+          sourceIp: ip,
+        });
         return jsonResponse(200, { ok: true }, { 'set-cookie': deps.sessions.clearCookie() });
       },
     },
-    { method: 'GET', pattern: /^\/api\/overview$/, name: 'overview', access: 'viewer', run: async ({ services }) => jsonResponse(200, await (await services()).status.overview()) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/overview$/,
+      name: 'overview',
+      access: 'viewer',
+      run: async ({ services }) => jsonResponse(200, await (await services()).status.overview()),
+    },
     {
       method: 'GET',
       pattern: /^\/api\/transactions$/,
       name: 'transactions',
       access: 'viewer',
-      run: async ({ request, services }) => jsonResponse(200, await (await services()).transactions.search(parse(transactionSearchSchema, query(request), 'query'))),
+      run: async ({ request, services }) =>
+        jsonResponse(200, await (await services()).transactions.search(parse(transactionSearchSchema, query(request), 'query'))),
     },
     {
       method: 'GET',
       pattern: /^\/api\/transactions\/([^/]+)$/,
       name: 'transaction',
       access: 'viewer',
-      run: async ({ params, caller, services }) => jsonResponse(200, await (await services()).transactions.detail(pathParam(params[0]!, idSchema, 'txId'), caller.operator.role === 'operator')),
+      run: async ({ params, caller, services }) =>
+        jsonResponse(
+          200,
+          await (await services()).transactions.detail(pathParam(params[0]!, idSchema, 'txId'), caller.operator.role === 'operator'),
+        ),
     },
     {
       method: 'POST',
@@ -232,7 +287,14 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
         const txId = pathParam(call.params[0]!, idSchema, 'txId');
         parse(checkBodySchema, bodyOf(call.request), 'body');
         const { actions } = await call.services();
-        const result = await audited(call, 'check', txId, {}, () => actions.check(txId, call.caller.operator), (r) => ({ answer: r.answer, state: r.transaction.state }));
+        const result = await audited(
+          call,
+          'check',
+          txId,
+          {},
+          () => actions.check(txId, call.caller.operator),
+          (r) => ({ answer: r.answer, state: r.transaction.state }),
+        );
         return jsonResponse(200, result);
       },
     },
@@ -245,7 +307,14 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
         const txId = pathParam(call.params[0]!, idSchema, 'txId');
         const body = parse(decisionBodySchema, bodyOf(call.request), 'body');
         const { actions } = await call.services();
-        const result = await audited(call, 'decision', txId, { decision: body.decision, reason: body.reason }, () => actions.decide(txId, body, call.caller.operator), (r) => ({ state: r.transaction.state, delivery: r.delivery }));
+        const result = await audited(
+          call,
+          'decision',
+          txId,
+          { decision: body.decision, reason: body.reason },
+          () => actions.decide(txId, body, call.caller.operator),
+          (r) => ({ state: r.transaction.state, delivery: r.delivery }),
+        );
         return jsonResponse(200, result);
       },
     },
@@ -254,14 +323,16 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       pattern: /^\/api\/trace\/([^/]+)$/,
       name: 'trace',
       access: 'viewer',
-      run: async ({ params, services }) => jsonResponse(200, await (await services()).transactions.trace(pathParam(params[0]!, businessKeySchema, 'businessKey'))),
+      run: async ({ params, services }) =>
+        jsonResponse(200, await (await services()).transactions.trace(pathParam(params[0]!, businessKeySchema, 'businessKey'))),
     },
     {
       method: 'GET',
       pattern: /^\/api\/subscribers$/,
       name: 'subscribers',
       access: 'viewer',
-      run: async ({ request, services }) => jsonResponse(200, await (await services()).status.subscribers(parse(windowQuerySchema, query(request), 'query').window)),
+      run: async ({ request, services }) =>
+        jsonResponse(200, await (await services()).status.subscribers(parse(windowQuerySchema, query(request), 'query').window)),
     },
     {
       method: 'GET',
@@ -269,14 +340,21 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       name: 'subscriber',
       access: 'viewer',
       run: async ({ request, params, services }) =>
-        jsonResponse(200, await (await services()).status.subscriber(pathParam(params[0]!, idSchema, 'group'), parse(windowQuerySchema, query(request), 'query').window)),
+        jsonResponse(
+          200,
+          await (await services()).status.subscriber(
+            pathParam(params[0]!, idSchema, 'group'),
+            parse(windowQuerySchema, query(request), 'query').window,
+          ),
+        ),
     },
     {
       method: 'GET',
       pattern: /^\/api\/dead-letters$/,
       name: 'dead-letters',
       access: 'viewer',
-      run: async ({ request, services }) => jsonResponse(200, await (await services()).lists.searchDeadLetters(parse(deadLetterSearchSchema, query(request), 'query'))),
+      run: async ({ request, services }) =>
+        jsonResponse(200, await (await services()).lists.searchDeadLetters(parse(deadLetterSearchSchema, query(request), 'query'))),
     },
     {
       method: 'POST',
@@ -287,7 +365,14 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
         const body = parse(replayBodySchema, bodyOf(call.request), 'body');
         const { actions } = await call.services();
         const target = body.filter.ids ? `ids:${body.filter.ids.join(',')}` : `filter:${JSON.stringify(body.filter)}`;
-        const report = await audited(call, 'replay', target, { dryRun: body.dryRun, filter: body.filter }, () => actions.replay(body), (r) => ({ matched: r.matched, counts: r.counts }));
+        const report = await audited(
+          call,
+          'replay',
+          target,
+          { dryRun: body.dryRun, filter: body.filter },
+          () => actions.replay(body),
+          (r) => ({ matched: r.matched, counts: r.counts }),
+        );
         if (!body.dryRun) deps.metrics.replayResults(report.counts);
         return jsonResponse(200, report);
       },
@@ -297,42 +382,48 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       pattern: /^\/api\/dead-letters\/([^/]+)$/,
       name: 'dead-letter',
       access: 'viewer',
-      run: async ({ params, services }) => jsonResponse(200, await (await services()).lists.deadLetter(pathParam(params[0]!, idSchema, 'id'))),
+      run: async ({ params, services }) =>
+        jsonResponse(200, await (await services()).lists.deadLetter(pathParam(params[0]!, idSchema, 'id'))),
     },
     {
       method: 'GET',
       pattern: /^\/api\/reconcile-runs$/,
       name: 'reconcile-runs',
       access: 'viewer',
-      run: async ({ request, services }) => jsonResponse(200, await (await services()).lists.reconcileRuns(parse(pageQuerySchema, query(request), 'query'))),
+      run: async ({ request, services }) =>
+        jsonResponse(200, await (await services()).lists.reconcileRuns(parse(pageQuerySchema, query(request), 'query'))),
     },
     {
       method: 'GET',
       pattern: /^\/api\/reconcile-runs\/([^/]+)$/,
       name: 'reconcile-run',
       access: 'viewer',
-      run: async ({ params, services }) => jsonResponse(200, await (await services()).lists.reconcileRun(pathParam(params[0]!, idSchema, 'runId'))),
+      run: async ({ params, services }) =>
+        jsonResponse(200, await (await services()).lists.reconcileRun(pathParam(params[0]!, idSchema, 'runId'))),
     },
     {
       method: 'GET',
       pattern: /^\/api\/incidents$/,
       name: 'incidents',
       access: 'viewer',
-      run: async ({ request, services }) => jsonResponse(200, await (await services()).lists.incidents(parse(incidentSearchSchema, query(request), 'query'))),
+      run: async ({ request, services }) =>
+        jsonResponse(200, await (await services()).lists.incidents(parse(incidentSearchSchema, query(request), 'query'))),
     },
     {
       method: 'GET',
       pattern: /^\/api\/incidents\/([^/]+)$/,
       name: 'incident',
       access: 'viewer',
-      run: async ({ params, services }) => jsonResponse(200, await (await services()).lists.incident(pathParam(params[0]!, incidentKeySchema, 'incidentKey'))),
+      run: async ({ params, services }) =>
+        jsonResponse(200, await (await services()).lists.incident(pathParam(params[0]!, incidentKeySchema, 'incidentKey'))),
     },
     {
       method: 'GET',
       pattern: /^\/api\/audit$/,
       name: 'audit',
       access: 'viewer',
-      run: async ({ request, services }) => jsonResponse(200, await (await services()).audit.list(parse(auditSearchSchema, query(request), 'query'))),
+      run: async ({ request, services }) =>
+        jsonResponse(200, await (await services()).audit.list(parse(auditSearchSchema, query(request), 'query'))),
     },
     {
       method: 'GET',
@@ -349,7 +440,12 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
   function staticAsset(path: string): HttpResponse | undefined {
     const asset = deps.assets[path === '/index.html' ? '/' : path];
     if (!asset || (path !== '/' && path !== '/index.html' && !path.startsWith('/assets/'))) return undefined;
-    return { statusCode: 200, headers: { 'content-type': asset.contentType, ...UI_SECURITY_HEADERS }, body: asset.body, isBase64Encoded: asset.base64 ?? false };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': asset.contentType, ...UI_SECURITY_HEADERS },
+      body: asset.body,
+      isBase64Encoded: asset.base64 ?? false,
+    };
   }
 
   /** Resolves the caller: a bearer token, else the session cookie. @throws ConsoleError UNAUTHENTICATED */
@@ -366,7 +462,8 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
     const claims = token === undefined ? undefined : deps.sessions.verify(token, now());
     // The role comes from the configuration, not the cookie: a removed operator's session ends at once.
     const operator = claims && deps.operators.get(claims.name);
-    if (!claims || !operator) throw new ConsoleError('UNAUTHENTICATED', token === undefined ? 'log in first' : 'the session expired or is invalid; log in again');
+    if (!claims || !operator)
+      throw new ConsoleError('UNAUTHENTICATED', token === undefined ? 'log in first' : 'the session expired or is invalid; log in again');
     return { operator, session: claims };
   }
 
@@ -379,7 +476,12 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
     }
   }
 
-  async function answer(request: HttpRequest, method: string, path: string, services: () => Promise<ConsoleServices>): Promise<{ route: string; response: HttpResponse }> {
+  async function answer(
+    request: HttpRequest,
+    method: string,
+    path: string,
+    services: () => Promise<ConsoleServices>,
+  ): Promise<{ route: string; response: HttpResponse }> {
     const matched = routes.map((route) => ({ route, match: route.pattern.exec(path) })).filter((m) => m.match !== null);
     if (matched.length === 0) {
       const asset = method === 'GET' ? staticAsset(path) : undefined;
@@ -387,7 +489,8 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       throw new ConsoleError('ROUTE_NOT_FOUND', `no route ${method} ${path.slice(0, 200)}`);
     }
     const hit = matched.find((m) => m.route.method === method);
-    if (!hit) throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${matched.map((m) => m.route.method).join(', ')}`);
+    if (!hit)
+      throw new ConsoleError('METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${matched.map((m) => m.route.method).join(', ')}`);
     const { route } = hit;
     const ip = request.requestContext?.http?.sourceIp ?? '';
     let caller: Caller | undefined;
@@ -395,7 +498,13 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       caller = authenticate(request, route.access);
       authorize(request, route, caller);
     }
-    const call: Call = { request, params: hit.match!.slice(1), caller: caller ?? { operator: { name: '', role: 'viewer' }, session: undefined }, ip, services };
+    const call: Call = {
+      request,
+      params: hit.match!.slice(1),
+      caller: caller ?? { operator: { name: '', role: 'viewer' }, session: undefined },
+      ip,
+      services,
+    };
     try {
       return { route: route.name, response: await route.run(call) };
     } catch (error) {
@@ -417,11 +526,20 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       const status = ERROR_STATUS[code];
       if (status >= 500) {
         // Name and code only: driver messages can carry hosts and URLs, stacks carry paths.
-        log().error({ route, code, errorName: (error as Error)?.name, errorCode: (error as { code?: string })?.code }, 'console request failed');
+        log().error(
+          { route, code, errorName: (error as Error)?.name, errorCode: (error as { code?: string })?.code },
+          'console request failed',
+        );
       } else if (status === 401 || status === 403 || status === 429) {
         log().warn({ route, code }, 'console request refused');
       }
-      response = jsonErrorResponse(status, code, message, details, retryAfter === undefined ? undefined : { 'retry-after': String(retryAfter) });
+      response = jsonErrorResponse(
+        status,
+        code,
+        message,
+        details,
+        retryAfter === undefined ? undefined : { 'retry-after': String(retryAfter) },
+      );
     }
     deps.metrics.request(route, response.statusCode);
     response.headers = { ...COMMON_HEADERS, ...response.headers };

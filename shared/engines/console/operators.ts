@@ -34,7 +34,11 @@ export const operatorsSchema = z.pipe(
       try {
         return JSON.parse(text) as unknown;
       } catch {
-        ctx.issues.push({ code: 'custom', message: 'must be a JSON array of {name, role, passwordHash?, tokenHash?}', input: '[not shown]' });
+        ctx.issues.push({
+          code: 'custom',
+          message: 'must be a JSON array of {name, role, passwordHash?, tokenHash?}',
+          input: '[not shown]',
+        });
         return z.NEVER;
       }
     }),
@@ -51,7 +55,8 @@ function scryptAsync(password: string, salt: Buffer, params: { N: number; r: num
   );
 }
 
-const formatHash = (params: { N: number; r: number; p: number }, salt: Buffer, key: Buffer) => `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+const formatHash = (params: { N: number; r: number; p: number }, salt: Buffer, key: Buffer) =>
+  `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 
 /** Hashes a password for `TXC_OPERATORS`. */
 export async function hashPassword(password: string, params: { N: number; r: number; p: number } = SCRYPT_PARAMS): Promise<string> {
@@ -70,7 +75,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const match = SCRYPT_HASH.exec(stored);
   if (!match) return false;
   const expected = Buffer.from(match[5]!, 'base64');
-  const key = await scryptAsync(password, Buffer.from(match[4]!, 'base64'), { N: Number(match[1]), r: Number(match[2]), p: Number(match[3]) });
+  const key = await scryptAsync(password, Buffer.from(match[4]!, 'base64'), {
+    N: Number(match[1]),
+    r: Number(match[2]),
+    p: Number(match[3]),
+  });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 

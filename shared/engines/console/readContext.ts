@@ -26,7 +26,12 @@ export const BACKLOG_WINDOW_MS = 3_600 * 1_000;
  * is a range the index serves (an OR alone would make the planner walk the skipped rows); the second
  * breaks ties among rows of the same millisecond.
  */
-export function afterKeyset<QB extends SelectQueryBuilder<any, any, any>>(query: QB, timeColumn: string, idColumn: string, after: Keyset | undefined): QB {
+export function afterKeyset<QB extends SelectQueryBuilder<any, any, any>>(
+  query: QB,
+  timeColumn: string,
+  idColumn: string,
+  after: Keyset | undefined,
+): QB {
   if (!after) return query;
   return query
     .where(timeColumn as never, '<=', after.at as never)

@@ -37,7 +37,12 @@ export class SessionSigner {
   constructor(private readonly options: SessionCookieOptions) {}
 
   issue(name: string, now: number): { claims: SessionClaims; token: string } {
-    const claims: SessionClaims = { name, sid: randomBytes(16).toString('base64url'), issuedAt: now, expiresAt: now + this.options.ttlSeconds * 1_000 };
+    const claims: SessionClaims = {
+      name,
+      sid: randomBytes(16).toString('base64url'),
+      issuedAt: now,
+      expiresAt: now + this.options.ttlSeconds * 1_000,
+    };
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return { claims, token: `${payload}.${mac(this.options.secret, 'session', payload).toString('base64url')}` };
   }
@@ -54,7 +59,13 @@ export class SessionSigner {
     } catch {
       return undefined;
     }
-    if (typeof claims.name !== 'string' || typeof claims.sid !== 'string' || typeof claims.expiresAt !== 'number' || claims.expiresAt <= now) return undefined;
+    if (
+      typeof claims.name !== 'string' ||
+      typeof claims.sid !== 'string' ||
+      typeof claims.expiresAt !== 'number' ||
+      claims.expiresAt <= now
+    )
+      return undefined;
     return claims;
   }
 

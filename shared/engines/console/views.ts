@@ -1,5 +1,14 @@
 import type { Catalog } from '../catalog';
-import type { ConsumptionView, DeadLetterSummary, Delivery, IncidentView, ReconcileRunSummary, TimelineEntry, TxStateName, TxSummary } from './api';
+import type {
+  ConsumptionView,
+  DeadLetterSummary,
+  Delivery,
+  IncidentView,
+  ReconcileRunSummary,
+  TimelineEntry,
+  TxStateName,
+  TxSummary,
+} from './api';
 
 /** Rows come back with bigint columns as strings on MySQL and numbers on SQLite. */
 export type Row = Record<string, any>;
@@ -30,7 +39,19 @@ function deliveryOf(state: string, broker: string): Delivery {
 }
 
 /** Columns a {@link TxSummary} needs (the body and receipt handle stay in the table). */
-export const TX_SUMMARY_COLUMNS = ['tx_id', 'system_id', 'business_key', 'topic', 'tag', 'state', 'broker', 'reason', 'check_count', 'created_at', 'decided_at'] as const;
+export const TX_SUMMARY_COLUMNS = [
+  'tx_id',
+  'system_id',
+  'business_key',
+  'topic',
+  'tag',
+  'state',
+  'broker',
+  'reason',
+  'check_count',
+  'created_at',
+  'decided_at',
+] as const;
 
 export function txSummary(row: Row, now: number, immunity: ImmunityOf): TxSummary {
   const createdAt = Number(row.created_at);
@@ -73,9 +94,38 @@ export function consumptionView(row: Row): ConsumptionView {
 }
 
 /** Columns of {@link consumptionView}. */
-export const CONSUMPTION_COLUMNS = ['group_id', 'dedup_key', 'status', 'attempts', 'created_at', 'updated_at', 'completed_at', 'last_error_code', 'summary', 'dead_letter_id', 'event_id', 'business_key', 'tag'] as const;
+export const CONSUMPTION_COLUMNS = [
+  'group_id',
+  'dedup_key',
+  'status',
+  'attempts',
+  'created_at',
+  'updated_at',
+  'completed_at',
+  'last_error_code',
+  'summary',
+  'dead_letter_id',
+  'event_id',
+  'business_key',
+  'tag',
+] as const;
 
-export const DEAD_LETTER_SUMMARY_COLUMNS = ['id', 'group_id', 'topic', 'tag', 'message_key', 'message_id', 'error_code', 'error_message', 'attempts', 'status', 'replay_of', 'replay_message_id', 'replayed_at', 'dead_lettered_at'] as const;
+export const DEAD_LETTER_SUMMARY_COLUMNS = [
+  'id',
+  'group_id',
+  'topic',
+  'tag',
+  'message_key',
+  'message_id',
+  'error_code',
+  'error_message',
+  'attempts',
+  'status',
+  'replay_of',
+  'replay_message_id',
+  'replayed_at',
+  'dead_lettered_at',
+] as const;
 
 export function deadLetterSummary(row: Row): DeadLetterSummary {
   return {
@@ -125,6 +175,7 @@ export function reconcileRunSummary(row: Row): ReconcileRunSummary & { report: R
 /** The functions whose MQ triggers consume each group. */
 export function functionsByGroup(catalog: Catalog): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const trigger of catalog.mqTriggers()) map.set(trigger.subscription.id, [...(map.get(trigger.subscription.id) ?? []), trigger.function]);
+  for (const trigger of catalog.mqTriggers())
+    map.set(trigger.subscription.id, [...(map.get(trigger.subscription.id) ?? []), trigger.function]);
   return map;
 }

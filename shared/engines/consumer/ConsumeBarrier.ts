@@ -95,8 +95,18 @@ export class ConsumeBarrier {
   private async claimOnce(request: ClaimRequest): Promise<ClaimResult | undefined> {
     const { group, dedupKey, now } = request;
     const token = randomUUID();
-    if (await this.writer.write((trx) => this.insertRow(trx, request, { status: BARRIER_STATUSES.inProgress, token, leaseUntil: request.leaseUntil }))) return { kind: 'claimed', attempt: 1, token };
-    const row = await this.db.selectFrom('txc_consume_barrier').selectAll().where('group_id', '=', group).where('dedup_key', '=', dedupKey).executeTakeFirst();
+    if (
+      await this.writer.write((trx) =>
+        this.insertRow(trx, request, { status: BARRIER_STATUSES.inProgress, token, leaseUntil: request.leaseUntil }),
+      )
+    )
+      return { kind: 'claimed', attempt: 1, token };
+    const row = await this.db
+      .selectFrom('txc_consume_barrier')
+      .selectAll()
+      .where('group_id', '=', group)
+      .where('dedup_key', '=', dedupKey)
+      .executeTakeFirst();
     if (!row) return undefined;
     const isNewReplay = request.replayId !== undefined && request.replayId !== row.replay_id;
     if (row.payload_hash !== request.payloadHash) return { kind: 'conflict', row };
@@ -107,8 +117,10 @@ export class ConsumeBarrier {
       return this.take(row, request, token, 1, { replay_id: request.replayId!, dead_letter_id: null, dlq_published_at: null });
     }
     if (row.status === BARRIER_STATUSES.completed || row.status === BARRIER_STATUSES.deadLettered) return { kind: 'duplicate', row };
-    if (row.status === BARRIER_STATUSES.inProgress && Number(row.lease_until) > now) return { kind: 'busy', until: Number(row.lease_until) };
-    if (row.status === BARRIER_STATUSES.failed && request.honourBackoff && Number(row.next_attempt_at) > now) return { kind: 'busy', until: Number(row.next_attempt_at) };
+    if (row.status === BARRIER_STATUSES.inProgress && Number(row.lease_until) > now)
+      return { kind: 'busy', until: Number(row.lease_until) };
+    if (row.status === BARRIER_STATUSES.failed && request.honourBackoff && Number(row.next_attempt_at) > now)
+      return { kind: 'busy', until: Number(row.next_attempt_at) };
     // FAILED, or IN_PROGRESS whose lease expired (the run crashed or timed out): next attempt.
     return this.take(row, request, token, row.attempts + 1, {});
   }
@@ -118,8 +130,17 @@ export class ConsumeBarrier {
    * transaction, so barrier, effects and attempt commit together (a crash leaves none of them).
    * @returns false when a row exists (a redelivery, replay or concurrent run): use {@link claim} instead.
    */
-  async insertCompleted(trx: Transaction<any>, request: ClaimRequest, done: { summary: string; eventId?: string; businessKey?: string }): Promise<boolean> {
-    return this.insertRow(trx as Transaction<ConsumerTables>, request, { status: BARRIER_STATUSES.completed, token: randomUUID(), leaseUntil: request.now, ...done });
+  async insertCompleted(
+    trx: Transaction<any>,
+    request: ClaimRequest,
+    done: { summary: string; eventId?: string; businessKey?: string },
+  ): Promise<boolean> {
+    return this.insertRow(trx as Transaction<ConsumerTables>, request, {
+      status: BARRIER_STATUSES.completed,
+      token: randomUUID(),
+      leaseUntil: request.now,
+      ...done,
+    });
   }
 
   /** Inserts the barrier row unless one exists (insert-ignore on the primary key); true when inserted. */
@@ -160,10 +181,24 @@ export class ConsumeBarrier {
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
-  private async take(row: BarrierRow, request: ClaimRequest, token: string, attempt: number, extra: Partial<BarrierRow>): Promise<ClaimResult | undefined> {
+  private async take(
+    row: BarrierRow,
+    request: ClaimRequest,
+    token: string,
+    attempt: number,
+    extra: Partial<BarrierRow>,
+  ): Promise<ClaimResult | undefined> {
     const updated = await this.db
       .updateTable('txc_consume_barrier')
-      .set({ ...extra, status: BARRIER_STATUSES.inProgress, attempts: attempt, lease_token: token, lease_until: request.leaseUntil, message_id: request.messageId, updated_at: request.now })
+      .set({
+        ...extra,
+        status: BARRIER_STATUSES.inProgress,
+        attempts: attempt,
+        lease_token: token,
+        lease_until: request.leaseUntil,
+        message_id: request.messageId,
+        updated_at: request.now,
+      })
       .where('group_id', '=', row.group_id)
       .where('dedup_key', '=', row.dedup_key)
       .where('lease_token', '=', row.lease_token)
@@ -176,7 +211,13 @@ export class ConsumeBarrier {
    * Marks the message COMPLETED inside the effects' transaction.
    * @throws LeaseLostError when another run took the row over: the caller's transaction must roll back.
    */
-  async complete(trx: Transaction<any>, group: string, dedupKey: string, token: string, done: { summary: string; eventId?: string; businessKey?: string; now: number }): Promise<void> {
+  async complete(
+    trx: Transaction<any>,
+    group: string,
+    dedupKey: string,
+    token: string,
+    done: { summary: string; eventId?: string; businessKey?: string; now: number },
+  ): Promise<void> {
     const updated = await (trx as Transaction<ConsumerTables>)
       .updateTable('txc_consume_barrier')
       .set({
@@ -201,7 +242,14 @@ export class ConsumeBarrier {
   async fail(group: string, dedupKey: string, token: string, error: ClassifiedError, nextAttemptAt: number, now: number): Promise<void> {
     await this.db
       .updateTable('txc_consume_barrier')
-      .set({ status: BARRIER_STATUSES.failed, last_error_code: error.code, last_error: error.message, next_attempt_at: nextAttemptAt, lease_until: now, updated_at: now })
+      .set({
+        status: BARRIER_STATUSES.failed,
+        last_error_code: error.code,
+        last_error: error.message,
+        next_attempt_at: nextAttemptAt,
+        lease_until: now,
+        updated_at: now,
+      })
       .where('group_id', '=', group)
       .where('dedup_key', '=', dedupKey)
       .where('lease_token', '=', token)
@@ -211,10 +259,25 @@ export class ConsumeBarrier {
   }
 
   /** The durable decision to dead-letter, written before the DLQ publish (which is repeated until marked). */
-  async markDeadLettered(group: string, dedupKey: string, token: string, error: ClassifiedError, deadLetterId: string, now: number): Promise<void> {
+  async markDeadLettered(
+    group: string,
+    dedupKey: string,
+    token: string,
+    error: ClassifiedError,
+    deadLetterId: string,
+    now: number,
+  ): Promise<void> {
     await this.db
       .updateTable('txc_consume_barrier')
-      .set({ status: BARRIER_STATUSES.deadLettered, last_error_code: error.code, last_error: error.message, dead_letter_id: deadLetterId, dlq_published_at: null, lease_until: now, updated_at: now })
+      .set({
+        status: BARRIER_STATUSES.deadLettered,
+        last_error_code: error.code,
+        last_error: error.message,
+        dead_letter_id: deadLetterId,
+        dlq_published_at: null,
+        lease_until: now,
+        updated_at: now,
+      })
       .where('group_id', '=', group)
       .where('dedup_key', '=', dedupKey)
       .where('lease_token', '=', token)
@@ -253,7 +316,13 @@ export class ConsumeBarrier {
   }
 
   async attemptHistory(group: string, dedupKey: string): Promise<AttemptRecord[]> {
-    const rows = await this.db.selectFrom('txc_consume_attempt').selectAll().where('group_id', '=', group).where('dedup_key', '=', dedupKey).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('txc_consume_attempt')
+      .selectAll()
+      .where('group_id', '=', group)
+      .where('dedup_key', '=', dedupKey)
+      .orderBy('id')
+      .execute();
     return rows.map((row) => ({
       group: row.group_id,
       dedupKey: row.dedup_key,
@@ -263,19 +332,44 @@ export class ConsumeBarrier {
       startedAt: Number(row.started_at),
       finishedAt: Number(row.finished_at),
       outcome: row.outcome,
-      error: row.error_code ? { kind: row.outcome === 'permanent' ? 'permanent' : 'transient', code: row.error_code, message: row.error_message ?? '' } : undefined,
+      error: row.error_code
+        ? { kind: row.outcome === 'permanent' ? 'permanent' : 'transient', code: row.error_code, message: row.error_message ?? '' }
+        : undefined,
     }));
   }
 
-  async recordConflict(group: string, dedupKey: string, messageId: string, storedHash: string, receivedHash: string, body: string, now: number, trx?: Transaction<any>): Promise<void> {
+  async recordConflict(
+    group: string,
+    dedupKey: string,
+    messageId: string,
+    storedHash: string,
+    receivedHash: string,
+    body: string,
+    now: number,
+    trx?: Transaction<any>,
+  ): Promise<void> {
     await ((trx as Transaction<ConsumerTables> | undefined) ?? this.db)
       .insertInto('txc_consume_conflict')
-      .values({ group_id: group, dedup_key: dedupKey, message_id: messageId, stored_hash: storedHash, received_hash: receivedHash, body, detected_at: now })
+      .values({
+        group_id: group,
+        dedup_key: dedupKey,
+        message_id: messageId,
+        stored_hash: storedHash,
+        received_hash: receivedHash,
+        body,
+        detected_at: now,
+      })
       .execute();
   }
 
   async conflicts(group: string, dedupKey: string): Promise<{ messageId: string; detectedAt: number }[]> {
-    const rows = await this.db.selectFrom('txc_consume_conflict').select(['message_id', 'detected_at']).where('group_id', '=', group).where('dedup_key', '=', dedupKey).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('txc_consume_conflict')
+      .select(['message_id', 'detected_at'])
+      .where('group_id', '=', group)
+      .where('dedup_key', '=', dedupKey)
+      .orderBy('id')
+      .execute();
     return rows.map((row) => ({ messageId: row.message_id, detectedAt: Number(row.detected_at) }));
   }
 
@@ -294,7 +388,10 @@ export class ConsumeBarrier {
   /** Every group's consumption of an event or business key, oldest first: the timeline's subscriber lane. */
   async consumptionsOf(filter: { eventId: string } | { businessKey: string }): Promise<Consumption[]> {
     let query = this.db.selectFrom('txc_consume_barrier').selectAll();
-    query = 'eventId' in filter ? query.where((eb) => eb.or([eb('event_id', '=', filter.eventId), eb('dedup_key', '=', filter.eventId)])) : query.where('business_key', '=', filter.businessKey);
+    query =
+      'eventId' in filter
+        ? query.where((eb) => eb.or([eb('event_id', '=', filter.eventId), eb('dedup_key', '=', filter.eventId)]))
+        : query.where('business_key', '=', filter.businessKey);
     const rows = await query.orderBy('created_at').orderBy('group_id').execute();
     return rows.map((row) => ({
       group: row.group_id,

@@ -116,9 +116,14 @@ export class ConsumerRuntime {
     // One child logger per invocation: every line names the group and the FC request it served.
     const log = this.options.logger.child({ group: this.group, requestId: invocation.requestId });
     const prepared = messages.map((message) => this.prepare(message, invocation, mode));
-    const applied = await this.applyFirstDeliveries(prepared.filter((p): p is Prepared => 'request' in p), invocation, log);
+    const applied = await this.applyFirstDeliveries(
+      prepared.filter((p): p is Prepared => 'request' in p),
+      invocation,
+      log,
+    );
     const outcomes: MessageOutcome[] = [];
-    for (const p of prepared) outcomes.push('outcome' in p ? p.outcome : (applied.get(p.message) ?? (await this.claimAndRun(p, invocation, log))));
+    for (const p of prepared)
+      outcomes.push('outcome' in p ? p.outcome : (applied.get(p.message) ?? (await this.claimAndRun(p, invocation, log))));
     return outcomes;
   }
 
@@ -134,10 +139,12 @@ export class ConsumerRuntime {
     // "database unavailable" retry; such a message is deduplicated by its message id instead.
     const keyFits = message.key !== undefined && message.key !== '' && message.key.length <= MAX_DEDUP_KEY_LENGTH;
     const dedupKey = this.options.handler.dedupBy === 'key' && keyFits ? message.key! : message.messageId;
-    if (replayGroup !== undefined && replayGroup !== this.group) return { outcome: settled({ messageId: message.messageId, dedupKey, kind: OUTCOMES.notForThisGroup }) };
+    if (replayGroup !== undefined && replayGroup !== this.group)
+      return { outcome: settled({ messageId: message.messageId, dedupKey, kind: OUTCOMES.notForThisGroup }) };
     // A cloud trigger of a `*` or `A||B` group has no tag filter (Aliyun documents one tag only), so
     // the group's own expression is applied here: a message outside it is acked and skipped.
-    if (!matchesTag(this.subscription.filter, message.tag)) return { outcome: settled({ messageId: message.messageId, dedupKey, kind: OUTCOMES.notForThisGroup }) };
+    if (!matchesTag(this.subscription.filter, message.tag))
+      return { outcome: settled({ messageId: message.messageId, dedupKey, kind: OUTCOMES.notForThisGroup }) };
     const request: ClaimRequest = {
       group: this.group,
       dedupKey,
@@ -180,14 +187,25 @@ export class ConsumerRuntime {
     }
   }
 
-  private async run(message: IncomingMessage, dedupKey: string, attempt: number, token: string, invocation: InvocationContext, log: Logger): Promise<MessageOutcome> {
+  private async run(
+    message: IncomingMessage,
+    dedupKey: string,
+    attempt: number,
+    token: string,
+    invocation: InvocationContext,
+    log: Logger,
+  ): Promise<MessageOutcome> {
     const { handler, db } = this.options;
     const startedAt = this.now();
     const base = { messageId: message.messageId, dedupKey, attempt };
     let toSend: Alert[];
     try {
       const size = Buffer.byteLength(message.body, 'utf8');
-      if (size > this.maxBodyBytes) throw new MessageRejectedError(REJECTION_CODES.tooLarge, `body of message ${message.messageId} is ${size} bytes, the limit is ${this.maxBodyBytes}`);
+      if (size > this.maxBodyBytes)
+        throw new MessageRejectedError(
+          REJECTION_CODES.tooLarge,
+          `body of message ${message.messageId} is ${size} bytes, the limit is ${this.maxBodyBytes}`,
+        );
       const decoded = handler.decode(message);
       const effects = await handler.handle(decoded, { group: this.group, message, attempt, invocation, db });
       // Effects, their alerts, COMPLETED and the attempt record commit together: a crash before the
@@ -195,7 +213,12 @@ export class ConsumerRuntime {
       // a duplicate and the reconciler's sweep sends the recorded alerts.
       toSend = await this.writer.write(async (trx) => {
         await effects.apply(trx);
-        await this.barrier.complete(trx, this.group, dedupKey, token, { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey, now: this.now() });
+        await this.barrier.complete(trx, this.group, dedupKey, token, {
+          summary: effects.summary,
+          eventId: decoded.eventId,
+          businessKey: decoded.businessKey,
+          now: this.now(),
+        });
         await this.barrier.recordAttempt(this.appliedAttempt(message, dedupKey, attempt, startedAt), trx);
         return this.recordAlerts(trx, effects.alerts);
       });
@@ -222,7 +245,11 @@ export class ConsumerRuntime {
    * take the general path: the row existed, it is a replay, or something failed (the general path
    * runs the handler again and records the failure properly).
    */
-  private async applyFirstDeliveries(candidates: readonly Prepared[], invocation: InvocationContext, log: Logger): Promise<Map<IncomingMessage, MessageOutcome>> {
+  private async applyFirstDeliveries(
+    candidates: readonly Prepared[],
+    invocation: InvocationContext,
+    log: Logger,
+  ): Promise<Map<IncomingMessage, MessageOutcome>> {
     const { handler, db } = this.options;
     const applied = new Map<IncomingMessage, MessageOutcome>();
     if (!handler.localOnly) return applied;
@@ -233,7 +260,11 @@ export class ConsumerRuntime {
       if (request.replayId !== undefined || Buffer.byteLength(message.body, 'utf8') > this.maxBodyBytes) continue;
       try {
         const decoded = handler.decode(message);
-        runs.push({ prepared, decoded, effects: await handler.handle(decoded, { group: this.group, message, attempt: 1, invocation, db }) });
+        runs.push({
+          prepared,
+          decoded,
+          effects: await handler.handle(decoded, { group: this.group, message, attempt: 1, invocation, db }),
+        });
       } catch {
         continue; // the general path repeats it and records the failure
       }
@@ -255,38 +286,84 @@ export class ConsumerRuntime {
     for (const [index, { prepared }] of runs.entries()) {
       const toSend = inserted[index];
       if (!toSend) continue;
-      applied.set(prepared.message, await this.afterApplied({ messageId: prepared.message.messageId, dedupKey: prepared.request.dedupKey, attempt: 1 }, toSend, log));
+      applied.set(
+        prepared.message,
+        await this.afterApplied({ messageId: prepared.message.messageId, dedupKey: prepared.request.dedupKey, attempt: 1 }, toSend, log),
+      );
     }
     return applied;
   }
 
   private appliedAttempt(message: IncomingMessage, dedupKey: string, attempt: number, startedAt: number): AttemptRecord {
-    return { group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: 'applied' };
+    return {
+      group: this.group,
+      dedupKey,
+      attempt,
+      messageId: message.messageId,
+      deliveryCount: message.deliveryCount,
+      startedAt,
+      finishedAt: this.now(),
+      outcome: 'applied',
+    };
   }
 
   /** Committed: alerts are side channels whose failure must not undo "applied" (the sweep re-sends them). */
-  private async afterApplied(base: { messageId: string; dedupKey: string; attempt: number }, toSend: readonly Alert[], log: Logger): Promise<MessageOutcome> {
+  private async afterApplied(
+    base: { messageId: string; dedupKey: string; attempt: number },
+    toSend: readonly Alert[],
+    log: Logger,
+  ): Promise<MessageOutcome> {
     for (const alert of toSend) await this.sendSafely(alert, log);
     return settled({ ...base, kind: OUTCOMES.applied });
   }
 
-  private async failed(message: IncomingMessage, dedupKey: string, attempt: number, token: string, startedAt: number, error: unknown, log: Logger): Promise<MessageOutcome> {
+  private async failed(
+    message: IncomingMessage,
+    dedupKey: string,
+    attempt: number,
+    token: string,
+    startedAt: number,
+    error: unknown,
+    log: Logger,
+  ): Promise<MessageOutcome> {
     const base = { messageId: message.messageId, dedupKey, attempt };
     const classified = classifyError(error);
     try {
-      await this.barrier.recordAttempt({ group: this.group, dedupKey, attempt, messageId: message.messageId, deliveryCount: message.deliveryCount, startedAt, finishedAt: this.now(), outcome: classified.kind, error: classified });
-      if (classified.code === 'CONSUME_LEASE_LOST') return unsettled({ ...base, kind: OUTCOMES.busy, errorCode: classified.code, error: classified.message });
-      if (classified.kind === 'permanent' || attempt >= this.maxAttempts) return await this.deadLetter(message, dedupKey, token, attempt, classified, log);
+      await this.barrier.recordAttempt({
+        group: this.group,
+        dedupKey,
+        attempt,
+        messageId: message.messageId,
+        deliveryCount: message.deliveryCount,
+        startedAt,
+        finishedAt: this.now(),
+        outcome: classified.kind,
+        error: classified,
+      });
+      if (classified.code === 'CONSUME_LEASE_LOST')
+        return unsettled({ ...base, kind: OUTCOMES.busy, errorCode: classified.code, error: classified.message });
+      if (classified.kind === 'permanent' || attempt >= this.maxAttempts)
+        return await this.deadLetter(message, dedupKey, token, attempt, classified, log);
       await this.barrier.fail(this.group, dedupKey, token, classified, this.now() + this.retryDelay(attempt), this.now());
       log.warn({ messageId: message.messageId, attempt, code: classified.code, err: error }, 'consume failed, will retry');
     } catch (storeError) {
       // Could not even record the failure: the lease expires and the next delivery retries.
-      log.error({ messageId: message.messageId, code: classifyError(storeError).code, err: storeError }, 'could not record a consume failure');
+      log.error(
+        { messageId: message.messageId, code: classifyError(storeError).code, err: storeError },
+        'could not record a consume failure',
+      );
     }
     return unsettled({ ...base, kind: OUTCOMES.retry, errorCode: classified.code, error: classified.message });
   }
 
-  private async deadLetter(message: IncomingMessage, dedupKey: string, token: string, attempt: number, error: ClassifiedError, log: Logger): Promise<MessageOutcome> {
+  private async deadLetter(
+    message: IncomingMessage,
+    dedupKey: string,
+    token: string,
+    attempt: number,
+    error: ClassifiedError,
+    log: Logger,
+  ): Promise<MessageOutcome> {
     const replayId = message.properties[REPLAY_PROPERTIES.replayId];
     const deadLetterId = deadLetterIdOf(this.group, dedupKey, replayId);
     // Decision first: if the publish below fails or we crash, the next delivery publishes again.
@@ -301,7 +378,14 @@ export class ConsumerRuntime {
     return this.publishDeadLetter(message, row.dedup_key, row.dead_letter_id!, row.attempts, error, log);
   }
 
-  private async publishDeadLetter(message: IncomingMessage, dedupKey: string, deadLetterId: string, attempts: number, error: ClassifiedError, log: Logger): Promise<MessageOutcome> {
+  private async publishDeadLetter(
+    message: IncomingMessage,
+    dedupKey: string,
+    deadLetterId: string,
+    attempts: number,
+    error: ClassifiedError,
+    log: Logger,
+  ): Promise<MessageOutcome> {
     const { deadLetter } = this.catalog;
     const base = { messageId: message.messageId, dedupKey, attempt: attempts, errorCode: error.code, error: error.message };
     try {
@@ -324,7 +408,16 @@ export class ConsumerRuntime {
         },
         error,
         attempts,
-        history: history.map((h) => ({ attempt: h.attempt, messageId: h.messageId, deliveryCount: h.deliveryCount, startedAt: h.startedAt, finishedAt: h.finishedAt, outcome: h.outcome, errorCode: h.error?.code, error: h.error?.message })),
+        history: history.map((h) => ({
+          attempt: h.attempt,
+          messageId: h.messageId,
+          deliveryCount: h.deliveryCount,
+          startedAt: h.startedAt,
+          finishedAt: h.finishedAt,
+          outcome: h.outcome,
+          errorCode: h.error?.code,
+          error: h.error?.message,
+        })),
         replayOf: message.properties[REPLAY_PROPERTIES.deadLetterId],
         deadLetteredAt: this.now(),
       };
@@ -335,12 +428,21 @@ export class ConsumerRuntime {
       return settled({ ...base, kind: OUTCOMES.deadLettered });
     } catch (publishError) {
       const classified = classifyError(publishError);
-      log.error({ messageId: message.messageId, deadLetterId, code: classified.code, err: publishError }, 'dead-letter publish failed, will retry');
+      log.error(
+        { messageId: message.messageId, deadLetterId, code: classified.code, err: publishError },
+        'dead-letter publish failed, will retry',
+      );
       return unsettled({ ...base, kind: OUTCOMES.retry });
     }
   }
 
-  private async flagConflict(message: IncomingMessage, dedupKey: string, row: BarrierRow, payloadHash: string, log: Logger): Promise<MessageOutcome> {
+  private async flagConflict(
+    message: IncomingMessage,
+    dedupKey: string,
+    row: BarrierRow,
+    payloadHash: string,
+    log: Logger,
+  ): Promise<MessageOutcome> {
     const base = { messageId: message.messageId, dedupKey };
     const alert: Alert = {
       kind: 'consume-key-conflict',
@@ -354,7 +456,16 @@ export class ConsumerRuntime {
     try {
       // The conflict and its alert commit together, so a crash after the commit cannot lose the alert.
       send = await this.writer.write(async (trx) => {
-        await this.barrier.recordConflict(this.group, dedupKey, message.messageId, row.payload_hash, payloadHash, message.body, this.now(), trx);
+        await this.barrier.recordConflict(
+          this.group,
+          dedupKey,
+          message.messageId,
+          row.payload_hash,
+          payloadHash,
+          message.body,
+          this.now(),
+          trx,
+        );
         return this.options.alerts.record(trx, alert);
       });
     } catch (error) {
@@ -369,7 +480,10 @@ export class ConsumerRuntime {
     try {
       await this.options.alerts.send(alert);
     } catch (error) {
-      log.error({ kind: alert.kind, incidentKey: alert.incidentKey, code: classifyError(error).code, err: error }, 'alert could not be sent; the reconciler re-sends it');
+      log.error(
+        { kind: alert.kind, incidentKey: alert.incidentKey, code: classifyError(error).code, err: error },
+        'alert could not be sent; the reconciler re-sends it',
+      );
     }
   }
 }

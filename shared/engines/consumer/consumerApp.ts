@@ -27,7 +27,10 @@ export function consumerApp(runtimes: readonly ConsumerRuntime[], logger: Logger
         continue;
       }
       for (const message of run) {
-        logger.error({ requestId: context.requestId, topic: message.topic, messageId: message.messageId }, 'message of a topic this function does not subscribe to');
+        logger.error(
+          { requestId: context.requestId, topic: message.topic, messageId: message.messageId },
+          'message of a topic this function does not subscribe to',
+        );
         outcomes.push({ messageId: message.messageId, dedupKey: message.messageId, kind: OUTCOMES.notForThisGroup, settled: true });
       }
     }

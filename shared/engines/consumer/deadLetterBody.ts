@@ -46,5 +46,8 @@ export type DeadLetterBody = z.output<typeof deadLetterBodySchema>;
  * DLQ publish repeated after a crash is recognised as a duplicate by dlq-alerter's barrier.
  */
 export function deadLetterIdOf(group: string, dedupKey: string, replayId: string | undefined): string {
-  return `dl-${createHash('sha256').update(`${group}\n${dedupKey}\n${replayId ?? ''}`).digest('hex').slice(0, 32)}`;
+  return `dl-${createHash('sha256')
+    .update(`${group}\n${dedupKey}\n${replayId ?? ''}`)
+    .digest('hex')
+    .slice(0, 32)}`;
 }

@@ -12,7 +12,10 @@ export function parseJsonBody(message: IncomingMessage): unknown {
   try {
     return JSON.parse(message.body);
   } catch (error) {
-    throw new MessageRejectedError(REJECTION_CODES.notJson, `body of message ${message.messageId} is not JSON: ${(error as Error).message}`);
+    throw new MessageRejectedError(
+      REJECTION_CODES.notJson,
+      `body of message ${message.messageId} is not JSON: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -29,14 +32,28 @@ export function describeIssues(error: z.core.$ZodError): string {
  * delivered on, so a mis-tagged publish is caught here rather than handled by the wrong domain.
  * @throws MessageRejectedError with a code saying what is wrong (all are permanent).
  */
-export function decodeEnvelope<S extends z.ZodMiniType>(message: IncomingMessage, payloadSchema: S): DecodedMessage<EnvelopeOf<z.output<S>>> {
+export function decodeEnvelope<S extends z.ZodMiniType>(
+  message: IncomingMessage,
+  payloadSchema: S,
+): DecodedMessage<EnvelopeOf<z.output<S>>> {
   const envelope = envelopeSchema.safeParse(parseJsonBody(message));
-  if (!envelope.success) throw new MessageRejectedError(REJECTION_CODES.badEnvelope, `message ${message.messageId} is not a txcenter envelope: ${describeIssues(envelope.error)}`);
+  if (!envelope.success)
+    throw new MessageRejectedError(
+      REJECTION_CODES.badEnvelope,
+      `message ${message.messageId} is not a txcenter envelope: ${describeIssues(envelope.error)}`,
+    );
   const { data } = envelope;
   if (data.topic !== message.topic || (message.tag !== undefined && data.tag !== message.tag)) {
-    throw new MessageRejectedError(REJECTION_CODES.routeMismatch, `envelope says ${data.topic}/${data.tag} but message ${message.messageId} came on ${message.topic}/${message.tag ?? '(no tag)'}`);
+    throw new MessageRejectedError(
+      REJECTION_CODES.routeMismatch,
+      `envelope says ${data.topic}/${data.tag} but message ${message.messageId} came on ${message.topic}/${message.tag ?? '(no tag)'}`,
+    );
   }
   const payload = payloadSchema.safeParse(data.payload);
-  if (!payload.success) throw new MessageRejectedError(REJECTION_CODES.badPayload, `payload of ${data.topic}/${data.tag} event ${data.eventId} is invalid: ${describeIssues(payload.error)}`);
+  if (!payload.success)
+    throw new MessageRejectedError(
+      REJECTION_CODES.badPayload,
+      `payload of ${data.topic}/${data.tag} event ${data.eventId} is invalid: ${describeIssues(payload.error)}`,
+    );
   return { value: { ...data, payload: payload.data }, eventId: data.eventId, businessKey: data.businessKey };
 }

@@ -13,11 +13,27 @@ export { deadLetterBodySchema, deadLetterIdOf } from './deadLetterBody';
 export type { DeadLetterBody } from './deadLetterBody';
 export { decodeEnvelope, describeIssues, parseJsonBody } from './decodeEnvelope';
 export type { EnvelopeOf } from './decodeEnvelope';
-export { classifyError, LeaseLostError, MessageRejectedError, PermanentFailureError, REJECTION_CODES, TransientFailureError } from './errors';
+export {
+  classifyError,
+  LeaseLostError,
+  MessageRejectedError,
+  PermanentFailureError,
+  REJECTION_CODES,
+  TransientFailureError,
+} from './errors';
 export type { ClassifiedError, ErrorKind, RejectionCode } from './errors';
 export { fromReceived, pullOnce } from './pullConsumer';
 export type { PullClient, PullOptions, PullResult } from './pullConsumer';
 export { rocketMqRetryDelay, ROCKETMQ_RETRY_LADDER_SECONDS } from './retryLadder';
 export type { RetryDelay } from './retryLadder';
 export { DELIVERY_MODES, OUTCOMES, REPLAY_PROPERTIES } from './types';
-export type { DecodedMessage, DeliveryMode, Effects, HandlerContext, IncomingMessage, MessageHandler, MessageOutcome, OutcomeKind } from './types';
+export type {
+  DecodedMessage,
+  DeliveryMode,
+  Effects,
+  HandlerContext,
+  IncomingMessage,
+  MessageHandler,
+  MessageOutcome,
+  OutcomeKind,
+} from './types';

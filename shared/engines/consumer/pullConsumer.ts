@@ -41,9 +41,18 @@ export interface PullResult {
  * each settled message on its own right after it is processed. Unsettled ones are left unacked, so only
  * they come back (after the broker's invisibility time); a poison message never returns its siblings.
  */
-export async function pullOnce(client: PullClient, runtime: ConsumerRuntime, invocation: InvocationContext, options: PullOptions = {}): Promise<PullResult> {
+export async function pullOnce(
+  client: PullClient,
+  runtime: ConsumerRuntime,
+  invocation: InvocationContext,
+  options: PullOptions = {},
+): Promise<PullResult> {
   const { topic, id: group, tagExpression } = runtime.subscription;
-  const received = await client.consume(topic, group, { tagExpression, maxMessages: options.maxMessages ?? 16, waitSeconds: options.waitSeconds ?? 0 });
+  const received = await client.consume(topic, group, {
+    tagExpression,
+    maxMessages: options.maxMessages ?? 16,
+    waitSeconds: options.waitSeconds ?? 0,
+  });
   const outcomes: MessageOutcome[] = [];
   const ackFailures: AckFailure[] = [];
   for (const message of received) {

@@ -109,7 +109,8 @@ export class DeadLetterStore {
         received_at: receivedAt,
       })
       .execute();
-    if (body.replayOf) await trx.updateTable('txc_dead_letter').set({ status: DEAD_LETTER_STATUSES.replayFailed }).where('id', '=', body.replayOf).execute();
+    if (body.replayOf)
+      await trx.updateTable('txc_dead_letter').set({ status: DEAD_LETTER_STATUSES.replayFailed }).where('id', '=', body.replayOf).execute();
   }
 
   async get(id: string): Promise<DeadLetter | undefined> {
@@ -133,7 +134,11 @@ export class DeadLetterStore {
 
   /** Durable replay decision, written before the publish. */
   async markReplaying(id: string, replayId: string): Promise<void> {
-    await this.db.updateTable('txc_dead_letter').set({ status: DEAD_LETTER_STATUSES.replaying, replay_id: replayId }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('txc_dead_letter')
+      .set({ status: DEAD_LETTER_STATUSES.replaying, replay_id: replayId })
+      .where('id', '=', id)
+      .execute();
   }
 
   async markReplayed(id: string, replayMessageId: string, at: number): Promise<void> {

@@ -9,7 +9,15 @@ import { DeadLetterStore } from './DeadLetterStore';
 /** The alert of a dead letter. One incident per (group, tag, error code): a poison burst alerts once. */
 export function deadLetterAlert(body: DeadLetterBody): Alert {
   const where = `${body.group} ← ${body.original.topic}/${body.original.tag ?? '-'}`;
-  const details = { deadLetterId: body.deadLetterId, group: body.group, topic: body.original.topic, tag: body.original.tag ?? '-', key: body.original.key ?? '-', attempts: body.attempts, errorCode: body.error.code };
+  const details = {
+    deadLetterId: body.deadLetterId,
+    group: body.group,
+    topic: body.original.topic,
+    tag: body.original.tag ?? '-',
+    key: body.original.key ?? '-',
+    attempts: body.attempts,
+    errorCode: body.error.code,
+  };
   if (body.replayOf) {
     return {
       kind: 'dead-letter-replay-failed',
@@ -36,7 +44,11 @@ export function deadLetterHandler(now: () => number = Date.now): MessageHandler<
     dedupBy: 'key',
     decode(message) {
       const parsed = deadLetterBodySchema.safeParse(parseJsonBody(message));
-      if (!parsed.success) throw new MessageRejectedError(REJECTION_CODES.badPayload, `DLQ message ${message.messageId} is not a dead letter: ${describeIssues(parsed.error)}`);
+      if (!parsed.success)
+        throw new MessageRejectedError(
+          REJECTION_CODES.badPayload,
+          `DLQ message ${message.messageId} is not a dead letter: ${describeIssues(parsed.error)}`,
+        );
       return { value: parsed.data, eventId: parsed.data.original.key, businessKey: parsed.data.deadLetterId };
     },
     async handle({ value }, { db }) {

@@ -3,6 +3,13 @@ export { DEAD_LETTER_STATUSES, DeadLetterStore, DEFAULT_LIST_LIMIT, MAX_LIST_LIM
 export type { DeadLetter, DeadLetterFilter, DeadLetterStatus } from './DeadLetterStore';
 export { deadLetterAlert, deadLetterHandler } from './deadLetterHandler';
 export { describeDeadLetter } from './describeDeadLetter';
-export { DEFAULT_REPLAY_RATE_PER_SECOND, MAX_REPLAY_RATE_PER_SECOND, REPLAY_RESULTS, replayDeadLetters, replayEligibility, replayIdOf } from './replayDeadLetters';
+export {
+  DEFAULT_REPLAY_RATE_PER_SECOND,
+  MAX_REPLAY_RATE_PER_SECOND,
+  REPLAY_RESULTS,
+  replayDeadLetters,
+  replayEligibility,
+  replayIdOf,
+} from './replayDeadLetters';
 export type { ReplayReport, ReplayRequest, ReplayResult, ReplayResultKind } from './replayDeadLetters';
 export { deadLetterFilterSchema, replayRequestSchema } from './replayRequestSchema';

@@ -46,10 +46,18 @@ export const replayIdOf = (deadLetterId: string): string => `rp-${deadLetterId}`
 
 /** Why a dead letter may not be replayed (loop guard, already replayed, truncated body), or undefined when it may. */
 export function replayEligibility(letter: DeadLetter): Pick<ReplayResult, 'result' | 'code' | 'reason'> | undefined {
-  if (letter.replayOf !== null) return { result: 'refused', code: 'REPLAY_LOOP', reason: `a replay of ${letter.replayOf} that failed again; fix the cause and republish by hand` };
-  if (letter.status === DEAD_LETTER_STATUSES.replayFailed) return { result: 'refused', code: 'REPLAY_FAILED_BEFORE', reason: 'already replayed once and it failed again' };
-  if (letter.status === DEAD_LETTER_STATUSES.replayed) return { result: 'skipped', code: 'ALREADY_REPLAYED', reason: `replayed as ${letter.replayMessageId ?? '?'}` };
-  if (letter.error.code === REJECTION_CODES.tooLarge) return { result: 'refused', code: 'BODY_NOT_REPLAYABLE', reason: 'the stored body is truncated (the original was too large)' };
+  if (letter.replayOf !== null)
+    return {
+      result: 'refused',
+      code: 'REPLAY_LOOP',
+      reason: `a replay of ${letter.replayOf} that failed again; fix the cause and republish by hand`,
+    };
+  if (letter.status === DEAD_LETTER_STATUSES.replayFailed)
+    return { result: 'refused', code: 'REPLAY_FAILED_BEFORE', reason: 'already replayed once and it failed again' };
+  if (letter.status === DEAD_LETTER_STATUSES.replayed)
+    return { result: 'skipped', code: 'ALREADY_REPLAYED', reason: `replayed as ${letter.replayMessageId ?? '?'}` };
+  if (letter.error.code === REJECTION_CODES.tooLarge)
+    return { result: 'refused', code: 'BODY_NOT_REPLAYABLE', reason: 'the stored body is truncated (the original was too large)' };
   return undefined;
 }
 
@@ -59,7 +67,12 @@ export function replayEligibility(letter: DeadLetter): Pick<ReplayResult, 'resul
  * consumer runtime reopens the group's barrier exactly once for it, and a replay that fails again
  * comes back as a REPLAY_FAILED dead letter that is never replayed again (no loop).
  */
-export async function replayDeadLetters(store: DeadLetterStore, publisher: MessagePublisher, request: ReplayRequest, now: () => number = Date.now): Promise<ReplayReport> {
+export async function replayDeadLetters(
+  store: DeadLetterStore,
+  publisher: MessagePublisher,
+  request: ReplayRequest,
+  now: () => number = Date.now,
+): Promise<ReplayReport> {
   const letters = await store.list(request.filter);
   const rate = Math.min(Math.max(request.ratePerSecond ?? DEFAULT_REPLAY_RATE_PER_SECOND, 0.01), MAX_REPLAY_RATE_PER_SECOND);
   const gapMs = 1_000 / rate;
@@ -83,13 +96,20 @@ export async function replayDeadLetters(store: DeadLetterStore, publisher: Messa
       // Decision first: a crash after the publish leaves REPLAYING; a re-run republishes with the same
       // replay id, which the group's barrier treats as a duplicate.
       await store.markReplaying(letter.id, replayId);
-      const properties = Object.fromEntries(Object.entries(letter.properties).filter(([name]) => !Object.values(REPLAY_PROPERTIES).includes(name as never)));
+      const properties = Object.fromEntries(
+        Object.entries(letter.properties).filter(([name]) => !Object.values(REPLAY_PROPERTIES).includes(name as never)),
+      );
       lastPublish = now();
       const published = await publisher.publish(letter.topic, {
         body: letter.body,
         tag: letter.tag ?? undefined,
         key: letter.messageKey ?? undefined,
-        properties: { ...properties, [REPLAY_PROPERTIES.replayId]: replayId, [REPLAY_PROPERTIES.group]: letter.group, [REPLAY_PROPERTIES.deadLetterId]: letter.id },
+        properties: {
+          ...properties,
+          [REPLAY_PROPERTIES.replayId]: replayId,
+          [REPLAY_PROPERTIES.group]: letter.group,
+          [REPLAY_PROPERTIES.deadLetterId]: letter.id,
+        },
       });
       await store.markReplayed(letter.id, published.messageId, now());
       results.push({ ...base, result: 'replayed', messageId: published.messageId });
@@ -98,6 +118,9 @@ export async function replayDeadLetters(store: DeadLetterStore, publisher: Messa
       results.push({ ...base, result: 'failed', code: failure.code ?? 'REPLAY_PUBLISH_FAILED', reason: failure.message ?? String(error) });
     }
   }
-  const counts = Object.fromEntries(REPLAY_RESULTS.map((kind) => [kind, results.filter((r) => r.result === kind).length])) as Record<ReplayResultKind, number>;
+  const counts = Object.fromEntries(REPLAY_RESULTS.map((kind) => [kind, results.filter((r) => r.result === kind).length])) as Record<
+    ReplayResultKind,
+    number
+  >;
   return { dryRun: request.dryRun, matched: letters.length, counts, results };
 }

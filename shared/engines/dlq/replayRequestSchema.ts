@@ -12,11 +12,16 @@ export const MAX_FILTER_IDS = MAX_LIST_LIMIT;
 /** ISO time or epoch ms → epoch ms. */
 const instant = z.union([
   z.int().check(z.nonnegative()),
-  z.pipe(z.iso.datetime({ offset: true }), z.transform((value: string) => Date.parse(value))),
+  z.pipe(
+    z.iso.datetime({ offset: true }),
+    z.transform((value: string) => Date.parse(value)),
+  ),
   z.pipe(z.string().check(z.regex(/^\d{1,15}$/)), z.transform(Number)),
 ]);
 
-const deadLetterIds = z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))).check(z.maxLength(MAX_FILTER_IDS, `at most ${MAX_FILTER_IDS} ids`));
+const deadLetterIds = z
+  .array(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)))
+  .check(z.maxLength(MAX_FILTER_IDS, `at most ${MAX_FILTER_IDS} ids`));
 
 /** The filter of list/replay, from JSON or query strings (`ids` comma-separated there). */
 export const deadLetterFilterSchema = z.pipe(
@@ -32,7 +37,12 @@ export const deadLetterFilterSchema = z.pipe(
           z.array(z.string()),
           z.pipe(
             z.string().check(z.maxLength(MAX_FILTER_IDS * 66, `at most ${MAX_FILTER_IDS} ids`)),
-            z.transform((value: string) => value.split(',').map((id) => id.trim()).filter((id) => id !== '')),
+            z.transform((value: string) =>
+              value
+                .split(',')
+                .map((id) => id.trim())
+                .filter((id) => id !== ''),
+            ),
           ),
         ]),
         deadLetterIds,
@@ -45,13 +55,18 @@ export const deadLetterFilterSchema = z.pipe(
 );
 
 /** POST body of a replay. A replay without any filter is refused: it must name what it replays. */
-export const replayRequestSchema = z.strictObject({
-  filter: deadLetterFilterSchema,
-  dryRun: z._default(z.boolean(), true),
-  ratePerSecond: z.optional(z.number().check(z.positive(), z.maximum(MAX_REPLAY_RATE_PER_SECOND))),
-}).check(
-  z.refine(({ filter }) => Boolean(filter.group || filter.tag || filter.ids?.length || filter.from !== undefined || filter.to !== undefined), {
-    message: 'a replay needs at least one filter (group, tag, ids, from or to)',
-    path: ['filter'],
-  }),
-);
+export const replayRequestSchema = z
+  .strictObject({
+    filter: deadLetterFilterSchema,
+    dryRun: z._default(z.boolean(), true),
+    ratePerSecond: z.optional(z.number().check(z.positive(), z.maximum(MAX_REPLAY_RATE_PER_SECOND))),
+  })
+  .check(
+    z.refine(
+      ({ filter }) => Boolean(filter.group || filter.tag || filter.ids?.length || filter.from !== undefined || filter.to !== undefined),
+      {
+        message: 'a replay needs at least one filter (group, tag, ids, from or to)',
+        path: ['filter'],
+      },
+    ),
+  );

@@ -1,7 +1,9 @@
 import * as z from '../../zod';
 
 /** RMB amount in yuan with at most two decimals, as a string (never a float): "1000.00", "0.5". */
-export const yuanAmount = z.string().check(z.regex(/^(0|[1-9]\d{0,11})(\.\d{1,2})?$/, 'amount in yuan with at most two decimals, e.g. "1000.00"'));
+export const yuanAmount = z
+  .string()
+  .check(z.regex(/^(0|[1-9]\d{0,11})(\.\d{1,2})?$/, 'amount in yuan with at most two decimals, e.g. "1000.00"'));
 
 /** A yuan amount above zero: what every purchase must pay. */
 export const positiveYuanAmount = yuanAmount.check(z.refine((amount) => /[1-9]/.test(amount), 'amount must be positive'));

@@ -30,6 +30,11 @@ export interface TimerEvent {
 export type TimerApp = (event: TimerEvent, context: InvocationContext) => Promise<unknown>;
 
 /** Builds a context with a fixed deadline (local runtime, tests, adapters). */
-export function contextWithDeadline(requestId: string, functionName: string, deadline: number, now: () => number = Date.now): InvocationContext {
+export function contextWithDeadline(
+  requestId: string,
+  functionName: string,
+  deadline: number,
+  now: () => number = Date.now,
+): InvocationContext {
   return { requestId, functionName, deadline, remainingMs: () => Math.max(0, deadline - now()) };
 }

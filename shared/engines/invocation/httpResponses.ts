@@ -9,6 +9,12 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Readonl
  * The one error shape of every txcenter HTTP API (tx-gateway, the DLQ replay endpoint, the FC
  * adapter's own refusals): `{error: {code, message, details?}}`.
  */
-export function jsonErrorResponse(statusCode: number, code: string, message: string, details?: unknown, headers?: Readonly<Record<string, string>>): HttpResponse {
+export function jsonErrorResponse(
+  statusCode: number,
+  code: string,
+  message: string,
+  details?: unknown,
+  headers?: Readonly<Record<string, string>>,
+): HttpResponse {
   return jsonResponse(statusCode, { error: { code, message, ...(details === undefined ? {} : { details }) } }, headers);
 }

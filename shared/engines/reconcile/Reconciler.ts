@@ -28,7 +28,10 @@ const MS_PER_SECOND = 1_000;
  * call), addressed to one group so the topic's other subscribers ignore the copy.
  */
 export interface Republisher {
-  republish(tx: { topic: string; tag: string; txId: string; body: string; properties: Readonly<Record<string, string>> | undefined }, group: string): Promise<void>;
+  republish(
+    tx: { topic: string; tag: string; txId: string; body: string; properties: Readonly<Record<string, string>> | undefined },
+    group: string,
+  ): Promise<void>;
 }
 
 interface DeadLetterTables {
@@ -107,13 +110,27 @@ export class Reconciler {
       missingConsumption,
       deadLetters,
       domainChecks,
-      clean: stuckPrepared.length === 0 && missingConsumption.length === 0 && deadLetters.total === 0 && domainChecks.every((check) => check.findings.length === 0),
+      clean:
+        stuckPrepared.length === 0 &&
+        missingConsumption.length === 0 &&
+        deadLetters.total === 0 &&
+        domainChecks.every((check) => check.findings.length === 0),
       truncated,
     };
     await this.alertOnDrift(report);
     // The outbox sweep: alerts recorded with their effect but never sent (a crash between commit and send).
     const alertsResent = await this.deps.alerts.resendUnsent();
-    this.deps.logger.info({ alertsResent, runId: report.runId, stuck: stuckPrepared.length, missing: missingConsumption.length, deadLetters: deadLetters.total, truncated }, 'reconciliation finished');
+    this.deps.logger.info(
+      {
+        alertsResent,
+        runId: report.runId,
+        stuck: stuckPrepared.length,
+        missing: missingConsumption.length,
+        deadLetters: deadLetters.total,
+        truncated,
+      },
+      'reconciliation finished',
+    );
     return report;
   }
 
@@ -141,13 +158,23 @@ export class Reconciler {
     const result = await this.ask(tx);
     await this.deps.store.recordCheck(tx.txId, { answer: result.answer, detail: result.detail, by: 'reconciler' }, this.now());
     if (result.answer !== 'UNKNOWN') {
-      await this.deps.store.decide(tx.txId, result.answer, { actor: 'reconciler', reason: 'checkback', detail: { redriven: true } }, this.now());
+      await this.deps.store.decide(
+        tx.txId,
+        result.answer,
+        { actor: 'reconciler', reason: 'checkback', detail: { redriven: true } },
+        this.now(),
+      );
       return { ...base, action: STUCK_ACTIONS.decided, decision: result.answer, detail: `business system answered ${result.answer}` };
     }
     if (!scenario || ageSeconds >= scenario.maxAgeSeconds) {
       const policy = scenario?.undecidedPolicy ?? 'rollback-and-alert';
       const decision = policy === 'commit-and-alert' ? 'COMMIT' : 'ROLLBACK';
-      const won = await this.deps.store.decide(tx.txId, decision, { actor: 'policy', reason: 'undecided-policy', detail: { policy, ageSeconds, by: 'reconciler' } }, this.now());
+      const won = await this.deps.store.decide(
+        tx.txId,
+        decision,
+        { actor: 'policy', reason: 'undecided-policy', detail: { policy, ageSeconds, by: 'reconciler' } },
+        this.now(),
+      );
       if (won) {
         await this.deps.alerts.raise({
           kind: 'tx-undecided-policy',
@@ -214,12 +241,26 @@ export class Reconciler {
     return gaps;
   }
 
-  private async republish(gap: { txId: string; secondsSinceCommit: number; missingGroups: string[] }): Promise<MissingConsumption | undefined> {
+  private async republish(gap: {
+    txId: string;
+    secondsSinceCommit: number;
+    missingGroups: string[];
+  }): Promise<MissingConsumption | undefined> {
     const tx = await this.deps.store.get(gap.txId);
     if (!tx) return undefined;
-    const base = { txId: tx.txId, topic: tx.topic, tag: tx.tag, missingGroups: gap.missingGroups, secondsSinceCommit: gap.secondsSinceCommit };
+    const base = {
+      txId: tx.txId,
+      topic: tx.topic,
+      tag: tx.tag,
+      missingGroups: gap.missingGroups,
+      secondsSinceCommit: gap.secondsSinceCommit,
+    };
     try {
-      for (const group of gap.missingGroups) await this.deps.republisher.republish({ topic: tx.topic, tag: tx.tag, txId: tx.txId, body: tx.body, properties: tx.properties }, group);
+      for (const group of gap.missingGroups)
+        await this.deps.republisher.republish(
+          { topic: tx.topic, tag: tx.tag, txId: tx.txId, body: tx.body, properties: tx.properties },
+          group,
+        );
       return { ...base, republished: true };
     } catch (error) {
       return { ...base, republished: false, error: (error as Error).message };
@@ -234,7 +275,11 @@ export class Reconciler {
       .groupBy('group_id')
       .execute();
     const now = this.now();
-    const byGroup = rows.map((row) => ({ group: row.group_id, count: Number(row.count), oldestAgeSeconds: Math.round((now - Number(row.oldest)) / MS_PER_SECOND) }));
+    const byGroup = rows.map((row) => ({
+      group: row.group_id,
+      count: Number(row.count),
+      oldestAgeSeconds: Math.round((now - Number(row.oldest)) / MS_PER_SECOND),
+    }));
     return { total: byGroup.reduce((sum, group) => sum + group.count, 0), byGroup };
   }
 
@@ -246,7 +291,10 @@ export class Reconciler {
         kind: `reconcile-${check.name}`,
         severity: 'warning',
         title: `Reconciliation: ${check.findings.length} ${check.name} finding(s)`,
-        text: check.findings.slice(0, 10).map((f) => `- ${f.id}: ${f.detail}`).join('\n'),
+        text: check.findings
+          .slice(0, 10)
+          .map((f) => `- ${f.id}: ${f.detail}`)
+          .join('\n'),
         incidentKey: `reconcile-${check.name}`,
         details: { runId: report.runId, ids: check.findings.map((f) => f.id) },
       });
@@ -258,7 +306,11 @@ export class Reconciler {
       title: 'Reconciliation found drift and repaired it',
       text: `${report.stuckPrepared.length} transaction(s) stuck in PREPARED re-driven; ${report.missingConsumption.length} committed transaction(s) with missing consumption re-published.`,
       incidentKey: 'reconcile-drift',
-      details: { runId: report.runId, stuck: report.stuckPrepared.map((s) => s.txId), missing: report.missingConsumption.map((m) => m.txId) },
+      details: {
+        runId: report.runId,
+        stuck: report.stuckPrepared.map((s) => s.txId),
+        missing: report.missingConsumption.map((m) => m.txId),
+      },
     });
   }
 }

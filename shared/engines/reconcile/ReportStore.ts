@@ -17,12 +17,22 @@ export class ReportStore {
   async save(report: ReconcileReport): Promise<void> {
     await this.tables
       .insertInto('txc_reconcile_report')
-      .values({ run_id: report.runId, finished_at: Date.parse(report.finishedAt), clean: report.clean ? 1 : 0, report: JSON.stringify(report) })
+      .values({
+        run_id: report.runId,
+        finished_at: Date.parse(report.finishedAt),
+        clean: report.clean ? 1 : 0,
+        report: JSON.stringify(report),
+      })
       .execute();
   }
 
   async latest(): Promise<ReconcileReport | undefined> {
-    const row = await this.tables.selectFrom('txc_reconcile_report').select('report').orderBy('finished_at', 'desc').limit(1).executeTakeFirst();
+    const row = await this.tables
+      .selectFrom('txc_reconcile_report')
+      .select('report')
+      .orderBy('finished_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row ? (JSON.parse(row.report) as ReconcileReport) : undefined;
   }
 }

@@ -13,7 +13,11 @@ import { Reconciler } from './Reconciler';
 import { ReportStore } from './ReportStore';
 
 /** Builds the reconciler and its report store from configuration over an open database. */
-export function createReconciler(config: ReconcilerConfig, database: Database, logger: Logger): { reconciler: Reconciler; reports: ReportStore } {
+export function createReconciler(
+  config: ReconcilerConfig,
+  database: Database,
+  logger: Logger,
+): { reconciler: Reconciler; reports: ReportStore } {
   const mq = new MqClient(mqConnectionOf(config));
   const reconciler = new Reconciler({
     db: database.db,
@@ -24,7 +28,12 @@ export function createReconciler(config: ReconcilerConfig, database: Database, l
       // The same key (the txId) and body as the original: the idempotent consumer applies it at most once;
       // the replay-group property makes every other subscriber of the tag skip the copy.
       async republish(tx, group) {
-        await mq.publish(tx.topic, { body: tx.body, tag: tx.tag, key: tx.txId, properties: { ...tx.properties, [REPLAY_PROPERTIES.group]: group } });
+        await mq.publish(tx.topic, {
+          body: tx.body,
+          tag: tx.tag,
+          key: tx.txId,
+          properties: { ...tx.properties, [REPLAY_PROPERTIES.group]: group },
+        });
       },
     },
     alerts: alertSinkOf(config, database.db, logger),

@@ -6,7 +6,16 @@ export type { ReconcilePolicy } from './policy';
 export { ReportStore } from './ReportStore';
 export { formatReport } from './formatReport';
 export { STUCK_ACTIONS } from './types';
-export type { DeadLetterBacklog, DomainCheck, DomainCheckResult, DomainFinding, MissingConsumption, ReconcileReport, StuckAction, StuckTransaction } from './types';
+export type {
+  DeadLetterBacklog,
+  DomainCheck,
+  DomainCheckResult,
+  DomainFinding,
+  MissingConsumption,
+  ReconcileReport,
+  StuckAction,
+  StuckTransaction,
+} from './types';
 export { readReconcilerConfig, reconcilerConfigSchema } from './config';
 export type { ReconcilerConfig } from './config';
 export { createReconciler } from './createReconciler';

@@ -11,7 +11,12 @@ import {
   TxUnknownScenarioError,
 } from './errors';
 import { payloadHash } from './payloadHash';
-import { BROKER_RETRY_AFTER_SECONDS, MAX_TRANSACTIONAL_MESSAGE_BYTES, PREPARE_IN_PROGRESS_RETRY_SECONDS, PUBLISH_CLAIM_STALE_MS } from './TxCoordinator';
+import {
+  BROKER_RETRY_AFTER_SECONDS,
+  MAX_TRANSACTIONAL_MESSAGE_BYTES,
+  PREPARE_IN_PROGRESS_RETRY_SECONDS,
+  PUBLISH_CLAIM_STALE_MS,
+} from './TxCoordinator';
 import { BROKER_STATES, TX_KINDS } from './tables';
 import { newEventId } from './txId';
 import type { NewTx, TxEvent, TxRecord, TxStore } from './TxStore';
@@ -79,12 +84,21 @@ export class PlainEventPublisher {
   async publish(systemId: string, request: PlainEventRequest): Promise<PlainEventView> {
     const topic = this.deps.catalog.topic(request.topic);
     if (!topic) throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown topic');
-    if (topic.messageType !== 'normal') throw new TxUnknownScenarioError(request.topic, request.tag, 'topic is transactional: use POST /v1/transactions (prepare, commit)');
-    if (topic.name === this.deps.catalog.deadLetter.topic) throw new TxUnknownScenarioError(request.topic, request.tag, 'the dead-letter topic is internal');
-    if (!this.deps.catalog.tag(request.topic, request.tag)) throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown tag for this topic');
+    if (topic.messageType !== 'normal')
+      throw new TxUnknownScenarioError(request.topic, request.tag, 'topic is transactional: use POST /v1/transactions (prepare, commit)');
+    if (topic.name === this.deps.catalog.deadLetter.topic)
+      throw new TxUnknownScenarioError(request.topic, request.tag, 'the dead-letter topic is internal');
+    if (!this.deps.catalog.tag(request.topic, request.tag))
+      throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown tag for this topic');
 
     // `kind` in the hash: a transaction and a plain event can never replay each other.
-    const hash = payloadHash({ kind: TX_KINDS.plain, topic: request.topic, tag: request.tag, payload: request.payload, keys: request.keys });
+    const hash = payloadHash({
+      kind: TX_KINDS.plain,
+      topic: request.topic,
+      tag: request.tag,
+      payload: request.payload,
+      keys: request.keys,
+    });
     const at = this.now();
     const eventId = this.newEventId(at);
     const body = encodeEnvelope({
@@ -100,7 +114,17 @@ export class PlainEventPublisher {
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > MAX_PLAIN_EVENT_BYTES) throw new TxPayloadTooLargeError(bytes, MAX_PLAIN_EVENT_BYTES);
     const properties = request.keys && request.keys.length > 0 ? { bizKeys: request.keys.join(' ') } : undefined;
-    const fresh: NewTx = { txId: eventId, systemId, businessKey: request.businessKey, topic: request.topic, tag: request.tag, payloadHash: hash, body, properties, checkbackPath: undefined };
+    const fresh: NewTx = {
+      txId: eventId,
+      systemId,
+      businessKey: request.businessKey,
+      topic: request.topic,
+      tag: request.tag,
+      payloadHash: hash,
+      body,
+      properties,
+      checkbackPath: undefined,
+    };
     if (!(await this.deps.store.insertPlain(fresh, at))) {
       const holder = await this.deps.store.findByBusinessKey(systemId, request.businessKey);
       if (!holder) throw new TxPrepareInProgressError(eventId, PREPARE_IN_PROGRESS_RETRY_SECONDS);
@@ -115,7 +139,10 @@ export class PlainEventPublisher {
     if (existing.broker !== BROKER_STATES.publishPending) return viewOf(existing, false);
     // Unpublished: in flight elsewhere (fresh claim), or its gateway died / its publish failed (take over).
     const at = this.now();
-    if (at - existing.publishClaimedAt < PUBLISH_CLAIM_STALE_MS || !(await this.deps.store.claimPublish(existing.txId, existing.publishClaimedAt, at))) {
+    if (
+      at - existing.publishClaimedAt < PUBLISH_CLAIM_STALE_MS ||
+      !(await this.deps.store.claimPublish(existing.txId, existing.publishClaimedAt, at))
+    ) {
       throw new TxPrepareInProgressError(existing.txId, PREPARE_IN_PROGRESS_RETRY_SECONDS);
     }
     return viewOf(await this.send(existing), false);
@@ -125,11 +152,20 @@ export class PlainEventPublisher {
   private async send(event: TxRecord): Promise<TxRecord> {
     let messageId: string;
     try {
-      ({ messageId } = await this.deps.broker.publish(event.topic, { body: event.body, tag: event.tag, key: event.txId, properties: event.properties }));
+      ({ messageId } = await this.deps.broker.publish(event.topic, {
+        body: event.body,
+        tag: event.tag,
+        key: event.txId,
+        properties: event.properties,
+      }));
     } catch (error) {
       await this.deps.store.releasePublishClaim(event.txId, { code: (error as { code?: string }).code ?? 'UNKNOWN' }, this.now());
       if (error instanceof MqUnavailableError || error instanceof MqError) {
-        throw new TxBrokerUnavailableError(`the event ${event.txId} is stored but the broker did not take it: ${(error as Error).message}; retry the same request`, BROKER_RETRY_AFTER_SECONDS, { cause: error });
+        throw new TxBrokerUnavailableError(
+          `the event ${event.txId} is stored but the broker did not take it: ${(error as Error).message}; retry the same request`,
+          BROKER_RETRY_AFTER_SECONDS,
+          { cause: error },
+        );
       }
       throw error;
     }

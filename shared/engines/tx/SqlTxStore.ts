@@ -82,8 +82,23 @@ export class SqlTxStore implements TxStore {
   }
 
   /** Adds a timeline row to the batch's single INSERT; `state` undefined takes the transaction's state then. */
-  private event(batch: WriteBatch<TxTables>, txId: string, type: TxEventType, state: TxState | undefined, actor: string, at: number, detail?: Readonly<Record<string, unknown>>): void {
-    batch.collect(this.events, { txId, at, type, state: state ?? null, actor, detail: detail === undefined ? null : JSON.stringify(detail) });
+  private event(
+    batch: WriteBatch<TxTables>,
+    txId: string,
+    type: TxEventType,
+    state: TxState | undefined,
+    actor: string,
+    at: number,
+    detail?: Readonly<Record<string, unknown>>,
+  ): void {
+    batch.collect(this.events, {
+      txId,
+      at,
+      type,
+      state: state ?? null,
+      actor,
+      detail: detail === undefined ? null : JSON.stringify(detail),
+    });
   }
 
   async insertPrepared(tx: NewTx, at: number): Promise<boolean> {
@@ -137,22 +152,26 @@ export class SqlTxStore implements TxStore {
   }
 
   claimPublish(txId: string, previousClaimAt: number, at: number): Promise<boolean> {
-    return this.guard('claim publish', () => this.writer.write(async (trx) => {
-      const result = await trx
-        .updateTable('txc_tx')
-        .set({ publish_claimed_at: at, updated_at: at })
-        .where('tx_id', '=', txId)
-        .where('broker', '=', BROKER_STATES.publishPending)
-        .where('publish_claimed_at', '=', previousClaimAt)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    }));
+    return this.guard('claim publish', () =>
+      this.writer.write(async (trx) => {
+        const result = await trx
+          .updateTable('txc_tx')
+          .set({ publish_claimed_at: at, updated_at: at })
+          .where('tx_id', '=', txId)
+          .where('broker', '=', BROKER_STATES.publishPending)
+          .where('publish_claimed_at', '=', previousClaimAt)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1;
+      }),
+    );
   }
 
   markPublished(txId: string, published: { messageId: string; receiptHandle: string }, at: number): Promise<void> {
     return this.guard('mark published', () =>
       this.writer.write(async (trx, batch) => {
-        await trx.executeQuery(this.q.markPublished.bind({ txId, messageId: published.messageId, receiptHandle: published.receiptHandle, at }));
+        await trx.executeQuery(
+          this.q.markPublished.bind({ txId, messageId: published.messageId, receiptHandle: published.receiptHandle, at }),
+        );
         this.event(batch, txId, TX_EVENT_TYPES.published, undefined, 'gateway', at, { messageId: published.messageId });
       }),
     );
@@ -221,7 +240,9 @@ export class SqlTxStore implements TxStore {
   }
 
   recordDeliveryFailure(txId: string, actor: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<void> {
-    return this.guard('record delivery failure', () => this.writer.write(async (_, batch) => this.event(batch, txId, TX_EVENT_TYPES.brokerNotifyFailed, undefined, actor, at, detail)));
+    return this.guard('record delivery failure', () =>
+      this.writer.write(async (_, batch) => this.event(batch, txId, TX_EVENT_TYPES.brokerNotifyFailed, undefined, actor, at, detail)),
+    );
   }
 
   recordCheck(txId: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<number> {
@@ -295,7 +316,11 @@ export class SqlTxStore implements TxStore {
   markPlainPublished(eventId: string, messageId: string, at: number): Promise<void> {
     return this.guard('mark plain event published', () =>
       this.writer.write(async (trx, batch) => {
-        await trx.updateTable('txc_tx').set({ broker: BROKER_STATES.published, message_id: messageId, updated_at: at }).where('tx_id', '=', eventId).execute();
+        await trx
+          .updateTable('txc_tx')
+          .set({ broker: BROKER_STATES.published, message_id: messageId, updated_at: at })
+          .where('tx_id', '=', eventId)
+          .execute();
         this.event(batch, eventId, TX_EVENT_TYPES.published, TX_STATES.committed, 'gateway', at, { messageId });
       }),
     );

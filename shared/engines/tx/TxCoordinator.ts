@@ -94,7 +94,9 @@ export interface TxView {
 /** Delivery status derived from what the store knows. */
 export function deliveryOf(tx: TxRecord): TxView['delivery'] {
   if (tx.state === TX_STATES.prepared) return 'not-decided';
-  return tx.broker === BROKER_STATES.decisionDelivered || tx.broker === BROKER_STATES.notPublished || tx.broker === BROKER_STATES.published ? 'done' : 'pending-checkback';
+  return tx.broker === BROKER_STATES.decisionDelivered || tx.broker === BROKER_STATES.notPublished || tx.broker === BROKER_STATES.published
+    ? 'done'
+    : 'pending-checkback';
 }
 
 /**
@@ -120,10 +122,18 @@ export class TxCoordinator {
   async prepare(systemId: string, request: PrepareRequest): Promise<TxView & { created: boolean }> {
     const topic = this.deps.catalog.topic(request.topic);
     if (!topic) throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown topic');
-    if (topic.messageType !== 'transactional') throw new TxUnknownScenarioError(request.topic, request.tag, 'topic takes plain events, not transactions: use POST /v1/events');
-    if (!this.deps.catalog.tag(request.topic, request.tag)) throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown tag for this topic');
+    if (topic.messageType !== 'transactional')
+      throw new TxUnknownScenarioError(request.topic, request.tag, 'topic takes plain events, not transactions: use POST /v1/events');
+    if (!this.deps.catalog.tag(request.topic, request.tag))
+      throw new TxUnknownScenarioError(request.topic, request.tag, 'unknown tag for this topic');
 
-    const hash = payloadHash({ topic: request.topic, tag: request.tag, payload: request.payload, keys: request.keys, checkback: request.checkback });
+    const hash = payloadHash({
+      topic: request.topic,
+      tag: request.tag,
+      payload: request.payload,
+      keys: request.keys,
+      checkback: request.checkback,
+    });
     const at = this.now();
     const txId = this.newTxId(at);
     const body = encodeEnvelope({
@@ -139,7 +149,17 @@ export class TxCoordinator {
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > MAX_ENVELOPE_BYTES) throw new TxPayloadTooLargeError(bytes, MAX_ENVELOPE_BYTES);
     const properties = request.keys && request.keys.length > 0 ? { bizKeys: request.keys.join(' ') } : undefined;
-    const fresh: NewTx = { txId, systemId, businessKey: request.businessKey, topic: request.topic, tag: request.tag, payloadHash: hash, body, properties, checkbackPath: request.checkback?.path };
+    const fresh: NewTx = {
+      txId,
+      systemId,
+      businessKey: request.businessKey,
+      topic: request.topic,
+      tag: request.tag,
+      payloadHash: hash,
+      body,
+      properties,
+      checkbackPath: request.checkback?.path,
+    };
     // Insert first (the common case) and look the key up only when it is taken: one round trip less.
     if (!(await this.deps.store.insertPrepared(fresh, at))) {
       const holder = await this.deps.store.findByBusinessKey(systemId, request.businessKey);
@@ -158,7 +178,10 @@ export class TxCoordinator {
     }
     // Still publishing: either in flight elsewhere, or its gateway died after storing (take over).
     const at = this.now();
-    if (at - existing.publishClaimedAt < PUBLISH_CLAIM_STALE_MS || !(await this.deps.store.claimPublish(existing.txId, existing.publishClaimedAt, at))) {
+    if (
+      at - existing.publishClaimedAt < PUBLISH_CLAIM_STALE_MS ||
+      !(await this.deps.store.claimPublish(existing.txId, existing.publishClaimedAt, at))
+    ) {
       throw new TxPrepareInProgressError(existing.txId, PREPARE_IN_PROGRESS_RETRY_SECONDS);
     }
     await this.publish(existing);
@@ -195,7 +218,11 @@ export class TxCoordinator {
       }
       await this.deps.store.failPublish(tx.txId, { code: (error as { code?: string }).code ?? 'UNKNOWN' }, this.now());
       if (error instanceof MqUnavailableError) {
-        throw new TxBrokerUnavailableError(`the message broker is unavailable; retry in ${BROKER_RETRY_AFTER_SECONDS}s`, BROKER_RETRY_AFTER_SECONDS, { cause: error });
+        throw new TxBrokerUnavailableError(
+          `the message broker is unavailable; retry in ${BROKER_RETRY_AFTER_SECONDS}s`,
+          BROKER_RETRY_AFTER_SECONDS,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -238,7 +265,13 @@ export class TxCoordinator {
       return { tx: current, delivery: deliveryOf(current) };
     }
     if (tx.receiptHandle !== undefined) {
-      const outcome = await deliverDecision({ ...this.deps, checkGroup: this.deps.catalog.checkGroup, now: this.now }, tx, decision, tx.receiptHandle, context.actor);
+      const outcome = await deliverDecision(
+        { ...this.deps, checkGroup: this.deps.catalog.checkGroup, now: this.now },
+        tx,
+        decision,
+        tx.receiptHandle,
+        context.actor,
+      );
       // Delivered: the row is what we wrote, no need to read it back. Otherwise read it, since
       // check-back or a publish takeover may have moved the broker state meanwhile.
       if (outcome === 'done') return { tx: decidedRecord(tx, decision, context.reason, at), delivery: 'done' };

@@ -29,7 +29,10 @@ export interface TxRecord {
 }
 
 /** What prepare stores before publishing. */
-export type NewTx = Pick<TxRecord, 'txId' | 'systemId' | 'businessKey' | 'topic' | 'tag' | 'payloadHash' | 'body' | 'properties' | 'checkbackPath'>;
+export type NewTx = Pick<
+  TxRecord,
+  'txId' | 'systemId' | 'businessKey' | 'topic' | 'tag' | 'payloadHash' | 'body' | 'properties' | 'checkbackPath'
+>;
 
 export const TX_EVENT_TYPES = {
   prepared: 'PREPARED',

@@ -85,10 +85,14 @@ export class TxPayloadTooLargeError extends TxcError {
 export class TxMessageRefusedError extends TxcError {
   override readonly name = 'TxMessageRefusedError';
   constructor(brokerCode: string, options?: ErrorOptions) {
-    super('TX_MESSAGE_REFUSED', `the message broker refused this transaction's message (${brokerCode}); the same request would be refused again`, {
-      ...options,
-      details: { brokerCode },
-    });
+    super(
+      'TX_MESSAGE_REFUSED',
+      `the message broker refused this transaction's message (${brokerCode}); the same request would be refused again`,
+      {
+        ...options,
+        details: { brokerCode },
+      },
+    );
   }
 }
 
@@ -99,9 +103,13 @@ export class TxMessageRefusedError extends TxcError {
 export class TxBrokerRefusedError extends TxcError {
   override readonly name = 'TxBrokerRefusedError';
   constructor(brokerCode: string, options?: ErrorOptions) {
-    super('BROKER_REFUSED', `the message broker refused the transaction center's request (${brokerCode}); operators must fix its configuration`, {
-      ...options,
-      details: { brokerCode },
-    });
+    super(
+      'BROKER_REFUSED',
+      `the message broker refused the transaction center's request (${brokerCode}); operators must fix its configuration`,
+      {
+        ...options,
+        details: { brokerCode },
+      },
+    );
   }
 }

@@ -24,10 +24,15 @@ export interface PrecompiledQuery<A, R> {
  * const byId = precompile(['txId'], (a: { txId: string }) => db.selectFrom('txc_tx').selectAll().where('tx_id', '=', a.txId));
  * await trx.executeQuery(byId.bind({ txId }));
  */
-export function precompile<A extends Record<string, unknown>, R>(names: readonly (keyof A & string)[], build: (args: A) => Compilable<R>): PrecompiledQuery<A, R> {
+export function precompile<A extends Record<string, unknown>, R>(
+  names: readonly (keyof A & string)[],
+  build: (args: A) => Compilable<R>,
+): PrecompiledQuery<A, R> {
   const placeholders = Object.fromEntries(names.map((name) => [name, new Placeholder(name)])) as unknown as A;
   const compiled = build(placeholders).compile();
-  const sources: ParameterSource[] = compiled.parameters.map((value) => (value instanceof Placeholder ? { argument: value.name } : { fixed: value }));
+  const sources: ParameterSource[] = compiled.parameters.map((value) =>
+    value instanceof Placeholder ? { argument: value.name } : { fixed: value },
+  );
   const missing = names.filter((name) => !sources.some((source) => 'argument' in source && source.argument === name));
   if (missing.length > 0) throw new TypeError(`precompiled query does not bind ${missing.join(', ')} as parameters: ${compiled.sql}`);
   return {

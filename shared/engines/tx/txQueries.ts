@@ -36,7 +36,10 @@ export interface EventRow {
  */
 export function insertEvents(db: Kysely<TxTables>, rows: readonly EventRow[]): CompiledQuery {
   const values = sql.join(
-    rows.map((r, seq) => sql`select ${r.txId} as tx_id, ${r.at} as at, ${r.type} as type, ${r.state} as state, ${r.actor} as actor, ${r.detail} as detail, ${seq} as seq`),
+    rows.map(
+      (r, seq) =>
+        sql`select ${r.txId} as tx_id, ${r.at} as at, ${r.type} as type, ${r.state} as state, ${r.actor} as actor, ${r.detail} as detail, ${seq} as seq`,
+    ),
     sql` union all `,
   );
   return sql`insert into txc_tx_event (tx_id, at, type, state, actor, detail)
@@ -55,42 +58,46 @@ export function compileTxQueries(db: Kysely<TxTables>) {
   return {
     get: precompile(['txId'], (a: { txId: string }) => db.selectFrom('txc_tx').selectAll().where('tx_id', '=', a.txId)),
 
-    insertTx: precompile(['txId', 'systemId', 'businessKey', 'topic', 'tag', 'payloadHash', 'body', 'properties', 'checkbackPath', 'at'], (a: InsertTxArgs) =>
-      db.insertInto('txc_tx').values({
-        tx_id: a.txId,
-        system_id: a.systemId,
-        business_key: a.businessKey,
-        active_business_key: a.businessKey,
-        topic: a.topic,
-        tag: a.tag,
-        payload_hash: a.payloadHash,
-        body: a.body,
-        properties: a.properties,
-        checkback_path: a.checkbackPath,
-        state: TX_STATES.prepared,
-        broker: BROKER_STATES.publishPending,
-        reason: null,
-        message_id: null,
-        receipt_handle: null,
-        publish_claimed_at: a.at,
-        check_count: 0,
-        created_at: a.at,
-        updated_at: a.at,
-        decided_at: null,
-      }),
+    insertTx: precompile(
+      ['txId', 'systemId', 'businessKey', 'topic', 'tag', 'payloadHash', 'body', 'properties', 'checkbackPath', 'at'],
+      (a: InsertTxArgs) =>
+        db.insertInto('txc_tx').values({
+          tx_id: a.txId,
+          system_id: a.systemId,
+          business_key: a.businessKey,
+          active_business_key: a.businessKey,
+          topic: a.topic,
+          tag: a.tag,
+          payload_hash: a.payloadHash,
+          body: a.body,
+          properties: a.properties,
+          checkback_path: a.checkbackPath,
+          state: TX_STATES.prepared,
+          broker: BROKER_STATES.publishPending,
+          reason: null,
+          message_id: null,
+          receipt_handle: null,
+          publish_claimed_at: a.at,
+          check_count: 0,
+          created_at: a.at,
+          updated_at: a.at,
+          decided_at: null,
+        }),
     ),
 
     // A decision may already be stored (takeover race): then only the handle is added.
-    markPublished: precompile(['txId', 'messageId', 'receiptHandle', 'at'], (a: { txId: string; messageId: string; receiptHandle: string; at: number }) =>
-      db
-        .updateTable('txc_tx')
-        .set({
-          message_id: a.messageId,
-          receipt_handle: a.receiptHandle,
-          broker: sql<string>`case when broker = ${BROKER_STATES.publishPending} then ${BROKER_STATES.half} else broker end`,
-          updated_at: a.at,
-        })
-        .where('tx_id', '=', a.txId),
+    markPublished: precompile(
+      ['txId', 'messageId', 'receiptHandle', 'at'],
+      (a: { txId: string; messageId: string; receiptHandle: string; at: number }) =>
+        db
+          .updateTable('txc_tx')
+          .set({
+            message_id: a.messageId,
+            receipt_handle: a.receiptHandle,
+            broker: sql<string>`case when broker = ${BROKER_STATES.publishPending} then ${BROKER_STATES.half} else broker end`,
+            updated_at: a.at,
+          })
+          .where('tx_id', '=', a.txId),
     ),
 
     // Compare-and-set on PREPARED: of concurrent commit and rollback exactly one updates a row.

@@ -40,7 +40,9 @@ function validate<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-    throw new ValidationError(`invalid request: ${issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; ')}`, { details: { issues } });
+    throw new ValidationError(`invalid request: ${issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; ')}`, {
+      details: { issues },
+    });
   }
   return parsed.data;
 }

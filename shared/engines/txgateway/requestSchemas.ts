@@ -26,9 +26,14 @@ export const prepareBodySchema = z.strictObject({
   businessKey,
   payload: z.unknown().check(
     z.refine((value) => value !== undefined, 'payload is required'),
-    z.refine((value) => jsonDepth(value, MAX_PAYLOAD_DEPTH) <= MAX_PAYLOAD_DEPTH, `must not nest more than ${MAX_PAYLOAD_DEPTH} levels deep`),
+    z.refine(
+      (value) => jsonDepth(value, MAX_PAYLOAD_DEPTH) <= MAX_PAYLOAD_DEPTH,
+      `must not nest more than ${MAX_PAYLOAD_DEPTH} levels deep`,
+    ),
   ),
-  keys: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . -, at most 64'))).check(z.maxLength(8))),
+  keys: z.optional(
+    z.array(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . -, at most 64'))).check(z.maxLength(8)),
+  ),
   checkback: z.optional(z.strictObject({ path: checkbackPath })),
 });
 
@@ -40,7 +45,9 @@ export const publishEventBodySchema = z.strictObject({
   tag: resourceName,
   businessKey,
   payload: z.unknown().check(z.refine((value) => value !== undefined, 'payload is required')),
-  keys: z.optional(z.array(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . -, at most 64'))).check(z.maxLength(8))),
+  keys: z.optional(
+    z.array(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . -, at most 64'))).check(z.maxLength(8)),
+  ),
 });
 
 export type PublishEventBody = z.output<typeof publishEventBodySchema>;

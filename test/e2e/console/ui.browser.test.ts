@@ -69,7 +69,12 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
     const sent = (await answer.json()) as { purchaseId: string; txId: string };
     expect(sent.txId).toBeTruthy();
     const letter = await poll('the dead letter', () =>
-      txcenter.db.selectFrom('txc_dead_letter').select('id').where('dedup_key', '=', sent.txId).where('group_id', '=', ORCHESTRATION_GROUP).executeTakeFirst(),
+      txcenter.db
+        .selectFrom('txc_dead_letter')
+        .select('id')
+        .where('dedup_key', '=', sent.txId)
+        .where('group_id', '=', ORCHESTRATION_GROUP)
+        .executeTakeFirst(),
     );
     await fetch(`${stack.urls.trading}/admin/faults/clear-slave?purchaseId=${encodeURIComponent(sent.purchaseId)}`, { method: 'POST' });
     failing = { purchaseId: sent.purchaseId, txId: sent.txId, deadLetterId: String(letter.id) };
@@ -103,8 +108,15 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
     const purchase = report.purchases.find((p) => p.fault === PURCHASE_FAULTS.none && p.txState === 'COMMITTED');
     expect(purchase?.purchaseId).toBeTruthy();
     const businessKey = purchase!.purchaseId!;
-    const tx = await txcenter.db.selectFrom('txc_tx').select(['tx_id', 'topic', 'tag']).where('tx_id', '=', purchase!.txId!).executeTakeFirstOrThrow();
-    const expected = catalog().subscribersOf(tx.topic as string, tx.tag as string).map((group) => group.id).sort();
+    const tx = await txcenter.db
+      .selectFrom('txc_tx')
+      .select(['tx_id', 'topic', 'tag'])
+      .where('tx_id', '=', purchase!.txId!)
+      .executeTakeFirstOrThrow();
+    const expected = catalog()
+      .subscribersOf(tx.topic as string, tx.tag as string)
+      .map((group) => group.id)
+      .sort();
     expect(expected.length).toBeGreaterThan(1);
 
     await open(page, UI_ROUTES.transactions());
@@ -118,13 +130,19 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
     expect(await rows.first().textContent()).toContain(tx.tx_id as string);
     await screenshot(page, '02-transactions-search');
 
-    await rows.first().locator(`a[href="${UI_ROUTES.transaction(tx.tx_id as string)}"]`).click();
+    await rows
+      .first()
+      .locator(`a[href="${UI_ROUTES.transaction(tx.tx_id as string)}"]`)
+      .click();
     await settled(page);
     await page.locator('table.expected-groups').waitFor();
     expect((await page.locator('table.expected-groups a[data-group]').allTextContents()).sort()).toEqual(expected);
     await screenshot(page, '03-transaction-detail');
 
-    await page.locator(`a[href="${UI_ROUTES.trace(businessKey)}"]`).first().click();
+    await page
+      .locator(`a[href="${UI_ROUTES.trace(businessKey)}"]`)
+      .first()
+      .click();
     await settled(page);
     expect(await page.locator('[data-test=trace-key]').textContent()).toBe(businessKey);
     const chips = page.locator('[data-test=trace-groups] li');
@@ -148,7 +166,11 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
     expect(await preview.locator('table.replay-report tbody tr').count()).toBe(1);
     expect(await preview.textContent()).toContain('将重放');
     // The preview published nothing.
-    const stored = await txcenter.db.selectFrom('txc_dead_letter').select('status').where('id', '=', failing.deadLetterId).executeTakeFirstOrThrow();
+    const stored = await txcenter.db
+      .selectFrom('txc_dead_letter')
+      .select('status')
+      .where('id', '=', failing.deadLetterId)
+      .executeTakeFirstOrThrow();
     expect(stored.status).toBe('NEW');
     await screenshot(page, '06-dead-letter-preview');
 
@@ -158,7 +180,9 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
     expect(await result.locator('table.replay-report tbody tr').textContent()).toContain('已重放');
     await screenshot(page, '07-dead-letter-replayed');
     // The replayed message reaches the (fixed) trading system once.
-    await poll('the replayed slave effect', () => txcenter.db.selectFrom('txc_slave_purchase').select('tx_id').where('tx_id', '=', failing.txId).executeTakeFirst());
+    await poll('the replayed slave effect', () =>
+      txcenter.db.selectFrom('txc_slave_purchase').select('tx_id').where('tx_id', '=', failing.txId).executeTakeFirst(),
+    );
 
     await result.locator(`a[href="${UI_ROUTES.audit}"]`).click();
     await settled(page);
@@ -221,7 +245,19 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
     // as older or hostile data could be: the console must still show it as text.
     const txId = newTxId();
     const store = new SqlTxStore(txcenter.db as ConstructorParameters<typeof SqlTxStore>[0]);
-    await store.insertPrepared({ txId, systemId: 'trading', businessKey: HOSTILE_KEY, ...DISCOUNT_PURCHASE, payloadHash: 'x', body: JSON.stringify({ note: HOSTILE_KEY }), properties: undefined, checkbackPath: undefined }, Date.now());
+    await store.insertPrepared(
+      {
+        txId,
+        systemId: 'trading',
+        businessKey: HOSTILE_KEY,
+        ...DISCOUNT_PURCHASE,
+        payloadHash: 'x',
+        body: JSON.stringify({ note: HOSTILE_KEY }),
+        properties: undefined,
+        checkbackPath: undefined,
+      },
+      Date.now(),
+    );
     for (const route of [UI_ROUTES.transactions({ txId }), UI_ROUTES.transaction(txId)]) {
       await open(page, route);
       expect(await page.locator('#app').textContent()).toContain(HOSTILE_KEY);
@@ -233,7 +269,12 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
 
   it('draws every other page without a refusal', async () => {
     const group = ORCHESTRATION_GROUP;
-    const run = await txcenter.db.selectFrom('txc_reconcile_report').select('run_id').orderBy('finished_at', 'desc').executeTakeFirst().catch(() => undefined);
+    const run = await txcenter.db
+      .selectFrom('txc_reconcile_report')
+      .select('run_id')
+      .orderBy('finished_at', 'desc')
+      .executeTakeFirst()
+      .catch(() => undefined);
     const pages: [string, string][] = [
       ['13-stuck', UI_ROUTES.stuck],
       ['14-subscribers', UI_ROUTES.subscribers],

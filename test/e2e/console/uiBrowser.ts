@@ -11,7 +11,16 @@ import { chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** No sandbox (root in CI), and nothing that reaches for the network on its own. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
 /** Git-ignored: a person looks at these after a run. */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../.scratch/screenshots/', import.meta.url));
 

@@ -12,7 +12,11 @@ import { startTxCenter } from '../../helpers/txCenter';
 const SECRET = 'test-trading-secret-0123456789abcdef';
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
@@ -73,20 +77,34 @@ describe('Example: trading system endpoints without a transaction center', () =>
   });
 
   it('validates every input with a typed 400', async () => {
-    expect(await post(`${trading.url}/wallet-purchase`, 'not json')).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    expect(await post(`${trading.url}/wallet-purchase`, 'not json')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED' } },
+    });
     const bad = await post(`${trading.url}/wallet-purchase`, { ...order, amount: '1.234', fundCode: '11' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/amount/);
     expect(bad.body.error.message).toMatch(/fundCode/);
     expect((await post(`${trading.url}/discount-purchase`, { customerId: 'C001', fundCode: '110011', amount: '0.00' })).status).toBe(400);
-    expect((await post(`${trading.url}/discount-purchase`, { customerId: 'C001', fundCode: '110011', amount: '1.00' }, { 'x-demo-fault': 'explode' })).status).toBe(400);
+    expect(
+      (
+        await post(
+          `${trading.url}/discount-purchase`,
+          { customerId: 'C001', fundCode: '110011', amount: '1.00' },
+          { 'x-demo-fault': 'explode' },
+        )
+      ).status,
+    ).toBe(400);
     expect((await fetch(`${trading.url}/nowhere`)).status).toBe(404);
   });
 
   it('validates like production: a zero amount is a 400, a customer without a wallet a 404, and neither writes an order', async () => {
     for (const amount of ['0', '0.00', '0.0']) {
       const zero = await post(`${trading.url}/wallet-purchase`, { ...order, customerId: 'NOBODY', amount });
-      expect(zero).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('amount must be positive') } } });
+      expect(zero).toMatchObject({
+        status: 400,
+        body: { error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('amount must be positive') } },
+      });
     }
     const walletless = await post(`${trading.url}/wallet-purchase`, { ...order, customerId: 'NOBODY', amount: '1.00' });
     expect(walletless).toMatchObject({ status: 404, body: { error: { code: 'WALLET_NOT_FOUND' } } });
@@ -95,7 +113,10 @@ describe('Example: trading system endpoints without a transaction center', () =>
 
   it('answers 503 when the transaction center cannot prepare, leaving the wallet untouched', async () => {
     const response = await post(`${trading.url}/discount-purchase`, { customerId: 'C001', fundCode: '110011', amount: '100.00' });
-    expect(response).toMatchObject({ status: 503, body: { error: { code: 'TX_CENTER_UNAVAILABLE', message: expect.stringContaining('GATEWAY_UNREACHABLE') } } });
+    expect(response).toMatchObject({
+      status: 503,
+      body: { error: { code: 'TX_CENTER_UNAVAILABLE', message: expect.stringContaining('GATEWAY_UNREACHABLE') } },
+    });
     expect(JSON.stringify(response.body)).not.toContain('127.0.0.1');
     const [purchase] = await trading.database.db.selectFrom('trading_purchase').selectAll().execute();
     expect(purchase).toMatchObject({ state: 'PREPARE_FAILED', tx_id: null });
@@ -103,7 +124,13 @@ describe('Example: trading system endpoints without a transaction center', () =>
   });
 
   it('refuses unsigned check-back calls', async () => {
-    const response = await post(`${trading.url}/txc/checkback`, { txId: 'tx-1', businessKey: 'DP1', topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', check: 1 });
+    const response = await post(`${trading.url}/txc/checkback`, {
+      txId: 'tx-1',
+      businessKey: 'DP1',
+      topic: 'TXC_FUND_TRADE',
+      tag: 'DISCOUNT_PURCHASE',
+      check: 1,
+    });
     expect(response.status).toBe(401);
   });
 });
@@ -120,8 +147,15 @@ describe('Example: trading system without fault injection (start --no-demo)', ()
     });
     try {
       await trading.store.openWallet('C001', 50_000);
-      for (const [method, path] of [['PUT', '/admin/faults'], ['GET', '/admin/faults'], ['POST', '/admin/faults/clear-slave']] as const) {
-        const response = await fetch(`${trading.url}${path}`, { method, body: method === 'GET' ? undefined : JSON.stringify({ slaveFailAlways: true }) });
+      for (const [method, path] of [
+        ['PUT', '/admin/faults'],
+        ['GET', '/admin/faults'],
+        ['POST', '/admin/faults/clear-slave'],
+      ] as const) {
+        const response = await fetch(`${trading.url}${path}`, {
+          method,
+          body: method === 'GET' ? undefined : JSON.stringify({ slaveFailAlways: true }),
+        });
         expect(response.status).toBe(404);
         expect(((await response.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
       }
@@ -137,12 +171,27 @@ describe('Example: trading system against a transaction center that refuses its 
   it('answers a permanent 422 TX_CENTER_REFUSED (not a "retry later" 503) and leaves the wallet untouched', async () => {
     const center = await startTxCenter(await DATABASE_CASES[0].open());
     // The center knows fund-trading under another secret: every prepare is refused with 401 for good.
-    const gateway = await serveHttpApp(createTxGatewayApp({ coordinator: center.coordinator, secretOf: () => 'another-secret-0123456789abcdefghij', logger: createLogger('test', 'silent') }));
-    const trading = await startTradingSystem({ port: 0, databaseUrl: `sqlite:${join(tempDir('txc-trading-'), 'trading.db')}`, gatewayUrl: gateway.url, systemId: 'fund-trading', secret: SECRET });
+    const gateway = await serveHttpApp(
+      createTxGatewayApp({
+        coordinator: center.coordinator,
+        secretOf: () => 'another-secret-0123456789abcdefghij',
+        logger: createLogger('test', 'silent'),
+      }),
+    );
+    const trading = await startTradingSystem({
+      port: 0,
+      databaseUrl: `sqlite:${join(tempDir('txc-trading-'), 'trading.db')}`,
+      gatewayUrl: gateway.url,
+      systemId: 'fund-trading',
+      secret: SECRET,
+    });
     try {
       await trading.store.openWallet('C001', 50_000);
       const response = await post(`${trading.url}/discount-purchase`, { customerId: 'C001', fundCode: '110011', amount: '100.00' });
-      expect(response).toMatchObject({ status: 422, body: { error: { code: 'TX_CENTER_REFUSED', message: expect.stringContaining('UNAUTHENTICATED') } } });
+      expect(response).toMatchObject({
+        status: 422,
+        body: { error: { code: 'TX_CENTER_REFUSED', message: expect.stringContaining('UNAUTHENTICATED') } },
+      });
       expect(Number((await trading.store.wallet('C001'))!.balance_fen)).toBe(50_000);
     } finally {
       await trading.close();

@@ -40,12 +40,21 @@ describe('Class: Reconciler', () => {
     broker = await startBroker({ port: 0, dataDir: tempDir('txc-reconcile-broker-'), autoCreate: true });
     mq = new MqClient({ endpoint: broker.url, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET });
     answers = new Map();
-    const endpoint = createCheckbackEndpoint({ systemId: SYSTEM.id, secret: SYSTEM.secret, decide: async (txId) => answers.get(txId) ?? 'UNKNOWN' });
+    const endpoint = createCheckbackEndpoint({
+      systemId: SYSTEM.id,
+      secret: SYSTEM.secret,
+      decide: async (txId) => answers.get(txId) ?? 'UNKNOWN',
+    });
     server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', async () => {
-        const answer = await endpoint({ method: 'POST', path: request.url!, headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString() });
+        const answer = await endpoint({
+          method: 'POST',
+          path: request.url!,
+          headers: request.headers as Record<string, string>,
+          body: Buffer.concat(chunks).toString(),
+        });
         response.writeHead(answer.status).end(answer.body);
       });
     });
@@ -77,7 +86,17 @@ describe('Class: Reconciler', () => {
 
   async function prepared(txId: string, ageMs: number, tag = 'DISCOUNT_PURCHASE', topic = 'TXC_FUND_TRADE'): Promise<void> {
     await store.insertPrepared(
-      { txId, systemId: SYSTEM.id, businessKey: `bk-${txId}`, topic, tag, payloadHash: 'h', body: `{"v":1,"eventId":"${txId}"}`, properties: undefined, checkbackPath: undefined },
+      {
+        txId,
+        systemId: SYSTEM.id,
+        businessKey: `bk-${txId}`,
+        topic,
+        tag,
+        payloadHash: 'h',
+        body: `{"v":1,"eventId":"${txId}"}`,
+        properties: undefined,
+        checkbackPath: undefined,
+      },
       now - ageMs,
     );
   }
@@ -85,7 +104,23 @@ describe('Class: Reconciler', () => {
   async function consumed(group: string, txId: string, status = 'COMPLETED'): Promise<void> {
     await db
       .insertInto('txc_consume_barrier')
-      .values({ group_id: group, dedup_key: txId, status, payload_hash: 'h', message_id: `m-${group}`, topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', event_id: status === 'COMPLETED' ? txId : null, business_key: null, attempts: 1, lease_token: 'x', lease_until: 0, next_attempt_at: 0, created_at: now, updated_at: now })
+      .values({
+        group_id: group,
+        dedup_key: txId,
+        status,
+        payload_hash: 'h',
+        message_id: `m-${group}`,
+        topic: 'TXC_FUND_TRADE',
+        tag: 'DISCOUNT_PURCHASE',
+        event_id: status === 'COMPLETED' ? txId : null,
+        business_key: null,
+        attempts: 1,
+        lease_token: 'x',
+        lease_until: 0,
+        next_attempt_at: 0,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   }
 
@@ -136,10 +171,17 @@ describe('Class: Reconciler', () => {
     await consumed('GID_TXC_DATACENTER_TRADE', 'tx-fine');
     await consumed('GID_TXC_ORCH_TRADE', 'tx-fine');
     const report = await run();
-    expect(report.missingConsumption).toEqual([expect.objectContaining({ txId: 'tx-lost', missingGroups: ['GID_TXC_ORCH_TRADE'], republished: true })]);
+    expect(report.missingConsumption).toEqual([
+      expect.objectContaining({ txId: 'tx-lost', missingGroups: ['GID_TXC_ORCH_TRADE'], republished: true }),
+    ]);
     const copies = await mq.consume('TXC_FUND_TRADE', 'GID_TXC_ORCH_TRADE', { waitSeconds: 1 });
     expect(copies).toHaveLength(1);
-    expect(copies[0]).toMatchObject({ key: 'tx-lost', tag: 'DISCOUNT_PURCHASE', properties: { TXC_REPLAY_GROUP: 'GID_TXC_ORCH_TRADE' }, body: '{"v":1,"eventId":"tx-lost"}' });
+    expect(copies[0]).toMatchObject({
+      key: 'tx-lost',
+      tag: 'DISCOUNT_PURCHASE',
+      properties: { TXC_REPLAY_GROUP: 'GID_TXC_ORCH_TRADE' },
+      body: '{"v":1,"eventId":"tx-lost"}',
+    });
     // A second run finds the same gap until the consumer records it: repairs are repeatable, never harmful.
     await consumed('GID_TXC_ORCH_TRADE', 'tx-lost');
     expect((await run()).missingConsumption).toEqual([]);
@@ -152,7 +194,29 @@ describe('Class: Reconciler', () => {
     await consumed('GID_TXC_ORCH_TRADE', 'tx-dlq', 'DEAD_LETTERED');
     await db
       .insertInto('txc_dead_letter')
-      .values({ id: 'dl-1', group_id: 'GID_TXC_ORCH_TRADE', topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', message_key: 'tx-dlq', message_id: 'm1', dedup_key: 'tx-dlq', body: '{}', properties: '{}', error_code: 'TRADING_UNAVAILABLE', error_message: '503', error_kind: 'transient', attempts: 3, history: '[]', replay_of: null, status: 'NEW', replay_id: null, replay_message_id: null, replayed_at: null, dead_lettered_at: now - 90_000, received_at: now - 90_000 })
+      .values({
+        id: 'dl-1',
+        group_id: 'GID_TXC_ORCH_TRADE',
+        topic: 'TXC_FUND_TRADE',
+        tag: 'DISCOUNT_PURCHASE',
+        message_key: 'tx-dlq',
+        message_id: 'm1',
+        dedup_key: 'tx-dlq',
+        body: '{}',
+        properties: '{}',
+        error_code: 'TRADING_UNAVAILABLE',
+        error_message: '503',
+        error_kind: 'transient',
+        attempts: 3,
+        history: '[]',
+        replay_of: null,
+        status: 'NEW',
+        replay_id: null,
+        replay_message_id: null,
+        replayed_at: null,
+        dead_lettered_at: now - 90_000,
+        received_at: now - 90_000,
+      })
       .execute();
     const report = await run();
     expect(report.missingConsumption).toEqual([]);

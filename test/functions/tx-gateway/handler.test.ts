@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fc3HttpEvent, fcContext } from '../../helpers/fcEvents';
 
-const SYSTEMS = JSON.stringify([{ id: 'fund-trading', secret: 'gateway-handler-test-secret-0123456789', checkbackUrl: 'http://127.0.0.1:9/checkback' }]);
+const SYSTEMS = JSON.stringify([
+  { id: 'fund-trading', secret: 'gateway-handler-test-secret-0123456789', checkbackUrl: 'http://127.0.0.1:9/checkback' },
+]);
 
 /** A fresh copy of the handler module (its app is built once per module instance). */
 async function freshHandler(databaseUrl: string) {
@@ -10,7 +12,8 @@ async function freshHandler(databaseUrl: string) {
   vi.stubEnv('TXC_LOG_LEVEL', 'silent');
   vi.resetModules();
   const { handler } = await import('../../../functions/tx-gateway/handler');
-  return (event: unknown) => handler(Buffer.from(JSON.stringify(event)), fcContext({ name: 'tx-gateway' })) as Promise<{ statusCode: number; body: string }>;
+  return (event: unknown) =>
+    handler(Buffer.from(JSON.stringify(event)), fcContext({ name: 'tx-gateway' })) as Promise<{ statusCode: number; body: string }>;
 }
 
 describe('Function: tx-gateway handler', () => {

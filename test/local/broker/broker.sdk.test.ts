@@ -12,7 +12,12 @@ let client: InstanceType<typeof MQClient>;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ broker, client, stop } = await startTestBroker({ invisibilitySeconds: 1, maxReconsume: 3, halfRecheckSeconds: 1, minCheckImmunitySeconds: 1 }));
+  ({ broker, client, stop } = await startTestBroker({
+    invisibilitySeconds: 1,
+    maxReconsume: 3,
+    halfRecheckSeconds: 1,
+    minCheckImmunitySeconds: 1,
+  }));
 });
 afterAll(() => stop());
 
@@ -40,9 +45,17 @@ describe('publish, consume, ack', () => {
     expect(consumed.code).toBe(200);
     expect(consumed.body).toHaveLength(1);
     const message = consumed.body[0] as MQRawMessage;
-    expect(message).toMatchObject({ MessageId: published.body.MessageId, MessageBody: body, MessageBodyMD5: md5(body), MessageTag: 'TagA', ConsumedTimes: '1', MessageKey: 'ORDER-1' });
+    expect(message).toMatchObject({
+      MessageId: published.body.MessageId,
+      MessageBody: body,
+      MessageBodyMD5: md5(body),
+      MessageTag: 'TagA',
+      ConsumedTimes: '1',
+      MessageKey: 'ORDER-1',
+    });
     expect(message.Properties).toEqual({ a: '1', channel: 'app' });
-    for (const field of ['PublishTime', 'FirstConsumeTime', 'NextConsumeTime']) expect(message[field as keyof MQRawMessage]).toMatch(/^\d{13}$/);
+    for (const field of ['PublishTime', 'FirstConsumeTime', 'NextConsumeTime'])
+      expect(message[field as keyof MQRawMessage]).toMatch(/^\d{13}$/);
     expect(Number(message.NextConsumeTime) - Number(message.FirstConsumeTime)).toBe(1000);
 
     const acked = await consumer.ackMessage([message.ReceiptHandle]);
@@ -107,7 +120,8 @@ describe('tag filters and consumer groups', () => {
     const producer = client.getProducer('', topic);
     for (const tag of ['TagA', 'TagB', 'TagC', '']) await producer.publishMessage(`body-${tag || 'none'}`, tag);
     // One short poll per group: all four messages are already published.
-    const bodies = async (tag?: string) => (await client.getConsumer('', topic, uniqueName('GID'), tag).consumeMessage(16)).body.map((m) => m.MessageBody).sort();
+    const bodies = async (tag?: string) =>
+      (await client.getConsumer('', topic, uniqueName('GID'), tag).consumeMessage(16)).body.map((m) => m.MessageBody).sort();
     expect(await bodies('TagA||TagC')).toEqual(['body-TagA', 'body-TagC']);
     expect(await bodies('TagB')).toEqual(['body-TagB']);
     expect(await bodies('*')).toEqual(['body-TagA', 'body-TagB', 'body-TagC', 'body-none']);
@@ -145,7 +159,9 @@ describe('redelivery and dead letters', () => {
     const dead = broker.deadLetters({ topic });
     expect(dead).toEqual([expect.objectContaining({ group, messageId: body.MessageId, body: 'poison', consumedTimes: 3 })]);
     const target = `/admin/dead-letters?topic=${topic}`;
-    const headers = (client as unknown as { buildHeaders(method: string, body: string, resource: string): Record<string, string> }).buildHeaders('GET', '', target);
+    const headers = (
+      client as unknown as { buildHeaders(method: string, body: string, resource: string): Record<string, string> }
+    ).buildHeaders('GET', '', target);
     const admin = (await (await fetch(`${broker.url}${target}`, { headers })).json()) as { deadLetters: { messageId: string }[] };
     expect(admin.deadLetters.map((d) => d.messageId)).toEqual([body.MessageId]);
     // Another group still gets its copy.
@@ -307,7 +323,13 @@ describe('instances and credentials', () => {
 
 describe('declared resources', () => {
   it('answers TopicNotExist and SubscriptionNotExist for undeclared names when not auto-creating', async () => {
-    const strict = await startTestBroker({ autoCreate: false, declared: [{ topics: ['KNOWN'], groups: ['GID_KNOWN'] }, { ns: 'MQ_INST_X', topics: ['ONLY_X'], groups: [] }] });
+    const strict = await startTestBroker({
+      autoCreate: false,
+      declared: [
+        { topics: ['KNOWN'], groups: ['GID_KNOWN'] },
+        { ns: 'MQ_INST_X', topics: ['ONLY_X'], groups: [] },
+      ],
+    });
     try {
       expect(await errorCode(() => strict.client.getProducer('', 'UNKNOWN').publishMessage('x'))).toBe('TopicNotExist');
       expect(await errorCode(() => strict.client.getConsumer('', 'KNOWN', 'GID_UNKNOWN').consumeMessage(1))).toBe('SubscriptionNotExist');
@@ -330,7 +352,13 @@ describe('admin endpoint', () => {
     await client.getConsumer('MQ_INST_ADMIN', topic, group).consumeMessage(1);
     const state = (await (await fetch(`${broker.url}/admin/state`)).json()) as ReturnType<RunningBroker['state']>;
     const entry = state.topics.find((t) => t.topic === topic);
-    expect(entry).toEqual({ ns: 'MQ_INST_ADMIN', topic, messages: 3, halfMessages: 0, groups: [{ group, backlog: 2, inFlight: 1, deadLetters: 0 }] });
+    expect(entry).toEqual({
+      ns: 'MQ_INST_ADMIN',
+      topic,
+      messages: 3,
+      halfMessages: 0,
+      groups: [{ group, backlog: 2, inFlight: 1, deadLetters: 0 }],
+    });
     expect((await fetch(`${broker.url}/admin/nothing`)).status).toBe(404);
   });
 });

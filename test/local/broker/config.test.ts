@@ -12,7 +12,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('loadBrokerConfig', () => {
   it('defaults to the shared catalog as declared resources, and the cloud timings', () => {
     const options = resolveBrokerOptions(loadBrokerConfig([], {}));
-    expect(options).toMatchObject({ port: 9876, host: '127.0.0.1', dataDir: DEFAULT_DATA_DIR, autoCreate: false, invisibilitySeconds: 300, maxReconsume: 288, halfRecheckSeconds: 10, minCheckImmunitySeconds: 10 });
+    expect(options).toMatchObject({
+      port: 9876,
+      host: '127.0.0.1',
+      dataDir: DEFAULT_DATA_DIR,
+      autoCreate: false,
+      invisibilitySeconds: 300,
+      maxReconsume: 288,
+      halfRecheckSeconds: 10,
+      minCheckImmunitySeconds: 10,
+    });
     expect(options.declared).toEqual([brokerResources()]);
     expect(options.credentials).toEqual([{ accessKeyId: 'txcenter-dev', accessKeySecret: 'txcenter-dev-secret' }]);
   });
@@ -30,7 +39,16 @@ describe('loadBrokerConfig', () => {
       TXC_BROKER_MIN_CHECK_IMMUNITY_SECONDS: '1',
     };
     const options = resolveBrokerOptions(loadBrokerConfig(['--port', '0', '--max-reconsume', '7'], env));
-    expect(options).toMatchObject({ port: 0, dataDir: '/tmp/x', autoCreate: true, declared: [], invisibilitySeconds: 2, maxReconsume: 7, halfRecheckSeconds: 3, minCheckImmunitySeconds: 1 });
+    expect(options).toMatchObject({
+      port: 0,
+      dataDir: '/tmp/x',
+      autoCreate: true,
+      declared: [],
+      invisibilitySeconds: 2,
+      maxReconsume: 7,
+      halfRecheckSeconds: 3,
+      minCheckImmunitySeconds: 1,
+    });
     expect(options.credentials).toEqual([{ accessKeyId: 'id', accessKeySecret: 'secret' }]);
   });
 

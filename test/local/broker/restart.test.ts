@@ -20,7 +20,9 @@ afterAll(() => {
 
 /** `txcenter broker` as a child process; resolves with its URL from the one line it prints. */
 function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--data', dataDir, '--auto-create', '--invisibility-seconds', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'broker', '--port', '0', '--data', dataDir, '--auto-create', '--invisibility-seconds', '1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';

@@ -31,7 +31,7 @@ describe('txcenter command line', () => {
     [['demo', '--data', join(aFile, 'below')], 'is a file, not a folder'],
     [['reconcile', '--data', join(scratch, 'missing')], 'no such folder'],
     [['dlq', 'list', '--data', join(scratch, 'missing')], 'no such folder'],
-    [['start', '--no-demo', '--log-level', 'bogus', '--data', scratch], "--log-level must be one of"],
+    [['start', '--no-demo', '--log-level', 'bogus', '--data', scratch], '--log-level must be one of'],
     [['start', '--bogus-flag'], "Unknown option '--bogus-flag'"],
   ])('refuses %j with one line and exit 2, no stack trace', async (argv, message) => {
     const { code, err } = await run(...argv);

@@ -64,7 +64,9 @@ describe('Function: startRuntime', () => {
         body: '{"name":"优惠购"}',
         isBase64Encoded: false,
         queryParameters: { limit: '5', q: '基金' },
-        requestContext: { http: { method: 'POST', path: '/v1/things', protocol: 'HTTP/1.1', sourceIp: expect.stringContaining('127.0.0.1') } },
+        requestContext: {
+          http: { method: 'POST', path: '/v1/things', protocol: 'HTTP/1.1', sourceIp: expect.stringContaining('127.0.0.1') },
+        },
       });
       expect(event.headers['x-custom']).toBe('v');
       expect(event.requestContext.requestId).toBe(response.headers.get('x-fc-request-id'));
@@ -74,7 +76,11 @@ describe('Function: startRuntime', () => {
 
     it('base64-encodes binary bodies and refuses methods the trigger does not allow', async () => {
       const rt = await start({ functions: ['fix-http'] });
-      await fetch(rt.urls['fix-http']!, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0, 255, 1]) });
+      await fetch(rt.urls['fix-http']!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: new Uint8Array([0, 255, 1]),
+      });
       const event = fns.callsOf('fix-http')[0]!.event as { body: string; isBase64Encoded: boolean };
       expect(event.isBase64Encoded).toBe(true);
       expect([...Buffer.from(event.body, 'base64')]).toEqual([0, 255, 1]);
@@ -137,7 +143,13 @@ describe('Function: startRuntime', () => {
   describe('MQ trigger', () => {
     it('delivers CloudEvents batches filtered by the group tag expression and acks them', async () => {
       await start({ functions: ['fix-mq-a', 'fix-mq-all'] });
-      for (let i = 0; i < 6; i++) await mq.publish('FIX_TOPIC', { body: `{"n":${i}}`, tag: i % 2 === 0 ? 'A' : 'B', key: `key-${i}`, properties: { trace: `t${i}` } });
+      for (let i = 0; i < 6; i++)
+        await mq.publish('FIX_TOPIC', {
+          body: `{"n":${i}}`,
+          tag: i % 2 === 0 ? 'A' : 'B',
+          key: `key-${i}`,
+          properties: { trace: `t${i}` },
+        });
       const received = (name: string) => fns.callsOf(name).flatMap((call) => call.event as FcMqCloudEvent[]);
       await waitFor(() => received('fix-mq-a').length >= 3 && received('fix-mq-all').length >= 6, 10_000, 'deliveries');
       const onlyA = received('fix-mq-a');
@@ -152,7 +164,11 @@ describe('Function: startRuntime', () => {
         data: { topic: 'FIX_TOPIC', userProperties: { trace: 't0' }, systemProperties: { UNIQ_KEY: first.id, TAGS: 'A' } },
       });
       expect(fns.callsOf('fix-mq-a').every((call) => (call.event as unknown[]).length <= 4)).toBe(true);
-      expect(received('fix-mq-all').map((e) => e.data.systemProperties.TAGS).sort()).toEqual(['A', 'A', 'A', 'B', 'B', 'B']);
+      expect(
+        received('fix-mq-all')
+          .map((e) => e.data.systemProperties.TAGS)
+          .sort(),
+      ).toEqual(['A', 'A', 'A', 'B', 'B', 'B']);
       // Acked: after the 1 s invisibility nothing comes back.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(received('fix-mq-a')).toHaveLength(3);
@@ -162,7 +178,11 @@ describe('Function: startRuntime', () => {
     it('delivers like the cloud trigger: a one-tag group filtered by its tag, an A||B group unfiltered (its consumer runtime filters)', async () => {
       await start({ functions: ['fix-mq-a', 'fix-mq-ab'] });
       for (const tag of ['A', 'B', 'C']) await mq.publish('FIX_TOPIC', { body: '{}', tag });
-      const tags = (name: string) => fns.callsOf(name).flatMap((call) => (call.event as FcMqCloudEvent[]).map((e) => e.data.systemProperties.TAGS)).sort();
+      const tags = (name: string) =>
+        fns
+          .callsOf(name)
+          .flatMap((call) => (call.event as FcMqCloudEvent[]).map((e) => e.data.systemProperties.TAGS))
+          .sort();
       await waitFor(() => tags('fix-mq-ab').length >= 3 && tags('fix-mq-a').length >= 1, 10_000, 'deliveries');
       expect(tags('fix-mq-ab')).toEqual(['A', 'B', 'C']);
       expect(tags('fix-mq-a')).toEqual(['A']);
@@ -192,7 +212,11 @@ describe('Function: startRuntime', () => {
         if (slow) await new Promise((resolve) => setTimeout(resolve, 300));
         return { ok: true };
       });
-      await start({ functions: ['fix-mq-a'], timeoutOverridesMs: { 'fix-mq-a': 100 }, mqRetry: { retries: 1, minBackoffMs: 10, maxBackoffMs: 10 } });
+      await start({
+        functions: ['fix-mq-a'],
+        timeoutOverridesMs: { 'fix-mq-a': 100 },
+        mqRetry: { retries: 1, minBackoffMs: 10, maxBackoffMs: 10 },
+      });
       await mq.publish('FIX_TOPIC', { body: '{"n":1}', tag: 'A', key: 'slow-1' });
       await waitFor(() => events.some((e) => e.type === 'mq-batch-abandoned'), 5_000, 'abandoned batch');
       expect(fns.callsOf('fix-mq-a')).toHaveLength(2);
@@ -220,6 +244,13 @@ describe('Function: startRuntime', () => {
 
   it('refuses unknown functions and missing handlers', async () => {
     await expect(start({ functions: ['nope'] })).rejects.toThrow(RuntimeConfigError);
-    await expect(start({ functions: ['fix-http'], loadHandler: async () => { throw new RuntimeConfigError('no handler'); } })).rejects.toThrow('no handler');
+    await expect(
+      start({
+        functions: ['fix-http'],
+        loadHandler: async () => {
+          throw new RuntimeConfigError('no handler');
+        },
+      }),
+    ).rejects.toThrow('no handler');
   });
 });

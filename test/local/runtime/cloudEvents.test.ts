@@ -24,7 +24,13 @@ describe('Function: toCloudEvent', () => {
     const { messages, refused } = parseMqEvent(Buffer.from(JSON.stringify(batch)));
     expect(refused).toEqual([]);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ messageId: 'AC1100010000ABCDEF', topic: 'TXC_COMPANION', tag: 'OPERATIONS', key: 'tx-1', body: message.body });
+    expect(messages[0]).toMatchObject({
+      messageId: 'AC1100010000ABCDEF',
+      topic: 'TXC_COMPANION',
+      tag: 'OPERATIONS',
+      key: 'tx-1',
+      body: message.body,
+    });
     expect(batch[0]).toMatchObject({ aliyunpublishtime: '2025-03-01T08:00:00.000Z', data: { userProperties: { source: 'fund-trading' } } });
   });
 });

@@ -10,7 +10,16 @@ import type { FcContext, FcHandler } from '../../../local/runtime';
 /** A small catalog of fixture functions, one per trigger kind, on a fixture topic. */
 export const FIXTURE_CATALOG: CatalogInput = {
   topics: [
-    { name: 'FIX_TOPIC', description: 'fixture', messageType: 'normal', tags: [{ name: 'A', description: 'a' }, { name: 'B', description: 'b' }, { name: 'C', description: 'c' }] },
+    {
+      name: 'FIX_TOPIC',
+      description: 'fixture',
+      messageType: 'normal',
+      tags: [
+        { name: 'A', description: 'a' },
+        { name: 'B', description: 'b' },
+        { name: 'C', description: 'c' },
+      ],
+    },
     { name: 'FIX_DLQ', description: 'fixture dead letters', messageType: 'normal', tags: [{ name: 'DEAD', description: 'd' }] },
   ],
   groups: [
@@ -26,7 +35,14 @@ export const FIXTURE_CATALOG: CatalogInput = {
     { name: 'fix-timer', description: 'ticks', triggers: [{ type: 'timer', name: 'tick', cron: '@every 10s', payload: 'hello' }] },
     { name: 'fix-mq-a', description: 'A only', timeoutSeconds: 5, triggers: [{ type: 'mq', name: 'a', group: 'GID_FIX_A', batchSize: 4 }] },
     { name: 'fix-mq-ab', description: 'A or B', triggers: [{ type: 'mq', name: 'ab', group: 'GID_FIX_AB' }] },
-    { name: 'fix-mq-all', description: 'all', triggers: [{ type: 'mq', name: 'all', group: 'GID_FIX_ALL' }, { type: 'mq', name: 'dlq', group: 'GID_FIX_DLQ' }] },
+    {
+      name: 'fix-mq-all',
+      description: 'all',
+      triggers: [
+        { type: 'mq', name: 'all', group: 'GID_FIX_ALL' },
+        { type: 'mq', name: 'dlq', group: 'GID_FIX_DLQ' },
+      ],
+    },
   ],
 };
 
@@ -53,14 +69,16 @@ export class FixtureFunctions {
     return this.calls.get(name) ?? [];
   }
 
-  readonly load = async (name: string): Promise<FcHandler> => async (event, context) => {
-    const parsed: unknown = JSON.parse(event.toString());
-    const list = this.calls.get(name) ?? [];
-    list.push({ event: parsed, context, at: Date.now() });
-    this.calls.set(name, list);
-    const behaviour = this.behaviours.get(name);
-    return behaviour ? behaviour(parsed, context) : { ok: true };
-  };
+  readonly load =
+    async (name: string): Promise<FcHandler> =>
+    async (event, context) => {
+      const parsed: unknown = JSON.parse(event.toString());
+      const list = this.calls.get(name) ?? [];
+      list.push({ event: parsed, context, at: Date.now() });
+      this.calls.set(name, list);
+      const behaviour = this.behaviours.get(name);
+      return behaviour ? behaviour(parsed, context) : { ok: true };
+    };
 }
 
 export function tempDir(prefix: string): string {
@@ -79,7 +97,12 @@ export function capturingLogger(): { logger: ReturnType<typeof createLogger>; li
   const logger = createLogger('runtime', 'debug', stream);
   return {
     logger,
-    lines: () => chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
 

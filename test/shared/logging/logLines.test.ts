@@ -79,7 +79,14 @@ function capturedLogger(name: string) {
   const chunks: string[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
   const logger = createLogger(name, 'debug', stream);
-  return { logger, lines: () => chunks.join('').split('\n').filter((line) => line !== '') };
+  return {
+    logger,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((line) => line !== ''),
+  };
 }
 
 function checkLines(lines: readonly string[]): void {
@@ -87,7 +94,10 @@ function checkLines(lines: readonly string[]): void {
   for (const line of lines) {
     expect(duplicateKeys(line), line).toEqual([]);
     const fields = Object.keys(JSON.parse(line) as object);
-    expect(fields.filter((key) => ERROR_LIKE.test(key)), line).toEqual([]);
+    expect(
+      fields.filter((key) => ERROR_LIKE.test(key)),
+      line,
+    ).toEqual([]);
   }
 }
 
@@ -120,11 +130,17 @@ describe('Log lines of real code paths', () => {
       const message = incoming('TXC_COMPANION', 'OPERATIONS', envelopeBody('TXC_COMPANION', 'OPERATIONS', { n: 1 }));
       await runtime!.processMessage(message, context, 'pull'); // 'consume failed, will retry'
       publisher.failNext = 1; // a permanent failure whose dead letter cannot be published
-      await runtime!.processMessage(incoming('TXC_COMPANION', 'OPERATIONS', envelopeBody('TXC_COMPANION', 'OPERATIONS', { n: 2 })), context, 'pull');
+      await runtime!.processMessage(
+        incoming('TXC_COMPANION', 'OPERATIONS', envelopeBody('TXC_COMPANION', 'OPERATIONS', { n: 2 })),
+        context,
+        'pull',
+      );
       const written = lines();
       checkLines(written);
       const parsed = written.map((line) => JSON.parse(line) as Record<string, unknown>);
-      expect(parsed.map((p) => p.msg)).toEqual(expect.arrayContaining(['consume failed, will retry', 'dead-letter publish failed, will retry']));
+      expect(parsed.map((p) => p.msg)).toEqual(
+        expect.arrayContaining(['consume failed, will retry', 'dead-letter publish failed, will retry']),
+      );
       for (const p of parsed) expect(p).toMatchObject({ fn: 'consumer-ops', group: 'GID_TXC_OPS', requestId: context.requestId });
       expect(parsed.find((p) => p.msg === 'consume failed, will retry')!.err).toMatchObject({ message: 'downstream unavailable' });
     } finally {
@@ -138,6 +154,11 @@ describe('Log lines of real code paths', () => {
     const handler = async () => Promise.reject(new Error('handler exploded'));
     await expect(invokeFunction({ fn, handler, event: Buffer.from('{}'), requestId: 'req-1' }, logger)).rejects.toThrow();
     checkLines(lines());
-    expect(JSON.parse(lines()[0]!)).toMatchObject({ fn: 'runtime', function: 'consumer-ops', requestId: 'req-1', err: { message: 'handler exploded' } });
+    expect(JSON.parse(lines()[0]!)).toMatchObject({
+      fn: 'runtime',
+      function: 'consumer-ops',
+      requestId: 'req-1',
+      err: { message: 'handler exploded' },
+    });
   });
 });

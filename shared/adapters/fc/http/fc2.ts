@@ -36,7 +36,13 @@ async function readBody(request: Fc2HttpRequest, limitBytes: number): Promise<Bu
  * @throws HttpEventError when method or path is missing; HttpBodyTooLargeError past {@link MAX_BODY_BYTES}.
  */
 export async function createRequestFromFc2(request: Fc2HttpRequest, requestId: string, limitBytes = MAX_BODY_BYTES): Promise<HttpRequest> {
-  if (typeof request.method !== 'string' || request.method === '' || typeof request.path !== 'string' || typeof request.headers !== 'object' || request.headers === null) {
+  if (
+    typeof request.method !== 'string' ||
+    request.method === '' ||
+    typeof request.path !== 'string' ||
+    typeof request.headers !== 'object' ||
+    request.headers === null
+  ) {
     throw new HttpEventError('FC 2.0 HTTP request lacks method, path or headers');
   }
   return neutralRequest({

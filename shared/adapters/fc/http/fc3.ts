@@ -51,5 +51,10 @@ export function responseHeaders(response: HttpResponse): Record<string, string> 
 
 /** Translates the neutral response into the FC 3.0 HTTP response. */
 export function createResponse(response: HttpResponse): Fc3HttpResponse {
-  return { statusCode: response.statusCode, headers: responseHeaders(response), isBase64Encoded: response.isBase64Encoded ?? false, body: response.body };
+  return {
+    statusCode: response.statusCode,
+    headers: responseHeaders(response),
+    isBase64Encoded: response.isBase64Encoded ?? false,
+    body: response.body,
+  };
 }

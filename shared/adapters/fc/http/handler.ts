@@ -23,12 +23,16 @@ export interface HttpHandlerOptions {
 const ADAPTER_ERROR_STATUS: Readonly<Record<string, number>> = { HTTP_EVENT_INVALID: 400, HTTP_BODY_TOO_LARGE: 413 };
 const INTERNAL_ERROR_STATUS = 500;
 
-
 /**
  * Runs the app on a request, turning every failure into a response: a malformed event → 400, an
  * oversized body → 413, anything the app throws → 500 with the request id (details only in the log).
  */
-async function respond(read: () => Promise<HttpRequest>, app: HttpApp, context: InvocationContext, logger: () => Logger): Promise<HttpResponse> {
+async function respond(
+  read: () => Promise<HttpRequest>,
+  app: HttpApp,
+  context: InvocationContext,
+  logger: () => Logger,
+): Promise<HttpResponse> {
   let request: HttpRequest;
   try {
     request = await read();
@@ -40,7 +44,10 @@ async function respond(read: () => Promise<HttpRequest>, app: HttpApp, context: 
   try {
     return await app(request, context);
   } catch (error) {
-    logger().error({ requestId: context.requestId, err: error, method: request.requestContext.http.method, path: request.rawPath }, 'HTTP app failed');
+    logger().error(
+      { requestId: context.requestId, err: error, method: request.requestContext.http.method, path: request.rawPath },
+      'HTTP app failed',
+    );
     return jsonErrorResponse(INTERNAL_ERROR_STATUS, 'INTERNAL_ERROR', `internal error (request ${context.requestId})`);
   }
 }

@@ -25,21 +25,31 @@ export interface ConsumerDependencies {
   readonly logger: Logger;
 }
 
-
 /** Opens the database (migrating it), the MQ client and the alert sink from configuration. */
-export async function consumerDependencies(functionName: string, config: ConsumerConfig = readConsumerConfig()): Promise<ConsumerDependencies> {
+export async function consumerDependencies(
+  functionName: string,
+  config: ConsumerConfig = readConsumerConfig(),
+): Promise<ConsumerDependencies> {
   const logger = createLogger(functionName, config.TXC_LOG_LEVEL);
   const database = await openDatabase(config.TXC_DATABASE_URL);
   return { config, database, mq: new MqClient(mqConnectionOf(config)), alerts: alertSinkOf(config, database.db, logger), logger };
 }
 
 /** One runtime per MQ trigger of `functionName` in the catalog, with the handler for its group. */
-export function runtimesFor(functionName: string, deps: ConsumerDependencies, handlers: Readonly<Record<string, MessageHandler<any>>>): ConsumerRuntime[] {
-  const triggers = catalog().mqTriggers().filter((trigger) => trigger.function === functionName);
-  if (triggers.length === 0) throw new ConsumerConfigError('CONSUMER_FUNCTION_UNKNOWN', `function '${functionName}' has no MQ trigger in the catalog`);
+export function runtimesFor(
+  functionName: string,
+  deps: ConsumerDependencies,
+  handlers: Readonly<Record<string, MessageHandler<any>>>,
+): ConsumerRuntime[] {
+  const triggers = catalog()
+    .mqTriggers()
+    .filter((trigger) => trigger.function === functionName);
+  if (triggers.length === 0)
+    throw new ConsumerConfigError('CONSUMER_FUNCTION_UNKNOWN', `function '${functionName}' has no MQ trigger in the catalog`);
   return triggers.map(({ subscription }) => {
     const handler = handlers[subscription.id];
-    if (!handler) throw new ConsumerConfigError('CONSUMER_HANDLER_MISSING', `function '${functionName}' has no handler for group '${subscription.id}'`);
+    if (!handler)
+      throw new ConsumerConfigError('CONSUMER_HANDLER_MISSING', `function '${functionName}' has no handler for group '${subscription.id}'`);
     return new ConsumerRuntime({
       group: subscription.id,
       handler,

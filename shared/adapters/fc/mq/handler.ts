@@ -49,7 +49,11 @@ export function mqHandler(app: MqApp, options: MqHandlerOptions = {}): FcMqHandl
       (logger ??= createLogger('fc-mq')).error({ requestId: context.requestId, code: error.code, err: error }, 'refused MQ trigger event');
       return { ok: false, processed: 0, refused: 1, code: error.code, message: error.message };
     }
-    for (const refused of parsed.refused) (logger ??= createLogger('fc-mq')).error({ requestId: context.requestId, index: refused.index, err: refused.reason }, 'refused CloudEvent in batch');
+    for (const refused of parsed.refused)
+      (logger ??= createLogger('fc-mq')).error(
+        { requestId: context.requestId, index: refused.index, err: refused.reason },
+        'refused CloudEvent in batch',
+      );
     const outcomes = await app(parsed.messages, context);
     const pending = outcomes.filter((outcome) => !outcome.settled).map((outcome) => outcome.messageId);
     if (pending.length > 0) throw new MqBatchRetryError(pending);

@@ -12,7 +12,13 @@ interface SystemPropertiesParser {
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
-function common(event: MqCloudEvent, messageId: string, tags: string | undefined, keys: string | undefined, publishTime: number): IncomingMessage {
+function common(
+  event: MqCloudEvent,
+  messageId: string,
+  tags: string | undefined,
+  keys: string | undefined,
+  publishTime: number,
+): IncomingMessage {
   const properties = Object.fromEntries(Object.entries(event.data.userProperties).map(([name, value]) => [name, String(value)]));
   return {
     messageId,

@@ -13,10 +13,18 @@ export const consoleCoveringMigration: Migration = {
     // MySQL names the table of an index to drop; SQLite's DROP INDEX takes no ON clause.
     const mysql = db.getExecutor().adapter instanceof MysqlAdapter;
     const dropIndex = (name: string, table: string) => (mysql ? db.schema.dropIndex(name).on(table) : db.schema.dropIndex(name)).execute();
-    await db.schema.createIndex('txc_tx_state_decided_cover').on('txc_tx').columns(['state', 'decided_at', 'topic', 'tag', 'reason', 'tx_id']).execute();
+    await db.schema
+      .createIndex('txc_tx_state_decided_cover')
+      .on('txc_tx')
+      .columns(['state', 'decided_at', 'topic', 'tag', 'reason', 'tx_id'])
+      .execute();
     await dropIndex('txc_tx_state_decided', 'txc_tx');
     await dropIndex('txc_tx_state_created', 'txc_tx');
-    await db.schema.createIndex('txc_consume_barrier_event_status').on('txc_consume_barrier').columns(['event_id', 'group_id', 'status']).execute();
+    await db.schema
+      .createIndex('txc_consume_barrier_event_status')
+      .on('txc_consume_barrier')
+      .columns(['event_id', 'group_id', 'status'])
+      .execute();
     await dropIndex('txc_consume_barrier_event', 'txc_consume_barrier');
   },
 };

@@ -8,6 +8,9 @@ import type { Migration } from 'kysely';
  */
 export const txPlainEventsMigration: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema.alterTable('txc_tx').addColumn('kind', 'varchar(16)', (c) => c.notNull().defaultTo('TRANSACTIONAL')).execute();
+    await db.schema
+      .alterTable('txc_tx')
+      .addColumn('kind', 'varchar(16)', (c) => c.notNull().defaultTo('TRANSACTIONAL'))
+      .execute();
   },
 };

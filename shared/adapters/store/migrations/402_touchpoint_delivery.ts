@@ -21,8 +21,14 @@ export const touchpointDeliveryMigration: Migration = {
       ['failure_reason', 'varchar(512)'],
       ['updated_at', 'bigint'],
     ];
-    await db.schema.alterTable('txc_touchpoint').addColumn('kind', 'varchar(24)', (c) => c.notNull().defaultTo('MARKETING')).execute();
-    await db.schema.alterTable('txc_touchpoint').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('txc_touchpoint')
+      .addColumn('kind', 'varchar(24)', (c) => c.notNull().defaultTo('MARKETING'))
+      .execute();
+    await db.schema
+      .alterTable('txc_touchpoint')
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
     for (const [name, type] of columns) await db.schema.alterTable('txc_touchpoint').addColumn(name, type).execute();
     await db.schema.createIndex('txc_touchpoint_status_due').on('txc_touchpoint').columns(['status', 'deliver_after']).execute();
   },

@@ -4,9 +4,26 @@
  * non-2xx answer becomes an {@link ApiError} with the server's typed code, so pages can say why.
  */
 import type {
-  AuditEntry, AuditSearch, CheckNowResult, DeadLetterDetail, DeadLetterSummary, DecisionBody, DecisionResult, IncidentView,
-  Overview, Page, ReconcileRunDetail, ReconcileRunSummary, ReplayBody, ReplayReport, SessionInfo, SubscriberDetail,
-  SubscriberSummary, Trace, TransactionDetail, TxSummary,
+  AuditEntry,
+  AuditSearch,
+  CheckNowResult,
+  DeadLetterDetail,
+  DeadLetterSummary,
+  DecisionBody,
+  DecisionResult,
+  IncidentView,
+  Overview,
+  Page,
+  ReconcileRunDetail,
+  ReconcileRunSummary,
+  ReplayBody,
+  ReplayReport,
+  SessionInfo,
+  SubscriberDetail,
+  SubscriberSummary,
+  Trace,
+  TransactionDetail,
+  TxSummary,
 } from '../api';
 import { API_ROUTES } from '../contract';
 import { ApiError } from './errors';
@@ -15,9 +32,20 @@ import { ApiError } from './errors';
 export type Query = Readonly<Record<string, string | undefined>>;
 
 /** A replay request as the UI builds it; the server validates it ({@link ReplayBody}). */
-export type ReplayRequest = Omit<ReplayBody, 'filter'> & { readonly filter: { readonly ids?: readonly string[]; readonly group?: string; readonly tag?: string; readonly from?: string; readonly to?: string } };
+export type ReplayRequest = Omit<ReplayBody, 'filter'> & {
+  readonly filter: {
+    readonly ids?: readonly string[];
+    readonly group?: string;
+    readonly tag?: string;
+    readonly from?: string;
+    readonly to?: string;
+  };
+};
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; credentials: 'same-origin' }) => Promise<{ status: number; ok: boolean; text(): Promise<string> }>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; credentials: 'same-origin' },
+) => Promise<{ status: number; ok: boolean; text(): Promise<string> }>;
 
 export class ConsoleApi {
   private csrfToken = '';
@@ -97,7 +125,12 @@ export class ConsoleApi {
     let response: Awaited<ReturnType<FetchLike>>;
     let text: string;
     try {
-      response = await this.fetchFn(path, { method, headers, credentials: 'same-origin', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      response = await this.fetchFn(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
       text = await response.text();
     } catch (cause) {
       throw new ApiError(0, 'NETWORK_FAILED', 'the console did not answer', { cause });
@@ -132,5 +165,10 @@ function parseJson(text: string): unknown {
 function isErrorBody(value: unknown): value is { error: { code: string; message: string; details?: Record<string, unknown> } } {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
   const error = (value as { error: unknown }).error;
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { message?: unknown }).message === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
 }

@@ -129,7 +129,11 @@ export class ConsoleApp {
     if (!this.session || !this.view) return this.host.draw(loginView(this.login, this.lang, t, this.actions), t('app.title'), this.lang);
     const page = this.route.page === 'login' || this.route.page === 'notFound' ? null : PAGES[this.route.page];
     const content = this.view(this.context());
-    this.host.draw(frame(this.session, page?.nav ?? null, this.lang, t, this.actions, content), `${page ? t(`nav.${page.nav}`) : t('refusal.404')} · ${t('app.title')}`, this.lang);
+    this.host.draw(
+      frame(this.session, page?.nav ?? null, this.lang, t, this.actions, content),
+      `${page ? t(`nav.${page.nav}`) : t('refusal.404')} · ${t('app.title')}`,
+      this.lang,
+    );
   }
 
   private async submitLogin(values: FormValues): Promise<void> {

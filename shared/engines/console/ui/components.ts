@@ -16,7 +16,9 @@ export function time(iso: string | null | undefined): VNode {
 }
 
 export function age(seconds: number | null | undefined, t: Translate): string {
-  return seconds === null || seconds === undefined ? '—' : formatAge(seconds, { d: t('unit.d'), h: t('unit.h'), m: t('unit.m'), s: t('unit.s') });
+  return seconds === null || seconds === undefined
+    ? '—'
+    : formatAge(seconds, { d: t('unit.d'), h: t('unit.h'), m: t('unit.m'), s: t('unit.s') });
 }
 
 /** A state or status as a coloured label; the class is derived from the value (letters only). */
@@ -39,13 +41,43 @@ export function table(headers: readonly string[], rows: readonly (readonly VNode
   return h(
     'div',
     { class: 'table-wrap' },
-    h('table', { class: className || null }, h('thead', null, h('tr', null, headers.map((title) => h('th', null, title)))), h('tbody', null, rows.map((cells) => h('tr', null, cells.map((cell) => h('td', null, cell)))))),
+    h(
+      'table',
+      { class: className || null },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          headers.map((title) => h('th', null, title)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((cells) =>
+          h(
+            'tr',
+            null,
+            cells.map((cell) => h('td', null, cell)),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
 /** A definition list of label → value. */
 export function fields(pairs: readonly (readonly [string, VNode])[]): VNode {
-  return h('dl', { class: 'fields' }, pairs.map(([label, value]) => [h('dt', null, label), h('dd', null, value === '' || value === null || value === undefined ? '—' : value)]));
+  return h(
+    'dl',
+    { class: 'fields' },
+    pairs.map(([label, value]) => [
+      h('dt', null, label),
+      h('dd', null, value === '' || value === null || value === undefined ? '—' : value),
+    ]),
+  );
 }
 
 export function jsonBlock(value: unknown): VNode {
@@ -67,7 +99,8 @@ export function pageHeader(title: string, ...extra: VNode[]): VNode {
 
 /** Why a call was refused, in the UI's language: the status's title, the code's text, the server's words. */
 export function refusal(error: unknown, t: Translate): VNode {
-  const apiError = error instanceof ApiError ? error : new ApiError(0, 'BAD_RESPONSE', error instanceof Error ? error.message : String(error));
+  const apiError =
+    error instanceof ApiError ? error : new ApiError(0, 'BAD_RESPONSE', error instanceof Error ? error.message : String(error));
   return h(
     'div',
     { class: `refusal status-${apiError.status}`, role: 'alert', 'data-code': apiError.code },
@@ -89,14 +122,21 @@ function statusTitle(status: number): MessageKey {
 }
 
 /** "Next page" (keyset: the server's cursor) and "first page" links for a list route. */
-export function pager(ctx: UiContext, base: (query: Record<string, string>) => string, query: Readonly<Record<string, string | undefined>>, nextCursor: string | null): VNode {
+export function pager(
+  ctx: UiContext,
+  base: (query: Record<string, string>) => string,
+  query: Readonly<Record<string, string | undefined>>,
+  nextCursor: string | null,
+): VNode {
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(query)) if (value && key !== 'cursor') kept[key] = value;
   return h(
     'nav',
     { class: 'pager' },
     query.cursor ? h('a', { href: base(kept), class: 'button' }, ctx.t('pager.first')) : null,
-    nextCursor ? h('a', { href: base({ ...kept, cursor: nextCursor }), class: 'button', 'data-test': 'next-page' }, ctx.t('pager.next')) : h('span', { class: 'muted' }, ctx.t('pager.end')),
+    nextCursor
+      ? h('a', { href: base({ ...kept, cursor: nextCursor }), class: 'button', 'data-test': 'next-page' }, ctx.t('pager.next'))
+      : h('span', { class: 'muted' }, ctx.t('pager.end')),
   );
 }
 
@@ -130,7 +170,13 @@ export interface FilterField {
 }
 
 /** A search form whose values become the route's query (shareable, and the back button works). */
-export function filterForm(ctx: UiContext, fieldsSpec: readonly FilterField[], query: Readonly<Record<string, string | undefined>>, base: (query: Record<string, string>) => string, testId: string): VNode {
+export function filterForm(
+  ctx: UiContext,
+  fieldsSpec: readonly FilterField[],
+  query: Readonly<Record<string, string | undefined>>,
+  base: (query: Record<string, string>) => string,
+  testId: string,
+): VNode {
   const { t } = ctx;
   const submit = (values: FormValues) => {
     const next: Record<string, string> = {};
@@ -151,7 +197,11 @@ export function filterForm(ctx: UiContext, fieldsSpec: readonly FilterField[], q
         null,
         h('span', null, field.label),
         field.kind === 'select'
-          ? h('select', { name: field.name }, (field.options ?? []).map(([value, label]) => h('option', { value, selected: (query[field.name] ?? '') === value }, label)))
+          ? h(
+              'select',
+              { name: field.name },
+              (field.options ?? []).map(([value, label]) => h('option', { value, selected: (query[field.name] ?? '') === value }, label)),
+            )
           : h('input', {
               name: field.name,
               type: field.kind === 'time' ? 'datetime-local' : 'text',
@@ -162,6 +212,11 @@ export function filterForm(ctx: UiContext, fieldsSpec: readonly FilterField[], q
             }),
       ),
     ),
-    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'primary' }, t('common.search')), h('a', { href: base({}), class: 'button' }, t('common.clear'))),
+    h(
+      'div',
+      { class: 'filter-actions' },
+      h('button', { type: 'submit', class: 'primary' }, t('common.search')),
+      h('a', { href: base({}), class: 'button' }, t('common.clear')),
+    ),
   );
 }

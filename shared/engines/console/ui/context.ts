@@ -32,7 +32,16 @@ export interface PageDef {
   open(ctx: UiContext, route: Route): Promise<PageView>;
 }
 
-export const NAV_ITEMS = ['overview', 'transactions', 'stuck', 'subscribers', 'deadLetters', 'reconcileRuns', 'incidents', 'audit'] as const;
+export const NAV_ITEMS = [
+  'overview',
+  'transactions',
+  'stuck',
+  'subscribers',
+  'deadLetters',
+  'reconcileRuns',
+  'incidents',
+  'audit',
+] as const;
 export type NavItem = (typeof NAV_ITEMS)[number];
 
 export type PageRegistry = Readonly<Record<Exclude<PageName, 'login' | 'notFound'>, PageDef>>;

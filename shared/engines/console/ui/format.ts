@@ -26,7 +26,12 @@ export function formatAge(seconds: number | null | undefined, units: AgeUnits): 
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '';
   let rest = Math.max(0, Math.round(seconds));
   const parts: string[] = [];
-  for (const [size, unit] of [[86_400, units.d], [3_600, units.h], [60, units.m], [1, units.s]] as const) {
+  for (const [size, unit] of [
+    [86_400, units.d],
+    [3_600, units.h],
+    [60, units.m],
+    [1, units.s],
+  ] as const) {
     if (rest >= size || (size === 1 && parts.length === 0)) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;

@@ -201,7 +201,8 @@ const zh = {
   'trace.source': '来源',
   'trace.publishedAt': '发布时间',
   'stuck.title': '悬挂事务',
-  'stuck.explain': '已过回查保护期仍为预提交的事务。运维可以立即向业务系统回查，或填写原因后裁决提交/回滚（经协调器执行，并记入时间线与审计日志）。',
+  'stuck.explain':
+    '已过回查保护期仍为预提交的事务。运维可以立即向业务系统回查，或填写原因后裁决提交/回滚（经协调器执行，并记入时间线与审计日志）。',
   'stuck.none': '没有悬挂事务。',
   'stuck.actions': '处理悬挂事务',
   'stuck.checkNow': '立即回查业务系统',
@@ -506,7 +507,8 @@ const en: Readonly<Record<MessageKey, string>> = {
   'trace.source': 'Source',
   'trace.publishedAt': 'Published',
   'stuck.title': 'Stuck transactions',
-  'stuck.explain': 'PREPARED past their check immunity. An operator may ask the business system now, or decide commit/rollback with a reason (through the coordinator; recorded on the timeline and in the audit log).',
+  'stuck.explain':
+    'PREPARED past their check immunity. An operator may ask the business system now, or decide commit/rollback with a reason (through the coordinator; recorded on the timeline and in the audit log).',
   'stuck.none': 'No stuck transactions.',
   'stuck.actions': 'Resolve the stuck transaction',
   'stuck.checkNow': 'Ask the business system now',
@@ -562,7 +564,8 @@ const en: Readonly<Record<MessageKey, string>> = {
   'dlStatus.REPLAYED': 'replayed',
   'dlStatus.REPLAY_FAILED': 'replay failed',
   'replay.title': 'Replay',
-  'replay.explain': 'Preview first (publishes nothing), then execute. Execute replays exactly the previewed letters, rate-limited and loop-guarded.',
+  'replay.explain':
+    'Preview first (publishes nothing), then execute. Execute replays exactly the previewed letters, rate-limited and loop-guarded.',
   'replay.previewSelected': 'Preview replay of selected ({n})',
   'replay.previewFilter': 'Preview replay of this filter',
   'replay.previewOne': 'Preview replay',

@@ -76,7 +76,17 @@ export function replayPanel(state: ReplayState, ctx: UiContext): VNode {
           h(
             'div',
             { class: 'action-row' },
-            h('button', { type: 'button', class: 'danger', disabled: state.busy || state.preview.counts['would-replay'] === 0, 'data-test': 'replay-execute', on: { click: () => void executeReplay(ctx, state) } }, t('replay.execute', { n: state.preview.counts['would-replay'] })),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'danger',
+                disabled: state.busy || state.preview.counts['would-replay'] === 0,
+                'data-test': 'replay-execute',
+                on: { click: () => void executeReplay(ctx, state) },
+              },
+              t('replay.execute', { n: state.preview.counts['would-replay'] }),
+            ),
             h('button', { type: 'button', disabled: state.busy, on: { click: cancel } }, t('common.cancel')),
           ),
         )
@@ -100,7 +110,13 @@ function report(r: ReplayReport, ctx: UiContext): VNode {
   return h(
     'div',
     null,
-    h('p', { class: 'counts' }, (Object.entries(r.counts) as [keyof ReplayReport['counts'], number][]).filter(([, n]) => n > 0).map(([kind, n]) => [badge(kind, `${t(`replay.${kind}`)} ${n}`), ' '])),
+    h(
+      'p',
+      { class: 'counts' },
+      (Object.entries(r.counts) as [keyof ReplayReport['counts'], number][])
+        .filter(([, n]) => n > 0)
+        .map(([kind, n]) => [badge(kind, `${t(`replay.${kind}`)} ${n}`), ' ']),
+    ),
     table(
       [t('dl.id'), t('dl.group'), t('dl.topicTag'), t('dl.key'), t('replay.result'), t('replay.reason'), t('replay.newMessageId')],
       r.results.map((row) => [

@@ -5,8 +5,22 @@
 import type { Query } from './apiClient';
 
 export const PAGE_NAMES = [
-  'login', 'overview', 'transactions', 'transaction', 'trace', 'stuck', 'subscribers', 'subscriber', 'deadLetters', 'deadLetter',
-  'reconcileRuns', 'reconcileRun', 'incidents', 'incident', 'audit', 'notFound',
+  'login',
+  'overview',
+  'transactions',
+  'transaction',
+  'trace',
+  'stuck',
+  'subscribers',
+  'subscriber',
+  'deadLetters',
+  'deadLetter',
+  'reconcileRuns',
+  'reconcileRun',
+  'incidents',
+  'incident',
+  'audit',
+  'notFound',
 ] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
 
@@ -21,11 +35,23 @@ export interface Route {
 
 /** Pages without a parameter, and those with one, by their first path segment. */
 const LIST_PAGES: Readonly<Record<string, PageName>> = {
-  login: 'login', overview: 'overview', transactions: 'transactions', stuck: 'stuck', subscribers: 'subscribers',
-  'dead-letters': 'deadLetters', 'reconcile-runs': 'reconcileRuns', incidents: 'incidents', audit: 'audit',
+  login: 'login',
+  overview: 'overview',
+  transactions: 'transactions',
+  stuck: 'stuck',
+  subscribers: 'subscribers',
+  'dead-letters': 'deadLetters',
+  'reconcile-runs': 'reconcileRuns',
+  incidents: 'incidents',
+  audit: 'audit',
 };
 const DETAIL_PAGES: Readonly<Record<string, PageName>> = {
-  transactions: 'transaction', trace: 'trace', subscribers: 'subscriber', 'dead-letters': 'deadLetter', 'reconcile-runs': 'reconcileRun', incidents: 'incident',
+  transactions: 'transaction',
+  trace: 'trace',
+  subscribers: 'subscriber',
+  'dead-letters': 'deadLetter',
+  'reconcile-runs': 'reconcileRun',
+  incidents: 'incident',
 };
 
 /** `#/trace/p%2F1?x=y` → `{page: 'trace', param: 'p/1', query: {x: 'y'}}`; an empty hash is the overview. */

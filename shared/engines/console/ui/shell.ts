@@ -34,11 +34,30 @@ function langSwitch(lang: Lang, t: Translate, actions: ShellActions): VNode {
   return h(
     'div',
     { class: 'lang', role: 'group', 'aria-label': t('lang.label') },
-    LANGS.map((option) => h('button', { type: 'button', class: option === lang ? 'selected' : null, 'aria-pressed': option === lang ? 'true' : 'false', 'data-lang': option, on: { click: () => actions.setLang(option) } }, t(`lang.${option}`))),
+    LANGS.map((option) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: option === lang ? 'selected' : null,
+          'aria-pressed': option === lang ? 'true' : 'false',
+          'data-lang': option,
+          on: { click: () => actions.setLang(option) },
+        },
+        t(`lang.${option}`),
+      ),
+    ),
   );
 }
 
-export function frame(session: SessionInfo, current: NavItem | null, lang: Lang, t: Translate, actions: ShellActions, content: VNode): VNode {
+export function frame(
+  session: SessionInfo,
+  current: NavItem | null,
+  lang: Lang,
+  t: Translate,
+  actions: ShellActions,
+  content: VNode,
+): VNode {
   return h(
     'div',
     { class: 'app' },
@@ -54,7 +73,25 @@ export function frame(session: SessionInfo, current: NavItem | null, lang: Lang,
         h('button', { type: 'button', 'data-test': 'logout', on: { click: actions.logout } }, t('app.logout')),
       ),
     ),
-    h('nav', { class: 'sidebar', 'aria-label': t('app.navigation') }, h('ul', null, NAV_ITEMS.map((item) => h('li', null, h('a', { href: NAV_ROUTES[item], class: item === current ? 'current' : null, 'aria-current': item === current ? 'page' : null }, t(`nav.${item}`)))))),
+    h(
+      'nav',
+      { class: 'sidebar', 'aria-label': t('app.navigation') },
+      h(
+        'ul',
+        null,
+        NAV_ITEMS.map((item) =>
+          h(
+            'li',
+            null,
+            h(
+              'a',
+              { href: NAV_ROUTES[item], class: item === current ? 'current' : null, 'aria-current': item === current ? 'page' : null },
+              t(`nav.${item}`),
+            ),
+          ),
+        ),
+      ),
+    ),
     h('main', { class: 'content', id: 'content' }, content),
   );
 }
@@ -76,8 +113,18 @@ export function loginView(state: LoginState, lang: Lang, t: Translate, actions: 
       h('h1', null, t('app.title')),
       langSwitch(lang, t, actions),
       state.notice ? h('p', { class: 'notice', role: 'status' }, t(`login.${state.notice}`)) : null,
-      h('label', null, h('span', null, t('login.name')), h('input', { name: 'name', autocomplete: 'username', required: true, maxlength: 64, autofocus: true })),
-      h('label', null, h('span', null, t('login.password')), h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256 })),
+      h(
+        'label',
+        null,
+        h('span', null, t('login.name')),
+        h('input', { name: 'name', autocomplete: 'username', required: true, maxlength: 64, autofocus: true }),
+      ),
+      h(
+        'label',
+        null,
+        h('span', null, t('login.password')),
+        h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256 }),
+      ),
       h('button', { type: 'submit', class: 'primary', disabled: state.busy }, t('login.submit')),
       state.error ? refusal(state.error, t) : null,
     ),
@@ -85,7 +132,13 @@ export function loginView(state: LoginState, lang: Lang, t: Translate, actions: 
 }
 
 export function notFoundView(t: Translate): VNode {
-  return h('div', { class: 'refusal status-404', role: 'alert' }, h('strong', null, t('refusal.404')), h('p', null, t('app.noSuchPage')), h('a', { href: UI_ROUTES.overview }, t('nav.overview')));
+  return h(
+    'div',
+    { class: 'refusal status-404', role: 'alert' },
+    h('strong', null, t('refusal.404')),
+    h('p', null, t('app.noSuchPage')),
+    h('a', { href: UI_ROUTES.overview }, t('nav.overview')),
+  );
 }
 
 export function loadingView(t: Translate): VNode {

@@ -36,9 +36,49 @@ export interface Props {
 
 /** Elements a page may build; anything else (script, style, iframe, object…) is refused. */
 const TAGS = new Set([
-  'a', 'button', 'caption', 'code', 'dd', 'details', 'div', 'dl', 'dt', 'em', 'fieldset', 'footer', 'form', 'h1', 'h2', 'h3',
-  'header', 'input', 'label', 'legend', 'li', 'main', 'nav', 'ol', 'option', 'p', 'pre', 'progress', 'section', 'select', 'small',
-  'span', 'strong', 'summary', 'table', 'tbody', 'td', 'textarea', 'th', 'thead', 'time', 'tr', 'ul',
+  'a',
+  'button',
+  'caption',
+  'code',
+  'dd',
+  'details',
+  'div',
+  'dl',
+  'dt',
+  'em',
+  'fieldset',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'header',
+  'input',
+  'label',
+  'legend',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'option',
+  'p',
+  'pre',
+  'progress',
+  'section',
+  'select',
+  'small',
+  'span',
+  'strong',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'textarea',
+  'th',
+  'thead',
+  'time',
+  'tr',
+  'ul',
 ]);
 
 /** Attribute names mount may set: never `on*` (handlers go through {@link Handlers}) nor `style` (CSP). */
@@ -59,7 +99,8 @@ export function h(tag: string, props: Props | null = null, ...children: readonly
       continue;
     }
     if (!ATTR_NAME.test(name)) throw new UnsafeElementError(`attribute ${name} is not allowed`);
-    if (name === 'href' && typeof value === 'string' && !/^(#|\/(?!\/))/.test(value)) throw new UnsafeElementError(`href ${value} is not a console route`);
+    if (name === 'href' && typeof value === 'string' && !/^(#|\/(?!\/))/.test(value))
+      throw new UnsafeElementError(`href ${value} is not a console route`);
     attrs[name] = value as AttrValue;
   }
   return { tag, attrs, on, children: flatten(children) };

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, parsePublishRequest, parseReceiptHandles, renderError, renderHandleErrors, renderMessages } from '../../../../local/broker/codec/xml';
+import {
+  escapeXml,
+  parsePublishRequest,
+  parseReceiptHandles,
+  renderError,
+  renderHandleErrors,
+  renderMessages,
+} from '../../../../local/broker/codec/xml';
 import { MqError } from '../../../../local/broker/errors';
 
 /** What the Node SDK's `toXMLBuffer` produces (lib/helper.js), rebuilt here to drive the parser. */
 function sdkXml(root: string, params: Record<string, string | undefined>): string {
-  const leaves = Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`).join('');
+  const leaves = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`)
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?><${root} xmlns="http://mq.aliyuncs.com/doc/v1/">${leaves}</${root}>`;
 }
 
@@ -52,15 +62,22 @@ describe('parsePublishRequest', () => {
 
   it('survives every prefix of a valid document without crashing', () => {
     const xml = sdkXml('Message', { MessageBody: 'body', MessageTag: 'T', Properties: 'a:1' });
-    for (let end = 0; end < xml.length; end += 1) expect(['MalformedXML', 'InvalidArgument']).toContain(codeOf(() => parsePublishRequest(xml.slice(0, end))));
+    for (let end = 0; end < xml.length; end += 1)
+      expect(['MalformedXML', 'InvalidArgument']).toContain(codeOf(() => parsePublishRequest(xml.slice(0, end))));
   });
 });
 
 describe('parseReceiptHandles', () => {
   it('reads handles in CDATA and escaped text, and the empty list', () => {
-    expect(parseReceiptHandles('<?xml version="1.0" encoding="UTF-8"?><ReceiptHandles xmlns="http://mq.aliyuncs.com/doc/v1/"><ReceiptHandle><![CDATA[H1]]></ReceiptHandle><ReceiptHandle><![CDATA[H2]]></ReceiptHandle></ReceiptHandles>')).toEqual(['H1', 'H2']);
+    expect(
+      parseReceiptHandles(
+        '<?xml version="1.0" encoding="UTF-8"?><ReceiptHandles xmlns="http://mq.aliyuncs.com/doc/v1/"><ReceiptHandle><![CDATA[H1]]></ReceiptHandle><ReceiptHandle><![CDATA[H2]]></ReceiptHandle></ReceiptHandles>',
+      ),
+    ).toEqual(['H1', 'H2']);
     expect(parseReceiptHandles('<ReceiptHandles><ReceiptHandle>a&amp;b</ReceiptHandle></ReceiptHandles>')).toEqual(['a&b']);
-    expect(parseReceiptHandles('<?xml version="1.0" encoding="UTF-8"?><ReceiptHandles xmlns="http://mq.aliyuncs.com/doc/v1/"></ReceiptHandles>')).toEqual([]);
+    expect(
+      parseReceiptHandles('<?xml version="1.0" encoding="UTF-8"?><ReceiptHandles xmlns="http://mq.aliyuncs.com/doc/v1/"></ReceiptHandles>'),
+    ).toEqual([]);
     expect(codeOf(() => parseReceiptHandles('<ReceiptHandles><Other>x</Other></ReceiptHandles>'))).toBe('InvalidArgument');
   });
 });
@@ -73,8 +90,30 @@ describe('rendering', () => {
 
   it('renders messages with every field in the documented order, optional ones only when present', () => {
     const xml = renderMessages([
-      { messageId: 'A', receiptHandle: 'H', bodyMd5: 'M', body: 'b<', publishTime: 1, firstConsumeTime: 2, nextConsumeTime: 3, consumedTimes: 1, tag: undefined, properties: '' },
-      { messageId: 'B', receiptHandle: 'H2', bodyMd5: 'M2', body: 'c', publishTime: 1, firstConsumeTime: 2, nextConsumeTime: 3, consumedTimes: 2, tag: 'T', properties: 'a:1' },
+      {
+        messageId: 'A',
+        receiptHandle: 'H',
+        bodyMd5: 'M',
+        body: 'b<',
+        publishTime: 1,
+        firstConsumeTime: 2,
+        nextConsumeTime: 3,
+        consumedTimes: 1,
+        tag: undefined,
+        properties: '',
+      },
+      {
+        messageId: 'B',
+        receiptHandle: 'H2',
+        bodyMd5: 'M2',
+        body: 'c',
+        publishTime: 1,
+        firstConsumeTime: 2,
+        nextConsumeTime: 3,
+        consumedTimes: 2,
+        tag: 'T',
+        properties: 'a:1',
+      },
     ]);
     expect(xml).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Messages xmlns="http://mq.aliyuncs.com/doc/v1/">' +
@@ -88,6 +127,8 @@ describe('rendering', () => {
     expect(renderError('MessageNotExist', 'Message not exist.', 'RID', 'http://h')).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Error xmlns="http://mq.aliyuncs.com/doc/v1"><Code>MessageNotExist</Code><Message>Message not exist.</Message><RequestId>RID</RequestId><HostId>http://h</HostId></Error>',
     );
-    expect(renderHandleErrors([{ handle: 'x<', code: 'ReceiptHandleError', message: 'bad' }])).toContain('<Error><ErrorCode>ReceiptHandleError</ErrorCode><ErrorMessage>bad</ErrorMessage><ReceiptHandle>x&lt;</ReceiptHandle></Error>');
+    expect(renderHandleErrors([{ handle: 'x<', code: 'ReceiptHandleError', message: 'bad' }])).toContain(
+      '<Error><ErrorCode>ReceiptHandleError</ErrorCode><ErrorMessage>bad</ErrorMessage><ReceiptHandle>x&lt;</ReceiptHandle></Error>',
+    );
   });
 });

@@ -20,7 +20,14 @@ class MemoryJournal implements JournalPort {
   }
 }
 
-const SETTINGS = { invisibilityMs: 300_000, orderedInvisibilityMs: 60_000, maxReconsume: 3, halfRecheckMs: 10_000, minCheckImmunitySeconds: 10, halfGiveUpMs: 86_400_000 };
+const SETTINGS = {
+  invisibilityMs: 300_000,
+  orderedInvisibilityMs: 60_000,
+  maxReconsume: 3,
+  halfRecheckMs: 10_000,
+  minCheckImmunitySeconds: 10,
+  halfGiveUpMs: 86_400_000,
+};
 
 function setup(settings = SETTINGS) {
   const clock = new ManualClock();

@@ -4,7 +4,10 @@ import { decodeReceiptHandle, encodeReceiptHandle } from '../../../../local/brok
 
 describe('properties', () => {
   it('decodes like every SDK: skips empty and malformed segments, accepts a trailing bar', () => {
-    expect([...decodeProperties('a:1|KEYS:k|')]).toEqual([['a', '1'], ['KEYS', 'k']]);
+    expect([...decodeProperties('a:1|KEYS:k|')]).toEqual([
+      ['a', '1'],
+      ['KEYS', 'k'],
+    ]);
     expect([...decodeProperties('bad|x:y:z|:v|k:|ok:1||')]).toEqual([['ok', '1']]);
     expect(encodeProperties(decodeProperties('a:1|b:2|'))).toBe('a:1|b:2');
     expect(encodeProperties(new Map())).toBe('');
@@ -18,7 +21,14 @@ describe('properties', () => {
 });
 
 describe('receipt handles', () => {
-  const handle = { kind: 'c' as const, messageId: '0123456789ABCDEF0123456789ABCDEF', seq: 42, count: 3, validUntil: 1735689900000, token: '0123456789abcdef' };
+  const handle = {
+    kind: 'c' as const,
+    messageId: '0123456789ABCDEF0123456789ABCDEF',
+    seq: 42,
+    count: 3,
+    validUntil: 1735689900000,
+    token: '0123456789abcdef',
+  };
 
   it('round-trips and looks like the documented sample (message id, dash, base64)', () => {
     const text = encodeReceiptHandle(handle);
@@ -28,7 +38,14 @@ describe('receipt handles', () => {
 
   it('rejects anything it could not have issued', () => {
     const text = encodeReceiptHandle(handle);
-    for (const bad of ['', 'adfadfadfadf', text.slice(0, -2), `${text}x`, text.replace('-', '+'), `${'0'.repeat(32)}-${Buffer.from('c.1.1.1.zz').toString('base64url')}`]) {
+    for (const bad of [
+      '',
+      'adfadfadfadf',
+      text.slice(0, -2),
+      `${text}x`,
+      text.replace('-', '+'),
+      `${'0'.repeat(32)}-${Buffer.from('c.1.1.1.zz').toString('base64url')}`,
+    ]) {
       expect(decodeReceiptHandle(bad)).toBeUndefined();
     }
   });

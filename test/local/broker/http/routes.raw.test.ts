@@ -8,7 +8,10 @@ import { MQClient } from '../sdk';
 // (`buildHeaders`/`sign`), then altered where a test needs a specific fault.
 let url: string;
 let stop: () => Promise<void>;
-let sdkClient: { buildHeaders(method: string, body: Buffer | string, resource: string): Record<string, string | number>; sign(method: string, headers: Record<string, unknown>, resource: string): string };
+let sdkClient: {
+  buildHeaders(method: string, body: Buffer | string, resource: string): Record<string, string | number>;
+  sign(method: string, headers: Record<string, unknown>, resource: string): string;
+};
 
 beforeAll(async () => {
   const started = await startTestBroker({ invisibilitySeconds: 5 });
@@ -48,7 +51,8 @@ function errorOf(response: RawResponse): { code: string; message: string; reques
   return { code: field('Code'), message: field('Message'), requestId: field('RequestId'), hostId: field('HostId') };
 }
 
-const publishXml = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mq.aliyuncs.com/doc/v1/">${inner}</Message>`;
+const publishXml = (inner: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mq.aliyuncs.com/doc/v1/">${inner}</Message>`;
 
 describe('authentication', () => {
   it('refuses a missing or malformed Authorization header', async () => {
@@ -126,7 +130,11 @@ describe('XML input', () => {
     ['trailing garbage', `${publishXml('<MessageBody>x</MessageBody>')}junk`, 'MalformedXML'],
     ['empty document', '', 'MalformedXML'],
     ['not XML at all', '\u0000\u0001binary', 'MalformedXML'],
-    ['entity declarations', '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Message><MessageBody>&b;</MessageBody></Message>', 'MalformedXML'],
+    [
+      'entity declarations',
+      '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><Message><MessageBody>&b;</MessageBody></Message>',
+      'MalformedXML',
+    ],
     ['wrong root', '<Messages><MessageBody>x</MessageBody></Messages>', 'MalformedXML'],
     ['stray ]]> after CDATA', publishXml('<MessageBody><![CDATA[a]]>b]]></MessageBody>'), 'MalformedXML'],
     ['missing body', publishXml('<MessageTag>A</MessageTag>'), 'InvalidArgument'],
@@ -135,7 +143,11 @@ describe('XML input', () => {
     ['unknown element', publishXml('<MessageBody>a</MessageBody><Priority>9</Priority>'), 'InvalidArgument'],
     ['a reference to a control character', publishXml('<MessageBody>a&#1;b</MessageBody>'), 'MalformedXML'],
     ['a raw control character', publishXml('<MessageBody><![CDATA[a\u0002b]]></MessageBody>'), 'InvalidArgument'],
-    ['a non-numeric start time', publishXml('<MessageBody>a</MessageBody><Properties>__STARTDELIVERTIME:soon</Properties>'), 'InvalidArgument'],
+    [
+      'a non-numeric start time',
+      publishXml('<MessageBody>a</MessageBody><Properties>__STARTDELIVERTIME:soon</Properties>'),
+      'InvalidArgument',
+    ],
     ['a tag with a bar', publishXml('<MessageBody>a</MessageBody><MessageTag>A|B</MessageTag>'), 'InvalidArgument'],
     ['an undeclared entity', publishXml('<MessageBody>&x;</MessageBody>'), 'MalformedXML'],
     ['an HTML entity (undeclared in XML)', publishXml('<MessageBody>&nbsp;</MessageBody>'), 'MalformedXML'],
@@ -152,7 +164,8 @@ describe('XML input', () => {
   });
 
   it('accepts entity-escaped text without namespace or declaration, in any element order (Java/Go style)', async () => {
-    const body = '<Message><Properties>a:1|KEYS:k|</Properties><MessageTag>T&amp;1</MessageTag><MessageBody>x &lt; y &amp; &#x4E2D;</MessageBody></Message>';
+    const body =
+      '<Message><Properties>a:1|KEYS:k|</Properties><MessageTag>T&amp;1</MessageTag><MessageBody>x &lt; y &amp; &#x4E2D;</MessageBody></Message>';
     const published = await signed('POST', '/topics/ESCAPED/messages', body);
     expect(published.status).toBe(201);
     const consumed = await signed('GET', '/topics/ESCAPED/messages?consumer=G&numOfMessages=1');

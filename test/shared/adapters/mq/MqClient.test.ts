@@ -19,7 +19,14 @@ describe('Class: MqClient (real SDK, local broker)', () => {
   it('publishes, consumes with numbers as numbers, acks; an empty poll is []', async () => {
     const sent = await mq.publish(topic, { body: 'hello & <world>', tag: 'A', key: 'order-1', properties: { region: 'hz' } });
     const [message] = await mq.consume(topic, group, { tagExpression: 'A', waitSeconds: 1 });
-    expect(message).toMatchObject({ messageId: sent.messageId, body: 'hello & <world>', tag: 'A', key: 'order-1', properties: { region: 'hz' }, consumedTimes: 1 });
+    expect(message).toMatchObject({
+      messageId: sent.messageId,
+      body: 'hello & <world>',
+      tag: 'A',
+      key: 'order-1',
+      properties: { region: 'hz' },
+      consumedTimes: 1,
+    });
     expect(typeof message!.publishTime).toBe('number');
     expect(await mq.ack(topic, group, [message!.receiptHandle])).toEqual([]);
     expect(await mq.consume(topic, group, { waitSeconds: 0 })).toEqual([]);

@@ -33,13 +33,15 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       await database.close();
     }
   };
-  const eventIds = async (db: Kysely<TxTables>) => (await db.selectFrom('txc_tx_event').select('tx_id').orderBy('tx_id').execute()).map((r) => r.tx_id);
+  const eventIds = async (db: Kysely<TxTables>) =>
+    (await db.selectFrom('txc_tx_event').select('tx_id').orderBy('tx_id').execute()).map((r) => r.tx_id);
 
   maybe('is the writer of the database, one per Kysely instance', () =>
     withDb(async (db) => {
       expect(writerFor(db)).toBeInstanceOf(GroupCommitWriter);
       expect(writerFor(db)).toBe(writerFor(db));
-    }));
+    }),
+  );
 
   maybe('commits writes queued in one turn together, and answers each only after the commit', () =>
     withDb(async (db) => {
@@ -58,7 +60,8 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       expect(results).toEqual(ids);
       expect(seen.size).toBe(1);
       expect(await eventIds(db)).toEqual(ids);
-    }));
+    }),
+  );
 
   maybe('runs up to `concurrentCommits` batches at once; writes queued meanwhile form the next batch', () =>
     withDb(async (db) => {
@@ -84,15 +87,21 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       expect(batches).toHaveLength(3);
       if (dialect === 'mysql') expect(mostOpen).toBe(2);
       expect(await eventIds(db)).toEqual(['a', 'b', 'c', 'd', 'e']);
-    }));
+    }),
+  );
 
   maybe(`commits at most ${MAX_WRITES_PER_COMMIT} writes per transaction`, () =>
     withDb(async (db) => {
       const writer = new GroupCommitWriter(db, 1);
       const sizes = new Map<Transaction<TxTables>, number>();
-      await Promise.all(Array.from({ length: MAX_WRITES_PER_COMMIT + 1 }, () => writer.write(async (trx) => void sizes.set(trx, (sizes.get(trx) ?? 0) + 1))));
+      await Promise.all(
+        Array.from({ length: MAX_WRITES_PER_COMMIT + 1 }, () =>
+          writer.write(async (trx) => void sizes.set(trx, (sizes.get(trx) ?? 0) + 1)),
+        ),
+      );
       expect([...sizes.values()]).toEqual([MAX_WRITES_PER_COMMIT, 1]);
-    }));
+    }),
+  );
 
   maybe('a failing write fails alone: the rest of its batch is committed', () =>
     withDb(async (db) => {
@@ -108,7 +117,8 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'boom' });
       expect(await eventIds(db)).toEqual(['ok-1', 'ok-2']);
-    }));
+    }),
+  );
 
   maybe('a failed COMMIT fails every write of the batch, and none is run again (its outcome is unknown)', () =>
     withDb(async (db) => {
@@ -121,7 +131,13 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       const commitFails = new Proxy(db, {
         get: (target, key) =>
           key === 'transaction'
-            ? () => ({ execute: (body: (trx: Transaction<TxTables>) => Promise<unknown>) => target.transaction().execute(async (trx) => { await body(trx); throw new Error('COMMIT failed'); }) })
+            ? () => ({
+                execute: (body: (trx: Transaction<TxTables>) => Promise<unknown>) =>
+                  target.transaction().execute(async (trx) => {
+                    await body(trx);
+                    throw new Error('COMMIT failed');
+                  }),
+              })
             : Reflect.get(target, key),
       });
       const writer = new GroupCommitWriter(commitFails, 1);
@@ -129,7 +145,8 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       expect(outcomes.map((o) => o.status === 'rejected' && (o.reason as Error).message)).toEqual(['COMMIT failed', 'COMMIT failed']);
       expect(runs).toEqual(['x', 'y']);
       expect(await eventIds(db)).toEqual([]);
-    }));
+    }),
+  );
 
   maybe('concurrent prepares of one businessKey in one batch: exactly one holds it', () =>
     withDb(async (db) => {
@@ -144,5 +161,6 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       expect(await store.get('tx-b')).toBeUndefined();
       expect(await store.timeline('tx-b')).toEqual([]);
       expect((await store.timeline('tx-c')).map((e) => e.type)).toEqual(['PREPARED']);
-    }));
+    }),
+  );
 });

@@ -42,7 +42,9 @@ describe('Class: TouchpointSender', () => {
 
   const sender = (adapters = adaptersOf(parseChannels(sink.channelsConfig)), maxAttempts = 3) =>
     new TouchpointSender({ db: database.db, adapters, alerts, logger: silentLogger, now: () => clock, maxAttempts });
-  const touchpoint = async (fields: { status?: string; channel?: string; kind?: string; deliverAfter?: number; customerId?: string } = {}) => {
+  const touchpoint = async (
+    fields: { status?: string; channel?: string; kind?: string; deliverAfter?: number; customerId?: string } = {},
+  ) => {
     const eventId = `ev-test-${++n}`;
     await database.db
       .insertInto('txc_touchpoint')
@@ -74,7 +76,12 @@ describe('Class: TouchpointSender', () => {
     expect(await sender().run()).toEqual({ sent: 0, retried: 0, failed: 0, deferred: 0 });
     const sent = await statusOf(due);
     expect(sent).toMatchObject({ status: 'SENT', attempts: 1 });
-    expect(sink.received.find((r) => r.idempotencyKey === due)).toMatchObject({ channel: 'app', customerId: 'C10001', providerId: sent.providerId, message: { notification: { title: '市场波动提醒' } } });
+    expect(sink.received.find((r) => r.idempotencyKey === due)).toMatchObject({
+      channel: 'app',
+      customerId: 'C10001',
+      providerId: sent.providerId,
+      message: { notification: { title: '市场波动提醒' } },
+    });
     expect(sink.received.find((r) => r.idempotencyKey === wechat)!.message).toMatchObject({ templateId: 'TPL_COMPANION_NOTICE' });
     for (const id of [pending, blocked, later]) expect(sink.callsByKey.has(id)).toBe(false);
     expect((await statusOf(pending)).status).toBe('PENDING_REVIEW');
@@ -101,7 +108,11 @@ describe('Class: TouchpointSender', () => {
     expect(sink.callsByKey.get(eventId)).toBe(2);
     expect(sink.received.filter((r) => r.idempotencyKey === eventId)).toHaveLength(1);
     const sent = await statusOf(eventId);
-    expect(sent).toMatchObject({ status: 'SENT', attempts: 2, providerId: sink.received.find((r) => r.idempotencyKey === eventId)!.providerId });
+    expect(sent).toMatchObject({
+      status: 'SENT',
+      attempts: 2,
+      providerId: sink.received.find((r) => r.idempotencyKey === eventId)!.providerId,
+    });
   });
 
   it('two senders at once never both send a touch-point', async () => {
@@ -144,8 +155,13 @@ describe('Class: TouchpointSender', () => {
     const eventId = await touchpoint({ channel: 'sms' });
     sink.failNext('sms', 400);
     expect((await sender().run()).failed).toBe(1);
-    expect(await statusOf(eventId)).toMatchObject({ status: 'FAILED', failureReason: expect.stringContaining('sms provider refused (400)') });
-    expect(alerts.alerts).toEqual([expect.objectContaining({ kind: 'touchpoint-failed', details: expect.objectContaining({ eventId, owner: 'companion-platform' }) })]);
+    expect(await statusOf(eventId)).toMatchObject({
+      status: 'FAILED',
+      failureReason: expect.stringContaining('sms provider refused (400)'),
+    });
+    expect(alerts.alerts).toEqual([
+      expect.objectContaining({ kind: 'touchpoint-failed', details: expect.objectContaining({ eventId, owner: 'companion-platform' }) }),
+    ]);
     clock += 3_600_000;
     expect((await sender().run()).sent).toBe(0);
   });
@@ -166,26 +182,42 @@ describe('Class: TouchpointSender', () => {
       await sender().run();
       clock += 3_600_000;
     }
-    expect(await statusOf(down)).toMatchObject({ status: 'FAILED', attempts: 3, failureReason: expect.stringContaining('gave up after 3 attempts') });
+    expect(await statusOf(down)).toMatchObject({
+      status: 'FAILED',
+      attempts: 3,
+      failureReason: expect.stringContaining('gave up after 3 attempts'),
+    });
     expect(alerts.alerts.map((a) => a.kind)).toEqual(['touchpoint-failed']);
   });
 
   it('a timeout counts as retryable; a channel with no provider configured fails with an alert', async () => {
     const unconfigured = await touchpoint({ channel: 'email' });
     expect((await sender().run()).failed).toBe(1);
-    expect(await statusOf(unconfigured)).toMatchObject({ status: 'FAILED', failureReason: 'channel email is not configured (TXC_CHANNELS)' });
+    expect(await statusOf(unconfigured)).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'channel email is not configured (TXC_CHANNELS)',
+    });
     const slow = await touchpoint({ channel: 'app' });
     // A provider that accepts the connection and never answers.
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const timingOut = adaptersOf(parseChannels(JSON.stringify({ app: { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/push`, secret: SECRET, timeoutMs: 100 } })));
+      const timingOut = adaptersOf(
+        parseChannels(
+          JSON.stringify({
+            app: { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/push`, secret: SECRET, timeoutMs: 100 },
+          }),
+        ),
+      );
       expect(await sender(timingOut).run()).toEqual({ sent: 0, retried: 1, failed: 0, deferred: 0 });
     } finally {
       silent.closeAllConnections();
       silent.close();
     }
-    expect(await statusOf(slow)).toMatchObject({ status: 'APPROVED', failureReason: expect.stringContaining('did not answer within 100 ms') });
+    expect(await statusOf(slow)).toMatchObject({
+      status: 'APPROVED',
+      failureReason: expect.stringContaining('did not answer within 100 ms'),
+    });
   });
 
   it.each([

@@ -12,7 +12,14 @@ import { envelopeBody, incoming, invocation, RecordingAlertSink, RecordingPublis
 const mysqlSkip = await mysqlUnavailableReason();
 if (mysqlSkip) console.warn(mysqlSkip);
 
-const clean = { customerId: 'C10001', channel: 'app', title: '市场波动提醒', content: '基金有风险，投资需谨慎。请保持长期投资心态。', productRisk: 'R3', customerRiskLevel: 'C3' };
+const clean = {
+  customerId: 'C10001',
+  channel: 'app',
+  title: '市场波动提醒',
+  content: '基金有风险，投资需谨慎。请保持长期投资心态。',
+  productRisk: 'R3',
+  customerRiskLevel: 'C3',
+};
 const promise = { ...clean, channel: 'sms', content: '本基金保本保收益，稳赚不赔！' };
 const unsuitable = { ...clean, productRisk: 'R4', customerRiskLevel: 'C2' };
 
@@ -28,7 +35,16 @@ describe.each(DATABASE_CASES)('compliance gates touch-points on $dialect', ({ di
     database = await open();
     alerts = new RecordingAlertSink();
     const runtime = (group: string, handler: ConstructorParameters<typeof ConsumerRuntime>[0]['handler']) =>
-      new ConsumerRuntime({ group, handler, db: database.db, publisher: new RecordingPublisher(), alerts, logger: silentLogger, retryDelay: () => 0, maxAttempts: 5 });
+      new ConsumerRuntime({
+        group,
+        handler,
+        db: database.db,
+        publisher: new RecordingPublisher(),
+        alerts,
+        logger: silentLogger,
+        retryDelay: () => 0,
+        maxAttempts: 5,
+      });
     ops = runtime('GID_TXC_OPS', touchpointHandler());
     compliance = runtime('GID_TXC_COMPLIANCE', complianceHandler(DEFAULT_COMPLIANCE_RULES));
   });
@@ -50,7 +66,11 @@ describe.each(DATABASE_CASES)('compliance gates touch-points on $dialect', ({ di
   it.skipIf(skip)('operations first: PENDING_REVIEW until compliance passes it, then APPROVED', async () => {
     const message = event(clean);
     await deliver(ops, message);
-    expect(await findTouchpoint(database.db, eventIdOf(message))).toMatchObject({ status: 'PENDING_REVIEW', kind: 'MARKETING', owner: 'fund-app' });
+    expect(await findTouchpoint(database.db, eventIdOf(message))).toMatchObject({
+      status: 'PENDING_REVIEW',
+      kind: 'MARKETING',
+      owner: 'fund-app',
+    });
     await deliver(compliance, message);
     expect(await findTouchpoint(database.db, eventIdOf(message))).toMatchObject({ status: 'APPROVED', reviewFindings: [] });
     expect(alerts.alerts).toEqual([]);
@@ -98,21 +118,32 @@ describe.each(DATABASE_CASES)('compliance gates touch-points on $dialect', ({ di
     }
   });
 
-  it.skipIf(skip)('the reconciler flags a touch-point with no verdict past the SLA, and completes a join whose verdict is there', async () => {
-    const waiting = event(clean);
-    await deliver(ops, waiting);
-    const joined = event(clean);
-    await deliver(ops, joined);
-    // A verdict written without its join (as if a consumer's join were lost): the reconciler completes it.
-    await database.db
-      .insertInto('txc_compliance_verdict')
-      .values({ event_id: eventIdOf(joined), business_key: 'bk', tag: 'OPERATIONS', verdict: 'PASS', rule_set: 'r', findings: '[]', reviewed_at: Date.now() })
-      .execute();
-    expect(await reconcileReviews(database.db, Date.now(), 600, 100)).toEqual({ completed: 0, overdue: [] });
-    const later = await reconcileReviews(database.db, Date.now() + 601_000, 600, 100);
-    expect(later.completed).toBe(1);
-    expect(later.overdue).toEqual([expect.objectContaining({ eventId: eventIdOf(waiting), owner: 'fund-app', channel: 'app' })]);
-    expect((await findTouchpoint(database.db, eventIdOf(joined)))!.status).toBe('APPROVED');
-    expect((await findTouchpoint(database.db, eventIdOf(waiting)))!.status).toBe('PENDING_REVIEW');
-  });
+  it.skipIf(skip)(
+    'the reconciler flags a touch-point with no verdict past the SLA, and completes a join whose verdict is there',
+    async () => {
+      const waiting = event(clean);
+      await deliver(ops, waiting);
+      const joined = event(clean);
+      await deliver(ops, joined);
+      // A verdict written without its join (as if a consumer's join were lost): the reconciler completes it.
+      await database.db
+        .insertInto('txc_compliance_verdict')
+        .values({
+          event_id: eventIdOf(joined),
+          business_key: 'bk',
+          tag: 'OPERATIONS',
+          verdict: 'PASS',
+          rule_set: 'r',
+          findings: '[]',
+          reviewed_at: Date.now(),
+        })
+        .execute();
+      expect(await reconcileReviews(database.db, Date.now(), 600, 100)).toEqual({ completed: 0, overdue: [] });
+      const later = await reconcileReviews(database.db, Date.now() + 601_000, 600, 100);
+      expect(later.completed).toBe(1);
+      expect(later.overdue).toEqual([expect.objectContaining({ eventId: eventIdOf(waiting), owner: 'fund-app', channel: 'app' })]);
+      expect((await findTouchpoint(database.db, eventIdOf(joined)))!.status).toBe('APPROVED');
+      expect((await findTouchpoint(database.db, eventIdOf(waiting)))!.status).toBe('PENDING_REVIEW');
+    },
+  );
 });

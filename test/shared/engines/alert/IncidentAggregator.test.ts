@@ -31,7 +31,13 @@ describe.each(DATABASE_CASES)('Class: IncidentAggregator (the alert outbox) on $
     database = await open();
     sink = new RecordingAlertSink();
     now = 1_800_000_000_000;
-    aggregator = new IncidentAggregator({ db: database.db, sink, windowSeconds: 600, resendAfterSeconds: RESEND_AFTER_SECONDS, now: () => now });
+    aggregator = new IncidentAggregator({
+      db: database.db,
+      sink,
+      windowSeconds: 600,
+      resendAfterSeconds: RESEND_AFTER_SECONDS,
+      now: () => now,
+    });
   });
 
   afterEach(async () => {
@@ -54,7 +60,12 @@ describe.each(DATABASE_CASES)('Class: IncidentAggregator (the alert outbox) on $
     expect([first, second]).toEqual([true, false]);
     await aggregator.send(violation('b'));
     expect(sink.alerts).toHaveLength(1);
-    expect(await aggregator.incident('compliance-violation:b')).toMatchObject({ occurrences: 2, sentAt: now, title: 'Compliance violation b', text: violation('b').text });
+    expect(await aggregator.incident('compliance-violation:b')).toMatchObject({
+      occurrences: 2,
+      sentAt: now,
+      title: 'Compliance violation b',
+      text: violation('b').text,
+    });
   });
 
   it.skipIf(skip)('re-sends an incident whose sender died after the commit exactly once, and only after the resend delay', async () => {
@@ -64,14 +75,28 @@ describe.each(DATABASE_CASES)('Class: IncidentAggregator (the alert outbox) on $
     now += RESEND_AFTER_SECONDS * 1_000;
     expect(await aggregator.resendUnsent()).toBe(1);
     expect(await aggregator.resendUnsent()).toBe(0);
-    expect(sink.alerts).toEqual([{ kind: 'compliance-violation', severity: 'warning', title: 'Compliance violation c', text: violation('c').text, incidentKey: 'compliance-violation:c', details: { eventId: 'c' } }]);
+    expect(sink.alerts).toEqual([
+      {
+        kind: 'compliance-violation',
+        severity: 'warning',
+        title: 'Compliance violation c',
+        text: violation('c').text,
+        incidentKey: 'compliance-violation:c',
+        details: { eventId: 'c' },
+      },
+    ]);
     expect((await aggregator.incident('compliance-violation:c'))?.sentAt).toBe(now);
   });
 
   it.skipIf(skip)('leaves a failed send for the next sweep', async () => {
     await database.db.transaction().execute((trx) => aggregator.record(trx, violation('d')));
     now += RESEND_AFTER_SECONDS * 1_000;
-    const failing = new IncidentAggregator({ db: database.db, sink: { raise: async () => Promise.reject(new Error('webhook down')) }, resendAfterSeconds: RESEND_AFTER_SECONDS, now: () => now });
+    const failing = new IncidentAggregator({
+      db: database.db,
+      sink: { raise: async () => Promise.reject(new Error('webhook down')) },
+      resendAfterSeconds: RESEND_AFTER_SECONDS,
+      now: () => now,
+    });
     expect(await failing.resendUnsent()).toBe(0);
     expect(await aggregator.resendUnsent()).toBe(1);
     expect(sink.alerts).toHaveLength(1);

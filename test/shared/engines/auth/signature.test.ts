@@ -4,7 +4,11 @@ import { AuthError, businessSystemsSchema, SIGNATURE_WINDOW_MS, signRequest, ver
 const secret = 'fund-trading-secret-0123456789abcdef';
 const secretOf = (id: string) => (id === 'fund-trading' ? secret : undefined);
 const parts = { method: 'POST', path: '/v1/transactions', timestamp: 1_700_000_000_000, body: '{"a":1}' };
-const signed = (overrides: Partial<typeof parts> = {}) => ({ ...parts, ...overrides, headers: signRequest('fund-trading', secret, { ...parts, ...overrides }) });
+const signed = (overrides: Partial<typeof parts> = {}) => ({
+  ...parts,
+  ...overrides,
+  headers: signRequest('fund-trading', secret, { ...parts, ...overrides }),
+});
 const reasonOf = (run: () => unknown) => {
   try {
     run();
@@ -25,9 +29,18 @@ describe('Function: verifyRequest', () => {
     ['bad-signature', () => verifyRequest({ ...signed(), body: '{"a":2}' }, secretOf, parts.timestamp)],
     ['bad-signature', () => verifyRequest({ ...signed(), method: 'GET' }, secretOf, parts.timestamp)],
     ['bad-signature', () => verifyRequest({ ...signed(), path: '/v1/transactions/x/commit' }, secretOf, parts.timestamp)],
-    ['bad-signature', () => verifyRequest({ ...signed(), headers: { ...signed().headers, 'x-txc-signature': 'ab' } }, secretOf, parts.timestamp)],
-    ['bad-timestamp', () => verifyRequest({ ...signed(), headers: { ...signed().headers, 'x-txc-timestamp': '12e3' } }, secretOf, parts.timestamp)],
-    ['unknown-system', () => verifyRequest({ ...signed(), headers: { ...signed().headers, 'x-txc-system': 'other' } }, secretOf, parts.timestamp)],
+    [
+      'bad-signature',
+      () => verifyRequest({ ...signed(), headers: { ...signed().headers, 'x-txc-signature': 'ab' } }, secretOf, parts.timestamp),
+    ],
+    [
+      'bad-timestamp',
+      () => verifyRequest({ ...signed(), headers: { ...signed().headers, 'x-txc-timestamp': '12e3' } }, secretOf, parts.timestamp),
+    ],
+    [
+      'unknown-system',
+      () => verifyRequest({ ...signed(), headers: { ...signed().headers, 'x-txc-system': 'other' } }, secretOf, parts.timestamp),
+    ],
     ['missing-headers', () => verifyRequest({ ...signed(), headers: {} }, secretOf, parts.timestamp)],
   ])('refuses with reason %s', (reason, run) => {
     expect(reasonOf(run)).toBe(reason);

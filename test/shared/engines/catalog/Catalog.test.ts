@@ -22,19 +22,29 @@ describe('Function: parseTagExpression', () => {
 
 describe('Class: Catalog', () => {
   it('routes each companion tag to the subscribers of the source architecture', () => {
-    const subscribers = (tag: string) => catalog().subscribersOf('TXC_COMPANION', tag).map((g) => g.id).sort();
+    const subscribers = (tag: string) =>
+      catalog()
+        .subscribersOf('TXC_COMPANION', tag)
+        .map((g) => g.id)
+        .sort();
     expect(subscribers('OPERATIONS')).toEqual(['GID_TXC_COMPLIANCE', 'GID_TXC_DATACENTER', 'GID_TXC_OPS']);
     expect(subscribers('CUSTOMER_SERVICE')).toEqual(['GID_TXC_CS', 'GID_TXC_DATACENTER']);
     expect(subscribers('ORCHESTRATION')).toEqual(['GID_TXC_COMPLIANCE', 'GID_TXC_DATACENTER', 'GID_TXC_ORCH']);
-    expect(catalog().subscribersOf('TXC_FUND_TRADE', 'DISCOUNT_PURCHASE').map((g) => g.id).sort()).toEqual([
-      'GID_TXC_DATACENTER_TRADE',
-      'GID_TXC_ORCH_TRADE',
-    ]);
+    expect(
+      catalog()
+        .subscribersOf('TXC_FUND_TRADE', 'DISCOUNT_PURCHASE')
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual(['GID_TXC_DATACENTER_TRADE', 'GID_TXC_ORCH_TRADE']);
   });
 
   it('gives every group exactly one consuming trigger and applies defaults', () => {
     const triggers = catalog().mqTriggers();
-    expect(triggers.map((t) => t.subscription.id).sort()).toEqual(catalog().groups.map((g) => g.id).sort());
+    expect(triggers.map((t) => t.subscription.id).sort()).toEqual(
+      catalog()
+        .groups.map((g) => g.id)
+        .sort(),
+    );
     expect(catalog().group('GID_TXC_OPS')?.maxAttempts).toBe(16);
     expect(catalog().tag('TXC_FUND_TRADE', 'DISCOUNT_PURCHASE')?.undecidedPolicy).toBe('rollback-and-alert');
     expect(catalog().tag('TXC_FUND_TRADE', 'NOPE')).toBeUndefined();

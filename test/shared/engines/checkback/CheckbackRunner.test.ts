@@ -32,7 +32,11 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
     await ensureBarrierTable(business.db);
     const fundTrading = { id: 'fund-trading', secret: 'fund-trading-secret-0123456789abcdef' };
     const decide = checkbackHandler(business.db);
-    const respond = createCheckbackEndpoint({ systemId: fundTrading.id, secret: fundTrading.secret, decide: async (txId) => forced.get(txId) ?? decide(txId) });
+    const respond = createCheckbackEndpoint({
+      systemId: fundTrading.id,
+      secret: fundTrading.secret,
+      decide: async (txId) => forced.get(txId) ?? decide(txId),
+    });
     endpoint = await serveCheckback(respond);
     center = await startTxCenter(await open(), { checkbackBase: endpoint.url });
   });
@@ -44,8 +48,10 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
 
   /** Waits until the broker offers the half messages for a check. */
   const pastImmunity = () => sleep(TEST_CHECK_IMMUNITY_SECONDS * 1000 + 300);
-  const prepare = (businessKey = key()) => center.coordinator.prepare('fund-trading', { ...FUND_TRADE, businessKey, payload: { orderId: businessKey } });
-  const delivered = async (txId: string, group = 'GID_TXC_ORCH_TRADE') => (await drainTopic(center.mq, FUND_TRADE.topic, group)).filter((m) => m.key === txId);
+  const prepare = (businessKey = key()) =>
+    center.coordinator.prepare('fund-trading', { ...FUND_TRADE, businessKey, payload: { orderId: businessKey } });
+  const delivered = async (txId: string, group = 'GID_TXC_ORCH_TRADE') =>
+    (await drainTopic(center.mq, FUND_TRADE.topic, group)).filter((m) => m.key === txId);
 
   describe.skipIf(skip)('Class: CheckbackRunner', () => {
     it('commit lost on the wire: commits from the stored decision', async () => {
@@ -82,10 +88,17 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
     });
 
     it('business system answers UNKNOWN forever: policy rolls back after maxChecks and raises an alert', async () => {
-      const data = structuredClone(CATALOG_DATA) as CatalogInput & { topics: { name: string; tags: { name: string; maxChecks?: number }[] }[] };
+      const data = structuredClone(CATALOG_DATA) as CatalogInput & {
+        topics: { name: string; tags: { name: string; maxChecks?: number }[] }[];
+      };
       data.topics.find((t) => t.name === FUND_TRADE.topic)!.tags[0]!.maxChecks = 2;
       const strict = loadCatalog(data);
-      const coordinator = new TxCoordinator({ store: center.store, broker: center.mq, catalog: strict, checkImmunitySeconds: TEST_CHECK_IMMUNITY_SECONDS });
+      const coordinator = new TxCoordinator({
+        store: center.store,
+        broker: center.mq,
+        catalog: strict,
+        checkImmunitySeconds: TEST_CHECK_IMMUNITY_SECONDS,
+      });
       const { tx } = await coordinator.prepare('fund-trading', { ...FUND_TRADE, businessKey: key(), payload: {} });
       forced.set(tx.txId, 'UNKNOWN');
       await pastImmunity();
@@ -106,7 +119,9 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
     it('an unreachable business system is UNKNOWN, never a guess', async () => {
       const { tx } = await prepare();
       await pastImmunity();
-      const unreachable = new BusinessSystems([{ id: 'fund-trading', secret: 'fund-trading-secret-0123456789abcdef', checkbackUrl: 'http://127.0.0.1:9/none' }]);
+      const unreachable = new BusinessSystems([
+        { id: 'fund-trading', secret: 'fund-trading-secret-0123456789abcdef', checkbackUrl: 'http://127.0.0.1:9/none' },
+      ]);
       const report = await center.checkback({ systems: unreachable }).run(testContext(10_000));
       expect(report.undecided).toBeGreaterThanOrEqual(1);
       const stored = (await center.store.get(tx.txId))!;
@@ -121,7 +136,7 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
       const report = await center.checkback().run(testContext(10_000));
       expect(report.orphans).toBeGreaterThanOrEqual(1);
       expect(center.alerts.alerts.some((a) => a.kind === 'tx-orphan-half-message' && a.details?.key === 'foreign-1')).toBe(true);
-      expect((await delivered('foreign-1', 'GID_TXC_DATACENTER_TRADE'))).toEqual([]);
+      expect(await delivered('foreign-1', 'GID_TXC_DATACENTER_TRADE')).toEqual([]);
     });
 
     it('stops pulling when the invocation has less than the safety margin left', async () => {

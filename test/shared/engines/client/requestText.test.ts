@@ -39,7 +39,13 @@ describe('Function: requestText', () => {
   it('sends method, headers and body and returns status, headers and text; sequential calls reuse one socket', async () => {
     sockets.clear();
     for (let i = 0; i < 3; i += 1) {
-      const answer = await requestText({ method: 'POST', url: `${url}/echo`, headers: { 'x-test': 'yes' }, body: `买入 ${i}`, timeoutMs: 2_000 });
+      const answer = await requestText({
+        method: 'POST',
+        url: `${url}/echo`,
+        headers: { 'x-test': 'yes' },
+        body: `买入 ${i}`,
+        timeoutMs: 2_000,
+      });
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.body)).toEqual({ method: 'POST', body: `买入 ${i}`, header: 'yes' });
     }
@@ -51,7 +57,9 @@ describe('Function: requestText', () => {
   it('cuts an answer off past maxResponseBytes instead of buffering it (default 1 MiB)', async () => {
     const started = Date.now();
     await expect(requestText({ method: 'GET', url: `${url}/endless`, timeoutMs: 20_000 })).rejects.toThrow(ResponseTooLargeError);
-    await expect(requestText({ method: 'GET', url: `${url}/endless`, timeoutMs: 20_000, maxResponseBytes: 1_000 })).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    await expect(requestText({ method: 'GET', url: `${url}/endless`, timeoutMs: 20_000, maxResponseBytes: 1_000 })).rejects.toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+    });
     expect(Date.now() - started).toBeLessThan(15_000);
     expect((await requestText({ method: 'GET', url: `${url}/missing`, timeoutMs: 2_000 })).status).toBe(404);
   });
@@ -61,6 +69,8 @@ describe('Function: requestText', () => {
   });
 
   it('rejects with the socket error when nothing listens', async () => {
-    await expect(requestText({ method: 'GET', url: 'http://127.0.0.1:1/', timeoutMs: 2_000 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(requestText({ method: 'GET', url: 'http://127.0.0.1:1/', timeoutMs: 2_000 })).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 });

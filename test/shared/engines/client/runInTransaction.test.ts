@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessSystems } from '../../../../shared/engines/auth';
-import { checkbackHandler, ensureBarrierTable, insertCommitBarrier, runInTransaction, TxClient, TxClientError } from '../../../../shared/engines/client';
+import {
+  checkbackHandler,
+  ensureBarrierTable,
+  insertCommitBarrier,
+  runInTransaction,
+  TxClient,
+  TxClientError,
+} from '../../../../shared/engines/client';
 import { createLogger } from '../../../../shared/logger';
 import { createTxGatewayApp } from '../../../../shared/engines/txgateway';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
@@ -21,7 +28,9 @@ const key = () => `order-${Date.now()}-${++n}`;
 beforeAll(async () => {
   center = await startTxCenter(await DATABASE_CASES[0].open());
   const registry = new BusinessSystems(center.systems);
-  gateway = await serveHttpApp(createTxGatewayApp({ coordinator: center.coordinator, secretOf: registry.secretOf, logger: createLogger('test', 'silent') }));
+  gateway = await serveHttpApp(
+    createTxGatewayApp({ coordinator: center.coordinator, secretOf: registry.secretOf, logger: createLogger('test', 'silent') }),
+  );
   client = new TxClient({ baseUrl: gateway.url, systemId: center.systems[0]!.id, secret: center.systems[0]!.secret });
 });
 afterAll(async () => {
@@ -49,7 +58,12 @@ describe.each(DATABASE_CASES)('Function: runInTransaction on $dialect', ({ diale
     const database = await open();
     try {
       await ensureBarrierTable(database.db);
-      await database.db.schema.createTable('wallet_topup').ifNotExists().addColumn('order_id', 'varchar(64)', (c) => c.primaryKey()).addColumn('tx_id', 'varchar(64)').execute();
+      await database.db.schema
+        .createTable('wallet_topup')
+        .ifNotExists()
+        .addColumn('order_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('tx_id', 'varchar(64)')
+        .execute();
       await body(database.db);
     } finally {
       await database.close();
@@ -59,9 +73,14 @@ describe.each(DATABASE_CASES)('Function: runInTransaction on $dialect', ({ diale
   maybe('happy path: business row + barrier commit together, the message is delivered', () =>
     withBusinessDb(async (db) => {
       const orderId = key();
-      const { txId, commit } = await runInTransaction(client, db, { ...FUND_TRADE, businessKey: orderId, payload: { orderId } }, async (trx, tx) => {
-        await trx.insertInto('wallet_topup').values({ order_id: orderId, tx_id: tx.txId }).execute();
-      });
+      const { txId, commit } = await runInTransaction(
+        client,
+        db,
+        { ...FUND_TRADE, businessKey: orderId, payload: { orderId } },
+        async (trx, tx) => {
+          await trx.insertInto('wallet_topup').values({ order_id: orderId, tx_id: tx.txId }).execute();
+        },
+      );
       expect(commit).toMatchObject({ state: 'COMMITTED', delivery: 'done' });
       expect(await checkbackHandler(db)(txId)).toBe('COMMIT');
       expect((await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_ORCH_TRADE')).filter((m) => m.key === txId)).toHaveLength(1);
@@ -82,7 +101,9 @@ describe.each(DATABASE_CASES)('Function: runInTransaction on $dialect', ({ diale
       expect(await db.selectFrom('wallet_topup').selectAll().where('order_id', '=', orderId).execute()).toEqual([]);
       expect((await client.status(seenTxId)).state).toBe('ROLLED_BACK');
       expect(await checkbackHandler(db)(seenTxId)).toBe('ROLLBACK');
-      expect((await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE', 2_500)).filter((m) => m.key === seenTxId)).toEqual([]);
+      expect((await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE', 2_500)).filter((m) => m.key === seenTxId)).toEqual(
+        [],
+      );
     }),
   );
 
@@ -94,23 +115,25 @@ describe.each(DATABASE_CASES)('Function: runInTransaction on $dialect', ({ diale
     }),
   );
 
-  it.skipIf(dialect !== 'mysql' || mysqlSkip !== undefined)('a check during an open local transaction waits for it and answers COMMIT', () =>
-    withBusinessDb(async (db) => {
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let inserted!: () => void;
-      const barrierWritten = new Promise<void>((resolve) => (inserted = resolve));
-      const local = db.transaction().execute(async (trx) => {
-        await insertCommitBarrier(trx, 'tx-race', Date.now());
-        inserted();
-        await gate;
-      });
-      await barrierWritten;
-      const answer = checkbackHandler(db)('tx-race');
-      await sql`select sleep(0.2)`.execute(db);
-      release();
-      await local;
-      expect(await answer).toBe('COMMIT');
-    }),
+  it.skipIf(dialect !== 'mysql' || mysqlSkip !== undefined)(
+    'a check during an open local transaction waits for it and answers COMMIT',
+    () =>
+      withBusinessDb(async (db) => {
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        let inserted!: () => void;
+        const barrierWritten = new Promise<void>((resolve) => (inserted = resolve));
+        const local = db.transaction().execute(async (trx) => {
+          await insertCommitBarrier(trx, 'tx-race', Date.now());
+          inserted();
+          await gate;
+        });
+        await barrierWritten;
+        const answer = checkbackHandler(db)('tx-race');
+        await sql`select sleep(0.2)`.execute(db);
+        release();
+        await local;
+        expect(await answer).toBe('COMMIT');
+      }),
   );
 });

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessSystems } from '../../../../shared/engines/auth';
 import { catalog } from '../../../../shared/engines/catalog';
-import { API_ROUTES, ConsoleMetrics, consoleServices, createConsoleApp, hashPassword, hashToken, Operators, SessionSigner } from '../../../../shared/engines/console';
+import {
+  API_ROUTES,
+  ConsoleMetrics,
+  consoleServices,
+  createConsoleApp,
+  hashPassword,
+  hashToken,
+  Operators,
+  SessionSigner,
+} from '../../../../shared/engines/console';
 import type { DeadLetterBody } from '../../../../shared/engines/consumer/deadLetterBody';
 import { DeadLetterStore } from '../../../../shared/engines/dlq';
 import { ReportStore } from '../../../../shared/engines/reconcile/ReportStore';
@@ -41,7 +50,17 @@ function deadLetterOf(group: string, topic: string, tag: string, key: string): D
     original: { topic, tag, key, messageId: randomUUID().replace(/-/g, ''), publishTime: Date.now(), properties: {}, body: '{"v":1}' },
     error: { kind: 'transient', code: 'HANDLER_ERROR', message: 'trading system down' },
     attempts: 16,
-    history: [{ attempt: 1, messageId: 'm1', startedAt: Date.now() - 1_000, finishedAt: Date.now() - 900, outcome: 'RETRY', errorCode: 'HANDLER_ERROR', error: 'boom' }],
+    history: [
+      {
+        attempt: 1,
+        messageId: 'm1',
+        startedAt: Date.now() - 1_000,
+        finishedAt: Date.now() - 900,
+        outcome: 'RETRY',
+        errorCode: 'HANDLER_ERROR',
+        error: 'boom',
+      },
+    ],
     deadLetteredAt: Date.now(),
   };
 }
@@ -59,13 +78,21 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
   let committedTx = '';
   let letterId = '';
 
-  async function call(method: string, path: string, options: { body?: unknown; token?: string; cookie?: string; csrf?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async function call(
+    method: string,
+    path: string,
+    options: { body?: unknown; token?: string; cookie?: string; csrf?: string; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.cookie) headers.cookie = options.cookie;
     if (options.csrf) headers['x-csrf-token'] = options.csrf;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${server.url}${path}`, { method, headers, body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body) });
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    });
     const text = await response.text();
     let json: unknown;
     try {
@@ -82,7 +109,10 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
   };
 
   async function login(user: { name: string; password: string }): Promise<{ cookie: string; csrf: string }> {
-    const answer = await call('POST', API_ROUTES.session, { body: { name: user.name, password: user.password }, headers: { 'x-forwarded-for': user.name } });
+    const answer = await call('POST', API_ROUTES.session, {
+      body: { name: user.name, password: user.password },
+      headers: { 'x-forwarded-for': user.name },
+    });
     expect(answer.status, answer.text).toBe(200);
     const cookie = answer.headers.get('set-cookie')!.split(';')[0]!;
     return { cookie, csrf: answer.json.csrfToken };
@@ -120,10 +150,18 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
     // Subscribe the watch group before anything is committed, so it sees every delivery.
     await drainTopic(center.mq, FUND_TRADE.topic, WATCH_GROUP, 200);
     for (let i = 0; i < 3; i += 1) {
-      const view = await center.coordinator.prepare('fund-trading', { ...FUND_TRADE, businessKey: `purchase-${run}-stuck-${i}`, payload: { i } });
+      const view = await center.coordinator.prepare('fund-trading', {
+        ...FUND_TRADE,
+        businessKey: `purchase-${run}-stuck-${i}`,
+        payload: { i },
+      });
       stuck.push(view.tx.txId);
     }
-    const committed = await center.coordinator.prepare('fund-trading', { ...FUND_TRADE, businessKey: `purchase-${run}-done`, payload: { amount: '100.00' } });
+    const committed = await center.coordinator.prepare('fund-trading', {
+      ...FUND_TRADE,
+      businessKey: `purchase-${run}-done`,
+      payload: { amount: '100.00' },
+    });
     committedTx = committed.tx.txId;
     await center.coordinator.decide('fund-trading', committedTx, 'COMMIT');
     const now = Date.now();
@@ -151,15 +189,45 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
       .execute();
     await database.db
       .insertInto('txc_archive_event')
-      .values({ group_id: 'GID_TXC_DATACENTER_TRADE', message_id: 'm-archive', topic: FUND_TRADE.topic, tag: FUND_TRADE.tag, event_id: committedTx, business_key: `purchase-${run}-done`, source: 'fund-trading', body: '{}', published_at: now, archived_at: now })
+      .values({
+        group_id: 'GID_TXC_DATACENTER_TRADE',
+        message_id: 'm-archive',
+        topic: FUND_TRADE.topic,
+        tag: FUND_TRADE.tag,
+        event_id: committedTx,
+        business_key: `purchase-${run}-done`,
+        source: 'fund-trading',
+        body: '{}',
+        published_at: now,
+        archived_at: now,
+      })
       .execute();
     const letter = deadLetterOf('GID_TXC_ORCH_TRADE', FUND_TRADE.topic, FUND_TRADE.tag, committedTx);
     letterId = letter.deadLetterId;
     const store = new DeadLetterStore(database.db);
     await database.db.transaction().execute((trx) => store.save(trx, letter, now));
-    const report: ReconcileReport = { runId: `run-${run}`, startedAt: new Date(now - 1_000).toISOString(), finishedAt: new Date(now).toISOString(), stuckPrepared: [], missingConsumption: [], deadLetters: { total: 1, byGroup: [] }, clean: false, truncated: false };
+    const report: ReconcileReport = {
+      runId: `run-${run}`,
+      startedAt: new Date(now - 1_000).toISOString(),
+      finishedAt: new Date(now).toISOString(),
+      stuckPrepared: [],
+      missingConsumption: [],
+      deadLetters: { total: 1, byGroup: [] },
+      clean: false,
+      truncated: false,
+    };
     await new ReportStore(database.db).save(report);
-    await database.db.insertInto('txc_alert_incident').values({ incident_key: `dead-letter:GID_TXC_ORCH_TRADE:${run}`, kind: 'dead-letter', window_started_at: now, last_seen_at: now, occurrences: 2, sent_at: now }).execute();
+    await database.db
+      .insertInto('txc_alert_incident')
+      .values({
+        incident_key: `dead-letter:GID_TXC_ORCH_TRADE:${run}`,
+        kind: 'dead-letter',
+        window_started_at: now,
+        last_seen_at: now,
+        occurrences: 2,
+        sent_at: now,
+      })
+      .execute();
   }, 60_000);
 
   afterAll(async () => {
@@ -184,19 +252,40 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
   it.skipIf(skip)('logs in with a signed HttpOnly SameSite=Strict cookie, demands the CSRF header on changes, and logs out', async () => {
     const answer = await call('POST', API_ROUTES.session, { body: { name: OPS.name, password: OPS.password } });
     expect(answer.status, answer.text).toBe(200);
-    expect(answer.json).toMatchObject({ operator: { name: 'ops', role: 'operator' }, csrfToken: expect.any(String), expiresAt: expect.any(String) });
+    expect(answer.json).toMatchObject({
+      operator: { name: 'ops', role: 'operator' },
+      csrfToken: expect.any(String),
+      expiresAt: expect.any(String),
+    });
     const setCookie = answer.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^txc_console_session=[^;]+; Path=\/; Max-Age=3600; HttpOnly; SameSite=Strict; Secure$/);
     const cookie = setCookie.split(';')[0]!;
-    expect((await call('GET', API_ROUTES.session, { cookie })).json).toMatchObject({ operator: { name: 'ops' }, csrfToken: answer.json.csrfToken });
+    expect((await call('GET', API_ROUTES.session, { cookie })).json).toMatchObject({
+      operator: { name: 'ops' },
+      csrfToken: answer.json.csrfToken,
+    });
     // A tampered payload (another name) fails the signature.
     const [payload, signature] = cookie.slice('txc_console_session='.length).split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), name: 'viewer' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), name: 'viewer' })).toString(
+      'base64url',
+    );
     expectError(await call('GET', API_ROUTES.session, { cookie: `txc_console_session=${forged}.${signature}` }), 401, 'UNAUTHENTICATED');
     // A state change with the cookie but no (or a wrong) CSRF token is refused before anything runs.
-    expectError(await call('POST', API_ROUTES.deadLetterReplay, { cookie, body: { filter: { ids: [letterId] }, dryRun: true } }), 403, 'CSRF_FAILED');
-    expectError(await call('POST', API_ROUTES.deadLetterReplay, { cookie, csrf: 'wrong', body: { filter: { ids: [letterId] }, dryRun: true } }), 403, 'CSRF_FAILED');
-    const preview = await call('POST', API_ROUTES.deadLetterReplay, { cookie, csrf: answer.json.csrfToken, body: { filter: { ids: [letterId] }, dryRun: true } });
+    expectError(
+      await call('POST', API_ROUTES.deadLetterReplay, { cookie, body: { filter: { ids: [letterId] }, dryRun: true } }),
+      403,
+      'CSRF_FAILED',
+    );
+    expectError(
+      await call('POST', API_ROUTES.deadLetterReplay, { cookie, csrf: 'wrong', body: { filter: { ids: [letterId] }, dryRun: true } }),
+      403,
+      'CSRF_FAILED',
+    );
+    const preview = await call('POST', API_ROUTES.deadLetterReplay, {
+      cookie,
+      csrf: answer.json.csrfToken,
+      body: { filter: { ids: [letterId] }, dryRun: true },
+    });
     expect(preview.json).toMatchObject({ dryRun: true, counts: { 'would-replay': 1 } });
     const logout = await call('DELETE', API_ROUTES.session, { cookie, csrf: answer.json.csrfToken });
     expect(logout.status).toBe(200);
@@ -220,15 +309,37 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
   });
 
   it.skipIf(skip)('refuses replay, check and decision to viewers with 403 FORBIDDEN and changes nothing', async () => {
-    const before = await database.db.selectFrom('txc_tx').select(['state', 'check_count']).where('tx_id', '=', stuck[0]!).executeTakeFirstOrThrow();
-    expectError(await call('POST', API_ROUTES.deadLetterReplay, { token: VIEWER.token, body: { filter: { ids: [letterId] }, dryRun: false } }), 403, 'FORBIDDEN');
+    const before = await database.db
+      .selectFrom('txc_tx')
+      .select(['state', 'check_count'])
+      .where('tx_id', '=', stuck[0]!)
+      .executeTakeFirstOrThrow();
+    expectError(
+      await call('POST', API_ROUTES.deadLetterReplay, { token: VIEWER.token, body: { filter: { ids: [letterId] }, dryRun: false } }),
+      403,
+      'FORBIDDEN',
+    );
     expectError(await call('POST', API_ROUTES.transactionCheck(stuck[0]!), { token: VIEWER.token }), 403, 'FORBIDDEN');
-    expectError(await call('POST', API_ROUTES.transactionDecision(stuck[0]!), { token: VIEWER.token, body: { decision: 'commit', reason: 'viewer tries' } }), 403, 'FORBIDDEN');
-    expect(await database.db.selectFrom('txc_tx').select(['state', 'check_count']).where('tx_id', '=', stuck[0]!).executeTakeFirstOrThrow()).toEqual(before);
-    expect((await database.db.selectFrom('txc_dead_letter').select('status').where('id', '=', letterId).executeTakeFirstOrThrow()).status).toBe('NEW');
+    expectError(
+      await call('POST', API_ROUTES.transactionDecision(stuck[0]!), {
+        token: VIEWER.token,
+        body: { decision: 'commit', reason: 'viewer tries' },
+      }),
+      403,
+      'FORBIDDEN',
+    );
+    expect(
+      await database.db.selectFrom('txc_tx').select(['state', 'check_count']).where('tx_id', '=', stuck[0]!).executeTakeFirstOrThrow(),
+    ).toEqual(before);
+    expect(
+      (await database.db.selectFrom('txc_dead_letter').select('status').where('id', '=', letterId).executeTakeFirstOrThrow()).status,
+    ).toBe('NEW');
     // Viewers read everything.
     expect((await call('GET', API_ROUTES.overview, { token: VIEWER.token })).status).toBe(200);
-    expect((await call('GET', API_ROUTES.transaction(stuck[0]!), { token: VIEWER.token })).json.actions).toEqual({ check: false, decide: false });
+    expect((await call('GET', API_ROUTES.transaction(stuck[0]!), { token: VIEWER.token })).json.actions).toEqual({
+      check: false,
+      decide: false,
+    });
   });
 
   it.skipIf(skip)('validates parameters, ids, cursors and bodies with 400/404/413 and typed codes', async () => {
@@ -251,20 +362,42 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
     expectError(await post(API_ROUTES.deadLetterReplay, 'not json'), 400, 'INVALID_JSON');
     expectError(await post(API_ROUTES.deadLetterReplay, { filter: {}, dryRun: true }), 400, 'VALIDATION_FAILED');
     expectError(await post(API_ROUTES.deadLetterReplay, { filter: { ids: [letterId] } }), 400, 'VALIDATION_FAILED');
-    expectError(await post(API_ROUTES.deadLetterReplay, { filter: { ids: Array.from({ length: 101 }, (_, i) => `dl-${i}`) }, dryRun: true }), 400, 'VALIDATION_FAILED');
-    expectError(await post(API_ROUTES.deadLetterReplay, { filter: { ids: ['x'.repeat(60)] }, dryRun: true, pad: 'y'.repeat(20_000) }), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(
+      await post(API_ROUTES.deadLetterReplay, { filter: { ids: Array.from({ length: 101 }, (_, i) => `dl-${i}`) }, dryRun: true }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await post(API_ROUTES.deadLetterReplay, { filter: { ids: ['x'.repeat(60)] }, dryRun: true, pad: 'y'.repeat(20_000) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     expectError(await post(API_ROUTES.transactionDecision(stuck[1]!), { decision: 'commit' }), 400, 'VALIDATION_FAILED');
     expectError(await post(API_ROUTES.transactionDecision(stuck[1]!), { decision: 'commit', reason: 'ok' }), 400, 'VALIDATION_FAILED');
-    expectError(await post(API_ROUTES.transactionDecision(stuck[1]!), { decision: 'maybe', reason: 'a long enough reason' }), 400, 'VALIDATION_FAILED');
-    expectError(await post(API_ROUTES.transactionDecision(stuck[1]!), { decision: 'commit', reason: 'r'.repeat(501) }), 400, 'VALIDATION_FAILED');
-    expect((await database.db.selectFrom('txc_tx').select('state').where('tx_id', '=', stuck[1]!).executeTakeFirstOrThrow()).state).toBe('PREPARED');
+    expectError(
+      await post(API_ROUTES.transactionDecision(stuck[1]!), { decision: 'maybe', reason: 'a long enough reason' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await post(API_ROUTES.transactionDecision(stuck[1]!), { decision: 'commit', reason: 'r'.repeat(501) }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect((await database.db.selectFrom('txc_tx').select('state').where('tx_id', '=', stuck[1]!).executeTakeFirstOrThrow()).state).toBe(
+      'PREPARED',
+    );
   });
 
   it.skipIf(skip)('searches newest first with keyset pages and every filter', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Answer = await call('GET', `${API_ROUTES.transactions}?businessKey=${encodeURIComponent(`purchase-${run}-stuck-1`)}&limit=1${cursor ? `&cursor=${cursor}` : ''}`, { token: OPS.token });
+      const page: Answer = await call(
+        'GET',
+        `${API_ROUTES.transactions}?businessKey=${encodeURIComponent(`purchase-${run}-stuck-1`)}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: OPS.token },
+      );
       expect(page.status, page.text).toBe(200);
       seen.push(...page.json.items.map((t: { txId: string }) => t.txId));
       cursor = page.json.nextCursor;
@@ -273,68 +406,124 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
     const all: string[] = [];
     cursor = null;
     do {
-      const page: Answer = await call('GET', `${API_ROUTES.transactions}?system=fund-trading&topic=${FUND_TRADE.topic}&tag=${FUND_TRADE.tag}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: OPS.token });
+      const page: Answer = await call(
+        'GET',
+        `${API_ROUTES.transactions}?system=fund-trading&topic=${FUND_TRADE.topic}&tag=${FUND_TRADE.tag}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: OPS.token },
+      );
       all.push(...page.json.items.map((t: { txId: string }) => t.txId));
       cursor = page.json.nextCursor;
     } while (cursor);
     expect(all).toEqual([committedTx, stuck[2], stuck[1], stuck[0]]);
-    const prepared = await call('GET', `${API_ROUTES.transactions}?state=PREPARED&from=${new Date(Date.now() - 60_000).toISOString()}`, { token: OPS.token });
+    const prepared = await call('GET', `${API_ROUTES.transactions}?state=PREPARED&from=${new Date(Date.now() - 60_000).toISOString()}`, {
+      token: OPS.token,
+    });
     expect(prepared.json.items.map((t: { txId: string }) => t.txId)).toEqual([stuck[2], stuck[1], stuck[0]]);
-    expect((await call('GET', `${API_ROUTES.transactions}?txId=${committedTx}`, { token: OPS.token })).json.items).toEqual([expect.objectContaining({ txId: committedTx, state: 'COMMITTED', delivery: 'done', stuck: false })]);
+    expect((await call('GET', `${API_ROUTES.transactions}?txId=${committedTx}`, { token: OPS.token })).json.items).toEqual([
+      expect.objectContaining({ txId: committedTx, state: 'COMMITTED', delivery: 'done', stuck: false }),
+    ]);
   });
 
-  it.skipIf(skip)('shows a committed transaction with its request, timeline, expected groups, consumption, absence and dead letters', async () => {
-    const answer = await call('GET', API_ROUTES.transaction(committedTx), { token: OPS.token });
-    expect(answer.status, answer.text).toBe(200);
-    const detail = answer.json;
-    expect(detail.transaction).toMatchObject({ txId: committedTx, state: 'COMMITTED', systemId: 'fund-trading', messageId: expect.any(String) });
-    expect(detail.request).toMatchObject({ topic: FUND_TRADE.topic, tag: FUND_TRADE.tag, businessKey: `purchase-${run}-done`, payload: { amount: '100.00' } });
-    expect(detail.envelope).toMatchObject({ eventId: committedTx, source: 'fund-trading' });
-    expect(detail.timeline.map((e: { type: string }) => e.type)).toEqual(['PREPARED', 'PUBLISHED', 'COMMITTED', 'BROKER_NOTIFIED']);
-    const groups = Object.fromEntries(detail.expectedGroups.map((g: { group: string }) => [g.group, g]));
-    expect(Object.keys(groups).sort()).toEqual(['GID_TXC_DATACENTER_TRADE', 'GID_TXC_ORCH_TRADE']);
-    expect(groups.GID_TXC_DATACENTER_TRADE).toMatchObject({ functions: ['consumer-datacenter'], consumption: { status: 'COMPLETED', attempts: 1 }, overdue: false });
-    expect(groups.GID_TXC_ORCH_TRADE).toMatchObject({ functions: ['consumer-orchestration'], consumption: null });
-    expect(detail.deadLetters).toEqual([expect.objectContaining({ id: letterId, group: 'GID_TXC_ORCH_TRADE', status: 'NEW' })]);
-    expect(detail.actions).toEqual({ check: false, decide: false });
-    const letter = await call('GET', API_ROUTES.deadLetter(letterId), { token: OPS.token });
-    expect(letter.json).toMatchObject({ id: letterId, body: '{"v":1}', errorKind: 'transient', history: [{ attempt: 1, outcome: 'RETRY' }], replayable: { ok: true } });
-  });
+  it.skipIf(skip)(
+    'shows a committed transaction with its request, timeline, expected groups, consumption, absence and dead letters',
+    async () => {
+      const answer = await call('GET', API_ROUTES.transaction(committedTx), { token: OPS.token });
+      expect(answer.status, answer.text).toBe(200);
+      const detail = answer.json;
+      expect(detail.transaction).toMatchObject({
+        txId: committedTx,
+        state: 'COMMITTED',
+        systemId: 'fund-trading',
+        messageId: expect.any(String),
+      });
+      expect(detail.request).toMatchObject({
+        topic: FUND_TRADE.topic,
+        tag: FUND_TRADE.tag,
+        businessKey: `purchase-${run}-done`,
+        payload: { amount: '100.00' },
+      });
+      expect(detail.envelope).toMatchObject({ eventId: committedTx, source: 'fund-trading' });
+      expect(detail.timeline.map((e: { type: string }) => e.type)).toEqual(['PREPARED', 'PUBLISHED', 'COMMITTED', 'BROKER_NOTIFIED']);
+      const groups = Object.fromEntries(detail.expectedGroups.map((g: { group: string }) => [g.group, g]));
+      expect(Object.keys(groups).sort()).toEqual(['GID_TXC_DATACENTER_TRADE', 'GID_TXC_ORCH_TRADE']);
+      expect(groups.GID_TXC_DATACENTER_TRADE).toMatchObject({
+        functions: ['consumer-datacenter'],
+        consumption: { status: 'COMPLETED', attempts: 1 },
+        overdue: false,
+      });
+      expect(groups.GID_TXC_ORCH_TRADE).toMatchObject({ functions: ['consumer-orchestration'], consumption: null });
+      expect(detail.deadLetters).toEqual([expect.objectContaining({ id: letterId, group: 'GID_TXC_ORCH_TRADE', status: 'NEW' })]);
+      expect(detail.actions).toEqual({ check: false, decide: false });
+      const letter = await call('GET', API_ROUTES.deadLetter(letterId), { token: OPS.token });
+      expect(letter.json).toMatchObject({
+        id: letterId,
+        body: '{"v":1}',
+        errorKind: 'transient',
+        history: [{ attempt: 1, outcome: 'RETRY' }],
+        replayable: { ok: true },
+      });
+    },
+  );
 
-  it.skipIf(skip)('traces a business key through its transaction, every consumption, the archive and dead letters in time order', async () => {
-    const answer = await call('GET', API_ROUTES.trace(`purchase-${run}-done`), { token: OPS.token });
-    expect(answer.status, answer.text).toBe(200);
-    const trace = answer.json;
-    expect(trace.transactions).toEqual([expect.objectContaining({ txId: committedTx, expectedGroups: ['GID_TXC_ORCH_TRADE', 'GID_TXC_DATACENTER_TRADE'] })]);
-    expect(trace.consumptions).toEqual([expect.objectContaining({ group: 'GID_TXC_DATACENTER_TRADE', status: 'COMPLETED' })]);
-    expect(trace.archive).toEqual([expect.objectContaining({ group: 'GID_TXC_DATACENTER_TRADE', eventId: committedTx })]);
-    expect(trace.deadLetters).toEqual([expect.objectContaining({ id: letterId })]);
-    expect(new Set(trace.events.map((e: { kind: string }) => e.kind))).toEqual(new Set(['tx', 'consumption', 'archive', 'dead-letter']));
-    const times = trace.events.map((e: { at: string }) => Date.parse(e.at));
-    expect(times).toEqual([...times].sort((a, b) => a - b));
-    expect((await call('GET', API_ROUTES.trace('nobody-here'), { token: OPS.token })).json).toMatchObject({ transactions: [], events: [], truncated: false });
-  });
+  it.skipIf(skip)(
+    'traces a business key through its transaction, every consumption, the archive and dead letters in time order',
+    async () => {
+      const answer = await call('GET', API_ROUTES.trace(`purchase-${run}-done`), { token: OPS.token });
+      expect(answer.status, answer.text).toBe(200);
+      const trace = answer.json;
+      expect(trace.transactions).toEqual([
+        expect.objectContaining({ txId: committedTx, expectedGroups: ['GID_TXC_ORCH_TRADE', 'GID_TXC_DATACENTER_TRADE'] }),
+      ]);
+      expect(trace.consumptions).toEqual([expect.objectContaining({ group: 'GID_TXC_DATACENTER_TRADE', status: 'COMPLETED' })]);
+      expect(trace.archive).toEqual([expect.objectContaining({ group: 'GID_TXC_DATACENTER_TRADE', eventId: committedTx })]);
+      expect(trace.deadLetters).toEqual([expect.objectContaining({ id: letterId })]);
+      expect(new Set(trace.events.map((e: { kind: string }) => e.kind))).toEqual(new Set(['tx', 'consumption', 'archive', 'dead-letter']));
+      const times = trace.events.map((e: { at: string }) => Date.parse(e.at));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      expect((await call('GET', API_ROUTES.trace('nobody-here'), { token: OPS.token })).json).toMatchObject({
+        transactions: [],
+        events: [],
+        truncated: false,
+      });
+    },
+  );
 
   it.skipIf(skip)('decides a stuck transaction through the coordinator: timeline entry, the broker told, audit row', async () => {
     const txId = stuck[0]!;
-    const early = await call('POST', API_ROUTES.transactionDecision(committedTx), { token: OPS.token, body: { decision: 'rollback', reason: 'not stuck, must be refused' } });
+    const early = await call('POST', API_ROUTES.transactionDecision(committedTx), {
+      token: OPS.token,
+      body: { decision: 'rollback', reason: 'not stuck, must be refused' },
+    });
     expectError(early, 409, 'TX_NOT_STUCK');
     // Past the check immunity.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, TEST_CHECK_IMMUNITY_SECONDS * 1_000 + 200)));
     expect((await call('GET', API_ROUTES.transaction(txId), { token: OPS.token })).json.actions).toEqual({ check: true, decide: true });
-    const answer = await call('POST', API_ROUTES.transactionDecision(txId), { token: OPS.token, body: { decision: 'commit', reason: '  trading confirmed the wallet top-up by phone  ' } });
+    const answer = await call('POST', API_ROUTES.transactionDecision(txId), {
+      token: OPS.token,
+      body: { decision: 'commit', reason: '  trading confirmed the wallet top-up by phone  ' },
+    });
     expect(answer.status, answer.text).toBe(200);
     expect(answer.json).toMatchObject({ transaction: { txId, state: 'COMMITTED', reason: 'operator' } });
     const timeline = await center.store.timeline(txId);
     expect(timeline.slice(0, 3).map((e) => e.type)).toEqual(['PREPARED', 'PUBLISHED', 'COMMITTED']);
-    expect(timeline[2]).toMatchObject({ actor: 'console:ops', detail: { reason: 'operator', operator: 'ops', note: 'trading confirmed the wallet top-up by phone' } });
+    expect(timeline[2]).toMatchObject({
+      actor: 'console:ops',
+      detail: { reason: 'operator', operator: 'ops', note: 'trading confirmed the wallet top-up by phone' },
+    });
     // The coordinator told the broker with the stored handle. Past the immunity the broker may already
     // have moved the half message to checking (handle expired): then, as for a gateway commit, the next
     // check-back delivers the stored decision.
-    expect(timeline[3]).toMatchObject({ type: answer.json.delivery === 'done' ? 'BROKER_NOTIFIED' : 'BROKER_NOTIFY_FAILED', actor: 'console:ops' });
+    expect(timeline[3]).toMatchObject({
+      type: answer.json.delivery === 'done' ? 'BROKER_NOTIFIED' : 'BROKER_NOTIFY_FAILED',
+      actor: 'console:ops',
+    });
     if (answer.json.delivery === 'pending-checkback') {
       await center.checkback().run(testContext());
-      expect((await center.store.timeline(txId)).at(-1)).toMatchObject({ type: 'BROKER_NOTIFIED', actor: 'checkback', detail: { decision: 'COMMIT' } });
+      expect((await center.store.timeline(txId)).at(-1)).toMatchObject({
+        type: 'BROKER_NOTIFIED',
+        actor: 'checkback',
+        detail: { decision: 'COMMIT' },
+      });
     }
     // The broker delivered the committed message to subscribers.
     const delivered = await drainTopic(center.mq, FUND_TRADE.topic, WATCH_GROUP, 3_000);
@@ -344,8 +533,20 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
       ['ops', committedTx, 'refused'],
       ['ops', txId, 'ok'],
     ]);
-    expect(JSON.parse(audit[1]!.detail!)).toMatchObject({ decision: 'commit', reason: 'trading confirmed the wallet top-up by phone', state: 'COMMITTED', delivery: answer.json.delivery });
-    expectError(await call('POST', API_ROUTES.transactionDecision(txId), { token: OPS.token, body: { decision: 'rollback', reason: 'second thoughts' } }), 409, 'TX_NOT_STUCK');
+    expect(JSON.parse(audit[1]!.detail!)).toMatchObject({
+      decision: 'commit',
+      reason: 'trading confirmed the wallet top-up by phone',
+      state: 'COMMITTED',
+      delivery: answer.json.delivery,
+    });
+    expectError(
+      await call('POST', API_ROUTES.transactionDecision(txId), {
+        token: OPS.token,
+        body: { decision: 'rollback', reason: 'second thoughts' },
+      }),
+      409,
+      'TX_NOT_STUCK',
+    );
   });
 
   it.skipIf(skip)('asks the business system now: an UNKNOWN answer only records the check, COMMIT decides', async () => {
@@ -361,18 +562,37 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
     expect(commit.json).toMatchObject({ answer: 'COMMIT', transaction: { state: 'COMMITTED', reason: 'checkback', checks: checks + 2 } });
     expect(checkback.calls.length).toBeGreaterThanOrEqual(2);
     const timeline = await center.store.timeline(txId);
-    expect(timeline.filter((e) => e.type === 'CHECK' && e.detail?.requestedBy === 'console:ops').map((e) => e.detail?.answer)).toEqual(['UNKNOWN', 'COMMIT']);
+    expect(timeline.filter((e) => e.type === 'CHECK' && e.detail?.requestedBy === 'console:ops').map((e) => e.detail?.answer)).toEqual([
+      'UNKNOWN',
+      'COMMIT',
+    ]);
     expect(timeline.find((e) => e.type === 'COMMITTED')).toMatchObject({ actor: 'console:ops' });
     expect((await auditRows()).filter((row) => row.action === 'check').map((row) => row.result)).toEqual(['ok', 'ok']);
   });
 
   it.skipIf(skip)('replays a dead letter: preview first, then execute with a per-message report and audit rows', async () => {
-    const preview = await call('POST', API_ROUTES.deadLetterReplay, { token: OPS.token, body: { filter: { ids: [letterId] }, dryRun: true } });
+    const preview = await call('POST', API_ROUTES.deadLetterReplay, {
+      token: OPS.token,
+      body: { filter: { ids: [letterId] }, dryRun: true },
+    });
     expect(preview.json).toMatchObject({ dryRun: true, matched: 1, results: [{ id: letterId, result: 'would-replay' }] });
-    expect((await database.db.selectFrom('txc_dead_letter').select('status').where('id', '=', letterId).executeTakeFirstOrThrow()).status).toBe('NEW');
-    const executed = await call('POST', API_ROUTES.deadLetterReplay, { token: OPS.token, body: { filter: { ids: [letterId] }, dryRun: false } });
-    expect(executed.json).toMatchObject({ dryRun: false, matched: 1, counts: { replayed: 1 }, results: [{ id: letterId, result: 'replayed', messageId: expect.any(String) }] });
-    const again = await call('POST', API_ROUTES.deadLetterReplay, { token: OPS.token, body: { filter: { ids: [letterId] }, dryRun: false } });
+    expect(
+      (await database.db.selectFrom('txc_dead_letter').select('status').where('id', '=', letterId).executeTakeFirstOrThrow()).status,
+    ).toBe('NEW');
+    const executed = await call('POST', API_ROUTES.deadLetterReplay, {
+      token: OPS.token,
+      body: { filter: { ids: [letterId] }, dryRun: false },
+    });
+    expect(executed.json).toMatchObject({
+      dryRun: false,
+      matched: 1,
+      counts: { replayed: 1 },
+      results: [{ id: letterId, result: 'replayed', messageId: expect.any(String) }],
+    });
+    const again = await call('POST', API_ROUTES.deadLetterReplay, {
+      token: OPS.token,
+      body: { filter: { ids: [letterId] }, dryRun: false },
+    });
     expect(again.json.results).toEqual([expect.objectContaining({ result: 'skipped', code: 'ALREADY_REPLAYED' })]);
     const list = await call('GET', `${API_ROUTES.deadLetters}?status=REPLAYED&group=GID_TXC_ORCH_TRADE`, { token: OPS.token });
     expect(list.json.items.map((d: { id: string }) => d.id)).toEqual([letterId]);
@@ -390,23 +610,47 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
     expect(overview.stuck.count).toBe(overview.stuck.oldest.length);
     expect(overview.lastReconcile).toMatchObject({ runId: `run-${run}`, clean: false, deadLetters: 1 });
     expect(overview.incidents.open).toBeGreaterThanOrEqual(1);
-    expect(overview.backlog.map((b: { group: string }) => b.group).sort()).toEqual(catalog().groups.map((g) => g.id).sort());
+    expect(overview.backlog.map((b: { group: string }) => b.group).sort()).toEqual(
+      catalog()
+        .groups.map((g) => g.id)
+        .sort(),
+    );
     expect(overview.checks.answers).toMatchObject({ UNKNOWN: expect.any(Number), COMMIT: 1 });
     expect(overview.checks.decisionsByReason).toMatchObject({ operator: 1, checkback: 1 });
     const subscribers = (await call('GET', `${API_ROUTES.subscribers}?window=1h`, { token: VIEWER.token })).json;
-    expect(subscribers.items.find((s: { group: string }) => s.group === 'GID_TXC_DATACENTER_TRADE')).toMatchObject({ consumed: 1, functions: ['consumer-datacenter'], window: '1h' });
+    expect(subscribers.items.find((s: { group: string }) => s.group === 'GID_TXC_DATACENTER_TRADE')).toMatchObject({
+      consumed: 1,
+      functions: ['consumer-datacenter'],
+      window: '1h',
+    });
     const subscriber = (await call('GET', API_ROUTES.subscriber('GID_TXC_ORCH_TRADE'), { token: VIEWER.token })).json;
-    expect(subscriber).toMatchObject({ group: 'GID_TXC_ORCH_TRADE', deadLetters: { total: 1 }, recentDeadLetters: [expect.objectContaining({ id: letterId })] });
+    expect(subscriber).toMatchObject({
+      group: 'GID_TXC_ORCH_TRADE',
+      deadLetters: { total: 1 },
+      recentDeadLetters: [expect.objectContaining({ id: letterId })],
+    });
     expect(subscriber.attemptsHistogram).toEqual({});
     const runs = (await call('GET', API_ROUTES.reconcileRuns, { token: VIEWER.token })).json;
     expect(runs.items[0]).toMatchObject({ runId: `run-${run}`, clean: false });
-    expect((await call('GET', API_ROUTES.reconcileRun(`run-${run}`), { token: VIEWER.token })).json.report).toMatchObject({ runId: `run-${run}` });
+    expect((await call('GET', API_ROUTES.reconcileRun(`run-${run}`), { token: VIEWER.token })).json.report).toMatchObject({
+      runId: `run-${run}`,
+    });
     const incidents = (await call('GET', `${API_ROUTES.incidents}?open=true`, { token: VIEWER.token })).json;
     expect(incidents.items[0]).toMatchObject({ kind: 'dead-letter', occurrences: 2, open: true });
-    expect((await call('GET', API_ROUTES.incident(incidents.items[0].incidentKey), { token: VIEWER.token })).json).toMatchObject({ occurrences: 2 });
+    expect((await call('GET', API_ROUTES.incident(incidents.items[0].incidentKey), { token: VIEWER.token })).json).toMatchObject({
+      occurrences: 2,
+    });
     const audit = (await call('GET', `${API_ROUTES.audit}?action=decision&limit=1`, { token: VIEWER.token })).json;
-    expect(audit.items).toEqual([expect.objectContaining({ action: 'decision', result: 'refused', actor: 'ops', detail: expect.objectContaining({ code: 'TX_NOT_STUCK', reason: 'second thoughts' }) })]);
-    const older = (await call('GET', `${API_ROUTES.audit}?action=decision&limit=1&cursor=${audit.nextCursor}`, { token: VIEWER.token })).json;
+    expect(audit.items).toEqual([
+      expect.objectContaining({
+        action: 'decision',
+        result: 'refused',
+        actor: 'ops',
+        detail: expect.objectContaining({ code: 'TX_NOT_STUCK', reason: 'second thoughts' }),
+      }),
+    ]);
+    const older = (await call('GET', `${API_ROUTES.audit}?action=decision&limit=1&cursor=${audit.nextCursor}`, { token: VIEWER.token }))
+      .json;
     expect(older.items).toEqual([expect.objectContaining({ action: 'decision', result: 'ok' })]);
   });
 

@@ -16,7 +16,10 @@ import { RecordingPublisher } from '../consumer/factories';
  */
 const connection = new BetterSqlite3(':memory:');
 const recorded: CompiledQuery[] = [];
-const db = new Kysely<any>({ dialect: new SqliteDialect({ database: connection }), log: (event) => void (event.level === 'query' && recorded.push(event.query)) });
+const db = new Kysely<any>({
+  dialect: new SqliteDialect({ database: connection }),
+  log: (event) => void (event.level === 'query' && recorded.push(event.query)),
+});
 let services: ConsoleServices;
 
 /** The plans of every SELECT recorded while `run` ran. */
@@ -27,7 +30,9 @@ async function plansOf(run: () => Promise<unknown>): Promise<{ sql: string; plan
     .filter((query) => /^\s*select/i.test(query.sql))
     .map((query) => ({
       sql: query.sql,
-      plan: (connection.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.parameters as unknown[])) as { detail: string }[]).map((row) => row.detail),
+      plan: (connection.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.parameters as unknown[])) as { detail: string }[]).map(
+        (row) => row.detail,
+      ),
     }));
 }
 
@@ -36,7 +41,13 @@ const UNINDEXED = /^SCAN \w+( AS \w+)?$/;
 
 beforeAll(async () => {
   await migrate({ db, dialect: 'sqlite', close: async () => db.destroy() });
-  services = consoleServices({ db, catalog: catalog(), broker: new RecordingPublisher() as never, systems: new BusinessSystems([]), incidentWindowSeconds: 600 });
+  services = consoleServices({
+    db,
+    catalog: catalog(),
+    broker: new RecordingPublisher() as never,
+    systems: new BusinessSystems([]),
+    incidentWindowSeconds: 600,
+  });
 });
 afterAll(async () => db.destroy());
 
@@ -48,7 +59,10 @@ const PAGES: [string, () => Promise<unknown>][] = [
   ['transactions by topic and tag', () => services.transactions.search({ topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE' })],
   ['transactions by state in a time range', () => services.transactions.search({ state: 'COMMITTED', from: 1, to: Date.now() })],
   ['stuck transactions', () => services.transactions.search({ stuck: true })],
-  ['transactions, second page', () => services.transactions.search({ cursor: Buffer.from(JSON.stringify([Date.now(), 'tx-z'])).toString('base64url') })],
+  [
+    'transactions, second page',
+    () => services.transactions.search({ cursor: Buffer.from(JSON.stringify([Date.now(), 'tx-z'])).toString('base64url') }),
+  ],
   ['transaction by id', () => services.transactions.search({ txId: 'tx-1' })],
   ['trace', () => services.transactions.trace('p-1')],
   ['subscribers', () => services.status.subscribers('24h')],
@@ -69,8 +83,14 @@ describe('console queries on SQLite', () => {
     expect(plans.length).toBeGreaterThan(0);
     console.log(`${page}:\n${plans.map((p) => `  ${p.sql}\n    ${p.plan.join('\n    ')}`).join('\n')}`);
     for (const { sql, plan } of plans) {
-      expect(plan.filter((line) => UNINDEXED.test(line)), sql).toEqual([]);
-      expect(plan.filter((line) => /TEMP B-TREE FOR .*ORDER BY/.test(line)), sql).toEqual([]);
+      expect(
+        plan.filter((line) => UNINDEXED.test(line)),
+        sql,
+      ).toEqual([]);
+      expect(
+        plan.filter((line) => /TEMP B-TREE FOR .*ORDER BY/.test(line)),
+        sql,
+      ).toEqual([]);
     }
   });
 });

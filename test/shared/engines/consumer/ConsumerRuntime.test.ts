@@ -30,7 +30,10 @@ function scriptedHandler(failures: Map<string, Error[]>): MessageHandler<{ event
       const queue = failures.get(decoded.value.eventId);
       const failure = queue?.shift();
       if (failure) throw failure;
-      return { summary: `effect ${decoded.value.eventId}`, apply: async (trx) => void (await trx.insertInto('t_effect').values({ event_id: decoded.value.eventId }).execute()) };
+      return {
+        summary: `effect ${decoded.value.eventId}`,
+        apply: async (trx) => void (await trx.insertInto('t_effect').values({ event_id: decoded.value.eventId }).execute()),
+      };
     },
   };
 }
@@ -43,8 +46,18 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
   const failures = new Map<string, Error[]>();
 
   const runtime = (options: { maxAttempts?: number } = {}) =>
-    new ConsumerRuntime({ group: GROUP, handler: scriptedHandler(failures), db: database.db, publisher, alerts, logger: silentLogger, retryDelay: () => 0, maxAttempts: options.maxAttempts });
-  const effects = async () => (await database.db.selectFrom('t_effect').select('event_id').execute()).map((r: { event_id: string }) => r.event_id);
+    new ConsumerRuntime({
+      group: GROUP,
+      handler: scriptedHandler(failures),
+      db: database.db,
+      publisher,
+      alerts,
+      logger: silentLogger,
+      retryDelay: () => 0,
+      maxAttempts: options.maxAttempts,
+    });
+  const effects = async () =>
+    (await database.db.selectFrom('t_effect').select('event_id').execute()).map((r: { event_id: string }) => r.event_id);
 
   beforeEach(async () => {
     if (skip) return;
@@ -71,62 +84,118 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
     expect(consumption).toMatchObject({ group: GROUP, status: 'COMPLETED', summary: 'effect tx-dup-1', attempts: 1 });
   });
 
-  it.skipIf(skip)('deduplicates a message whose key does not fit the barrier by its message id (MySQL refused the row: "retry" forever)', async () => {
-    const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-long-key'), { key: 'k'.repeat(200) });
-    const first = await runtime().processMessage(message, invocation(), 'pull');
-    expect(first).toMatchObject({ kind: 'applied', settled: true, dedupKey: message.messageId });
-    expect(await runtime().processMessage(message, invocation(), 'pull')).toMatchObject({ kind: 'duplicate', settled: true });
-    expect(await effects()).toEqual(['tx-long-key']);
-  });
+  it.skipIf(skip)(
+    'deduplicates a message whose key does not fit the barrier by its message id (MySQL refused the row: "retry" forever)',
+    async () => {
+      const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-long-key'), { key: 'k'.repeat(200) });
+      const first = await runtime().processMessage(message, invocation(), 'pull');
+      expect(first).toMatchObject({ kind: 'applied', settled: true, dedupKey: message.messageId });
+      expect(await runtime().processMessage(message, invocation(), 'pull')).toMatchObject({ kind: 'duplicate', settled: true });
+      expect(await effects()).toEqual(['tx-long-key']);
+    },
+  );
 
   it.skipIf(skip)('records the applied attempt with the effects', async () => {
     await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-history')), invocation(), 'pull');
     expect((await runtime().barrier.attemptHistory(GROUP, 'tx-history')).map((h) => [h.attempt, h.outcome])).toEqual([[1, 'applied']]);
   });
 
-  it.skipIf(skip)('a local-only handler: first delivery applied at once (row, effect, attempt); a failure takes the claimed path; redelivery is a duplicate', async () => {
-    const localOnly = new ConsumerRuntime({ group: GROUP, handler: { ...scriptedHandler(failures), localOnly: true }, db: database.db, publisher, alerts, logger: silentLogger, retryDelay: () => 0 });
-    const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-local'));
-    expect(await localOnly.processMessage(message, invocation(), 'trigger')).toMatchObject({ kind: 'applied', attempt: 1, settled: true });
-    expect(await localOnly.processMessage({ ...message, messageId: 'REDELIVERED' }, invocation(), 'trigger')).toMatchObject({ kind: 'duplicate' });
-    const [consumption] = await localOnly.barrier.consumptionsOf({ eventId: 'tx-local' });
-    expect(consumption).toMatchObject({ status: 'COMPLETED', attempts: 1, summary: 'effect tx-local', businessKey: 'bk-tx-local' });
-    expect((await localOnly.barrier.attemptHistory(GROUP, 'tx-local')).map((h) => [h.attempt, h.outcome])).toEqual([[1, 'applied']]);
+  it.skipIf(skip)(
+    'a local-only handler: first delivery applied at once (row, effect, attempt); a failure takes the claimed path; redelivery is a duplicate',
+    async () => {
+      const localOnly = new ConsumerRuntime({
+        group: GROUP,
+        handler: { ...scriptedHandler(failures), localOnly: true },
+        db: database.db,
+        publisher,
+        alerts,
+        logger: silentLogger,
+        retryDelay: () => 0,
+      });
+      const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-local'));
+      expect(await localOnly.processMessage(message, invocation(), 'trigger')).toMatchObject({
+        kind: 'applied',
+        attempt: 1,
+        settled: true,
+      });
+      expect(await localOnly.processMessage({ ...message, messageId: 'REDELIVERED' }, invocation(), 'trigger')).toMatchObject({
+        kind: 'duplicate',
+      });
+      const [consumption] = await localOnly.barrier.consumptionsOf({ eventId: 'tx-local' });
+      expect(consumption).toMatchObject({ status: 'COMPLETED', attempts: 1, summary: 'effect tx-local', businessKey: 'bk-tx-local' });
+      expect((await localOnly.barrier.attemptHistory(GROUP, 'tx-local')).map((h) => [h.attempt, h.outcome])).toEqual([[1, 'applied']]);
 
-    // Its handler fails twice here: once in the one-transaction try (rolled back, nothing kept), once on the claimed path (recorded).
-    failures.set('tx-local-flaky', [new TransientFailureError('X_UNAVAILABLE', 'down'), new TransientFailureError('X_UNAVAILABLE', 'down')]);
-    const flaky = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-local-flaky'));
-    expect(await localOnly.processMessage(flaky, invocation(), 'trigger')).toMatchObject({ kind: 'retry', attempt: 1, errorCode: 'X_UNAVAILABLE' });
-    expect(await localOnly.processMessage(flaky, invocation(), 'trigger')).toMatchObject({ kind: 'applied', attempt: 2 });
-    expect((await localOnly.barrier.attemptHistory(GROUP, 'tx-local-flaky')).map((h) => [h.attempt, h.outcome])).toEqual([[1, 'transient'], [2, 'applied']]);
-    expect((await effects()).sort()).toEqual(['tx-local', 'tx-local-flaky']);
-  });
+      // Its handler fails twice here: once in the one-transaction try (rolled back, nothing kept), once on the claimed path (recorded).
+      failures.set('tx-local-flaky', [
+        new TransientFailureError('X_UNAVAILABLE', 'down'),
+        new TransientFailureError('X_UNAVAILABLE', 'down'),
+      ]);
+      const flaky = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-local-flaky'));
+      expect(await localOnly.processMessage(flaky, invocation(), 'trigger')).toMatchObject({
+        kind: 'retry',
+        attempt: 1,
+        errorCode: 'X_UNAVAILABLE',
+      });
+      expect(await localOnly.processMessage(flaky, invocation(), 'trigger')).toMatchObject({ kind: 'applied', attempt: 2 });
+      expect((await localOnly.barrier.attemptHistory(GROUP, 'tx-local-flaky')).map((h) => [h.attempt, h.outcome])).toEqual([
+        [1, 'transient'],
+        [2, 'applied'],
+      ]);
+      expect((await effects()).sort()).toEqual(['tx-local', 'tx-local-flaky']);
+    },
+  );
 
-  it.skipIf(skip)('a local-only batch: first deliveries commit together; one whose effects fail is rolled back alone and retried by itself', async () => {
-    const base = scriptedHandler(failures);
-    const handler: MessageHandler<{ eventId: string }> = {
-      ...base,
-      localOnly: true,
-      async handle(decoded, context) {
-        const effects = await base.handle(decoded, context);
-        // Effects that fail inside the transaction (a missing table), for one message only.
-        return decoded.value.eventId === 'tx-batch-bad' ? { ...effects, apply: async (trx) => void (await sql`insert into t_missing values (1)`.execute(trx)) } : effects;
-      },
-    };
-    const batchRuntime = new ConsumerRuntime({ group: GROUP, handler, db: database.db, publisher, alerts, logger: silentLogger, retryDelay: () => 0 });
-    // The same body twice for tx-batch-1 (a re-publish within the batch), so it is a duplicate, not a key conflict.
-    const bodies = new Map(['tx-batch-1', 'tx-batch-bad', 'tx-batch-2'].map((id) => [id, envelopeBody(TOPIC, TAG, { n: 1 }, id)]));
-    const ids = ['tx-batch-1', 'tx-batch-bad', 'tx-batch-2', 'tx-batch-1'];
-    const outcomes = await batchRuntime.processBatch(ids.map((id, i) => ({ ...incoming(TOPIC, TAG, bodies.get(id)!), messageId: `M${i}` })), invocation(), 'trigger');
-    expect(outcomes.map((o) => [o.messageId, o.kind])).toEqual([['M0', 'applied'], ['M1', 'retry'], ['M2', 'applied'], ['M3', 'duplicate']]);
-    expect((await effects()).sort()).toEqual(['tx-batch-1', 'tx-batch-2']);
-    const [bad] = await batchRuntime.barrier.consumptionsOf({ eventId: 'tx-batch-bad' });
-    expect(bad).toMatchObject({ status: 'FAILED', attempts: 1 });
-  });
+  it.skipIf(skip)(
+    'a local-only batch: first deliveries commit together; one whose effects fail is rolled back alone and retried by itself',
+    async () => {
+      const base = scriptedHandler(failures);
+      const handler: MessageHandler<{ eventId: string }> = {
+        ...base,
+        localOnly: true,
+        async handle(decoded, context) {
+          const effects = await base.handle(decoded, context);
+          // Effects that fail inside the transaction (a missing table), for one message only.
+          return decoded.value.eventId === 'tx-batch-bad'
+            ? { ...effects, apply: async (trx) => void (await sql`insert into t_missing values (1)`.execute(trx)) }
+            : effects;
+        },
+      };
+      const batchRuntime = new ConsumerRuntime({
+        group: GROUP,
+        handler,
+        db: database.db,
+        publisher,
+        alerts,
+        logger: silentLogger,
+        retryDelay: () => 0,
+      });
+      // The same body twice for tx-batch-1 (a re-publish within the batch), so it is a duplicate, not a key conflict.
+      const bodies = new Map(['tx-batch-1', 'tx-batch-bad', 'tx-batch-2'].map((id) => [id, envelopeBody(TOPIC, TAG, { n: 1 }, id)]));
+      const ids = ['tx-batch-1', 'tx-batch-bad', 'tx-batch-2', 'tx-batch-1'];
+      const outcomes = await batchRuntime.processBatch(
+        ids.map((id, i) => ({ ...incoming(TOPIC, TAG, bodies.get(id)!), messageId: `M${i}` })),
+        invocation(),
+        'trigger',
+      );
+      expect(outcomes.map((o) => [o.messageId, o.kind])).toEqual([
+        ['M0', 'applied'],
+        ['M1', 'retry'],
+        ['M2', 'applied'],
+        ['M3', 'duplicate'],
+      ]);
+      expect((await effects()).sort()).toEqual(['tx-batch-1', 'tx-batch-2']);
+      const [bad] = await batchRuntime.barrier.consumptionsOf({ eventId: 'tx-batch-bad' });
+      expect(bad).toMatchObject({ status: 'FAILED', attempts: 1 });
+    },
+  );
 
   it.skipIf(skip)('flags a key reused with a different payload: stored, alerted, not applied', async () => {
     await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-reuse')), invocation(), 'pull');
-    const outcome = await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 2 }, 'tx-reuse')), invocation(), 'pull');
+    const outcome = await runtime().processMessage(
+      incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 2 }, 'tx-reuse')),
+      invocation(),
+      'pull',
+    );
     expect(outcome).toMatchObject({ kind: 'conflict', settled: true });
     expect(await effects()).toEqual(['tx-reuse']);
     expect(await runtime().barrier.conflicts(GROUP, 'tx-reuse')).toHaveLength(1);
@@ -145,7 +214,15 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
 
   it.skipIf(skip)('holds a failed message back until its retry delay in pull mode', async () => {
     failures.set('tx-later', [new Error('boom')]);
-    const slow = new ConsumerRuntime({ group: GROUP, handler: scriptedHandler(failures), db: database.db, publisher, alerts, logger: silentLogger, retryDelay: () => 60_000 });
+    const slow = new ConsumerRuntime({
+      group: GROUP,
+      handler: scriptedHandler(failures),
+      db: database.db,
+      publisher,
+      alerts,
+      logger: silentLogger,
+      retryDelay: () => 60_000,
+    });
     const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-later'));
     expect((await slow.processMessage(message, invocation(), 'pull')).kind).toBe('retry');
     expect((await slow.processMessage(message, invocation(), 'pull')).kind).toBe('busy');
@@ -155,17 +232,37 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
   it.skipIf(skip)('retries a run whose in-progress lease expired (crashed invocation), applying once', async () => {
     const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-crash'));
     // A crashed run: the claim was written, nothing else.
-    const claim = await runtime().barrier.claim({ group: GROUP, dedupKey: 'tx-crash', payloadHash: 'x', messageId: message.messageId, topic: TOPIC, tag: TAG, replayId: undefined, leaseUntil: Date.now() + 60_000, honourBackoff: true, now: Date.now() });
+    const claim = await runtime().barrier.claim({
+      group: GROUP,
+      dedupKey: 'tx-crash',
+      payloadHash: 'x',
+      messageId: message.messageId,
+      topic: TOPIC,
+      tag: TAG,
+      replayId: undefined,
+      leaseUntil: Date.now() + 60_000,
+      honourBackoff: true,
+      now: Date.now(),
+    });
     expect(claim.kind).toBe('claimed');
-    await database.db.updateTable('txc_consume_barrier').set({ payload_hash: (await import('node:crypto')).createHash('sha256').update(message.body).digest('hex') }).execute();
+    await database.db
+      .updateTable('txc_consume_barrier')
+      .set({ payload_hash: (await import('node:crypto')).createHash('sha256').update(message.body).digest('hex') })
+      .execute();
     expect((await runtime().processMessage(message, invocation(), 'pull')).kind).toBe('busy');
-    await database.db.updateTable('txc_consume_barrier').set({ lease_until: Date.now() - 1 }).execute();
+    await database.db
+      .updateTable('txc_consume_barrier')
+      .set({ lease_until: Date.now() - 1 })
+      .execute();
     expect(await runtime().processMessage(message, invocation(), 'pull')).toMatchObject({ kind: 'applied', attempt: 2 });
     expect(await effects()).toEqual(['tx-crash']);
   });
 
   it.skipIf(skip)('dead-letters after maxAttempts with the attempt history, then treats redeliveries as done', async () => {
-    failures.set('tx-poison', Array.from({ length: 10 }, (_, i) => new Error(`fail ${i + 1}`)));
+    failures.set(
+      'tx-poison',
+      Array.from({ length: 10 }, (_, i) => new Error(`fail ${i + 1}`)),
+    );
     const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-poison'));
     const outcomes = [];
     for (let i = 0; i < 3; i += 1) outcomes.push(await runtime({ maxAttempts: 3 }).processMessage(message, invocation(), 'trigger'));
@@ -175,7 +272,13 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
     expect(topic).toBe('TXC_DEAD_LETTER');
     expect(dlq.tag).toBe('DEAD_LETTER');
     const body = deadLetterBodySchema.parse(JSON.parse(dlq.body));
-    expect(body).toMatchObject({ group: GROUP, dedupKey: 'tx-poison', attempts: 3, error: { code: 'HANDLER_ERROR', message: 'fail 3' }, original: { topic: TOPIC, tag: TAG, key: 'tx-poison', body: message.body } });
+    expect(body).toMatchObject({
+      group: GROUP,
+      dedupKey: 'tx-poison',
+      attempts: 3,
+      error: { code: 'HANDLER_ERROR', message: 'fail 3' },
+      original: { topic: TOPIC, tag: TAG, key: 'tx-poison', body: message.body },
+    });
     expect(body.history.map((h) => h.error)).toEqual(['fail 1', 'fail 2', 'fail 3']);
     expect(dlq.key).toBe(body.deadLetterId);
     expect((await runtime({ maxAttempts: 3 }).processMessage(message, invocation(), 'trigger')).kind).toBe('duplicate');
@@ -187,14 +290,24 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
     const message = incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-broke'));
     publisher.failNext = 1;
     expect(await runtime().processMessage(message, invocation(), 'pull')).toMatchObject({ kind: 'retry', settled: false });
-    expect(await runtime().processMessage(message, invocation(), 'pull')).toMatchObject({ kind: 'dead-lettered', errorCode: 'INSUFFICIENT_BALANCE' });
+    expect(await runtime().processMessage(message, invocation(), 'pull')).toMatchObject({
+      kind: 'dead-lettered',
+      errorCode: 'INSUFFICIENT_BALANCE',
+    });
     expect(publisher.published).toHaveLength(1);
-    expect(deadLetterBodySchema.parse(JSON.parse(publisher.published[0]!.message.body)).error).toMatchObject({ kind: 'permanent', code: 'INSUFFICIENT_BALANCE' });
+    expect(deadLetterBodySchema.parse(JSON.parse(publisher.published[0]!.message.body)).error).toMatchObject({
+      kind: 'permanent',
+      code: 'INSUFFICIENT_BALANCE',
+    });
   });
 
   it.skipIf(skip)("dead-letters a handler's schema violation (a zod parse error) at once", async () => {
     failures.set('tx-schema', [z.number().safeParse('one').error!]);
-    const outcome = await runtime().processMessage(incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-schema')), invocation(), 'pull');
+    const outcome = await runtime().processMessage(
+      incoming(TOPIC, TAG, envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-schema')),
+      invocation(),
+      'pull',
+    );
     expect(outcome).toMatchObject({ kind: 'dead-lettered', settled: true, attempt: 1, errorCode: '$ZodError' });
   });
 
@@ -210,23 +323,31 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
       const outcome = await runtime().processMessage(incoming(TOPIC, TAG, body), invocation(), 'trigger');
       expect(outcome, code).toMatchObject({ kind: 'dead-lettered', settled: true, errorCode: code, attempt: 1 });
     }
-    expect(publisher.published.map((p) => deadLetterBodySchema.parse(JSON.parse(p.message.body)).error.code)).toEqual(cases.map((c) => c.code));
+    expect(publisher.published.map((p) => deadLetterBodySchema.parse(JSON.parse(p.message.body)).error.code)).toEqual(
+      cases.map((c) => c.code),
+    );
   });
 
-  it.skipIf(skip)('acks and skips a message whose tag is outside the group’s expression (a cloud trigger without tag filter delivers it)', async () => {
-    const body = envelopeBody(TOPIC, 'CUSTOMER_SERVICE', { n: 1 }, 'tx-other-tag');
-    const outcome = await runtime().processMessage(incoming(TOPIC, 'CUSTOMER_SERVICE', body), invocation(), 'trigger');
-    expect(outcome).toMatchObject({ kind: 'not-for-this-group', settled: true });
-    expect(await effects()).toEqual([]);
-    expect(publisher.published).toEqual([]);
-    expect(await runtime().barrier.hasConsumed(GROUP, 'tx-other-tag')).toBe(false);
-  });
+  it.skipIf(skip)(
+    'acks and skips a message whose tag is outside the group’s expression (a cloud trigger without tag filter delivers it)',
+    async () => {
+      const body = envelopeBody(TOPIC, 'CUSTOMER_SERVICE', { n: 1 }, 'tx-other-tag');
+      const outcome = await runtime().processMessage(incoming(TOPIC, 'CUSTOMER_SERVICE', body), invocation(), 'trigger');
+      expect(outcome).toMatchObject({ kind: 'not-for-this-group', settled: true });
+      expect(await effects()).toEqual([]);
+      expect(publisher.published).toEqual([]);
+      expect(await runtime().barrier.hasConsumed(GROUP, 'tx-other-tag')).toBe(false);
+    },
+  );
 
   it.skipIf(skip)('processes a replay once for its target group only, and a failing replay dead-letters linked to its origin', async () => {
     failures.set('tx-replay', [new PermanentFailureError('X', 'first'), new PermanentFailureError('X', 'again')]);
     const body = envelopeBody(TOPIC, TAG, { n: 1 }, 'tx-replay');
     await runtime().processMessage(incoming(TOPIC, TAG, body), invocation(), 'pull');
-    const replay = (id: string, group = GROUP) => incoming(TOPIC, TAG, body, { properties: { [REPLAY_PROPERTIES.replayId]: id, [REPLAY_PROPERTIES.group]: group, [REPLAY_PROPERTIES.deadLetterId]: 'dl-origin' } });
+    const replay = (id: string, group = GROUP) =>
+      incoming(TOPIC, TAG, body, {
+        properties: { [REPLAY_PROPERTIES.replayId]: id, [REPLAY_PROPERTIES.group]: group, [REPLAY_PROPERTIES.deadLetterId]: 'dl-origin' },
+      });
     expect((await runtime().processMessage(replay('rp-1', 'GID_TXC_CS'), invocation(), 'pull')).kind).toBe('not-for-this-group');
     expect((await runtime().processMessage(replay('rp-1'), invocation(), 'pull')).kind).toBe('dead-lettered');
     expect(deadLetterBodySchema.parse(JSON.parse(publisher.published[1]!.message.body)).replayOf).toBe('dl-origin');

@@ -43,7 +43,9 @@ export function productionHandlers(trading: TradingClient): Record<string, Messa
  * `databaseUrl`), a
  * DingTalk-format webhook receiver and a trading system, both real HTTP servers recording calls.
  */
-export async function startConsumerStack(options: { maxAttempts?: number; trading?: Parameters<typeof startRecordingServer>[0]; databaseUrl?: string } = {}) {
+export async function startConsumerStack(
+  options: { maxAttempts?: number; trading?: Parameters<typeof startRecordingServer>[0]; databaseUrl?: string } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'txc-consumers-'));
   const broker = await startBroker({ port: 0, dataDir: join(dir, 'broker'), autoCreate: true, invisibilitySeconds: 1 });
   const mq = new MqClient({ endpoint: broker.url, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET });
@@ -51,10 +53,24 @@ export async function startConsumerStack(options: { maxAttempts?: number; tradin
   const database = await openDatabase(databaseUrl);
   const webhook = await startRecordingServer(() => ({ status: 200, body: { errcode: 0, errmsg: 'ok' } }));
   const trading = await startRecordingServer(options.trading ?? (() => ({ status: 200, body: { reference: 'TRD-1' } })));
-  const alerts = new IncidentAggregator({ db: database.db, sink: new WebhookAlertSink({ url: `${webhook.url}/robot/send?access_token=t`, format: 'dingtalk', secret: WEBHOOK_SECRET }), windowSeconds: 600 });
+  const alerts = new IncidentAggregator({
+    db: database.db,
+    sink: new WebhookAlertSink({ url: `${webhook.url}/robot/send?access_token=t`, format: 'dingtalk', secret: WEBHOOK_SECRET }),
+    windowSeconds: 600,
+  });
   const handlers = productionHandlers(new TradingClient(trading.url));
   const runtimes = Object.entries(handlers).map(
-    ([group, handler]) => new ConsumerRuntime({ group, handler, db: database.db, publisher: mq, alerts, logger: silentLogger, retryDelay: () => 0, maxAttempts: options.maxAttempts ?? 3 }),
+    ([group, handler]) =>
+      new ConsumerRuntime({
+        group,
+        handler,
+        db: database.db,
+        publisher: mq,
+        alerts,
+        logger: silentLogger,
+        retryDelay: () => 0,
+        maxAttempts: options.maxAttempts ?? 3,
+      }),
   );
   const runtime = (group: string) => runtimes.find((r) => r.group === group)!;
   /** Pulls every group until `done()` holds (unsettled messages come back after the 1 s invisibility). */

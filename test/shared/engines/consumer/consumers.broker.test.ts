@@ -13,9 +13,29 @@ import { startConsumerStack, WEBHOOK_SECRET } from './consumerStack';
 const COMPANION = 'TXC_COMPANION';
 const TRADE = 'TXC_FUND_TRADE';
 
-const ops = (customerId: string) => ({ customerId, channel: 'app', title: '市场波动陪伴', content: '近期市场波动加大，基金有风险，投资需谨慎。', productRisk: 'R3', customerRiskLevel: 'C4' });
-const orch = (journeyId: string) => ({ journeyId, customerId: 'C1001', stage: 'during', step: 'first-dip-explainer', title: 'Why your fund dipped', content: 'Past performance does not indicate future results.' });
-const cs = (ticketNo: string, action = 'open') => ({ action, ticketNo, customerId: 'C1001', category: 'redemption', subject: '赎回到账时间咨询' });
+const ops = (customerId: string) => ({
+  customerId,
+  channel: 'app',
+  title: '市场波动陪伴',
+  content: '近期市场波动加大，基金有风险，投资需谨慎。',
+  productRisk: 'R3',
+  customerRiskLevel: 'C4',
+});
+const orch = (journeyId: string) => ({
+  journeyId,
+  customerId: 'C1001',
+  stage: 'during',
+  step: 'first-dip-explainer',
+  title: 'Why your fund dipped',
+  content: 'Past performance does not indicate future results.',
+});
+const cs = (ticketNo: string, action = 'open') => ({
+  action,
+  ticketNo,
+  customerId: 'C1001',
+  category: 'redemption',
+  subject: '赎回到账时间咨询',
+});
 const purchase = (orderId: string) => ({ orderId, customerId: 'C1001', fundCode: '000001', amount: '1000.00', feeRate: '0.0000' });
 
 describe('Consumers against the local broker with the real SDK', () => {
@@ -39,12 +59,32 @@ describe('Consumers against the local broker with the real SDK', () => {
     return { eventId, body };
   };
   const groupsDone = async (eventId: string) =>
-    (await stack.db.selectFrom('txc_consume_barrier').select(['group_id', 'status']).where('event_id', '=', eventId).where('status', '=', 'COMPLETED').execute()).map((r: { group_id: string }) => r.group_id).sort();
+    (
+      await stack.db
+        .selectFrom('txc_consume_barrier')
+        .select(['group_id', 'status'])
+        .where('event_id', '=', eventId)
+        .where('status', '=', 'COMPLETED')
+        .execute()
+    )
+      .map((r: { group_id: string }) => r.group_id)
+      .sort();
   /** Every group that touched the event in any state (a wrongly routed message would show up dead-lettered). */
   const groupsSeen = async (eventId: string) =>
-    [...new Set((await stack.db.selectFrom('txc_consume_barrier').select('group_id').where((eb) => eb.or([eb('event_id', '=', eventId), eb('dedup_key', '=', eventId)])).execute()).map((r: { group_id: string }) => r.group_id))].sort();
+    [
+      ...new Set(
+        (
+          await stack.db
+            .selectFrom('txc_consume_barrier')
+            .select('group_id')
+            .where((eb) => eb.or([eb('event_id', '=', eventId), eb('dedup_key', '=', eventId)]))
+            .execute()
+        ).map((r: { group_id: string }) => r.group_id),
+      ),
+    ].sort();
   const deadLetters = () => new DeadLetterStore(stack.db).list({ limit: 1_000 });
-  const alertsOfKind = (kind: string) => stack.webhook.requests.filter((r) => (JSON.parse(r.body) as { markdown: { text: string } }).markdown.text.includes(`> ${kind} ·`));
+  const alertsOfKind = (kind: string) =>
+    stack.webhook.requests.filter((r) => (JSON.parse(r.body) as { markdown: { text: string } }).markdown.text.includes(`> ${kind} ·`));
 
   it('routes by tag: each group receives exactly its tags and nothing else, and applies its effect', async () => {
     const o = await publish(COMPANION, 'OPERATIONS', ops('C2001'));
@@ -52,21 +92,37 @@ describe('Consumers against the local broker with the real SDK', () => {
     const j = await publish(COMPANION, 'ORCHESTRATION', orch('J-ROUTE'));
     const t = await publish(TRADE, 'DISCOUNT_PURCHASE', purchase('ORD-ROUTE'));
     const archived = async (eventId: string) => (await archiveByBusinessKey(stack.db, `bk-${eventId}`)).length;
-    await stack.pumpUntil(async () => (await groupsDone(o.eventId)).length === 3 && (await groupsDone(c.eventId)).length === 2 && (await groupsDone(j.eventId)).length === 3 && (await groupsDone(t.eventId)).length === 2);
+    await stack.pumpUntil(
+      async () =>
+        (await groupsDone(o.eventId)).length === 3 &&
+        (await groupsDone(c.eventId)).length === 2 &&
+        (await groupsDone(j.eventId)).length === 3 &&
+        (await groupsDone(t.eventId)).length === 2,
+    );
     // Let any wrongly routed delivery arrive before asserting "nothing else".
     await stack.pumpUntil(async () => true);
     expect(await groupsSeen(o.eventId)).toEqual(['GID_TXC_COMPLIANCE', 'GID_TXC_DATACENTER', 'GID_TXC_OPS']);
     expect(await groupsSeen(c.eventId)).toEqual(['GID_TXC_CS', 'GID_TXC_DATACENTER']);
     expect(await groupsSeen(j.eventId)).toEqual(['GID_TXC_COMPLIANCE', 'GID_TXC_DATACENTER', 'GID_TXC_ORCH']);
     expect(await groupsSeen(t.eventId)).toEqual(['GID_TXC_DATACENTER_TRADE', 'GID_TXC_ORCH_TRADE']);
-    expect(await stack.db.selectFrom('txc_touchpoint').select('customer_id').where('event_id', '=', o.eventId).executeTakeFirst()).toEqual({ customer_id: 'C2001' });
+    expect(await stack.db.selectFrom('txc_touchpoint').select('customer_id').where('event_id', '=', o.eventId).executeTakeFirst()).toEqual({
+      customer_id: 'C2001',
+    });
     expect(await findTicket(stack.db, 'TK-ROUTE')).toMatchObject({ status: 'OPEN', revision: 1 });
     expect(await findJourney(stack.db, 'J-ROUTE')).toMatchObject({ stage: 'during', step: 'first-dip-explainer', stepsDone: 1 });
     expect((await verdictOf(stack.db, o.eventId))?.verdict).toBe('PASS');
-    expect(await stack.db.selectFrom('txc_slave_purchase').select(['order_id', 'amount_fen']).where('tx_id', '=', t.eventId).executeTakeFirst()).toEqual({ order_id: 'ORD-ROUTE', amount_fen: 100_000 });
+    expect(
+      await stack.db.selectFrom('txc_slave_purchase').select(['order_id', 'amount_fen']).where('tx_id', '=', t.eventId).executeTakeFirst(),
+    ).toEqual({ order_id: 'ORD-ROUTE', amount_fen: 100_000 });
     const tradingCalls = stack.trading.requests.filter((r) => r.headers['idempotency-key'] === t.eventId);
     expect(tradingCalls).toHaveLength(1);
-    expect(JSON.parse(tradingCalls[0]!.body)).toEqual({ txId: t.eventId, orderId: 'ORD-ROUTE', customerId: 'C1001', fundCode: '000001', amount: '1000.00' });
+    expect(JSON.parse(tradingCalls[0]!.body)).toEqual({
+      txId: t.eventId,
+      orderId: 'ORD-ROUTE',
+      customerId: 'C1001',
+      fundCode: '000001',
+      amount: '1000.00',
+    });
     expect(await archived(c.eventId)).toBe(1);
     expect(await stack.runtime('GID_TXC_CS').barrier.hasConsumed('GID_TXC_OPS', c.eventId)).toBe(false);
   });
@@ -77,8 +133,15 @@ describe('Consumers against the local broker with the real SDK', () => {
     await stack.pumpUntil(async () => (await archiveByBusinessKey(stack.db, `bk-${eventId}`)).length === 2);
     await stack.pumpUntil(async () => new Set(await groupsDone(eventId)).size === 3);
     expect(await stack.db.selectFrom('txc_touchpoint').select('event_id').where('event_id', '=', eventId).execute()).toHaveLength(1);
-    expect(await stack.db.selectFrom('txc_compliance_verdict').select('event_id').where('event_id', '=', eventId).execute()).toHaveLength(1);
-    const attempts = await stack.db.selectFrom('txc_consume_attempt').select('outcome').where('group_id', '=', 'GID_TXC_OPS').where('dedup_key', '=', eventId).execute();
+    expect(await stack.db.selectFrom('txc_compliance_verdict').select('event_id').where('event_id', '=', eventId).execute()).toHaveLength(
+      1,
+    );
+    const attempts = await stack.db
+      .selectFrom('txc_consume_attempt')
+      .select('outcome')
+      .where('group_id', '=', 'GID_TXC_OPS')
+      .where('dedup_key', '=', eventId)
+      .execute();
     expect(attempts).toEqual([{ outcome: 'applied' }]);
   });
 
@@ -89,7 +152,13 @@ describe('Consumers against the local broker with the real SDK', () => {
     await stack.pumpUntil(async () => (await deadLetters()).filter((d) => d.group === 'GID_TXC_CS').length === 2);
     const letters = (await deadLetters()).filter((d) => d.group === 'GID_TXC_CS');
     for (const letter of letters) {
-      expect(letter).toMatchObject({ topic: COMPANION, tag: 'CUSTOMER_SERVICE', attempts: 3, status: 'NEW', error: { code: 'TICKET_NOT_OPENED_YET' } });
+      expect(letter).toMatchObject({
+        topic: COMPANION,
+        tag: 'CUSTOMER_SERVICE',
+        attempts: 3,
+        status: 'NEW',
+        error: { code: 'TICKET_NOT_OPENED_YET' },
+      });
       expect(letter.history.map((h) => h.attempt)).toEqual([1, 2, 3]);
     }
     expect(letters.map((l) => l.messageKey).sort()).toEqual([p1.eventId, p2.eventId].sort());
@@ -97,7 +166,10 @@ describe('Consumers against the local broker with the real SDK', () => {
     expect(poisonAlerts).toHaveLength(1);
     const url = new URL(poisonAlerts[0]!.url, 'http://x');
     expect(url.searchParams.get('sign')).toBe(signDingTalk(WEBHOOK_SECRET, Number(url.searchParams.get('timestamp'))));
-    expect(JSON.parse(poisonAlerts[0]!.body)).toMatchObject({ msgtype: 'markdown', markdown: { title: expect.stringContaining('GID_TXC_CS') } });
+    expect(JSON.parse(poisonAlerts[0]!.body)).toMatchObject({
+      msgtype: 'markdown',
+      markdown: { title: expect.stringContaining('GID_TXC_CS') },
+    });
 
     // The cause is fixed (the ticket is opened); a dry run publishes nothing; the replay runs each once.
     await publish(COMPANION, 'CUSTOMER_SERVICE', cs('TK-POISON', 'open'));
@@ -106,7 +178,11 @@ describe('Consumers against the local broker with the real SDK', () => {
     const preview = await replayDeadLetters(store, stack.mq, { filter: { group: 'GID_TXC_CS' }, dryRun: true });
     expect(preview.counts['would-replay']).toBe(2);
     expect((await store.list({ group: 'GID_TXC_CS' })).every((l) => l.status === 'NEW')).toBe(true);
-    const report = await replayDeadLetters(store, stack.mq, { filter: { group: 'GID_TXC_CS', tag: 'CUSTOMER_SERVICE' }, dryRun: false, ratePerSecond: 50 });
+    const report = await replayDeadLetters(store, stack.mq, {
+      filter: { group: 'GID_TXC_CS', tag: 'CUSTOMER_SERVICE' },
+      dryRun: false,
+      ratePerSecond: 50,
+    });
     expect(report.results.map((r) => r.result)).toEqual(['replayed', 'replayed']);
     await stack.pumpUntil(async () => (await findTicket(stack.db, 'TK-POISON'))?.revision === 3);
     await stack.pumpUntil(async () => true);
@@ -119,7 +195,10 @@ describe('Consumers against the local broker with the real SDK', () => {
   });
 
   it('dead-letters a permanent refusal at once, and a replay that fails again is flagged, never looped', async () => {
-    tradingAnswers.set('ORD-POOR', [1, 2].map(() => ({ status: 400, body: { code: 'INSUFFICIENT_BALANCE', message: '钱包余额不足' } })));
+    tradingAnswers.set(
+      'ORD-POOR',
+      [1, 2].map(() => ({ status: 400, body: { code: 'INSUFFICIENT_BALANCE', message: '钱包余额不足' } })),
+    );
     const t = await publish(TRADE, 'DISCOUNT_PURCHASE', purchase('ORD-POOR'));
     const store = new DeadLetterStore(stack.db);
     await stack.pumpUntil(async () => (await store.list({ group: 'GID_TXC_ORCH_TRADE' })).length === 1);
@@ -140,11 +219,20 @@ describe('Consumers against the local broker with the real SDK', () => {
   it('dead-letters bad bodies (not JSON, wrong schema, oversized) at once with a clear reason', async () => {
     const bad = [
       { key: `tx-bad-json-${randomUUID()}`, body: '{"v":1, oops', code: 'MESSAGE_NOT_JSON' },
-      { key: `tx-bad-schema-${randomUUID()}`, body: envelopeBody(COMPANION, 'OPERATIONS', { customerId: 'C1', channel: 'pigeon' }), code: 'MESSAGE_PAYLOAD_INVALID' },
-      { key: `tx-bad-size-${randomUUID()}`, body: envelopeBody(COMPANION, 'OPERATIONS', { ...ops('C1'), content: '很长'.repeat(20_000) }), code: 'MESSAGE_TOO_LARGE' },
+      {
+        key: `tx-bad-schema-${randomUUID()}`,
+        body: envelopeBody(COMPANION, 'OPERATIONS', { customerId: 'C1', channel: 'pigeon' }),
+        code: 'MESSAGE_PAYLOAD_INVALID',
+      },
+      {
+        key: `tx-bad-size-${randomUUID()}`,
+        body: envelopeBody(COMPANION, 'OPERATIONS', { ...ops('C1'), content: '很长'.repeat(20_000) }),
+        code: 'MESSAGE_TOO_LARGE',
+      },
     ];
     for (const { key, body } of bad) await stack.mq.publish(COMPANION, { body, tag: 'OPERATIONS', key });
-    const opsLetters = async () => (await new DeadLetterStore(stack.db).list({ group: 'GID_TXC_OPS' })).filter((l) => bad.some((b) => b.key === l.messageKey));
+    const opsLetters = async () =>
+      (await new DeadLetterStore(stack.db).list({ group: 'GID_TXC_OPS' })).filter((l) => bad.some((b) => b.key === l.messageKey));
     await stack.pumpUntil(async () => (await opsLetters()).length === 3);
     for (const { key, code } of bad) {
       const letter = (await opsLetters()).find((l) => l.messageKey === key)!;

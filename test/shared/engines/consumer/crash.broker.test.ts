@@ -35,10 +35,21 @@ describe.each(['sqlite', 'mysql'] as const)('Consumer crash (child process kille
     for (const customerId of customers) {
       const eventId = `tx-crash-${customerId}-${Date.now()}`;
       ids.push(eventId);
-      await stack.mq.publish('TXC_COMPANION', { body: envelopeBody('TXC_COMPANION', 'OPERATIONS', { customerId, channel: 'app', title: '定投提醒', content: '本月定投将于明日扣款。' }, eventId), tag: 'OPERATIONS', key: eventId });
+      await stack.mq.publish('TXC_COMPANION', {
+        body: envelopeBody(
+          'TXC_COMPANION',
+          'OPERATIONS',
+          { customerId, channel: 'app', title: '定投提醒', content: '本月定投将于明日扣款。' },
+          eventId,
+        ),
+        tag: 'OPERATIONS',
+        key: eventId,
+      });
     }
     const marker = join(stack.dir, 'crash.marker');
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, stack.broker.url, stack.databaseUrl, marker], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, stack.broker.url, stack.databaseUrl, marker], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
@@ -48,7 +59,12 @@ describe.each(['sqlite', 'mysql'] as const)('Consumer crash (child process kille
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const crashed = await stack.db.selectFrom('txc_consume_barrier').select(['status', 'attempts']).where('group_id', '=', 'GID_TXC_OPS').where('dedup_key', '=', ids[1]!).executeTakeFirst();
+    const crashed = await stack.db
+      .selectFrom('txc_consume_barrier')
+      .select(['status', 'attempts'])
+      .where('group_id', '=', 'GID_TXC_OPS')
+      .where('dedup_key', '=', ids[1]!)
+      .executeTakeFirst();
     expect(crashed).toEqual({ status: 'IN_PROGRESS', attempts: 1 });
 
     const touchpoints = () => stack.db.selectFrom('txc_touchpoint').select('event_id').where('event_id', 'in', ids).execute();
@@ -56,7 +72,12 @@ describe.each(['sqlite', 'mysql'] as const)('Consumer crash (child process kille
     await sleep(1_500);
     await stack.pumpUntil(async () => true);
     expect((await touchpoints()).map((r: { event_id: string }) => r.event_id).sort()).toEqual([...ids].sort());
-    const retried = await stack.db.selectFrom('txc_consume_barrier').select(['status', 'attempts']).where('group_id', '=', 'GID_TXC_OPS').where('dedup_key', '=', ids[1]!).executeTakeFirst();
+    const retried = await stack.db
+      .selectFrom('txc_consume_barrier')
+      .select(['status', 'attempts'])
+      .where('group_id', '=', 'GID_TXC_OPS')
+      .where('dedup_key', '=', ids[1]!)
+      .executeTakeFirst();
     expect(retried).toEqual({ status: 'COMPLETED', attempts: 2 });
   });
 });

@@ -8,8 +8,23 @@ import type { Logger } from '../../../../shared/logger';
 import type { OutgoingMessage, PublishedMessage } from '../../../../shared/adapters/mq/types';
 
 /** A txcenter envelope body for `topic`/`tag`. */
-export function envelopeBody(topic: string, tag: string, payload: unknown, eventId = `tx-${randomUUID()}`, businessKey = `bk-${eventId}`): string {
-  return encodeEnvelope({ v: ENVELOPE_VERSION, eventId, source: 'fund-app', businessKey, topic, tag, occurredAt: new Date().toISOString(), payload });
+export function envelopeBody(
+  topic: string,
+  tag: string,
+  payload: unknown,
+  eventId = `tx-${randomUUID()}`,
+  businessKey = `bk-${eventId}`,
+): string {
+  return encodeEnvelope({
+    v: ENVELOPE_VERSION,
+    eventId,
+    source: 'fund-app',
+    businessKey,
+    topic,
+    tag,
+    occurredAt: new Date().toISOString(),
+    payload,
+  });
 }
 
 /** An incoming message as the adapters build it. */
@@ -20,7 +35,16 @@ export function incoming(topic: string, tag: string | undefined, body: string, o
   } catch {
     key = undefined;
   }
-  return { messageId: randomUUID().replace(/-/g, '').toUpperCase(), topic, tag, key, body, properties: {}, publishTime: Date.now(), ...overrides };
+  return {
+    messageId: randomUUID().replace(/-/g, '').toUpperCase(),
+    topic,
+    tag,
+    key,
+    body,
+    properties: {},
+    publishTime: Date.now(),
+    ...overrides,
+  };
 }
 
 export function invocation(ms = 30_000): InvocationContext {

@@ -47,9 +47,20 @@ describe.each(DATABASE_CASES)('Class: SqlTxStore on $dialect', ({ dialect, open 
       const tx = newTx();
       expect(await store.insertPrepared(tx, 1_000)).toBe(true);
       await store.markPublished(tx.txId, { messageId: 'M1', receiptHandle: 'H1' }, 1_001);
-      expect(await store.get(tx.txId)).toMatchObject({ state: 'PREPARED', broker: 'HALF', receiptHandle: 'H1', createdAt: 1_000, properties: { bizKeys: 'k1 k2' } });
+      expect(await store.get(tx.txId)).toMatchObject({
+        state: 'PREPARED',
+        broker: 'HALF',
+        receiptHandle: 'H1',
+        createdAt: 1_000,
+        properties: { bizKeys: 'k1 k2' },
+      });
       expect(await store.decide(tx.txId, 'COMMIT', { actor: 'fund-trading', reason: 'client' }, 1_002)).toBe(true);
-      expect(await store.get(tx.txId)).toMatchObject({ state: 'COMMITTED', broker: 'DECISION_PENDING', decidedAt: 1_002, reason: 'client' });
+      expect(await store.get(tx.txId)).toMatchObject({
+        state: 'COMMITTED',
+        broker: 'DECISION_PENDING',
+        decidedAt: 1_002,
+        reason: 'client',
+      });
       await store.markDelivered(tx.txId, 'fund-trading', { decision: 'COMMIT' }, 1_003);
       expect((await store.get(tx.txId))!.broker).toBe('DECISION_DELIVERED');
       expect(await store.recordCheck(tx.txId, { answer: 'COMMIT' }, 1_004)).toBe(1);

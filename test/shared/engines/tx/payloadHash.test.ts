@@ -24,15 +24,25 @@ describe('Function: canonicalJson', () => {
     {},
     [1, [2, [3, {}]], 'a'],
     { b: 1, a: { d: [true, false, null], c: 'é' }, u: undefined, '': 0, 'k"': [[]] },
-    { topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', payload: { orderId: 'o-1', amount: '1000.00' }, keys: undefined, checkback: undefined },
+    {
+      topic: 'TXC_FUND_TRADE',
+      tag: 'DISCOUNT_PURCHASE',
+      payload: { orderId: 'o-1', amount: '1000.00' },
+      keys: undefined,
+      checkback: undefined,
+    },
   ];
   it.each(samples)('renders %j exactly like the recursive form', (value) => {
     expect(canonicalJson(value)).toBe(recursiveCanonicalJson(value));
   });
 
   it('keeps a stored hash stable, whatever the key order', () => {
-    expect(payloadHash({ topic: 'T', tag: 'G', payload: { b: [1, 2], a: 'x' } })).toBe('d92e256acd6d8288191b8611508c863c71b0c2f6c22f1901ab4b680450431ea6');
-    expect(payloadHash({ payload: { a: 'x', b: [1, 2] }, tag: 'G', topic: 'T' })).toBe('d92e256acd6d8288191b8611508c863c71b0c2f6c22f1901ab4b680450431ea6');
+    expect(payloadHash({ topic: 'T', tag: 'G', payload: { b: [1, 2], a: 'x' } })).toBe(
+      'd92e256acd6d8288191b8611508c863c71b0c2f6c22f1901ab4b680450431ea6',
+    );
+    expect(payloadHash({ payload: { a: 'x', b: [1, 2] }, tag: 'G', topic: 'T' })).toBe(
+      'd92e256acd6d8288191b8611508c863c71b0c2f6c22f1901ab4b680450431ea6',
+    );
   });
 
   it('walks a value nested 100 000 deep without overflowing the stack', () => {

@@ -22,7 +22,9 @@ describe('Function: precompile', () => {
       const insert = precompile(['txId', 'detail'], (a: { txId: string; detail: string }) =>
         db.insertInto('txc_tx_event').values({ tx_id: a.txId, at: 7, type: 'CHECK', state: 'PREPARED', actor: 'test', detail: a.detail }),
       );
-      const byTx = precompile(['txId'], (a: { txId: string }) => db.selectFrom('txc_tx_event').select(['tx_id', 'at', 'detail']).where('tx_id', '=', a.txId));
+      const byTx = precompile(['txId'], (a: { txId: string }) =>
+        db.selectFrom('txc_tx_event').select(['tx_id', 'at', 'detail']).where('tx_id', '=', a.txId),
+      );
       await db.executeQuery(insert.bind({ txId: 'one', detail: 'first' }));
       await db.executeQuery(insert.bind({ txId: 'two', detail: 'second' }));
       expect((await db.executeQuery(byTx.bind({ txId: 'two' }))).rows).toEqual([{ tx_id: 'two', at: 7, detail: 'second' }]);
@@ -31,6 +33,10 @@ describe('Function: precompile', () => {
 
   it('refuses a query that does not bind an argument as a parameter', () =>
     withSqlite(async (db) => {
-      expect(() => precompile(['txId', 'unused'], (a: { txId: string; unused: string }) => db.selectFrom('txc_tx').selectAll().where('tx_id', '=', a.txId))).toThrow(/does not bind unused/);
+      expect(() =>
+        precompile(['txId', 'unused'], (a: { txId: string; unused: string }) =>
+          db.selectFrom('txc_tx').selectAll().where('tx_id', '=', a.txId),
+        ),
+      ).toThrow(/does not bind unused/);
     }));
 });

@@ -8,13 +8,25 @@ import type { TxBroker } from '../../../../shared/engines/tx/brokerDecision';
 import { createTxGatewayApp } from '../../../../shared/engines/txgateway';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
 import type { TxCenterFixture } from '../../../helpers/txCenter';
-import { drainTopic, FUND_TRADE, signedRequest, startTestBroker, startTxCenter, testContext, testMqClient } from '../../../helpers/txCenter';
+import {
+  drainTopic,
+  FUND_TRADE,
+  signedRequest,
+  startTestBroker,
+  startTxCenter,
+  testContext,
+  testMqClient,
+} from '../../../helpers/txCenter';
 
 const mysqlSkip = await mysqlUnavailableReason();
 if (mysqlSkip) console.warn(mysqlSkip);
 let n = 0;
 const key = () => `order-${Date.now()}-${++n}`;
-const prepareBody = (businessKey: string, payload: unknown = { orderId: businessKey, amount: '1000.00' }) => ({ ...FUND_TRADE, businessKey, payload });
+const prepareBody = (businessKey: string, payload: unknown = { orderId: businessKey, amount: '1000.00' }) => ({
+  ...FUND_TRADE,
+  businessKey,
+  payload,
+});
 
 /**
  * The gateway's crash-safety orderings (README "Crash safety"), on both stores: the MySQL store
@@ -54,7 +66,12 @@ describe.each(DATABASE_CASES)('tx-gateway crash safety on $dialect', ({ dialect,
     await broker.close();
     const store = center.store;
     const app = createTxGatewayApp({
-      coordinator: new TxCoordinator({ store, broker: testMqClient(`http://127.0.0.1:${port}`), catalog: catalog(), checkImmunitySeconds: 1 }),
+      coordinator: new TxCoordinator({
+        store,
+        broker: testMqClient(`http://127.0.0.1:${port}`),
+        catalog: catalog(),
+        checkImmunitySeconds: 1,
+      }),
       secretOf: (id) => center.systems.find((s) => s.id === id)?.secret,
       logger: createLogger('test', 'silent'),
     });
@@ -83,10 +100,21 @@ describe.each(DATABASE_CASES)('tx-gateway crash safety on $dialect', ({ dialect,
   maybe('broker down at commit: the decision is stored and answered 202 pending-checkback', async () => {
     const broker = await startTestBroker();
     const { port, dataDir } = broker;
-    const coordinator = new TxCoordinator({ store: center.store, broker: testMqClient(broker.url), catalog: catalog(), checkImmunitySeconds: 1 });
-    const app = createTxGatewayApp({ coordinator, secretOf: (id) => center.systems.find((s) => s.id === id)?.secret, logger: createLogger('test', 'silent') });
+    const coordinator = new TxCoordinator({
+      store: center.store,
+      broker: testMqClient(broker.url),
+      catalog: catalog(),
+      checkImmunitySeconds: 1,
+    });
+    const app = createTxGatewayApp({
+      coordinator,
+      secretOf: (id) => center.systems.find((s) => s.id === id)?.secret,
+      logger: createLogger('test', 'silent'),
+    });
     const fund = center.systems[0]!;
-    const prepared = JSON.parse((await app(signedRequest(fund, 'POST', '/v1/transactions', JSON.stringify(prepareBody(key()))), testContext())).body);
+    const prepared = JSON.parse(
+      (await app(signedRequest(fund, 'POST', '/v1/transactions', JSON.stringify(prepareBody(key()))), testContext())).body,
+    );
     await broker.close();
     const committed = await app(signedRequest(fund, 'POST', `/v1/transactions/${prepared.txId}/commit`), testContext());
     expect(committed.statusCode).toBe(202);
@@ -104,14 +132,25 @@ describe.each(DATABASE_CASES)('tx-gateway crash safety on $dialect', ({ dialect,
     const body = JSON.stringify(prepareBody(businessKey));
     const gateway = (broker: TxBroker, clockSkewMs = 0) =>
       createTxGatewayApp({
-        coordinator: new TxCoordinator({ store: center.store, broker, catalog: catalog(), checkImmunitySeconds: 1, now: () => Date.now() + clockSkewMs }),
+        coordinator: new TxCoordinator({
+          store: center.store,
+          broker,
+          catalog: catalog(),
+          checkImmunitySeconds: 1,
+          now: () => Date.now() + clockSkewMs,
+        }),
         secretOf: (id) => center.systems.find((s) => s.id === id)?.secret,
         logger: createLogger('test', 'silent'),
       });
     // The first instance "dies" inside publishHalf: the real client is never called and the call never
     // returns, so its row stays PREPARED / PUBLISH_PENDING and nothing reaches the broker.
     const mq = center.mq;
-    const dying = gateway({ publishHalf: () => new Promise(() => {}), commit: mq.commit.bind(mq), rollback: mq.rollback.bind(mq), consumeHalf: mq.consumeHalf.bind(mq) });
+    const dying = gateway({
+      publishHalf: () => new Promise(() => {}),
+      commit: mq.commit.bind(mq),
+      rollback: mq.rollback.bind(mq),
+      consumeHalf: mq.consumeHalf.bind(mq),
+    });
     void dying(signedRequest(fund, 'POST', '/v1/transactions', body), testContext());
     let orphan;
     for (let i = 0; i < 100 && !orphan; i += 1) {
@@ -128,7 +167,11 @@ describe.each(DATABASE_CASES)('tx-gateway crash safety on $dialect', ({ dialect,
 
     // Once the claim is stale, two instances retry at once: one takes the publish over, the other waits.
     const later = PUBLISH_CLAIM_STALE_MS + 1_000;
-    const retries = await Promise.all([gateway(center.mq, later), gateway(center.mq, later)].map((app) => app(signedRequest(fund, 'POST', '/v1/transactions', body), testContext())));
+    const retries = await Promise.all(
+      [gateway(center.mq, later), gateway(center.mq, later)].map((app) =>
+        app(signedRequest(fund, 'POST', '/v1/transactions', body), testContext()),
+      ),
+    );
     expect(retries.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     const takenOver = JSON.parse(retries.find((r) => r.statusCode === 200)!.body);
     expect(takenOver).toMatchObject({ txId: orphan!.txId, state: 'PREPARED', delivery: 'not-decided' });

@@ -10,7 +10,15 @@ import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databas
 import { encodeEnvelope } from '../../../../shared/engines/events/envelope';
 import { SqlTxStore } from '../../../../shared/engines/tx';
 import type { TxCenterFixture } from '../../../helpers/txCenter';
-import { drainTopic, FUND_TRADE, signedRequest, startTestBroker, startTxCenter, testContext, testMqClient } from '../../../helpers/txCenter';
+import {
+  drainTopic,
+  FUND_TRADE,
+  signedRequest,
+  startTestBroker,
+  startTxCenter,
+  testContext,
+  testMqClient,
+} from '../../../helpers/txCenter';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +30,11 @@ if (mysqlSkip) console.warn(mysqlSkip);
 let center: TxCenterFixture;
 let n = 0;
 const key = () => `order-${Date.now()}-${++n}`;
-const prepareBody = (businessKey: string, payload: unknown = { orderId: businessKey, amount: '1000.00' }) => ({ ...FUND_TRADE, businessKey, payload });
+const prepareBody = (businessKey: string, payload: unknown = { orderId: businessKey, amount: '1000.00' }) => ({
+  ...FUND_TRADE,
+  businessKey,
+  payload,
+});
 
 beforeAll(async () => {
   center = await startTxCenter(await sqlite.open());
@@ -47,7 +59,13 @@ describe('Function: createTxGatewayApp', () => {
 
     const delivered = (await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_ORCH_TRADE')).filter((m) => m.key === txId);
     expect(delivered).toHaveLength(1);
-    expect(JSON.parse(delivered[0]!.body)).toMatchObject({ v: 1, eventId: txId, source: 'fund-trading', businessKey, payload: { amount: '1000.00' } });
+    expect(JSON.parse(delivered[0]!.body)).toMatchObject({
+      v: 1,
+      eventId: txId,
+      source: 'fund-trading',
+      businessKey,
+      payload: { amount: '1000.00' },
+    });
 
     const status = await center.call(fund!, 'GET', `/v1/transactions/${txId}`);
     expect(status.json.timeline.map((e: { type: string }) => e.type)).toEqual(['PREPARED', 'PUBLISHED', 'COMMITTED', 'BROKER_NOTIFIED']);
@@ -145,12 +163,40 @@ describe('Function: createTxGatewayApp', () => {
       ['bad businessKey', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'a b<', payload: {} }, 400, 'VALIDATION_FAILED'],
       ['unknown field', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k', payload: {}, extra: 1 }, 400, 'VALIDATION_FAILED'],
       ['bad keys', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k', payload: {}, keys: ['a|b'] }, 400, 'VALIDATION_FAILED'],
-      ['check-back URL instead of path', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k', payload: {}, checkback: { path: 'http://evil/' } }, 400, 'VALIDATION_FAILED'],
+      [
+        'check-back URL instead of path',
+        'POST',
+        '/v1/transactions',
+        { ...FUND_TRADE, businessKey: 'k', payload: {}, checkback: { path: 'http://evil/' } },
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['unknown topic', 'POST', '/v1/transactions', { topic: 'NOPE', tag: 'X', businessKey: 'k', payload: {} }, 422, 'TX_UNKNOWN_SCENARIO'],
-      ['unknown tag', 'POST', '/v1/transactions', { topic: 'TXC_FUND_TRADE', tag: 'NOPE', businessKey: 'k', payload: {} }, 422, 'TX_UNKNOWN_SCENARIO'],
-      ['non-transactional topic', 'POST', '/v1/transactions', { topic: 'TXC_DEAD_LETTER', tag: 'DEAD_LETTER', businessKey: 'k', payload: {} }, 422, 'TX_UNKNOWN_SCENARIO'],
+      [
+        'unknown tag',
+        'POST',
+        '/v1/transactions',
+        { topic: 'TXC_FUND_TRADE', tag: 'NOPE', businessKey: 'k', payload: {} },
+        422,
+        'TX_UNKNOWN_SCENARIO',
+      ],
+      [
+        'non-transactional topic',
+        'POST',
+        '/v1/transactions',
+        { topic: 'TXC_DEAD_LETTER', tag: 'DEAD_LETTER', businessKey: 'k', payload: {} },
+        422,
+        'TX_UNKNOWN_SCENARIO',
+      ],
       ['body over 64 KB', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k', payload: big }, 413, 'PAYLOAD_TOO_LARGE'],
-      ['envelope over 64 KB', 'POST', '/v1/transactions', { ...FUND_TRADE, businessKey: 'k', payload: 'y'.repeat(64 * 1024 - 120) }, 413, 'PAYLOAD_TOO_LARGE'],
+      [
+        'envelope over 64 KB',
+        'POST',
+        '/v1/transactions',
+        { ...FUND_TRADE, businessKey: 'k', payload: 'y'.repeat(64 * 1024 - 120) },
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
       ['bad txId', 'GET', '/v1/transactions/bad%20id', undefined, 400, 'VALIDATION_FAILED'],
       ['unknown txId', 'GET', '/v1/transactions/tx-unknown', undefined, 404, 'TX_NOT_FOUND'],
       ['unknown route', 'GET', '/v2/things', undefined, 404, 'ROUTE_NOT_FOUND'],
@@ -169,7 +215,15 @@ describe('Function: createTxGatewayApp', () => {
     /** Rows in the transaction tables: a refused request must not change them. */
     const rowCounts = async () => {
       const { db } = center.database as { db: Kysely<TxTables> };
-      const count = async (table: 'txc_tx' | 'txc_tx_event') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const count = async (table: 'txc_tx' | 'txc_tx_event') =>
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       return { tx: await count('txc_tx'), events: await count('txc_tx_event') };
     };
     const gatewayOver = (broker: TxBroker) =>
@@ -185,10 +239,16 @@ describe('Function: createTxGatewayApp', () => {
       const body = `{"topic":"${FUND_TRADE.topic}","tag":"${FUND_TRADE.tag}","businessKey":"${key()}","payload":${deep}}`;
       const response = await center.call(center.systems[0]!, 'POST', '/v1/transactions', body);
       expect(response.statusCode).toBe(400);
-      expect(response.json.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('payload: must not nest more than 32 levels') });
+      expect(response.json.error).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringContaining('payload: must not nest more than 32 levels'),
+      });
       expect(await rowCounts()).toEqual(before);
       // 32 levels is still fine.
-      const ok = await center.call(center.systems[0]!, 'POST', '/v1/transactions', { ...prepareBody(key()), payload: JSON.parse(`${'['.repeat(31)}{"a":1}${']'.repeat(31)}`) });
+      const ok = await center.call(center.systems[0]!, 'POST', '/v1/transactions', {
+        ...prepareBody(key()),
+        payload: JSON.parse(`${'['.repeat(31)}{"a":1}${']'.repeat(31)}`),
+      });
       expect(ok.statusCode).toBe(201);
     });
 
@@ -200,8 +260,13 @@ describe('Function: createTxGatewayApp', () => {
       expect(prepared.statusCode).toBe(201);
       // Idempotent replay: the same request hashes the same.
       expect((await center.call(fund, 'POST', '/v1/transactions', prepareBody(businessKey, payload))).json.txId).toBe(prepared.json.txId);
-      expect((await center.call(fund, 'POST', `/v1/transactions/${prepared.json.txId}/commit`)).json).toMatchObject({ state: 'COMMITTED', delivery: 'done' });
-      const delivered = (await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE')).filter((m) => m.key === prepared.json.txId);
+      expect((await center.call(fund, 'POST', `/v1/transactions/${prepared.json.txId}/commit`)).json).toMatchObject({
+        state: 'COMMITTED',
+        delivery: 'done',
+      });
+      const delivered = (await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE')).filter(
+        (m) => m.key === prepared.json.txId,
+      );
       expect(delivered).toHaveLength(1);
       expect(JSON.parse(delivered[0]!.body).payload).toEqual(payload);
     });
@@ -211,14 +276,18 @@ describe('Function: createTxGatewayApp', () => {
       // requests never carry that much, so this broker adds it on the way out.
       const mq = center.mq;
       const refusing = gatewayOver({
-        publishHalf: (topic, group, message, seconds) => mq.publishHalf(topic, group, { ...message, properties: { pad: 'x'.repeat(17 * 1024) } }, seconds),
+        publishHalf: (topic, group, message, seconds) =>
+          mq.publishHalf(topic, group, { ...message, properties: { pad: 'x'.repeat(17 * 1024) } }, seconds),
         commit: mq.commit.bind(mq),
         rollback: mq.rollback.bind(mq),
         consumeHalf: mq.consumeHalf.bind(mq),
       });
       const before = await rowCounts();
       for (let attempt = 0; attempt < 2; attempt += 1) {
-        const response = await refusing(signedRequest(center.systems[0]!, 'POST', '/v1/transactions', JSON.stringify(prepareBody(`refused-${n}`))), testContext());
+        const response = await refusing(
+          signedRequest(center.systems[0]!, 'POST', '/v1/transactions', JSON.stringify(prepareBody(`refused-${n}`))),
+          testContext(),
+        );
         expect(response.statusCode).toBe(422);
         expect(response.headers?.['retry-after']).toBeUndefined();
         const { error } = JSON.parse(response.body);
@@ -229,10 +298,18 @@ describe('Function: createTxGatewayApp', () => {
     });
 
     it('a broker that refuses the gateway itself (topic missing there) is a 500 without internals, leaving nothing behind', async () => {
-      const strict = await startBroker({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'txc-broker-')), autoCreate: false, minCheckImmunitySeconds: 1 });
+      const strict = await startBroker({
+        port: 0,
+        dataDir: mkdtempSync(join(tmpdir(), 'txc-broker-')),
+        autoCreate: false,
+        minCheckImmunitySeconds: 1,
+      });
       try {
         const before = await rowCounts();
-        const response = await gatewayOver(testMqClient(strict.url))(signedRequest(center.systems[0]!, 'POST', '/v1/transactions', JSON.stringify(prepareBody(key()))), testContext());
+        const response = await gatewayOver(testMqClient(strict.url))(
+          signedRequest(center.systems[0]!, 'POST', '/v1/transactions', JSON.stringify(prepareBody(key()))),
+          testContext(),
+        );
         expect(response.statusCode).toBe(500);
         expect(JSON.parse(response.body).error).toMatchObject({ code: 'BROKER_REFUSED', details: { brokerCode: 'TopicNotExist' } });
         expect(response.body).not.toContain(strict.url.replace('http://', ''));
@@ -252,19 +329,47 @@ describe.skipIf(mysqlSkip !== undefined)('tx-gateway on MySQL', () => {
     try {
       const fixed = { at: Date.UTC(2026, 0, 1), txId: 'tx-fixed-0123456789' };
       const app = createTxGatewayApp({
-        coordinator: new TxCoordinator({ store: new SqlTxStore(database.db as Kysely<TxTables>), broker: testMqClient(broker.url), catalog: catalog(), checkImmunitySeconds: 1, now: () => fixed.at, newTxId: () => fixed.txId }),
+        coordinator: new TxCoordinator({
+          store: new SqlTxStore(database.db as Kysely<TxTables>),
+          broker: testMqClient(broker.url),
+          catalog: catalog(),
+          checkImmunitySeconds: 1,
+          now: () => fixed.at,
+          newTxId: () => fixed.txId,
+        }),
         secretOf: () => 'fund-trading-secret-0123456789abcdef',
         logger: createLogger('test', 'silent'),
       });
       const system = { id: 'fund-trading', secret: 'fund-trading-secret-0123456789abcdef', checkbackUrl: 'http://127.0.0.1:9/' };
       const envelopeBytes = (payload: string) =>
-        Buffer.byteLength(encodeEnvelope({ v: 1, eventId: fixed.txId, source: system.id, businessKey: 'k-64k', ...FUND_TRADE, occurredAt: new Date(fixed.at).toISOString(), payload }));
+        Buffer.byteLength(
+          encodeEnvelope({
+            v: 1,
+            eventId: fixed.txId,
+            source: system.id,
+            businessKey: 'k-64k',
+            ...FUND_TRADE,
+            occurredAt: new Date(fixed.at).toISOString(),
+            payload,
+          }),
+        );
       const payload = 'x'.repeat(64 * 1024 - envelopeBytes(''));
       expect(envelopeBytes(payload)).toBe(64 * 1024);
-      const response = await app(signedRequest(system, 'POST', '/v1/transactions', JSON.stringify({ ...FUND_TRADE, businessKey: 'k-64k', payload })), testContext());
+      const response = await app(
+        signedRequest(system, 'POST', '/v1/transactions', JSON.stringify({ ...FUND_TRADE, businessKey: 'k-64k', payload })),
+        testContext(),
+      );
       expect(response.statusCode).toBe(413);
       expect(JSON.parse(response.body).error.code).toBe('PAYLOAD_TOO_LARGE');
-      const oneLess = await app(signedRequest(system, 'POST', '/v1/transactions', JSON.stringify({ ...FUND_TRADE, businessKey: 'k-64k', payload: payload.slice(1) })), testContext());
+      const oneLess = await app(
+        signedRequest(
+          system,
+          'POST',
+          '/v1/transactions',
+          JSON.stringify({ ...FUND_TRADE, businessKey: 'k-64k', payload: payload.slice(1) }),
+        ),
+        testContext(),
+      );
       expect(oneLess.statusCode).toBe(201);
     } finally {
       await broker.close();

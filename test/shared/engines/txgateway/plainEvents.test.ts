@@ -6,7 +6,16 @@ import { PlainEventPublisher, PUBLISH_CLAIM_STALE_MS, TxCoordinator } from '../.
 import { createTxGatewayApp } from '../../../../shared/engines/txgateway';
 import { DATABASE_CASES } from '../../../helpers/databases';
 import type { TxCenterFixture } from '../../../helpers/txCenter';
-import { COMPANION_OPS, drainTopic, FUND_TRADE, signedRequest, startTestBroker, startTxCenter, testContext, testMqClient } from '../../../helpers/txCenter';
+import {
+  COMPANION_OPS,
+  drainTopic,
+  FUND_TRADE,
+  signedRequest,
+  startTestBroker,
+  startTxCenter,
+  testContext,
+  testMqClient,
+} from '../../../helpers/txCenter';
 
 const sqlite = DATABASE_CASES[0];
 let center: TxCenterFixture;
@@ -71,14 +80,56 @@ describe('POST /v1/events (plain events)', () => {
 
   describe('type refusals', () => {
     const cases: [string, string, string, unknown, number, string][] = [
-      ['plain event on a transactional topic', '/v1/events', 'POST', { ...FUND_TRADE, businessKey: 'k1', payload: {} }, 422, 'TX_UNKNOWN_SCENARIO'],
-      ['transaction on a normal topic', '/v1/transactions', 'POST', { ...COMPANION_OPS, businessKey: 'k2', payload: {} }, 422, 'TX_UNKNOWN_SCENARIO'],
-      ['plain event on the internal dead-letter topic', '/v1/events', 'POST', { topic: 'TXC_DEAD_LETTER', tag: 'DEAD_LETTER', businessKey: 'k3', payload: {} }, 422, 'TX_UNKNOWN_SCENARIO'],
-      ['unknown tag', '/v1/events', 'POST', { topic: 'TXC_COMPANION', tag: 'NOPE', businessKey: 'k4', payload: {} }, 422, 'TX_UNKNOWN_SCENARIO'],
-      ['check-back on a plain event', '/v1/events', 'POST', { ...COMPANION_OPS, businessKey: 'k5', payload: {}, checkback: { path: '/x' } }, 400, 'VALIDATION_FAILED'],
+      [
+        'plain event on a transactional topic',
+        '/v1/events',
+        'POST',
+        { ...FUND_TRADE, businessKey: 'k1', payload: {} },
+        422,
+        'TX_UNKNOWN_SCENARIO',
+      ],
+      [
+        'transaction on a normal topic',
+        '/v1/transactions',
+        'POST',
+        { ...COMPANION_OPS, businessKey: 'k2', payload: {} },
+        422,
+        'TX_UNKNOWN_SCENARIO',
+      ],
+      [
+        'plain event on the internal dead-letter topic',
+        '/v1/events',
+        'POST',
+        { topic: 'TXC_DEAD_LETTER', tag: 'DEAD_LETTER', businessKey: 'k3', payload: {} },
+        422,
+        'TX_UNKNOWN_SCENARIO',
+      ],
+      [
+        'unknown tag',
+        '/v1/events',
+        'POST',
+        { topic: 'TXC_COMPANION', tag: 'NOPE', businessKey: 'k4', payload: {} },
+        422,
+        'TX_UNKNOWN_SCENARIO',
+      ],
+      [
+        'check-back on a plain event',
+        '/v1/events',
+        'POST',
+        { ...COMPANION_OPS, businessKey: 'k5', payload: {}, checkback: { path: '/x' } },
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['missing payload', '/v1/events', 'POST', { ...COMPANION_OPS, businessKey: 'k6' }, 400, 'VALIDATION_FAILED'],
       ['bad businessKey', '/v1/events', 'POST', { ...COMPANION_OPS, businessKey: 'a b', payload: {} }, 400, 'VALIDATION_FAILED'],
-      ['body over 64 KB', '/v1/events', 'POST', { ...COMPANION_OPS, businessKey: 'k7', payload: 'x'.repeat(64 * 1024) }, 413, 'PAYLOAD_TOO_LARGE'],
+      [
+        'body over 64 KB',
+        '/v1/events',
+        'POST',
+        { ...COMPANION_OPS, businessKey: 'k7', payload: 'x'.repeat(64 * 1024) },
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
       ['GET on /v1/events', '/v1/events', 'GET', undefined, 405, 'METHOD_NOT_ALLOWED'],
     ];
     it.each(cases)('refuses %s, storing nothing', async (_name, path, method, body, status, code) => {
@@ -113,7 +164,10 @@ describe('POST /v1/events (plain events)', () => {
     const companion = center.systems[1]!;
     const businessKey = key();
     const body = JSON.stringify(eventBody(businessKey));
-    const down = await gatewayWith(testMqClient(`http://127.0.0.1:${port}`))(signedRequest(companion, 'POST', '/v1/events', body), testContext());
+    const down = await gatewayWith(testMqClient(`http://127.0.0.1:${port}`))(
+      signedRequest(companion, 'POST', '/v1/events', body),
+      testContext(),
+    );
     expect(down.statusCode).toBe(503);
     expect(JSON.parse(down.body).error.code).toBe('BROKER_UNAVAILABLE');
     expect(Number(down.headers!['retry-after'])).toBeGreaterThan(0);
@@ -152,7 +206,11 @@ describe('POST /v1/events (plain events)', () => {
     expect(JSON.parse(early.body).error.code).toBe('TX_PREPARE_IN_PROGRESS');
 
     const later = PUBLISH_CLAIM_STALE_MS + 1_000;
-    const retries = await Promise.all([gatewayWith(center.mq, later), gatewayWith(center.mq, later)].map((app) => app(signedRequest(companion, 'POST', '/v1/events', body), testContext())));
+    const retries = await Promise.all(
+      [gatewayWith(center.mq, later), gatewayWith(center.mq, later)].map((app) =>
+        app(signedRequest(companion, 'POST', '/v1/events', body), testContext()),
+      ),
+    );
     expect(retries.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     const delivered = await drainTopic(center.mq, COMPANION_OPS.topic, 'GID_TXC_COMPLIANCE');
     expect(delivered.filter((m) => m.key === orphan!.txId)).toHaveLength(1);

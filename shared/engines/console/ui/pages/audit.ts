@@ -26,14 +26,28 @@ export function auditView(page: Page<AuditEntry>, query: Query, ctx: UiContext):
       ctx,
       [
         { name: 'actor', label: t('audit.actor'), kind: 'text', maxLength: 64 },
-        { name: 'action', label: t('audit.action'), kind: 'select', options: [['', t('common.any')], ...AUDIT_ACTIONS.map((action) => [action, t(`audit.action.${action}`)] as const)] },
+        {
+          name: 'action',
+          label: t('audit.action'),
+          kind: 'select',
+          options: [['', t('common.any')], ...AUDIT_ACTIONS.map((action) => [action, t(`audit.action.${action}`)] as const)],
+        },
       ],
       query,
       route,
       'audit-filter',
     ),
     table(
-      [t('common.at'), t('audit.actor'), t('audit.role'), t('audit.action'), t('audit.target'), t('audit.result'), t('audit.sourceIp'), t('common.detail')],
+      [
+        t('common.at'),
+        t('audit.actor'),
+        t('audit.role'),
+        t('audit.action'),
+        t('audit.target'),
+        t('audit.result'),
+        t('audit.sourceIp'),
+        t('common.detail'),
+      ],
       page.items.map((a) => [
         time(a.at),
         a.actor,

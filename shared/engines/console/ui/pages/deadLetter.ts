@@ -36,21 +36,53 @@ export function deadLetterView(d: DeadLetterDetail, replay: ReplayState, ctx: Ui
         [t('dl.replayOf'), d.replayOf ? h('a', { href: UI_ROUTES.deadLetter(d.replayOf) }, mono(d.replayOf)) : ''],
         [t('dl.replayedAt'), time(d.replayedAt)],
         [t('replay.newMessageId'), mono(d.replayMessageId)],
-        [t('dl.replayable'), d.replayable.ok ? badge('yes', t('common.yes')) : [badge('no', t('common.no')), ' ', mono(d.replayable.code), ' ', d.replayable.reason ?? '']],
+        [
+          t('dl.replayable'),
+          d.replayable.ok
+            ? badge('yes', t('common.yes'))
+            : [badge('no', t('common.no')), ' ', mono(d.replayable.code), ' ', d.replayable.reason ?? ''],
+        ],
       ]),
     ),
     ctx.canAct
       ? section(
           t('replay.title'),
-          h('button', { type: 'button', class: 'primary', disabled: replay.busy, 'data-test': 'replay-preview-one', on: { click: () => void previewReplay(ctx, replay, { ids: [d.id] }) } }, t('replay.previewOne')),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'primary',
+              disabled: replay.busy,
+              'data-test': 'replay-preview-one',
+              on: { click: () => void previewReplay(ctx, replay, { ids: [d.id] }) },
+            },
+            t('replay.previewOne'),
+          ),
           replayPanel(replay, ctx),
         )
       : h('p', { class: 'muted', 'data-test': 'viewer-note' }, t('role.viewerNoActions')),
     section(t('dl.body'), jsonBlock(d.body)),
-    section(t('tx.properties'), table([t('common.name'), t('common.value')], Object.entries(d.properties).map(([key, value]) => [mono(key), value]), t('common.none'))),
+    section(
+      t('tx.properties'),
+      table(
+        [t('common.name'), t('common.value')],
+        Object.entries(d.properties).map(([key, value]) => [mono(key), value]),
+        t('common.none'),
+      ),
+    ),
     section(
       t('dl.history'),
-      table(['#', t('common.at'), t('dl.error'), t('common.detail')], d.history.map((entry) => [String(entry.attempt), time(entry.startedAt), mono(entry.errorCode), entry.errorMessage ?? entry.outcome]), t('common.none'), 'dl-history'),
+      table(
+        ['#', t('common.at'), t('dl.error'), t('common.detail')],
+        d.history.map((entry) => [
+          String(entry.attempt),
+          time(entry.startedAt),
+          mono(entry.errorCode),
+          entry.errorMessage ?? entry.outcome,
+        ]),
+        t('common.none'),
+        'dl-history',
+      ),
     ),
     section(
       t('dl.consumption'),

@@ -38,7 +38,12 @@ export function deadLettersView(page: Page<DeadLetterSummary>, query: Query, sta
   const filterFields: FilterField[] = [
     { name: 'group', label: t('dl.group'), kind: 'text', maxLength: 64 },
     { name: 'tag', label: t('dl.tag'), kind: 'text', maxLength: 64 },
-    { name: 'status', label: t('dl.status'), kind: 'select', options: [['', t('common.any')], ...DEAD_LETTER_STATUS_NAMES.map((status) => [status, t(`dlStatus.${status}`)] as const)] },
+    {
+      name: 'status',
+      label: t('dl.status'),
+      kind: 'select',
+      options: [['', t('common.any')], ...DEAD_LETTER_STATUS_NAMES.map((status) => [status, t(`dlStatus.${status}`)] as const)],
+    },
     { name: 'from', label: t('common.from'), kind: 'time' },
     { name: 'to', label: t('common.to'), kind: 'time' },
   ];
@@ -58,8 +63,27 @@ export function deadLettersView(page: Page<DeadLetterSummary>, query: Query, sta
           h(
             'div',
             { class: 'action-row' },
-            h('button', { type: 'button', class: 'primary', disabled: ids.length === 0 || state.replay.busy, 'data-test': 'replay-preview-selected', on: { click: () => void previewReplay(ctx, state.replay, { ids }) } }, t('replay.previewSelected', { n: ids.length })),
-            h('button', { type: 'button', disabled: !byFilter || state.replay.busy, 'data-test': 'replay-preview-filter', on: { click: () => byFilter && void previewReplay(ctx, state.replay, byFilter) } }, t('replay.previewFilter')),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'primary',
+                disabled: ids.length === 0 || state.replay.busy,
+                'data-test': 'replay-preview-selected',
+                on: { click: () => void previewReplay(ctx, state.replay, { ids }) },
+              },
+              t('replay.previewSelected', { n: ids.length }),
+            ),
+            h(
+              'button',
+              {
+                type: 'button',
+                disabled: !byFilter || state.replay.busy,
+                'data-test': 'replay-preview-filter',
+                on: { click: () => byFilter && void previewReplay(ctx, state.replay, byFilter) },
+              },
+              t('replay.previewFilter'),
+            ),
           ),
           replayPanel(state.replay, ctx),
         )
@@ -77,9 +101,30 @@ export function deadLetterTable(items: readonly DeadLetterSummary[], ctx: UiCont
     ctx.rerender();
   };
   return table(
-    [...(selected ? [''] : []), t('dl.deadLetteredAt'), t('dl.id'), t('dl.group'), t('dl.topicTag'), t('dl.key'), t('dl.error'), t('consumption.attempts'), t('dl.status')],
+    [
+      ...(selected ? [''] : []),
+      t('dl.deadLetteredAt'),
+      t('dl.id'),
+      t('dl.group'),
+      t('dl.topicTag'),
+      t('dl.key'),
+      t('dl.error'),
+      t('consumption.attempts'),
+      t('dl.status'),
+    ],
     items.map((d) => [
-      ...(selected ? [h('input', { type: 'checkbox', value: d.id, checked: selected.has(d.id), 'aria-label': d.id, 'data-test': 'dl-select', on: { change: toggle(d.id) } })] : []),
+      ...(selected
+        ? [
+            h('input', {
+              type: 'checkbox',
+              value: d.id,
+              checked: selected.has(d.id),
+              'aria-label': d.id,
+              'data-test': 'dl-select',
+              on: { change: toggle(d.id) },
+            }),
+          ]
+        : []),
       time(d.deadLetteredAt),
       h('a', { href: UI_ROUTES.deadLetter(d.id) }, mono(d.id)),
       h('a', { href: UI_ROUTES.subscriber(d.group) }, d.group),

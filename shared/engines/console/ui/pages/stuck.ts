@@ -39,9 +39,15 @@ export function stuckView(page: Page<TxSummary>, query: Query, checks: CheckStat
       ? h(
           'div',
           { class: 'row-actions' },
-          h('button', { type: 'button', disabled: check?.busy ?? false, 'data-test': 'check-now', on: { click: () => void checkNow(tx.txId) } }, t('stuck.checkNow')),
+          h(
+            'button',
+            { type: 'button', disabled: check?.busy ?? false, 'data-test': 'check-now', on: { click: () => void checkNow(tx.txId) } },
+            t('stuck.checkNow'),
+          ),
           h('a', { href: UI_ROUTES.transaction(tx.txId), class: 'button' }, t('stuck.decide')),
-          check?.result ? h('span', { class: 'check-answer' }, t('stuck.answer'), ' ', badge(check.result.answer), ' ', check.result.detail) : null,
+          check?.result
+            ? h('span', { class: 'check-answer' }, t('stuck.answer'), ' ', badge(check.result.answer), ' ', check.result.detail)
+            : null,
           check?.error ? refusal(check.error, t) : null,
         )
       : h('span', { class: 'muted' }, t('role.viewerNoActions'));

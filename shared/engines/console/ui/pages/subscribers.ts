@@ -30,7 +30,9 @@ function windowPicker(ctx: UiContext, current: string, route: (query: Record<str
     'nav',
     { class: 'windows' },
     h('span', null, ctx.t('sub.window')),
-    Object.keys(WINDOWS).map((window) => h('a', { href: route({ window }), class: window === current ? 'button selected' : 'button' }, window)),
+    Object.keys(WINDOWS).map((window) =>
+      h('a', { href: route({ window }), class: window === current ? 'button selected' : 'button' }, window),
+    ),
   );
 }
 
@@ -40,9 +42,23 @@ export function subscribersView(items: readonly SubscriberSummary[], query: Quer
   return h(
     'div',
     null,
-    pageHeader(t('sub.title'), windowPicker(ctx, window, (q) => withQuery(UI_ROUTES.subscribers, q))),
+    pageHeader(
+      t('sub.title'),
+      windowPicker(ctx, window, (q) => withQuery(UI_ROUTES.subscribers, q)),
+    ),
     table(
-      [t('sub.group'), t('sub.topic'), t('sub.tagExpression'), t('sub.functions'), t('sub.consumed'), t('sub.lastConsumed'), t('sub.backlog'), t('sub.conflicts'), t('sub.deadLetters'), t('sub.sla')],
+      [
+        t('sub.group'),
+        t('sub.topic'),
+        t('sub.tagExpression'),
+        t('sub.functions'),
+        t('sub.consumed'),
+        t('sub.lastConsumed'),
+        t('sub.backlog'),
+        t('sub.conflicts'),
+        t('sub.deadLetters'),
+        t('sub.sla'),
+      ],
       items.map((s) => [
         h('a', { href: withQuery(UI_ROUTES.subscriber(s.group), { window }) }, s.group),
         s.topic,
@@ -68,7 +84,11 @@ export function subscriberView(s: SubscriberDetail, ctx: UiContext): VNode {
   return h(
     'div',
     null,
-    pageHeader(t('sub.detailTitle'), h('p', null, mono(s.group)), windowPicker(ctx, s.window, (q) => withQuery(UI_ROUTES.subscriber(s.group), q))),
+    pageHeader(
+      t('sub.detailTitle'),
+      h('p', null, mono(s.group)),
+      windowPicker(ctx, s.window, (q) => withQuery(UI_ROUTES.subscriber(s.group), q)),
+    ),
     section(
       t('tx.summary'),
       fields([
@@ -87,13 +107,29 @@ export function subscriberView(s: SubscriberDetail, ctx: UiContext): VNode {
     ),
     section(
       t('sub.histogram'),
-      table([t('consumption.attempts'), t('common.count'), ''], histogram.map(([attempts, n]) => [attempts, String(n), h('progress', { value: n, max: most })]), t('common.none'), 'histogram'),
+      table(
+        [t('consumption.attempts'), t('common.count'), ''],
+        histogram.map(([attempts, n]) => [attempts, String(n), h('progress', { value: n, max: most })]),
+        t('common.none'),
+        'histogram',
+      ),
     ),
-    section(t('sub.overdue'), table(txHeaders(t), s.overdue.map((tx) => txCells(tx, t)), t('overview.noBacklog'))),
+    section(
+      t('sub.overdue'),
+      table(
+        txHeaders(t),
+        s.overdue.map((tx) => txCells(tx, t)),
+        t('overview.noBacklog'),
+      ),
+    ),
     section(t('sub.recentDeadLetters'), deadLetterTable(s.recentDeadLetters, ctx, null)),
     section(
       t('sub.recentConflicts'),
-      table([t('tx.dedupKey'), t('tx.messageId'), t('common.at')], s.recentConflicts.map((c) => [mono(c.dedupKey), mono(c.messageId), time(c.detectedAt)]), t('tx.noConflicts')),
+      table(
+        [t('tx.dedupKey'), t('tx.messageId'), t('common.at')],
+        s.recentConflicts.map((c) => [mono(c.dedupKey), mono(c.messageId), time(c.detectedAt)]),
+        t('tx.noConflicts'),
+      ),
     ),
   );
 }

@@ -24,7 +24,13 @@ export function traceView(trace: Trace, ctx: UiContext): VNode {
       expected.map((group) => {
         const consumption = trace.consumptions.find((c) => c.txId === txId && c.group === group);
         const status = consumption?.status ?? 'absent';
-        return h('li', { 'data-group': group, 'data-status': status }, h('a', { href: UI_ROUTES.subscriber(group) }, group), ' ', badge(status, t.dynamic(`consumption.${status}`, status)));
+        return h(
+          'li',
+          { 'data-group': group, 'data-status': status },
+          h('a', { href: UI_ROUTES.subscriber(group) }, group),
+          ' ',
+          badge(status, t.dynamic(`consumption.${status}`, status)),
+        );
       }),
     );
   return h(
@@ -64,7 +70,16 @@ export function traceView(trace: Trace, ctx: UiContext): VNode {
     section(
       t('trace.consumptions'),
       table(
-        [t('sub.group'), t('tx.txId'), t('dl.tag'), t('consumption.status'), t('consumption.attempts'), t('consumption.firstAt'), t('consumption.completedAt'), t('consumption.summary')],
+        [
+          t('sub.group'),
+          t('tx.txId'),
+          t('dl.tag'),
+          t('consumption.status'),
+          t('consumption.attempts'),
+          t('consumption.firstAt'),
+          t('consumption.completedAt'),
+          t('consumption.summary'),
+        ],
         trace.consumptions.map((c) => [
           h('a', { href: UI_ROUTES.subscriber(c.group) }, c.group),
           c.txId ? h('a', { href: UI_ROUTES.transaction(c.txId) }, mono(c.txId)) : '',
@@ -82,7 +97,14 @@ export function traceView(trace: Trace, ctx: UiContext): VNode {
       t('trace.archive'),
       table(
         [t('trace.archivedAt'), t('sub.group'), t('dl.topicTag'), t('trace.eventId'), t('trace.source'), t('trace.publishedAt')],
-        trace.archive.map((a) => [time(a.archivedAt), a.group, `${a.topic} / ${a.tag ?? '*'}`, mono(a.eventId), a.source, time(a.publishedAt)]),
+        trace.archive.map((a) => [
+          time(a.archivedAt),
+          a.group,
+          `${a.topic} / ${a.tag ?? '*'}`,
+          mono(a.eventId),
+          a.source,
+          time(a.publishedAt),
+        ]),
         t('common.none'),
       ),
     ),

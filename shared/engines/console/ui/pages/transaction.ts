@@ -1,6 +1,20 @@
 import type { CheckNowResult, DecisionResult, ExpectedGroup, TransactionDetail } from '../../api';
 import { MAX_REASON_LENGTH, MIN_REASON_LENGTH, UI_ROUTES } from '../../contract';
-import { age, badge, fields, jsonBlock, jsonCell, mono, pageHeader, refusal, section, table, time, txCells, txHeaders } from '../components';
+import {
+  age,
+  badge,
+  fields,
+  jsonBlock,
+  jsonCell,
+  mono,
+  pageHeader,
+  refusal,
+  section,
+  table,
+  time,
+  txCells,
+  txHeaders,
+} from '../components';
 import type { PageDef, UiContext } from '../context';
 import { deadLetterTable } from './deadLetters';
 import { h } from '../view';
@@ -34,7 +48,10 @@ export function transactionView(d: TransactionDetail, state: StuckActionState, c
   return h(
     'div',
     { class: 'tx-detail' },
-    pageHeader(t('tx.detailTitle'), h('p', null, mono(tx.txId), ' ', badge(tx.state, t(`state.${tx.state}`)), tx.stuck ? [' ', badge('stuck', t('tx.stuck'))] : null)),
+    pageHeader(
+      t('tx.detailTitle'),
+      h('p', null, mono(tx.txId), ' ', badge(tx.state, t(`state.${tx.state}`)), tx.stuck ? [' ', badge('stuck', t('tx.stuck'))] : null),
+    ),
     section(
       t('tx.summary'),
       fields([
@@ -59,7 +76,13 @@ export function transactionView(d: TransactionDetail, state: StuckActionState, c
       t('tx.timeline'),
       table(
         [t('common.at'), t('tx.event'), t('tx.state'), t('tx.actor'), t('common.detail')],
-        d.timeline.map((entry) => [time(entry.at), entry.type, badge(entry.state, t(`state.${entry.state}`)), entry.actor, jsonCell(entry.detail)]),
+        d.timeline.map((entry) => [
+          time(entry.at),
+          entry.type,
+          badge(entry.state, t(`state.${entry.state}`)),
+          entry.actor,
+          jsonCell(entry.detail),
+        ]),
         t('common.none'),
         'timeline',
       ),
@@ -74,17 +97,35 @@ export function transactionView(d: TransactionDetail, state: StuckActionState, c
       h('h3', null, t('tx.payload')),
       jsonBlock(d.request.payload),
     ),
-    section(t('tx.envelope'), jsonBlock(d.envelope), h('h3', null, t('tx.properties')), table([t('common.name'), t('common.value')], Object.entries(d.properties).map(([key, value]) => [mono(key), value]), t('common.none'))),
+    section(
+      t('tx.envelope'),
+      jsonBlock(d.envelope),
+      h('h3', null, t('tx.properties')),
+      table(
+        [t('common.name'), t('common.value')],
+        Object.entries(d.properties).map(([key, value]) => [mono(key), value]),
+        t('common.none'),
+      ),
+    ),
     section(t('tx.deadLetters'), deadLetterTable(d.deadLetters, ctx, null)),
     section(
       t('tx.conflicts'),
       table(
         [t('sub.group'), t('tx.dedupKey'), t('tx.messageId'), t('common.at')],
-        d.conflicts.consumers.map((c) => [h('a', { href: UI_ROUTES.subscriber(c.group) }, c.group), mono(c.dedupKey), mono(c.messageId), time(c.detectedAt)]),
+        d.conflicts.consumers.map((c) => [
+          h('a', { href: UI_ROUTES.subscriber(c.group) }, c.group),
+          mono(c.dedupKey),
+          mono(c.messageId),
+          time(c.detectedAt),
+        ]),
         t('tx.noConflicts'),
       ),
       h('h3', null, t('tx.sameBusinessKey')),
-      table(txHeaders(t), d.conflicts.sameBusinessKey.map((other) => txCells(other, t)), t('common.none')),
+      table(
+        txHeaders(t),
+        d.conflicts.sameBusinessKey.map((other) => txCells(other, t)),
+        t('common.none'),
+      ),
     ),
   );
 }
@@ -92,19 +133,38 @@ export function transactionView(d: TransactionDetail, state: StuckActionState, c
 /** Every group subscribed to the transaction's topic/tag: its consumption, or its absence. */
 export function expectedGroups(groups: readonly ExpectedGroup[], state: string, ctx: UiContext): VNode {
   const { t } = ctx;
-  if (state !== 'COMMITTED' && groups.every((g) => !g.consumption)) return h('p', { class: 'muted' }, t('tx.notDelivered'), ' ', groups.map((g) => g.group).join(', '));
+  if (state !== 'COMMITTED' && groups.every((g) => !g.consumption))
+    return h('p', { class: 'muted' }, t('tx.notDelivered'), ' ', groups.map((g) => g.group).join(', '));
   return table(
-    [t('sub.group'), t('sub.functions'), t('sub.sla'), t('consumption.status'), t('consumption.attempts'), t('consumption.completedAt'), t('consumption.lastError'), t('consumption.history')],
+    [
+      t('sub.group'),
+      t('sub.functions'),
+      t('sub.sla'),
+      t('consumption.status'),
+      t('consumption.attempts'),
+      t('consumption.completedAt'),
+      t('consumption.lastError'),
+      t('consumption.history'),
+    ],
     groups.map((g) => {
       const c = g.consumption;
       return [
         h('a', { href: UI_ROUTES.subscriber(g.group), 'data-group': g.group }, g.group),
         g.functions.join(', '),
         age(g.slaSeconds, t),
-        c ? badge(c.status, t.dynamic(`consumption.${c.status}`, c.status)) : g.overdue ? badge('overdue', t('consumption.overdue')) : badge('absent', t('consumption.absent')),
+        c
+          ? badge(c.status, t.dynamic(`consumption.${c.status}`, c.status))
+          : g.overdue
+            ? badge('overdue', t('consumption.overdue'))
+            : badge('absent', t('consumption.absent')),
         c ? String(c.attempts) : '',
         c ? time(c.completedAt) : '',
-        c ? [mono(c.lastErrorCode), c.deadLetterId ? [' ', h('a', { href: UI_ROUTES.deadLetter(c.deadLetterId) }, t('tx.deadLetter'))] : null] : '',
+        c
+          ? [
+              mono(c.lastErrorCode),
+              c.deadLetterId ? [' ', h('a', { href: UI_ROUTES.deadLetter(c.deadLetterId) }, t('tx.deadLetter'))] : null,
+            ]
+          : '',
         c && c.history.length > 0
           ? h(
               'details',
@@ -112,7 +172,12 @@ export function expectedGroups(groups: readonly ExpectedGroup[], state: string, 
               h('summary', null, t('consumption.attemptsCount', { n: c.history.length })),
               table(
                 ['#', t('common.at'), t('consumption.outcome'), t('consumption.lastError')],
-                c.history.map((a) => [String(a.attempt), time(a.startedAt), badge(a.outcome), [mono(a.errorCode), ' ', a.errorMessage ?? '']]),
+                c.history.map((a) => [
+                  String(a.attempt),
+                  time(a.startedAt),
+                  badge(a.outcome),
+                  [mono(a.errorCode), ' ', a.errorMessage ?? ''],
+                ]),
                 '',
               ),
             )
@@ -127,7 +192,8 @@ export function expectedGroups(groups: readonly ExpectedGroup[], state: string, 
 function stuckActions(d: TransactionDetail, state: StuckActionState, ctx: UiContext): VNode {
   const { t } = ctx;
   const txId = d.transaction.txId;
-  if (!ctx.canAct || (!d.actions.check && !d.actions.decide)) return section(t('stuck.actions'), h('p', { class: 'muted' }, t('role.viewerNoActions')));
+  if (!ctx.canAct || (!d.actions.check && !d.actions.decide))
+    return section(t('stuck.actions'), h('p', { class: 'muted' }, t('role.viewerNoActions')));
   const run = async (action: () => Promise<void>) => {
     state.busy = true;
     state.error = undefined;
@@ -159,21 +225,75 @@ function stuckActions(d: TransactionDetail, state: StuckActionState, ctx: UiCont
       ? h(
           'div',
           { class: 'action-row' },
-          h('button', { type: 'button', disabled: state.busy, 'data-test': 'check-now', on: { click: () => void run(async () => void (state.check = await ctx.api.checkNow(txId))) } }, t('stuck.checkNow')),
-          state.check ? h('p', { class: 'result', 'data-test': 'check-result' }, t('stuck.answer'), ' ', badge(state.check.answer), ' ', state.check.detail) : null,
+          h(
+            'button',
+            {
+              type: 'button',
+              disabled: state.busy,
+              'data-test': 'check-now',
+              on: { click: () => void run(async () => void (state.check = await ctx.api.checkNow(txId))) },
+            },
+            t('stuck.checkNow'),
+          ),
+          state.check
+            ? h(
+                'p',
+                { class: 'result', 'data-test': 'check-result' },
+                t('stuck.answer'),
+                ' ',
+                badge(state.check.answer),
+                ' ',
+                state.check.detail,
+              )
+            : null,
         )
       : null,
     d.actions.decide
       ? h(
           'form',
           { class: 'decision', 'data-test': 'decision-form', on: { submit: decide } },
-          h('fieldset', null, h('legend', null, t('stuck.decision')), ...(['commit', 'rollback'] as const).map((choice) => h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'decision', value: choice, checked: state.choice === choice }), t(`stuck.${choice}`)))),
-          h('label', null, h('span', null, t('stuck.reason', { min: MIN_REASON_LENGTH, max: MAX_REASON_LENGTH })), h('textarea', { name: 'reason', required: true, minlength: MIN_REASON_LENGTH, maxlength: MAX_REASON_LENGTH, rows: 3 }, state.reason)),
-          state.invalid ? h('p', { class: 'invalid', role: 'alert' }, t('stuck.reasonInvalid', { min: MIN_REASON_LENGTH, max: MAX_REASON_LENGTH })) : null,
+          h(
+            'fieldset',
+            null,
+            h('legend', null, t('stuck.decision')),
+            ...(['commit', 'rollback'] as const).map((choice) =>
+              h(
+                'label',
+                { class: 'inline' },
+                h('input', { type: 'radio', name: 'decision', value: choice, checked: state.choice === choice }),
+                t(`stuck.${choice}`),
+              ),
+            ),
+          ),
+          h(
+            'label',
+            null,
+            h('span', null, t('stuck.reason', { min: MIN_REASON_LENGTH, max: MAX_REASON_LENGTH })),
+            h(
+              'textarea',
+              { name: 'reason', required: true, minlength: MIN_REASON_LENGTH, maxlength: MAX_REASON_LENGTH, rows: 3 },
+              state.reason,
+            ),
+          ),
+          state.invalid
+            ? h('p', { class: 'invalid', role: 'alert' }, t('stuck.reasonInvalid', { min: MIN_REASON_LENGTH, max: MAX_REASON_LENGTH }))
+            : null,
           h('button', { type: 'submit', class: 'danger', disabled: state.busy }, t('stuck.submitDecision')),
         )
       : null,
-    state.decision ? h('p', { class: 'result', 'data-test': 'decision-result' }, t('stuck.decided'), ' ', badge(state.decision.transaction.state, t(`state.${state.decision.transaction.state}`)), ' ', t(`delivery.${state.decision.delivery}`), ' ', h('a', { href: UI_ROUTES.audit }, t('nav.audit'))) : null,
+    state.decision
+      ? h(
+          'p',
+          { class: 'result', 'data-test': 'decision-result' },
+          t('stuck.decided'),
+          ' ',
+          badge(state.decision.transaction.state, t(`state.${state.decision.transaction.state}`)),
+          ' ',
+          t(`delivery.${state.decision.delivery}`),
+          ' ',
+          h('a', { href: UI_ROUTES.audit }, t('nav.audit')),
+        )
+      : null,
     state.error ? refusal(state.error, t) : null,
   );
 }

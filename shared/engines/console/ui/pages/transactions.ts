@@ -16,7 +16,12 @@ export function transactionFilters(t: Translate): FilterField[] {
     { name: 'system', label: t('tx.system'), kind: 'text', maxLength: 64 },
     { name: 'topic', label: t('tx.topic'), kind: 'text', maxLength: 64 },
     { name: 'tag', label: t('tx.tag'), kind: 'text', maxLength: 64 },
-    { name: 'state', label: t('tx.state'), kind: 'select', options: [['', t('common.any')], ...TX_STATE_NAMES.map((state) => [state, t(`state.${state}`)] as const)] },
+    {
+      name: 'state',
+      label: t('tx.state'),
+      kind: 'select',
+      options: [['', t('common.any')], ...TX_STATE_NAMES.map((state) => [state, t(`state.${state}`)] as const)],
+    },
     { name: 'from', label: t('common.from'), kind: 'time' },
     { name: 'to', label: t('common.to'), kind: 'time' },
   ];
@@ -37,7 +42,12 @@ export function transactionsView(page: Page<TxSummary>, query: Query, ctx: UiCon
     null,
     pageHeader(t('transactions.title')),
     filterForm(ctx, transactionFilters(t), query, UI_ROUTES.transactions, 'tx-search'),
-    table(txHeaders(t), page.items.map((tx) => txCells(tx, t)), t('transactions.none'), 'tx-results'),
+    table(
+      txHeaders(t),
+      page.items.map((tx) => txCells(tx, t)),
+      t('transactions.none'),
+      'tx-results',
+    ),
     pager(ctx, UI_ROUTES.transactions, query, page.nextCursor),
   );
 }

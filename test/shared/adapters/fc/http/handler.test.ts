@@ -27,7 +27,16 @@ function echoApp(seen: { request?: HttpRequest; context?: InvocationContext }): 
 
 describe('Function: createRequest', () => {
   it('decodes a base64 JSON body to text and lowercases header names', () => {
-    const request = createRequest(asEventBuffer(fc3HttpEvent({ method: 'post', path: '/tx/prepare', body: '{"amount":"10.00"}', headers: { 'Content-Type': 'application/json', 'X-Txc-System': 'trading' } })));
+    const request = createRequest(
+      asEventBuffer(
+        fc3HttpEvent({
+          method: 'post',
+          path: '/tx/prepare',
+          body: '{"amount":"10.00"}',
+          headers: { 'Content-Type': 'application/json', 'X-Txc-System': 'trading' },
+        }),
+      ),
+    );
     expect(request.body).toBe('{"amount":"10.00"}');
     expect(request.isBase64Encoded).toBe(false);
     expect(request.headers['content-type']).toBe('application/json');
@@ -46,7 +55,11 @@ describe('Function: createRequest', () => {
 
   it('keeps a binary body base64-encoded', () => {
     const bytes = Buffer.from([0, 255, 1, 254]);
-    const event = { ...fc3HttpEvent({ method: 'POST', headers: { 'Content-Type': 'application/octet-stream' } }), body: bytes.toString('base64'), isBase64Encoded: true };
+    const event = {
+      ...fc3HttpEvent({ method: 'POST', headers: { 'Content-Type': 'application/octet-stream' } }),
+      body: bytes.toString('base64'),
+      isBase64Encoded: true,
+    };
     const request = createRequest(asEventBuffer(event));
     expect(request.isBase64Encoded).toBe(true);
     expect(Buffer.from(request.body ?? '', 'base64')).toEqual(bytes);
@@ -75,8 +88,16 @@ describe('Function: httpHandler', () => {
   it('answers an FC 3.0 event with the FC 3.0 response shape', async () => {
     const seen: { request?: HttpRequest; context?: InvocationContext } = {};
     const handler = httpHandler(echoApp(seen));
-    const response = await handler(asEventBuffer(fc3HttpEvent({ method: 'POST', body: 'hello', headers: { 'Content-Type': 'text/plain' } })), fcContext({ timeout: 30 }));
-    expect(response).toEqual({ statusCode: 201, headers: { 'x-echo': 'yes', 'x-count': '3' }, isBase64Encoded: false, body: '{"body":"hello"}' });
+    const response = await handler(
+      asEventBuffer(fc3HttpEvent({ method: 'POST', body: 'hello', headers: { 'Content-Type': 'text/plain' } })),
+      fcContext({ timeout: 30 }),
+    );
+    expect(response).toEqual({
+      statusCode: 201,
+      headers: { 'x-echo': 'yes', 'x-count': '3' },
+      isBase64Encoded: false,
+      body: '{"body":"hello"}',
+    });
     expect(seen.context?.remainingMs()).toBeGreaterThan(29_000);
     expect(seen.context?.functionName).toBe('tx-gateway');
   });
@@ -84,7 +105,17 @@ describe('Function: httpHandler', () => {
   it('serves FC 2.0 (request, response, context) through the response object', async () => {
     const seen: { request?: HttpRequest; context?: InvocationContext } = {};
     const response = fc2HttpResponse();
-    const result = await httpHandler(echoApp(seen))(fc2HttpRequest({ method: 'POST', path: '/tx/commit', body: '{"a":1}', headers: { 'Content-Type': 'application/json' }, query: { x: '1' } }), response, fcContext());
+    const result = await httpHandler(echoApp(seen))(
+      fc2HttpRequest({
+        method: 'POST',
+        path: '/tx/commit',
+        body: '{"a":1}',
+        headers: { 'Content-Type': 'application/json' },
+        query: { x: '1' },
+      }),
+      response,
+      fcContext(),
+    );
     expect(result).toBeUndefined();
     expect(response.recorded).toMatchObject({ statusCode: 201, sends: 1, body: '{"body":"{\\"a\\":1}"}' });
     expect(response.recorded.headers['x-echo']).toBe('yes');
@@ -108,16 +139,23 @@ describe('Function: httpHandler', () => {
     const { logger } = recordingLogger();
     const response = fc2HttpResponse();
     const huge = 'x'.repeat(6 * 1024 * 1024 + 1);
-    await httpHandler(async () => ({ statusCode: 200, body: '' }), { logger })(fc2HttpRequest({ method: 'POST', body: huge }), response, fcContext());
+    await httpHandler(async () => ({ statusCode: 200, body: '' }), { logger })(
+      fc2HttpRequest({ method: 'POST', body: huge }),
+      response,
+      fcContext(),
+    );
     expect(response.recorded.statusCode).toBe(413);
     expect(JSON.parse(String(response.recorded.body))).toMatchObject({ error: { code: 'HTTP_BODY_TOO_LARGE' } });
   });
 
   it('answers 500 with the request id when the app throws, keeping the cause in the log only', async () => {
     const { logger, lines } = recordingLogger();
-    const handler = httpHandler(async () => {
-      throw new Error('db password=hunter2 rejected');
-    }, { logger });
+    const handler = httpHandler(
+      async () => {
+        throw new Error('db password=hunter2 rejected');
+      },
+      { logger },
+    );
     const response = await handler(asEventBuffer(fc3HttpEvent()), fcContext({ requestId: 'req-42' }));
     expect(response.statusCode).toBe(500);
     expect(JSON.parse(response.body)).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'internal error (request req-42)' } });
@@ -127,7 +165,11 @@ describe('Function: httpHandler', () => {
 
   it('sends a base64 response body as bytes through FC 2.0', async () => {
     const response = fc2HttpResponse();
-    await httpHandler(async () => ({ statusCode: 200, isBase64Encoded: true, body: Buffer.from([1, 2, 3]).toString('base64') }))(fc2HttpRequest(), response, fcContext());
+    await httpHandler(async () => ({ statusCode: 200, isBase64Encoded: true, body: Buffer.from([1, 2, 3]).toString('base64') }))(
+      fc2HttpRequest(),
+      response,
+      fcContext(),
+    );
     expect(response.recorded.body).toEqual(Buffer.from([1, 2, 3]));
   });
 });

@@ -27,7 +27,12 @@ describe('Function: parseMqEvent', () => {
   it('reads a 5.x batch by msgId and BORN_TIMESTAMP, re-serialises a parsed body, and refuses an element without ids', () => {
     const { messages, refused } = parseMqEvent(fixture('rocketmq5-batch.json').toString());
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ messageId: '01A1B2C3D4E5F6000000000000000001', tag: 'DISCOUNT_PURCHASE', key: 'tx-5x-0001', publishTime: 1709280001400 });
+    expect(messages[0]).toMatchObject({
+      messageId: '01A1B2C3D4E5F6000000000000000001',
+      tag: 'DISCOUNT_PURCHASE',
+      key: 'tx-5x-0001',
+      publishTime: 1709280001400,
+    });
     expect(JSON.parse(messages[0]!.body)).toEqual({ v: 1, eventId: 'tx-5x-0001' });
     expect(refused).toEqual([{ index: 1, reason: expect.stringMatching(/msgId.*UNIQ_KEY/) }]);
   });
@@ -48,7 +53,9 @@ describe('Function: mqHandler', () => {
   });
 
   it('throws MqBatchRetryError naming the unsettled messages so FC retries the batch', async () => {
-    const handler = mqHandler(async (messages) => messages.map((m) => ({ messageId: m.messageId, dedupKey: m.messageId, kind: 'retry' as const, settled: false })));
+    const handler = mqHandler(async (messages) =>
+      messages.map((m) => ({ messageId: m.messageId, dedupKey: m.messageId, kind: 'retry' as const, settled: false })),
+    );
     const error = await handler(fixture('rocketmq4-batch.json'), fcContext).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MqBatchRetryError);
     expect((error as MqBatchRetryError).pendingMessageIds).toEqual(['AC110B0B0001185B9A1C6A1F2E3B0001']);

@@ -18,7 +18,11 @@ function recordingLogger() {
 
 describe('Function: parseTimerEvent', () => {
   it('reads the FC timer event and defaults a missing payload to empty', () => {
-    expect(parseTimerEvent(asEventBuffer({ triggerTime: '2023-12-26T07:49:00Z', triggerName: 'every-minute' }))).toEqual({ triggerTime: '2023-12-26T07:49:00Z', triggerName: 'every-minute', payload: '' });
+    expect(parseTimerEvent(asEventBuffer({ triggerTime: '2023-12-26T07:49:00Z', triggerName: 'every-minute' }))).toEqual({
+      triggerTime: '2023-12-26T07:49:00Z',
+      triggerName: 'every-minute',
+      payload: '',
+    });
   });
 
   it('names the bad field', () => {
@@ -59,7 +63,11 @@ describe('Function: timerHandler', () => {
 
   it('completes through the FC 2.0 callback when one is passed', async () => {
     const outcome = await new Promise<{ error: Error | null; result?: unknown }>((resolve) => {
-      void timerHandler(async (event) => event.triggerName)(asEventBuffer(timerEvent({ triggerName: 'five' })), fcContext(), (error, result) => resolve({ error, result }));
+      void timerHandler(async (event) => event.triggerName)(
+        asEventBuffer(timerEvent({ triggerName: 'five' })),
+        fcContext(),
+        (error, result) => resolve({ error, result }),
+      );
     });
     expect(outcome).toEqual({ error: null, result: 'five' });
   });

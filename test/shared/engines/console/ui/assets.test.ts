@@ -12,7 +12,11 @@ describe('console UI assets (shared/engines/console/ui/assets.ts)', () => {
     const page = UI_ASSETS['/'];
     expect(page?.contentType).toBe('text/html; charset=utf-8');
     const referenced = [...(page?.body ?? '').matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
-    expect(referenced.filter((url) => url.startsWith('/assets/')).sort()).toEqual(Object.keys(UI_ASSETS).filter((path) => path !== '/').sort());
+    expect(referenced.filter((url) => url.startsWith('/assets/')).sort()).toEqual(
+      Object.keys(UI_ASSETS)
+        .filter((path) => path !== '/')
+        .sort(),
+    );
     expect(referenced.filter((url) => !url.startsWith('/assets/') && url !== 'data:,')).toEqual([]);
     for (const [path, asset] of Object.entries(UI_ASSETS)) {
       expect(asset.body, path).not.toMatch(/https?:\/\/|url\(\s*["']?\/\//);

@@ -15,7 +15,8 @@ describe('console UI string tables', () => {
   });
 
   it('use the same placeholders in both languages', () => {
-    for (const [key, text] of Object.entries(MESSAGES['zh-CN'])) expect(placeholders(MESSAGES.en[key as keyof typeof MESSAGES.en]), key).toEqual(placeholders(text));
+    for (const [key, text] of Object.entries(MESSAGES['zh-CN']))
+      expect(placeholders(MESSAGES.en[key as keyof typeof MESSAGES.en]), key).toEqual(placeholders(text));
   });
 
   it('name every API error code, state and audit value the server can send', () => {

@@ -35,12 +35,68 @@ describe('console pages', () => {
         transactionView(detail(), stuckState(), ctx),
         traceView(trace(), ctx),
         stuckView({ items: [tx({ stuck: true, state: 'PREPARED' })], nextCursor: null }, {}, new Map(), ctx),
-        subscribersView([{ group: 'GID_points', topic: 'trade', tagExpression: 'A||B', description: 'points', functions: ['points'], maxAttempts: 5, slaSeconds: 60, window: '24h', consumed: 3, lastConsumedAt: null, backlog: 0, conflicts: 0, deadLetters: { pending: 1, total: 2 } }], {}, ctx),
+        subscribersView(
+          [
+            {
+              group: 'GID_points',
+              topic: 'trade',
+              tagExpression: 'A||B',
+              description: 'points',
+              functions: ['points'],
+              maxAttempts: 5,
+              slaSeconds: 60,
+              window: '24h',
+              consumed: 3,
+              lastConsumedAt: null,
+              backlog: 0,
+              conflicts: 0,
+              deadLetters: { pending: 1, total: 2 },
+            },
+          ],
+          {},
+          ctx,
+        ),
         deadLettersView({ items: [deadLetter()], nextCursor: null }, {}, { selected: new Set(), replay: newReplayState() }, ctx),
         deadLetterView(deadLetterDetail(), newReplayState(), ctx),
-        reconcileRunsView({ items: [{ runId: 'r-1', finishedAt: '2026-11-27T10:00:00.000Z', clean: false, truncated: false, stuckPrepared: 1, missingConsumption: 0, deadLetters: 0 }], nextCursor: null }, {}, ctx),
+        reconcileRunsView(
+          {
+            items: [
+              {
+                runId: 'r-1',
+                finishedAt: '2026-11-27T10:00:00.000Z',
+                clean: false,
+                truncated: false,
+                stuckPrepared: 1,
+                missingConsumption: 0,
+                deadLetters: 0,
+              },
+            ],
+            nextCursor: null,
+          },
+          {},
+          ctx,
+        ),
         incidentsView({ items: [], nextCursor: null }, {}, ctx),
-        auditView({ items: [{ id: 'a-1', at: '2026-11-27T10:00:00.000Z', actor: 'ops', role: 'operator', action: 'replay', target: 'ids:dl-1', result: 'ok', detail: { replayed: 1 }, sourceIp: '127.0.0.1' }], nextCursor: null }, {}, ctx),
+        auditView(
+          {
+            items: [
+              {
+                id: 'a-1',
+                at: '2026-11-27T10:00:00.000Z',
+                actor: 'ops',
+                role: 'operator',
+                action: 'replay',
+                target: 'ids:dl-1',
+                result: 'ok',
+                detail: { replayed: 1 },
+                sourceIp: '127.0.0.1',
+              },
+            ],
+            nextCursor: null,
+          },
+          {},
+          ctx,
+        ),
       ];
       for (const page of pages) expect(textOf(page).length).toBeGreaterThan(10);
       expect(textOf(pages[0])).toContain(lang === 'en' ? 'Stuck transactions' : '悬挂事务');
@@ -93,7 +149,12 @@ describe('console pages', () => {
 
   it('a decision needs a choice and a reason of 5–500 characters before anything is sent', async () => {
     const txId = 'tx-stuck';
-    const { fetch, calls } = fakeFetch({ [`POST ${API_ROUTES.transactionDecision(txId)}`]: [200, { transaction: tx({ txId, state: 'ROLLED_BACK', reason: 'operator' }), delivery: 'done' }] });
+    const { fetch, calls } = fakeFetch({
+      [`POST ${API_ROUTES.transactionDecision(txId)}`]: [
+        200,
+        { transaction: tx({ txId, state: 'ROLLED_BACK', reason: 'operator' }), delivery: 'done' },
+      ],
+    });
     const ctx = context({ fetch });
     const state = stuckState();
     const view = () => transactionView(detail({ txId, state: 'PREPARED', stuck: true }, { check: true, decide: true }), state, ctx);
@@ -105,12 +166,24 @@ describe('console pages', () => {
     expect(calls).toEqual([]);
     byTest(view(), 'decision-form')[0]?.on.submit?.({ decision: 'rollback', reason: '  customer cancelled by phone ' });
     await settle();
-    expect(calls).toEqual([{ method: 'POST', url: API_ROUTES.transactionDecision(txId), headers: expect.objectContaining({ 'x-csrf-token': 'csrf-1' }), body: { decision: 'rollback', reason: 'customer cancelled by phone' } }]);
+    expect(calls).toEqual([
+      {
+        method: 'POST',
+        url: API_ROUTES.transactionDecision(txId),
+        headers: expect.objectContaining({ 'x-csrf-token': 'csrf-1' }),
+        body: { decision: 'rollback', reason: 'customer cancelled by phone' },
+      },
+    ]);
     expect(textOf(byTest(view(), 'decision-result')[0])).toContain('已回滚');
   });
 
   it('replay previews first, then executes exactly the previewed letters, showing each report', async () => {
-    const { fetch, calls } = fakeFetch({ [`POST ${API_ROUTES.deadLetterReplay}`]: (body) => [200, report((body as { dryRun: boolean }).dryRun, (body as { filter: { ids: string[] } }).filter.ids)] });
+    const { fetch, calls } = fakeFetch({
+      [`POST ${API_ROUTES.deadLetterReplay}`]: (body) => [
+        200,
+        report((body as { dryRun: boolean }).dryRun, (body as { filter: { ids: string[] } }).filter.ids),
+      ],
+    });
     const ctx = context({ fetch, lang: 'en' });
     const state = { selected: new Set<string>(), replay: newReplayState() };
     const list = { items: [deadLetter(), deadLetter({ id: 'dl-2' })], nextCursor: null };
@@ -125,7 +198,10 @@ describe('console pages', () => {
     byTest(view(), 'dl-select')[1]?.on.change?.('dl-2');
     byTest(view(), 'replay-execute')[0]?.on.click?.();
     await settle();
-    expect(calls.map((c) => c.body)).toEqual([{ filter: { ids: ['dl-1'] }, dryRun: true }, { filter: { ids: ['dl-1'] }, dryRun: false }]);
+    expect(calls.map((c) => c.body)).toEqual([
+      { filter: { ids: ['dl-1'] }, dryRun: true },
+      { filter: { ids: ['dl-1'] }, dryRun: false },
+    ]);
     const result = byTest(view(), 'replay-result')[0];
     expect(textOf(result)).toContain('replayed 1');
     expect(textOf(result)).toContain('new-dl-1');
@@ -133,7 +209,9 @@ describe('console pages', () => {
   });
 
   it('a refused replay shows why, in the UI language', async () => {
-    const { fetch } = fakeFetch({ [`POST ${API_ROUTES.deadLetterReplay}`]: [403, { error: { code: 'FORBIDDEN', message: 'the viewer role may not replay' } }] });
+    const { fetch } = fakeFetch({
+      [`POST ${API_ROUTES.deadLetterReplay}`]: [403, { error: { code: 'FORBIDDEN', message: 'the viewer role may not replay' } }],
+    });
     const ctx = context({ fetch });
     const replay = newReplayState();
     byTest(deadLetterView(deadLetterDetail(), replay, ctx), 'replay-preview-one')[0]?.on.click?.();

@@ -19,7 +19,10 @@ describe('Function: parseRoute', () => {
     expect(parseRoute(UI_ROUTES.deadLetter('dl-1'))).toMatchObject({ page: 'deadLetter', param: 'dl-1' });
     expect(parseRoute(UI_ROUTES.reconcileRun('r-1'))).toMatchObject({ page: 'reconcileRun', param: 'r-1' });
     expect(parseRoute(UI_ROUTES.incident(key))).toMatchObject({ page: 'incident', param: key });
-    expect(parseRoute(UI_ROUTES.transactions({ businessKey: key, state: 'PREPARED' }))).toMatchObject({ page: 'transactions', query: { businessKey: key, state: 'PREPARED' } });
+    expect(parseRoute(UI_ROUTES.transactions({ businessKey: key, state: 'PREPARED' }))).toMatchObject({
+      page: 'transactions',
+      query: { businessKey: key, state: 'PREPARED' },
+    });
   });
 
   it('shows the overview for an empty hash and "not found" for anything else', () => {
