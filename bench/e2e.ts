@@ -120,7 +120,7 @@ async function runOnce(
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   const { openDatabase } = await import('../shared/adapters/store/openDatabase');
   const txcenter = await openDatabase(stack.txcenterDatabaseUrl);
-  let effects: { tx_id: string; created_at: number | string }[] = [];
+  const effects: { tx_id: string; created_at: number | string }[] = [];
   // Polled with two cheap counts (this run's customers; archive rows since the run began: warm-up and
   // earlier runs were drained before), not the id lists, so waiting takes little of the CPU measured.
   const customers = Array.from({ length: Math.min(purchases, CUSTOMERS_PER_RUN) }, (_, index) => `${customerPrefix}${index}`);

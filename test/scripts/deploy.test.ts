@@ -344,7 +344,7 @@ describe('Function: planProblems', () => {
 
   it('refuses trigger combinations FC refuses: HTTP beside other types, two HTTP triggers', () => {
     const mixed = structuredClone(config);
-    mixed.custom.txcenter.triggers['reconciler']!.push({ name: 'web', type: 'http', methods: ['GET'] });
+    mixed.custom.txcenter.triggers.reconciler!.push({ name: 'web', type: 'http', methods: ['GET'] });
     mixed.custom.txcenter.triggers['tx-gateway']!.push({ name: 'web', type: 'http', methods: ['GET'] });
     expect(planProblems(mixed, SETTINGS)).toEqual([
       'tx-gateway has 2 HTTP triggers: FC allows one per function',

@@ -35,11 +35,11 @@ describe('Function: catalogDrift', () => {
   it('reports missing and extra triggers, functions, handlers and timeouts', () => {
     const drifted = structuredClone(config);
     drifted.custom.txcenter.triggers['tx-console'] = drifted.custom.txcenter.triggers['tx-console']!.filter((t) => t.name !== 'http');
-    drifted.custom.txcenter.triggers['reconciler']!.push({ name: 'hourly', type: 'timer', cron: '0 0 * * * *', payload: '' });
+    drifted.custom.txcenter.triggers.reconciler!.push({ name: 'hourly', type: 'timer', cron: '0 0 * * * *', payload: '' });
     delete drifted.functions['consumer-cs'];
     drifted.functions['tx-gateway']!.handler = 'index.handler';
-    drifted.functions['reconciler']!.timeout = 60;
-    drifted.functions['ghost'] = { handler: 'dist/ghost.handler', memorySize: 256, timeout: 60 };
+    drifted.functions.reconciler!.timeout = 60;
+    drifted.functions.ghost = { handler: 'dist/ghost.handler', memorySize: 256, timeout: 60 };
     const problems = catalogDrift(drifted, catalog()).join('\n');
     expect(problems).toContain("function 'tx-console' lacks trigger 'http'");
     expect(problems).toContain("function 'reconciler' has trigger 'hourly'");

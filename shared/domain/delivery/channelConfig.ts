@@ -24,14 +24,12 @@ export const channelProviderSchema = z.strictObject({
 export type ChannelProvider = z.output<typeof channelProviderSchema>;
 
 /** `TXC_CHANNELS`: a JSON object from channel to provider; a channel left out is not sent on. */
-export const channelsSchema = z
-  .partialRecord(z.enum(CHANNELS), channelProviderSchema)
-  .check(
-    z.refine((channels) => !channels.wechat || channels.wechat.templateId !== undefined, {
-      message: 'wechat needs a templateId',
-      path: ['wechat', 'templateId'],
-    }),
-  );
+export const channelsSchema = z.partialRecord(z.enum(CHANNELS), channelProviderSchema).check(
+  z.refine((channels) => !channels.wechat || channels.wechat.templateId !== undefined, {
+    message: 'wechat needs a templateId',
+    path: ['wechat', 'templateId'],
+  }),
+);
 export type ChannelsConfig = z.output<typeof channelsSchema>;
 
 /**

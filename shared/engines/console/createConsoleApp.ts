@@ -1,4 +1,4 @@
-import * as z from '../../zod';
+import type * as z from '../../zod';
 import { TxcError } from '../../errors';
 import type { HttpApp, HttpRequest, HttpResponse, InvocationContext } from '../invocation/InvocationContext';
 import { jsonErrorResponse, jsonResponse } from '../invocation/httpResponses';

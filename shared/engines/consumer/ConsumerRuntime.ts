@@ -265,9 +265,7 @@ export class ConsumerRuntime {
           decoded,
           effects: await handler.handle(decoded, { group: this.group, message, attempt: 1, invocation, db }),
         });
-      } catch {
-        continue; // the general path repeats it and records the failure
-      }
+      } catch {}
     }
     // Queued in one turn, so they commit together.
     const inserted = await Promise.all(

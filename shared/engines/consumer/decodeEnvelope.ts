@@ -1,4 +1,4 @@
-import * as z from '../../zod';
+import type * as z from '../../zod';
 import type { Envelope } from '../events/envelope';
 import { envelopeSchema } from '../events/envelope';
 import { MessageRejectedError, REJECTION_CODES } from './errors';

@@ -1,4 +1,4 @@
-import * as z from '../../zod';
+import type * as z from '../../zod';
 import { AuthError, verifyRequest } from '../auth';
 import { TxcError, ValidationError } from '../../errors';
 import type { HttpApp, HttpRequest, HttpResponse } from '../invocation/InvocationContext';

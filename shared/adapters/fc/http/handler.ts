@@ -64,7 +64,7 @@ async function respond(
 export function httpHandler(app: HttpApp, options: HttpHandlerOptions = {}): FcHttpHandler {
   let logger = options.logger;
   const log = (): Logger => (logger ??= createLogger('fc-http'));
-  async function handler(first: unknown, second: unknown, third?: unknown): Promise<Fc3HttpResponse | void> {
+  async function handler(first: unknown, second: unknown, third?: unknown): Promise<Fc3HttpResponse | undefined> {
     if (isFc2HttpInvocation(first, second)) {
       const context = invocationContextOf(third);
       sendFc2Response(second as Fc2HttpResponse, await respond(() => createRequestFromFc2(first, context.requestId), app, context, log));

@@ -96,7 +96,13 @@ describe('Class: TouchpointSender', () => {
     const eventId = await touchpoint();
     const real = adaptersOf(parseChannels(sink.channelsConfig)).app!;
     // The first sender reaches the provider, then "dies" before it can mark the touch-point.
-    const dying: ChannelAdapter = { channel: 'app', send: async (delivery) => (await real.send(delivery), new Promise(() => {})) };
+    const dying: ChannelAdapter = {
+      channel: 'app',
+      send: async (delivery) => {
+        await real.send(delivery);
+        return new Promise(() => {});
+      },
+    };
     void sender({ app: dying }).run();
     for (let i = 0; i < 100 && !sink.callsByKey.has(eventId); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await statusOf(eventId)).status).toBe('SENDING');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, businessSystemsSchema, SIGNATURE_WINDOW_MS, signRequest, verifyRequest } from '../../../../shared/engines/auth';
+import { type AuthError, businessSystemsSchema, SIGNATURE_WINDOW_MS, signRequest, verifyRequest } from '../../../../shared/engines/auth';
 
 const secret = 'fund-trading-secret-0123456789abcdef';
 const secretOf = (id: string) => (id === 'fund-trading' ? secret : undefined);

@@ -254,7 +254,7 @@ describe('Function: createTxGatewayApp', () => {
 
     it('payload strings with characters XML forbids (U+FFFE, U+FFFF, lone surrogates, C0 controls) arrive unchanged', async () => {
       const fund = center.systems[0]!;
-      const payload = { note: 'a\uFFFFb\uFFFEc\uD800d\uDFFFe\u0000f\u0001g\u001Fh\uD83D\uDE00i]]>', ['k\uFFFF']: ['\uDBFF'] };
+      const payload = { note: 'a\uFFFFb\uFFFEc\uD800d\uDFFFe\u0000f\u0001g\u001Fh\uD83D\uDE00i]]>', 'k\uFFFF': ['\uDBFF'] };
       const businessKey = key();
       const prepared = await center.call(fund, 'POST', '/v1/transactions', prepareBody(businessKey, payload));
       expect(prepared.statusCode).toBe(201);

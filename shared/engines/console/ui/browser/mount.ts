@@ -26,12 +26,12 @@ function element(node: VElement): HTMLElement {
       event.preventDefault();
       submit(formValues(el));
     });
-  if (change) el.addEventListener('change', () => change(valueOf(el)));
+  if (change) el.addEventListener('change', () => change(fieldValue(el)));
   return el;
 }
 
 /** A checkbox's value when checked, else ''; any other field's value. */
-function valueOf(el: HTMLElement): string {
+function fieldValue(el: HTMLElement): string {
   if (el instanceof HTMLInputElement) return el.type === 'checkbox' || el.type === 'radio' ? (el.checked ? el.value : '') : el.value;
   if (el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) return el.value;
   return '';

@@ -127,7 +127,13 @@ describe('Function: httpHandler', () => {
   it('answers 400 with a machine-readable code for a malformed event and logs it', async () => {
     const { logger, lines } = recordingLogger();
     let called = false;
-    const handler = httpHandler(async () => ((called = true), { statusCode: 200, body: '' }), { logger });
+    const handler = httpHandler(
+      async () => {
+        called = true;
+        return { statusCode: 200, body: '' };
+      },
+      { logger },
+    );
     const response = await handler(Buffer.from('not json'), fcContext());
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'HTTP_EVENT_INVALID' } });
