@@ -79,7 +79,7 @@ export const CLOUD_SHIMS: Plugin = {
     build.onLoad({ filter: /^sqlite$/, namespace: 'txc-cloud-shim' }, (args) => ({
       loader: 'ts',
       resolveDir: args.pluginData as string,
-      contents: `import { TxcError } from '../errors';
+      contents: `import { TxcError } from '../../errors';
 export function openSqlite() {
   throw new TxcError('SQLITE_UNAVAILABLE', 'cloud bundles have no SQLite driver: set TXC_DATABASE_URL to a mysql:// URL');
 }`,
