@@ -33,12 +33,12 @@ async function holdingWebhook() {
     request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
     request.on('end', () => {
       const title = (JSON.parse(body) as { markdown?: { title?: string } }).markdown?.title ?? '';
-      if (title.startsWith('Compliance violation') && !held) {
+      if (title.startsWith('Compliance blocked') && !held) {
         held = { request, response };
         onHeld();
         return;
       }
-      if (title.startsWith('Compliance violation')) accepted.push(title);
+      if (title.startsWith('Compliance blocked')) accepted.push(title);
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0,"errmsg":"ok"}');
     });
   });
