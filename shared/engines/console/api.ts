@@ -491,24 +491,8 @@ export interface AuditEntry {
   readonly sourceIp: string | null;
 }
 
-export type ReplayResultKind = 'replayed' | 'would-replay' | 'skipped' | 'refused' | 'failed';
-
-export interface ReplayReport {
-  readonly dryRun: boolean;
-  readonly matched: number;
-  readonly counts: Readonly<Record<ReplayResultKind, number>>;
-  readonly results: readonly {
-    readonly id: string;
-    readonly group: string;
-    readonly topic: string;
-    readonly tag: string | null;
-    readonly key: string | null;
-    readonly result: ReplayResultKind;
-    readonly code?: string;
-    readonly reason?: string;
-    readonly messageId?: string;
-  }[];
-}
+/** The replay engine's own report (a type-only import: the browser bundle stays free of the engine). */
+export type { ReplayReport, ReplayResultKind } from '../dlq/replayDeadLetters';
 
 export interface CheckNowResult {
   /** The business system's answer (UNKNOWN when unreachable or undecided). */
