@@ -6,10 +6,17 @@ import { createConnection } from 'mysql2/promise';
  * (mysql://user@host:port/anything) for one test or benchmark run, so runs never share schema state.
  * `drop()` removes it.
  */
-export async function createScratchMysqlDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchMysqlDatabase(
+  serverUrl: string,
+  prefix: string,
+  collation = 'utf8mb4_general_ci',
+): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!/^utf8mb4_[a-z0-9_]+$/.test(collation)) throw new Error(`not a utf8mb4 collation: ${collation}`);
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = await createConnection({ uri: serverUrl });
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  // A case-insensitive default, as RDS gives a database created with CharacterSetName utf8mb4:
+  // tests must see what production sees, not a friendlier collation.
+  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE ${collation}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely';
+import { createTable } from '../../shared/adapters/store/createTable';
 
 /**
  * The example fund trading system's own tables (examples/trading): customer wallets (balances of the
@@ -9,15 +10,13 @@ import type { Migration } from 'kysely';
 export const tradingSystemMigration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>): Promise<void> {
-    await db.schema
-      .createTable('trading_wallet')
+    await createTable(db, 'trading_wallet')
       .addColumn('customer_id', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('opening_fen', 'bigint', (c) => c.notNull())
       .addColumn('balance_fen', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema
-      .createTable('trading_purchase')
+    await createTable(db, 'trading_purchase')
       .addColumn('purchase_id', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('tx_id', 'varchar(64)')
       .addColumn('customer_id', 'varchar(64)', (c) => c.notNull())
@@ -30,8 +29,7 @@ export const tradingSystemMigration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('trading_purchase_tx').on('trading_purchase').column('tx_id').unique().execute();
-    await db.schema
-      .createTable('trading_order')
+    await createTable(db, 'trading_order')
       .addColumn('order_id', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('tx_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('purchase_id', 'varchar(64)', (c) => c.notNull())

@@ -61,6 +61,9 @@ export async function migrate(database: Database, migrations: Record<string, Mig
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'txc_migration',
     migrationLockTableName: 'txc_migration_lock',
+    // Migrations are numbered per module (see MIGRATIONS): a module's next one sorts before another
+    // module's applied ones, and each depends only on its own module's earlier migrations.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

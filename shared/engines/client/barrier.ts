@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { createTable } from '../../adapters/store/createTable';
 
 /** The business system's barrier table (in its own database). */
 export const BARRIER_TABLE = 'txc_barrier';
@@ -17,8 +18,7 @@ type AnyDb = Kysely<any>;
 
 /** Creates the barrier table if missing (SQLite and MySQL). Call once at start, or copy it into your migrations. */
 export async function ensureBarrierTable(db: AnyDb): Promise<void> {
-  await db.schema
-    .createTable(BARRIER_TABLE)
+  await createTable(db, BARRIER_TABLE)
     .ifNotExists()
     .addColumn('tx_id', 'varchar(64)', (c) => c.primaryKey())
     .addColumn('outcome', 'varchar(16)', (c) => c.notNull())

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { MysqlAdapter } from 'kysely';
+import { createTable } from '../createTable';
 
 /**
  * The transaction center's tables: `txc_tx` (one row per transaction) and `txc_tx_event` (its
@@ -9,8 +10,7 @@ export const txTransactionsMigration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>): Promise<void> {
     const mysql = db.getExecutor().adapter instanceof MysqlAdapter;
-    await db.schema
-      .createTable('txc_tx')
+    await createTable(db, 'txc_tx')
       .addColumn('tx_id', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('system_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('business_key', 'varchar(128)', (c) => c.notNull())
@@ -35,8 +35,7 @@ export const txTransactionsMigration = {
     // NULLs never collide in a unique index (both dialects): a released key can be prepared again.
     await db.schema.createIndex('txc_tx_active_key').on('txc_tx').columns(['system_id', 'active_business_key']).unique().execute();
     await db.schema.createIndex('txc_tx_state_created').on('txc_tx').columns(['state', 'created_at']).execute();
-    await db.schema
-      .createTable('txc_tx_event')
+    await createTable(db, 'txc_tx_event')
       .addColumn('id', mysql ? 'bigint' : 'integer', (c) => c.primaryKey().autoIncrement())
       .addColumn('tx_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('at', 'bigint', (c) => c.notNull())

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Migration } from 'kysely';
+import { createTable } from '../createTable';
 
 /**
  * The consumer runtime's consume barrier (one row per subscriber group and message key/id), its
@@ -8,8 +9,7 @@ import type { Migration } from 'kysely';
  */
 export const consumerRuntimeMigration: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('txc_consume_barrier')
+    await createTable(db, 'txc_consume_barrier')
       .addColumn('group_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('dedup_key', 'varchar(128)', (c) => c.notNull())
       .addColumn('status', 'varchar(24)', (c) => c.notNull())
@@ -38,8 +38,7 @@ export const consumerRuntimeMigration: Migration = {
     await db.schema.createIndex('txc_consume_barrier_event').on('txc_consume_barrier').columns(['event_id', 'group_id']).execute();
     await db.schema.createIndex('txc_consume_barrier_bkey').on('txc_consume_barrier').column('business_key').execute();
 
-    await db.schema
-      .createTable('txc_consume_attempt')
+    await createTable(db, 'txc_consume_attempt')
       .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
       .addColumn('group_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('dedup_key', 'varchar(128)', (c) => c.notNull())
@@ -54,8 +53,7 @@ export const consumerRuntimeMigration: Migration = {
       .execute();
     await db.schema.createIndex('txc_consume_attempt_key').on('txc_consume_attempt').columns(['group_id', 'dedup_key']).execute();
 
-    await db.schema
-      .createTable('txc_consume_conflict')
+    await createTable(db, 'txc_consume_conflict')
       .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
       .addColumn('group_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('dedup_key', 'varchar(128)', (c) => c.notNull())

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Migration } from 'kysely';
+import { createTable } from '../createTable';
 
 /**
  * Effects of the five companion consumers: touch-points (operations), service tickets (customer
@@ -10,8 +11,7 @@ import type { Migration } from 'kysely';
  */
 export const companionDomainsMigration: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('txc_touchpoint')
+    await createTable(db, 'txc_touchpoint')
       .addColumn('event_id', 'varchar(128)', (c) => c.primaryKey())
       .addColumn('business_key', 'varchar(128)', (c) => c.notNull())
       .addColumn('customer_id', 'varchar(64)', (c) => c.notNull())
@@ -23,8 +23,7 @@ export const companionDomainsMigration: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
 
-    await db.schema
-      .createTable('txc_ticket')
+    await createTable(db, 'txc_ticket')
       .addColumn('ticket_no', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('customer_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('category', 'varchar(32)', (c) => c.notNull())
@@ -35,8 +34,7 @@ export const companionDomainsMigration: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema
-      .createTable('txc_ticket_event')
+    await createTable(db, 'txc_ticket_event')
       .addColumn('event_id', 'varchar(128)', (c) => c.primaryKey())
       .addColumn('ticket_no', 'varchar(64)', (c) => c.notNull())
       .addColumn('action', 'varchar(16)', (c) => c.notNull())
@@ -44,8 +42,7 @@ export const companionDomainsMigration: Migration = {
       .addColumn('at', 'bigint', (c) => c.notNull())
       .execute();
 
-    await db.schema
-      .createTable('txc_journey')
+    await createTable(db, 'txc_journey')
       .addColumn('journey_id', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('customer_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('stage', 'varchar(16)', (c) => c.notNull())
@@ -53,16 +50,14 @@ export const companionDomainsMigration: Migration = {
       .addColumn('steps_done', 'integer', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema
-      .createTable('txc_journey_step')
+    await createTable(db, 'txc_journey_step')
       .addColumn('event_id', 'varchar(128)', (c) => c.primaryKey())
       .addColumn('journey_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('stage', 'varchar(16)', (c) => c.notNull())
       .addColumn('step', 'varchar(64)', (c) => c.notNull())
       .addColumn('at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema
-      .createTable('txc_slave_purchase')
+    await createTable(db, 'txc_slave_purchase')
       .addColumn('tx_id', 'varchar(128)', (c) => c.primaryKey())
       .addColumn('order_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('customer_id', 'varchar(64)', (c) => c.notNull())
@@ -72,8 +67,7 @@ export const companionDomainsMigration: Migration = {
       .addColumn('completed_at', 'bigint', (c) => c.notNull())
       .execute();
 
-    await db.schema
-      .createTable('txc_compliance_verdict')
+    await createTable(db, 'txc_compliance_verdict')
       .addColumn('event_id', 'varchar(128)', (c) => c.primaryKey())
       .addColumn('business_key', 'varchar(128)', (c) => c.notNull())
       .addColumn('tag', 'varchar(64)', (c) => c.notNull())
@@ -83,8 +77,7 @@ export const companionDomainsMigration: Migration = {
       .addColumn('reviewed_at', 'bigint', (c) => c.notNull())
       .execute();
 
-    await db.schema
-      .createTable('txc_archive_event')
+    await createTable(db, 'txc_archive_event')
       .addColumn('group_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('message_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('topic', 'varchar(64)', (c) => c.notNull())

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Migration } from 'kysely';
+import { createTable } from '../createTable';
 
 /** Dead letters received by dlq-alerter (with history and replay state) and alert incidents. */
 export const deadLettersMigration: Migration = {
   async up(db: Kysely<any>) {
-    await db.schema
-      .createTable('txc_dead_letter')
+    await createTable(db, 'txc_dead_letter')
       .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('group_id', 'varchar(64)', (c) => c.notNull())
       .addColumn('topic', 'varchar(64)', (c) => c.notNull())
@@ -31,8 +31,7 @@ export const deadLettersMigration: Migration = {
       .execute();
     await db.schema.createIndex('txc_dead_letter_group').on('txc_dead_letter').columns(['group_id', 'dead_lettered_at']).execute();
 
-    await db.schema
-      .createTable('txc_alert_incident')
+    await createTable(db, 'txc_alert_incident')
       .addColumn('incident_key', 'varchar(191)', (c) => c.primaryKey())
       .addColumn('kind', 'varchar(64)', (c) => c.notNull())
       .addColumn('window_started_at', 'bigint', (c) => c.notNull())

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
+import { createTable } from '../createTable';
 
 /** The reconciler's reports (`txcenter reconcile --last` prints the newest). */
 export const reconcileReportsMigration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>): Promise<void> {
-    await db.schema
-      .createTable('txc_reconcile_report')
+    await createTable(db, 'txc_reconcile_report')
       .addColumn('run_id', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('finished_at', 'bigint', (c) => c.notNull())
       .addColumn('clean', 'integer', (c) => c.notNull())

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { MysqlAdapter } from 'kysely';
 import type { Migration } from 'kysely';
+import { createTable } from '../createTable';
 
 /**
  * tx-console: its append-only audit log, the failed-login throttle, and the indexes that serve every
@@ -33,8 +34,7 @@ export const consoleMigration: Migration = {
     await index('txc_alert_incident_window', 'txc_alert_incident', ['window_started_at']);
     await index('txc_reconcile_report_finished_id', 'txc_reconcile_report', ['finished_at', 'run_id']);
 
-    await db.schema
-      .createTable('txc_console_audit')
+    await createTable(db, 'txc_console_audit')
       .addColumn('id', mysql ? 'bigint' : 'integer', (c) => c.primaryKey().autoIncrement())
       .addColumn('at', 'bigint', (c) => c.notNull())
       .addColumn('actor', 'varchar(64)', (c) => c.notNull())
@@ -49,8 +49,7 @@ export const consoleMigration: Migration = {
     await index('txc_console_audit_action', 'txc_console_audit', ['action', 'id']);
 
     // One row per (name, address) hash with recent failures; expired rows are pruned on each failure.
-    await db.schema
-      .createTable('txc_console_login_throttle')
+    await createTable(db, 'txc_console_login_throttle')
       .addColumn('throttle_key', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('failures', 'integer', (c) => c.notNull())
       .addColumn('window_started_at', 'bigint', (c) => c.notNull())
