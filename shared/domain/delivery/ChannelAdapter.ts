@@ -66,6 +66,7 @@ export class WebhookChannelAdapter implements ChannelAdapter {
         headers: { ...headers, 'content-type': 'application/json', 'idempotency-key': delivery.idempotencyKey },
         body,
         timeoutMs: this.provider.timeoutMs,
+        idempotent: true, // providers deliver once per idempotency key (the channel contract)
       });
     } catch (error) {
       throw new ProviderUnavailableError(`${this.channel} provider unreachable: ${(error as Error).message}`, { cause: error });

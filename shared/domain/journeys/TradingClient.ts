@@ -41,6 +41,7 @@ export class TradingClient {
         headers: { 'content-type': 'application/json', 'idempotency-key': purchase.txId },
         body: JSON.stringify(purchase),
         timeoutMs,
+        idempotent: true, // the trading system buys once per txId (the idempotency key)
       });
     } catch (error) {
       throw new TransientFailureError('TRADING_UNREACHABLE', `trading system unreachable: ${(error as Error).message}`, { cause: error });

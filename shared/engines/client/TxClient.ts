@@ -137,6 +137,9 @@ export class TxClient {
         headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body || undefined,
         timeoutMs: this.options.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS,
+        // Every gateway call is idempotent at the gateway: prepare and events by (system, businessKey)
+        // and payload, commit and rollback by txId; so a reset keep-alive socket may be retried.
+        idempotent: true,
       });
     } catch (error) {
       throw new TxClientError('GATEWAY_UNREACHABLE', `tx-gateway unreachable: ${(error as Error).message}`, 0, undefined, { cause: error });

@@ -42,7 +42,18 @@ export interface TextRequest {
   readonly timeoutMs: number;
   /** @default DEFAULT_MAX_RESPONSE_BYTES */
   readonly maxResponseBytes?: number;
+  /**
+   * True only when the receiver deduplicates this request, so sending it twice has the effect of
+   * sending it once: an idempotency key it honours (prepare's businessKey, the wallet purchase's
+   * txId, a channel provider's idempotency key). GET, HEAD, OPTIONS, PUT and DELETE are idempotent
+   * by HTTP's definition; any other request without this flag is never sent twice.
+   * @default false
+   */
+  readonly idempotent?: boolean;
 }
+
+/** Methods HTTP defines as idempotent (RFC 9110 §9.2.2): repeating one changes nothing more. */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 export interface TextAnswer {
   readonly status: number;
@@ -86,15 +97,20 @@ function once(call: TextRequest): Promise<{ answer?: TextAnswer; error?: Error; 
 
 /**
  * One HTTP call with a text answer over the keep-alive pool. A pooled socket the server closed while
- * idle fails with ECONNRESET before the request was read; that case (and only that) is sent once
- * more on a fresh socket, as Node's documentation advises (`request.reusedSocket`).
+ * idle fails with ECONNRESET; Node's documentation advises sending the request once more on a fresh
+ * socket (`request.reusedSocket`). But a reset looks the same when the server read the request and
+ * then died mid-way (a process crash), so only an idempotent request is sent again: a POST that
+ * bought a fund before the reset would buy it twice. Anything else fails, and the caller treats the
+ * outcome as unknown (the transaction center's check-back and the databases settle it).
  *
  * @throws RequestTimeoutError after `timeoutMs`; ResponseTooLargeError past `maxResponseBytes`; the
  *   socket error when the server is unreachable
  */
 export async function requestText(call: TextRequest): Promise<TextAnswer> {
   let result = await once(call);
-  if (result.error && result.reusedSocket && (result.error as NodeJS.ErrnoException).code === 'ECONNRESET') result = await once(call);
+  const repeatable = call.idempotent === true || IDEMPOTENT_METHODS.has(call.method.toUpperCase());
+  if (result.error && result.reusedSocket && repeatable && (result.error as NodeJS.ErrnoException).code === 'ECONNRESET')
+    result = await once(call);
   if (result.error) throw result.error;
   return result.answer!;
 }

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,59 @@ describe('Function: requestText', () => {
   it('rejects with the socket error when nothing listens', async () => {
     await expect(requestText({ method: 'GET', url: 'http://127.0.0.1:1/', timeoutMs: 2_000 })).rejects.toMatchObject({
       code: 'ECONNREFUSED',
+    });
+  });
+
+  describe('a keep-alive socket reset after the server read the request (the server crashed mid-request)', () => {
+    // A socket's first request and /warm are answered (the socket goes back to the pool); any other
+    // request on a used socket is read, counted as done (a purchase that ran), then the socket is cut.
+    const received: string[] = [];
+    const requestsOnSocket = new WeakMap<Socket, number>();
+    let crashUrl = '';
+    const crashing = createServer((request, response) => {
+      const seen = (requestsOnSocket.get(request.socket) ?? 0) + 1;
+      requestsOnSocket.set(request.socket, seen);
+      request.resume();
+      request.on('end', () => {
+        received.push(`${request.method} ${request.url}`);
+        if (seen === 1 || request.url === '/warm') response.end('{"ok":true}');
+        else request.socket.destroy();
+      });
+    });
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => crashing.listen(0, '127.0.0.1', resolve));
+      crashUrl = `http://127.0.0.1:${(crashing.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      crashing.closeAllConnections();
+      await new Promise<void>((resolve) => crashing.close(() => resolve()));
+    });
+    /** One answered call that leaves a pooled socket, then the call under test, which reuses it. */
+    async function onReusedSocket(call: { method: string; path: string; idempotent?: boolean }): Promise<unknown> {
+      received.length = 0;
+      await requestText({ method: 'GET', url: `${crashUrl}/warm`, timeoutMs: 2_000 });
+      return requestText({
+        method: call.method,
+        url: `${crashUrl}${call.path}`,
+        body: '{}',
+        timeoutMs: 2_000,
+        idempotent: call.idempotent,
+      }).then(
+        () => 'answered',
+        (error: NodeJS.ErrnoException) => error.code,
+      );
+    }
+
+    it('does not send a POST again: the purchase runs once and the caller sees the reset', async () => {
+      expect(await onReusedSocket({ method: 'POST', path: '/purchase' })).toBe('ECONNRESET');
+      expect(received).toEqual(['GET /warm', 'POST /purchase']);
+    });
+
+    it('sends it once more when the request is idempotent (a GET, or a POST whose key the receiver honours)', async () => {
+      expect(await onReusedSocket({ method: 'GET', path: '/status' })).toBe('answered');
+      expect(received).toEqual(['GET /warm', 'GET /status', 'GET /status']);
+      expect(await onReusedSocket({ method: 'POST', path: '/wallet-purchase', idempotent: true })).toBe('answered');
+      expect(received).toEqual(['GET /warm', 'POST /wallet-purchase', 'POST /wallet-purchase']);
     });
   });
 });
