@@ -10,11 +10,11 @@ import type { FaultSwitches, PurchaseFaults } from './faults';
 import type { TradingTables } from './tables';
 import { PURCHASE_STATES } from './tables';
 import type { TradingStore } from './TradingStore';
+import { fundTermsOf } from './fundTerms';
+import { subscriptionFee } from './subscriptionFee';
 
 /** The discount-purchase scenario in the catalog. */
 export const DISCOUNT_PURCHASE = { topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE' } as const;
-/** Fee rate after the discount: purchases paid from the wallet carry no subscription fee. */
-export const DISCOUNT_FEE_RATE = '0.0000';
 
 export const discountPurchaseRequestSchema = z.object({
   customerId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -')),
@@ -65,7 +65,9 @@ export async function discountPurchase(
   const purchaseId = deps.newPurchaseId();
   faults.setForPurchase(purchaseId, injectedFaults);
   const amountFen = yuanToFen(request.amount);
-  const purchase = { purchaseId, customerId: request.customerId, fundCode: request.fundCode, amountFen, feeRate: DISCOUNT_FEE_RATE };
+  // The fee is fixed when the customer asks (the terms then are the ones shown to them) and stored with the purchase.
+  const fee = subscriptionFee(amountFen, fundTermsOf(request.fundCode));
+  const purchase = { purchaseId, customerId: request.customerId, fundCode: request.fundCode, amountFen, fee };
   // Recorded before prepare, so even a purchase the center never saw is in the report.
   await store.insertPurchase(purchase);
   const payload: DiscountPurchasePayload = {
@@ -73,7 +75,8 @@ export async function discountPurchase(
     customerId: request.customerId,
     fundCode: request.fundCode,
     amount: fenToYuan(amountFen),
-    feeRate: DISCOUNT_FEE_RATE,
+    feeRate: fee.feeRate,
+    fee: fenToYuan(fee.feeFen),
   };
   let txId: string | undefined;
   try {

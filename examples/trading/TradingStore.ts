@@ -1,6 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { InsufficientBalanceError, SlaveOrderMismatchError, WalletNotFoundError } from './errors';
+import { fundTermsOf } from './fundTerms';
+import type { SubscriptionFee } from './subscriptionFee';
+import { subscriptionFee } from './subscriptionFee';
 import type { OrderKind, PurchaseState, TradingTables } from './tables';
 import { ORDER_KINDS, PURCHASE_STATES, WALLET_FUND_CODE } from './tables';
 
@@ -11,7 +14,8 @@ export interface NewPurchase {
   readonly customerId: string;
   readonly fundCode: string;
   readonly amountFen: number;
-  readonly feeRate: string;
+  /** The fee terms and the fee computed from them (see subscriptionFee). */
+  readonly fee: SubscriptionFee;
 }
 
 export interface SlaveOrder {
@@ -51,7 +55,10 @@ export class TradingStore {
         customer_id: purchase.customerId,
         fund_code: purchase.fundCode,
         amount_fen: purchase.amountFen,
-        fee_rate: purchase.feeRate,
+        fee_rate: purchase.fee.feeRate,
+        standard_rate: purchase.fee.standardRate,
+        discount: purchase.fee.discount,
+        fee_fen: purchase.fee.feeFen,
         state: PURCHASE_STATES.requested,
         error: null,
         created_at: now,
@@ -98,11 +105,12 @@ export class TradingStore {
       db,
       { txId, purchaseId: purchase.purchaseId, customerId: purchase.customerId, fundCode: WALLET_FUND_CODE, amountFen: purchase.amountFen },
       ORDER_KINDS.walletTopUp,
+      0,
       now,
     );
   }
 
-  private async insertOrder(db: Db, order: SlaveOrder, kind: OrderKind, now: number): Promise<string> {
+  private async insertOrder(db: Db, order: SlaveOrder, kind: OrderKind, feeFen: number, now: number): Promise<string> {
     const orderId = `${kind === ORDER_KINDS.walletTopUp ? 'T' : 'F'}${order.purchaseId}`;
     await db
       .insertInto('trading_order')
@@ -114,6 +122,7 @@ export class TradingStore {
         kind,
         fund_code: order.fundCode,
         amount_fen: order.amountFen,
+        fee_fen: feeFen,
         created_at: now,
       })
       .execute();
@@ -156,13 +165,27 @@ export class TradingStore {
         .set({ balance_fen: sql`balance_fen - ${order.amountFen}`, updated_at: now })
         .where('customer_id', '=', order.customerId)
         .execute();
-      const orderId = await this.insertOrder(trx, order, ORDER_KINDS.fundPurchase, now);
+      const orderId = await this.insertOrder(trx, order, ORDER_KINDS.fundPurchase, await this.feeOf(trx, order), now);
       await this.setPurchaseState(trx, order.purchaseId, PURCHASE_STATES.fundPurchased, [
         PURCHASE_STATES.mainDone,
         PURCHASE_STATES.committed,
       ]);
       return { orderId, applied: true, balanceFen: balanceFen - order.amountFen };
     });
+  }
+
+  /**
+   * The fee of a fund order: the one computed and stored when the purchase was requested (its terms
+   * may have changed since), or — for an order without a purchase row — from the fund's current terms.
+   */
+  private async feeOf(db: Db, order: SlaveOrder): Promise<number> {
+    const purchase = await db
+      .selectFrom('trading_purchase')
+      .select(['fee_fen', 'amount_fen'])
+      .where('purchase_id', '=', order.purchaseId)
+      .executeTakeFirst();
+    if (purchase && Number(purchase.amount_fen) === order.amountFen) return Number(purchase.fee_fen);
+    return subscriptionFee(order.amountFen, fundTermsOf(order.fundCode)).feeFen;
   }
 
   async purchase(purchaseId: string): Promise<TradingTables['trading_purchase'] | undefined> {

@@ -50,7 +50,36 @@ export const tradingSystemMigration = {
 };
 
 /**
+ * Subscription fees on purchases and fund orders: the fund's standard rate and the discount the fee
+ * was computed from (so anyone can recompute it), and the fee in fen. SQLite adds one column per ALTER.
+ */
+export const purchaseFeesMigration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema
+      .alterTable('trading_purchase')
+      .addColumn('standard_rate', 'varchar(12)', (c) => c.notNull().defaultTo('0'))
+      .execute();
+    await db.schema
+      .alterTable('trading_purchase')
+      .addColumn('discount', 'varchar(12)', (c) => c.notNull().defaultTo('0'))
+      .execute();
+    await db.schema
+      .alterTable('trading_purchase')
+      .addColumn('fee_fen', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable('trading_order')
+      .addColumn('fee_fen', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
+/**
  * The trading system's schema: its own database, not txcenter's (a business system owns its tables;
  * txcenter's migrations never touch them). The check-back barrier table comes from the client library.
  */
-export const TRADING_MIGRATIONS: Record<string, Migration> = { '001_trading_system': tradingSystemMigration };
+export const TRADING_MIGRATIONS: Record<string, Migration> = {
+  '001_trading_system': tradingSystemMigration,
+  '002_purchase_fees': purchaseFeesMigration,
+};

@@ -1,4 +1,4 @@
-/** Row types of migration 201 (bigint columns come back as strings on MySQL: read them with Number()). */
+/** Row types of the trading migrations (bigint columns come back as strings on MySQL: read them with Number()). */
 export interface TradingTables {
   trading_wallet: {
     customer_id: string;
@@ -13,7 +13,12 @@ export interface TradingTables {
     customer_id: string;
     fund_code: string;
     amount_fen: number | string;
+    /** The fee actually charged: standard_rate × discount (decimal strings). */
     fee_rate: string;
+    standard_rate: string;
+    /** Share of the standard rate charged: "0" = 0折. */
+    discount: string;
+    fee_fen: number | string;
     state: PurchaseState;
     error: string | null;
     created_at: number | string;
@@ -27,6 +32,8 @@ export interface TradingTables {
     kind: OrderKind;
     fund_code: string;
     amount_fen: number | string;
+    /** Subscription fee included in amount_fen (FUND_PURCHASE only; 0 on top-ups). */
+    fee_fen: number | string;
     created_at: number | string;
   };
 }

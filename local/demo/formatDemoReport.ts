@@ -1,4 +1,5 @@
 import { formatReport } from '../../shared/engines/reconcile';
+import { formatDiscount, formatPercent } from '../../examples/trading/subscriptionFee';
 import type { DemoReport } from './runDemo';
 
 /** Terminal columns a string takes: CJK ideographs, kana, Hangul and full-width forms take two. */
@@ -26,13 +27,14 @@ export function formatDemoReport(report: DemoReport): string {
   out.push('Purchases (优惠购: wallet top-up = main tx, target-fund purchase = slave tx)');
   out.push(
     ...table(
-      ['#', 'purchase', 'customer', 'fund', 'amount ¥', 'fault', 'answer', 'tx state', 'outcome'],
+      ['#', 'purchase', 'customer', 'fund', 'amount ¥', 'fee (standard × discount)', 'fault', 'answer', 'tx state', 'outcome'],
       report.purchases.map((p) => [
         String(p.index + 1),
         p.purchaseId ?? '-',
         p.customerId,
         p.fundCode,
         p.amount,
+        p.fee ? `¥${p.fee.fee} (${formatPercent(p.fee.standardRate)} × ${formatDiscount(p.fee.discount)})` : '-',
         p.fault,
         `${p.httpStatus || '-'} ${p.answer}`,
         p.txState ?? '-',

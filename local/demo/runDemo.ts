@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { FAULT_HEADER } from '../../examples/trading';
 import { catalog } from '../../shared/engines/catalog';
 import { TxClient } from '../../shared/engines/client';
-import { yuanToFen } from '../../shared/engines/events/discountPurchase';
+import { fenToYuan, yuanToFen } from '../../shared/engines/events/discountPurchase';
 import { createLogger } from '../../shared/logger';
 import type { ReconcileReport } from '../../shared/engines/reconcile';
 import { createReconciler, readReconcilerConfig } from '../../shared/engines/reconcile';
@@ -41,6 +41,8 @@ export interface PurchaseLine extends PlannedPurchase {
   readonly fundOrders: number;
   readonly deadLettered: boolean;
   readonly replayed: boolean;
+  /** The subscription fee as the trading system stored it (standard rate × discount, exact). */
+  readonly fee: { readonly standardRate: string; readonly discount: string; readonly feeRate: string; readonly fee: string } | undefined;
   /** One-line outcome for the report. */
   readonly outcome: string;
 }
@@ -410,6 +412,12 @@ async function buildReport(input: {
       fundOrders,
       deadLettered,
       replayed,
+      fee: row && {
+        standardRate: row.standard_rate as string,
+        discount: row.discount as string,
+        feeRate: row.fee_rate as string,
+        fee: fenToYuan(Number(row.fee_fen)),
+      },
       outcome,
     };
   });

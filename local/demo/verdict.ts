@@ -197,9 +197,59 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
     ),
   );
 
+  checks.push(feeCheck(purchases, orders));
+
   if (scope.touchpointsSince !== undefined && scope.received !== undefined)
     checks.push(...(await touchpointChecks(txcenter, scope.touchpointsSince, scope.received)));
   return { consistent: checks.every((c) => c.ok), checks };
+}
+
+/** `"0.0150"` → 150n / 10^4, or undefined when the text is not a plain decimal. */
+function exactDecimal(text: string): { units: bigint; scale: number } | undefined {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  return match ? { units: BigInt(`${match[1]}${match[2] ?? ''}`), scale: (match[2] ?? '').length } : undefined;
+}
+
+/**
+ * 6. Fees exact: recomputed here from the stored terms, on integers — the charged rate is exactly the
+ * standard rate × the discount, the fee is amount × rate / (1 + rate) rounded half up to the fen
+ * (外扣法), and the fund order carries the purchase's fee.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function feeCheck(purchases: readonly any[], orders: readonly any[]): Check {
+  const problems: string[] = [];
+  let charged = 0;
+  let withFee = 0;
+  for (const p of purchases) {
+    const standard = exactDecimal(String(p.standard_rate));
+    const discount = exactDecimal(String(p.discount));
+    const rate = exactDecimal(String(p.fee_rate));
+    if (!standard || !discount || !rate) {
+      problems.push(`${p.purchase_id}: terms ${p.standard_rate} × ${p.discount} = ${p.fee_rate} not decimal`);
+      continue;
+    }
+    const one = 10n ** BigInt(rate.scale);
+    if (rate.units * 10n ** BigInt(standard.scale + discount.scale) !== standard.units * discount.units * one)
+      problems.push(`${p.purchase_id}: rate ${p.fee_rate} ≠ ${p.standard_rate} × ${p.discount}`);
+    const amount = BigInt(Number(p.amount_fen));
+    const fee = BigInt(Number(p.fee_fen));
+    const den = one + rate.units;
+    const twiceError = 2n * (fee * den - amount * rate.units);
+    if (!(twiceError > -den && twiceError <= den))
+      problems.push(
+        `${p.purchase_id}: fee ${fenToYuan(Number(fee))} on ${fenToYuan(Number(amount))} at ${p.fee_rate} is not rounded exactly`,
+      );
+    for (const order of orders.filter((o) => o.purchase_id === p.purchase_id && o.kind === 'FUND_PURCHASE'))
+      if (Number(order.fee_fen) !== Number(fee))
+        problems.push(`${p.purchase_id}: fund order fee ${fenToYuan(Number(order.fee_fen))} ≠ ${fenToYuan(Number(fee))}`);
+    charged += Number(fee);
+    if (fee > 0n) withFee += 1;
+  }
+  return check(
+    'fees exact',
+    problems,
+    `${purchases.length} purchase(s) recomputed from standard rate × discount: ${withFee} with a fee, ${fenToYuan(charged)} charged in total`,
+  );
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -214,7 +264,7 @@ async function touchpointChecks(txcenter: Kysely<any>, since: number, received: 
     receiptsByKey.set(receipt.idempotencyKey, [...(receiptsByKey.get(receipt.idempotencyKey) ?? []), receipt]);
   const known = new Set(touchpoints.map((t) => t.event_id as string));
 
-  // 6. Blocked content never reached a customer; nothing reached one that was not a touch-point.
+  // 8. Blocked content never reached a customer; nothing reached one that was not a touch-point.
   const blocked = touchpoints.filter((t) => t.status === 'BLOCKED');
   const leaked = blocked.filter((t) => receiptsByKey.has(t.event_id)).map((t) => `${t.event_id} BLOCKED but received by ${t.customer_id}`);
   const unknown = received
@@ -224,7 +274,7 @@ async function touchpointChecks(txcenter: Kysely<any>, since: number, received: 
     check('no customer received blocked content', [...leaked, ...unknown], `${blocked.length} blocked touch-point(s), none received`),
   ];
 
-  // 7. Every approved touch-point sent exactly once: SENT, one receipt, the provider id it was marked with.
+  // 9. Every approved touch-point sent exactly once: SENT, one receipt, the provider id it was marked with.
   const sendProblems: string[] = [];
   for (const t of touchpoints.filter((t) => t.status !== 'BLOCKED')) {
     const receipts = receiptsByKey.get(t.event_id) ?? [];

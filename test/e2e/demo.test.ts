@@ -33,6 +33,7 @@ describe('E2E: the discount-purchase demo on the whole local stack', () => {
       ['main transaction ⇔ decision', true],
       ['slave effect exactly once', true],
       ['subscribers received what they should', true],
+      ['fees exact', true],
       ['no customer received blocked content', true],
       ['every approved touch-point sent exactly once', true],
     ]);

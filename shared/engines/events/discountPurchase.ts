@@ -33,8 +33,10 @@ export const discountPurchasePayloadSchema = z.object({
   customerId: z.string().check(z.minLength(1), z.maxLength(64)),
   fundCode,
   amount: positiveYuanAmount,
-  /** Fee rate after discount, as a decimal string ("0.0000" = 0%). */
-  feeRate: z.string().check(z.regex(/^0(\.\d{1,4})?$/)),
+  /** Fee rate after discount, as a decimal string ("0.0000" = 0%): the fund's standard rate × the discount. */
+  feeRate: z.string().check(z.regex(/^0(\.\d{1,6})?$/)),
+  /** The subscription fee included in `amount` (yuan); absent from publishers that predate fees. */
+  fee: z.optional(yuanAmount),
 });
 
 export type DiscountPurchasePayload = z.output<typeof discountPurchasePayloadSchema>;

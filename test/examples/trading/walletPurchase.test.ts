@@ -54,6 +54,20 @@ describe('Example: trading system endpoints without a transaction center', () =>
     expect(Number((await trading.store.wallet('C001'))!.balance_fen)).toBe(20_000);
   });
 
+  it('charges the fund order the subscription fee of its fund: 1折 of 1.50% on ¥300.00 is ¥0.45, 0折 is nothing', async () => {
+    expect((await post(`${trading.url}/wallet-purchase`, { ...order, fundCode: '519674' })).status).toBe(201);
+    expect((await post(`${trading.url}/wallet-purchase`, { ...order, txId: 'tx-2', orderId: 'DP2', amount: '100.00' })).status).toBe(201);
+    const fees = await trading.database.db
+      .selectFrom('trading_order')
+      .select(['tx_id', 'amount_fen', 'fee_fen'])
+      .orderBy('tx_id')
+      .execute();
+    expect(fees.map((f) => [f.tx_id, Number(f.amount_fen), Number(f.fee_fen)])).toEqual([
+      ['tx-1', 30_000, 45], // 30 000 × 0.0015 / 1.0015 = 44.93…
+      ['tx-2', 10_000, 0],
+    ]);
+  });
+
   it('answers a permanent 409 for an insufficient balance and for a reused txId with other details', async () => {
     const poor = await post(`${trading.url}/wallet-purchase`, { ...order, amount: '600.00' });
     expect(poor).toMatchObject({ status: 409, body: { error: { code: 'INSUFFICIENT_BALANCE' } } });
