@@ -1,3 +1,4 @@
+import { readBoundedText } from '../client/readBoundedText';
 import type { Alert, AlertSink } from './AlertSink';
 import { signedDingTalkUrl } from './dingTalkSignature';
 import { AlertDeliveryError } from './errors';
@@ -7,6 +8,9 @@ export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** Time allowed for one webhook call. */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
+
+/** A robot's answer is a few bytes of JSON; anything past this is not read. */
+export const WEBHOOK_MAX_ANSWER_BYTES = 64 * 1024;
 
 export interface WebhookAlertSinkOptions {
   readonly url: string;
@@ -58,8 +62,16 @@ export class WebhookAlertSink implements AlertSink {
     } catch (error) {
       throw new AlertDeliveryError(`alert webhook unreachable: ${(error as Error).message}`, { cause: error });
     }
-    const text = await response.text();
-    if (!response.ok) throw new AlertDeliveryError(`alert webhook answered ${response.status}`);
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new AlertDeliveryError(`alert webhook answered ${response.status}`);
+    }
+    let text: string;
+    try {
+      text = await readBoundedText(response, this.options.url, WEBHOOK_MAX_ANSWER_BYTES);
+    } catch (error) {
+      throw new AlertDeliveryError(`alert webhook answer unreadable: ${(error as Error).message}`, { cause: error });
+    }
     if (format === 'dingtalk') {
       const answer = safeJson(text) as { errcode?: number; errmsg?: string } | undefined;
       if (answer?.errcode !== undefined && answer.errcode !== 0)

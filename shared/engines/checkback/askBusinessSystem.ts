@@ -1,5 +1,6 @@
 import * as z from '../../zod';
 import type { BusinessSystem } from '../auth';
+import { readBoundedText } from '../client/readBoundedText';
 import { signRequest } from '../auth';
 
 /** What a business system's check-back endpoint may answer. */
@@ -18,6 +19,9 @@ export const checkbackRequestSchema = z.object({
 export type CheckbackRequestBody = z.output<typeof checkbackRequestSchema>;
 
 export const checkbackResponseSchema = z.object({ decision: z.enum(CHECK_ANSWERS) });
+
+/** The answer is `{"decision":"COMMIT"}`; a larger one is not read (the system is asked again later). */
+export const CHECKBACK_MAX_ANSWER_BYTES = 16 * 1024;
 
 /** The answer plus why, for the timeline (an unreachable system is UNKNOWN, never a guess). */
 export interface CheckResult {
@@ -48,10 +52,19 @@ export async function askBusinessSystem(
   } catch (error) {
     return { answer: 'UNKNOWN', detail: `unreachable: ${(error as Error).name}` };
   }
-  if (response.status !== 200) return { answer: 'UNKNOWN', detail: `answered HTTP ${response.status}` };
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    return { answer: 'UNKNOWN', detail: `answered HTTP ${response.status}` };
+  }
+  let text: string;
+  try {
+    text = await readBoundedText(response, url.toString(), CHECKBACK_MAX_ANSWER_BYTES);
+  } catch (error) {
+    return { answer: 'UNKNOWN', detail: `answer unreadable: ${(error as Error).name}` };
+  }
   let parsed;
   try {
-    parsed = checkbackResponseSchema.safeParse(await response.json());
+    parsed = checkbackResponseSchema.safeParse(JSON.parse(text));
   } catch {
     return { answer: 'UNKNOWN', detail: 'answer is not JSON' };
   }
