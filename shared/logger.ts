@@ -31,9 +31,10 @@ export const REDACTED_PATHS = [
   'phone',
 ];
 
-/** JSON-lines logger for a function or local component; `name` appears on every line. */
+/** JSON-lines logger for a function or local component; `name` appears on every line as `fn`. */
 export function createLogger(name: string, level = 'info', destination?: NodeJS.WritableStream): Logger {
-  const options = { name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { fn: name } };
+  // Only `fn`: pino's own `name` option would write the same value twice on every line.
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { fn: name } };
   return destination ? pino(options, destination as never) : pino(options);
 }
 
