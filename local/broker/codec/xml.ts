@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { XML_ERROR_NAMESPACE, XML_NAMESPACE } from '../constants';
 import type { HandleFailure, MqErrorCode } from '../errors';
 import { MqInvalidRequestError, invalidArgument } from '../errors';
+import { NOT_XML_CHAR, isXmlChar } from '../../../shared/adapters/mq/xmlChars';
 import type { DeliveredMessage } from '../core/types';
 
 /**
@@ -41,8 +42,6 @@ const LITERAL_SECTIONS = [
 ] as const;
 /** References XML defines without a DTD: the five named entities and character references. */
 const DEFINED_REFERENCE = /&(?:lt|gt|amp|apos|quot|#[0-9]+|#x[0-9a-fA-F]+);/g;
-/** Characters XML 1.0 forbids; a body carrying them could never be delivered to an SDK. */
-const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 function malformed(detail: string): MqInvalidRequestError {
   return new MqInvalidRequestError('MalformedXML', `The XML you provided was not well-formed: ${detail}.`);
@@ -136,18 +135,6 @@ function parseRoot(xml: string, root: string): Element | '' {
 
 const CHARACTER_REFERENCE = /&#(x[0-9a-fA-F]{1,8}|[0-9]{1,10});/g;
 
-/** XML 1.0 `Char`: a reference to anything else (e.g. `&#1;`) is a well-formedness error. */
-function isXmlChar(code: number): boolean {
-  return (
-    code === 0x9 ||
-    code === 0xa ||
-    code === 0xd ||
-    (code >= 0x20 && code <= 0xd7ff) ||
-    (code >= 0xe000 && code <= 0xfffd) ||
-    (code >= 0x10000 && code <= 0x10ffff)
-  );
-}
-
 function checkCharacterReferences(text: string): void {
   for (const match of text.matchAll(CHARACTER_REFERENCE)) {
     const digits = match[1] as string;
@@ -165,7 +152,7 @@ function leaf(element: Element, name: string, parent: string): string | undefine
 
 function text(value: unknown, name: string): string {
   if (typeof value !== 'string') throw invalidArgument(name, 'should be text, not nested elements');
-  if (FORBIDDEN_CHARS.test(value)) throw invalidArgument(name, 'contains characters XML 1.0 does not allow');
+  if (NOT_XML_CHAR.test(value)) throw invalidArgument(name, 'contains characters XML 1.0 does not allow');
   return value;
 }
 

@@ -18,6 +18,7 @@ import type {
   PublishedMessage,
   ReceivedMessage,
 } from './types';
+import { NOT_XML_CHAR } from './xmlChars';
 
 type Sdk = typeof import('@aliyunmq/mq-http-sdk');
 let sdkLoading: Promise<Sdk> | undefined;
@@ -39,9 +40,6 @@ export const MAX_CHECK_IMMUNITY_SECONDS = 300;
 
 /** Characters the SDK's `putProperty` refuses; `messageKey` does not check them but they corrupt the encoding. */
 const PROPERTY_FORBIDDEN = /['"&<>|:]/;
-
-/** Characters XML 1.0 does not allow (C0 controls but tab/LF/CR, lone surrogates, U+FFFE, U+FFFF): the broker refuses them. */
-const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 function assertEncodable(message: OutgoingMessage): void {
   if (message.body.includes(']]>')) throw new MqEncodingError('message body must not contain "]]>" (the SDK sends bodies as CDATA)');

@@ -1,4 +1,5 @@
 import * as z from '../../zod';
+import { XML_CHAR_CLASS } from '../../adapters/mq/xmlChars';
 
 /** Version of the envelope below; bump on an incompatible change. */
 export const ENVELOPE_VERSION = 1;
@@ -28,7 +29,7 @@ export type Envelope = z.output<typeof envelopeSchema>;
  * body as XML text, and the broker refuses a document carrying them). `JSON.stringify` already
  * escapes C0 controls and lone surrogates; U+FFFE and U+FFFF it leaves raw.
  */
-const UNSAFE_IN_BODY = /[^\t\n\r\x20-\x3D\x3F-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const UNSAFE_IN_BODY = new RegExp(`[^${XML_CHAR_CLASS}]|>`, 'gu');
 
 /**
  * Serialises a JSON message body (an envelope, a dead letter). Unsafe characters are written as
