@@ -33,6 +33,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   },
 };
 
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
 async function packageVersion(): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   const manifest = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -52,6 +54,15 @@ function help(): string {
   ].join('\n');
 }
 
+/** parseArgs and zod messages can span lines; the error stays one line. */
+function oneLine(message: string): string {
+  return message
+    .split('\n')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join('; ');
+}
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -65,19 +76,21 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    console.error(`txcenter: unknown command '${name}'\n\n${help()}`);
+    console.error(`txcenter: unknown command '${name}' (commands: txcenter --help)`);
     return 2;
   }
   const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.usage);
+    console.log(command.helpFor?.(rest) ?? command.usage);
     return 0;
   }
   try {
     return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`txcenter ${name}: ${(error as Error).message}\n\n${command.usage}`);
+      // One line: the mistake and where the options are listed (the usage text would bury it).
+      const where = `txcenter ${(error instanceof UsageError && error.command) || name}`;
+      console.error(`${where}: ${oneLine((error as Error).message)} (options: ${where} --help)`);
       return 2;
     }
     const failure = error as NodeJS.ErrnoException & { address?: string; port?: number };

@@ -335,7 +335,11 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
     while ((await unsent()) > 0 && Date.now() < sendUntil) await sleep(POLL_MS);
 
     progress('Running the reconciler…');
-    const { reconciler, reports } = createReconciler(readReconcilerConfig(stack.environment), txcenter, createLogger('reconciler', 'warn'));
+    const { reconciler, reports } = createReconciler(
+      readReconcilerConfig(stack.environment),
+      txcenter,
+      createLogger('reconciler', 'warn', stack.logStream),
+    );
     const reconcile = await reconciler.run(contextWithDeadline(`demo-${runId}`, 'reconciler', Date.now() + 60_000));
     await reports.save(reconcile);
 

@@ -69,6 +69,11 @@ export interface StackOptions {
   readonly pollersPerTrigger?: number;
   readonly logLevel?: string;
   readonly logger?: Logger;
+  /**
+   * Where every JSON log line of the stack goes — its own, the trading system's and the function
+   * processes' (`txcenter start` passes a file under the data folder). @default the terminal
+   */
+  readonly logStream?: NodeJS.WritableStream;
   /** Function processes write V8 CPU profiles here, toggled by `CPU_PROFILE_SIGNAL` (benchmark analysis). */
   readonly cpuProfileDir?: string;
   /**
@@ -100,6 +105,8 @@ export interface Stack {
   readonly txcenterDatabaseUrl: string;
   /** The environment the functions run with (the reconciler and CLI tools read the same settings). */
   readonly environment: Readonly<Record<string, string>>;
+  /** Where the stack's JSON logs go ({@link StackOptions.logStream}); undefined: the terminal. */
+  readonly logStream: NodeJS.WritableStream | undefined;
   /** Process id of each function's process (CPU accounting, crash drills). */
   readonly pids: Readonly<Record<string, number>>;
   /** Supervision state of each function's process (restarts, last exit); also in `<dataDir>/runtime.json`. */
@@ -150,7 +157,7 @@ export function functionEnvironment(
  * files under `dataDir`. Order matters only for URLs: each part gets the URLs of the ones before it.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const logger = options.logger ?? createLogger('stack', options.logLevel ?? 'warn');
+  const logger = options.logger ?? createLogger('stack', options.logLevel ?? 'warn', options.logStream);
   const { dataDir, ports, timing } = options;
   mkdirSync(dataDir, { recursive: true });
   const broker = await startBroker({
@@ -176,7 +183,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     systemId: LOCAL_TRADING_SYSTEM.id,
     secret: LOCAL_TRADING_SYSTEM.secret,
     faultInjection: options.faultInjection ?? true,
-    logger: createLogger('trading', options.logLevel ?? 'warn'),
+    logger: createLogger('trading', options.logLevel ?? 'warn', options.logStream),
   });
   const env = functionEnvironment(options, {
     broker: broker.url,
@@ -207,6 +214,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ...(options.cpuProfileDir ? { TXC_RUNTIME_CPU_PROFILE_DIR: options.cpuProfileDir } : {}),
         },
         logger,
+        logStream: options.logStream,
         launch: options.functionLaunch,
         statusFile: join(dataDir, RUNTIME_STATUS_FILE),
       },
@@ -236,6 +244,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     txcenterDatabaseUrl: env.TXC_DATABASE_URL!,
     environment: env,
+    logStream: options.logStream,
     get pids() {
       return processes?.pids ?? {};
     },

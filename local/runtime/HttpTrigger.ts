@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FunctionDef } from '../../shared/engines/catalog';
 import type { Logger } from '../../shared/logger';
+import type { Clock } from '../broker/core/clock';
 import { FunctionTimeoutError, type InvocationError } from './errors';
 import { MAX_HTTP_BODY_BYTES, toFcHttpEvent, writeFcError, writeFcHttpResult } from './httpEvent';
 import { invokeFunction } from './invoke';
@@ -41,6 +42,7 @@ export interface HttpTriggerOptions {
   readonly logger: Logger;
   readonly onEvent: (event: RuntimeEvent) => void;
   readonly timeoutMs?: number;
+  readonly clock: Clock;
 }
 
 /** One HTTP server per HTTP-triggered function: each request → the FC 3.0 HTTP event → the handler. */
@@ -75,10 +77,10 @@ export class HttpTrigger {
   private async handle(request: IncomingMessage, requestId: string): Promise<unknown> {
     const body = await readBody(request);
     const event = Buffer.from(JSON.stringify(toFcHttpEvent(request, body, requestId)));
-    const { fn, handler, logger, onEvent, trigger, timeoutMs } = this.options;
+    const { fn, handler, logger, onEvent, trigger, timeoutMs, clock } = this.options;
     const started = performance.now();
     try {
-      const { result } = await invokeFunction({ fn, handler, event, requestId, timeoutMs }, logger);
+      const { result } = await invokeFunction({ fn, handler, event, requestId, timeoutMs, clock }, logger);
       onEvent({ type: 'invoked', functionName: fn.name, trigger, requestId, ok: true, durationMs: performance.now() - started });
       return result;
     } catch (error) {

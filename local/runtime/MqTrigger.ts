@@ -2,6 +2,7 @@ import type { FunctionDef, ResolvedMqTrigger } from '../../shared/engines/catalo
 import { triggerTagFilter } from '../../shared/engines/catalog/tagExpression';
 import type { Logger } from '../../shared/logger';
 import type { MqClient, ReceivedMessage } from '../../shared/adapters/mq';
+import type { Clock } from '../broker/core/clock';
 import { toCloudEvent } from './cloudEvents';
 import type { InvocationError } from './errors';
 import { invokeFunction } from './invoke';
@@ -34,17 +35,19 @@ export interface MqTriggerOptions {
   readonly pollers: number;
 
   readonly timeoutMs?: number;
+  /** Runs backoff pauses and invocation deadlines. */
+  readonly clock: Clock;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const onAbort = () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       resolve();
     };
     // The listener goes when the timer fires, so many backoff pauses do not pile listeners up.
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
@@ -91,7 +94,7 @@ export class MqTrigger {
         });
       } catch (error) {
         logger.warn({ function: this.options.fn.name, group: this.group, err: error }, 'pull failed; retrying');
-        await sleep(PULL_ERROR_PAUSE_MS, this.abort.signal);
+        await sleep(this.options.clock, PULL_ERROR_PAUSE_MS, this.abort.signal);
         continue;
       }
       // Stopping with messages in hand: leave them unacked; the broker redelivers them.
@@ -101,13 +104,13 @@ export class MqTrigger {
   }
 
   private async deliver(messages: ReceivedMessage[]): Promise<void> {
-    const { fn, handler, logger, onEvent, retry, instanceId, timeoutMs } = this.options;
+    const { fn, handler, logger, onEvent, retry, instanceId, timeoutMs, clock } = this.options;
     const trigger = this.options.resolved.trigger.name;
     const event = Buffer.from(JSON.stringify(messages.map((message) => toCloudEvent(message, this.topic, instanceId))));
     for (let retryCount = 0; retryCount <= retry.retries; retryCount++) {
       const started = performance.now();
       try {
-        const { requestId } = await invokeFunction({ fn, handler, event, retryCount, timeoutMs }, logger);
+        const { requestId } = await invokeFunction({ fn, handler, event, retryCount, timeoutMs, clock }, logger);
         onEvent({ type: 'invoked', functionName: fn.name, trigger, requestId, ok: true, durationMs: performance.now() - started });
         await this.ack(messages);
         return;
@@ -124,7 +127,7 @@ export class MqTrigger {
         });
         if (retryCount === retry.retries || this.abort.signal.aborted) break;
         const backoff = retry.minBackoffMs + Math.random() * (retry.maxBackoffMs - retry.minBackoffMs);
-        await sleep(backoff, this.abort.signal);
+        await sleep(clock, backoff, this.abort.signal);
         if (this.abort.signal.aborted) break;
       }
     }

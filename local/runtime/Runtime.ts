@@ -4,6 +4,8 @@ import type { Logger } from '../../shared/logger';
 import { createLogger } from '../../shared/logger';
 import type { MqConnection } from '../../shared/adapters/mq';
 import { MqClient } from '../../shared/adapters/mq';
+import type { Clock } from '../broker/core/clock';
+import { systemClock } from '../broker/core/clock';
 import { RuntimeConfigError } from './errors';
 import { HttpTrigger } from './HttpTrigger';
 import { loadFunctionHandler } from './loadHandler';
@@ -47,6 +49,8 @@ export interface RuntimeOptions {
   readonly timeoutOverridesMs?: Readonly<Record<string, number>>;
   readonly logger?: Logger;
   readonly onEvent?: (event: RuntimeEvent) => void;
+  /** Runs timer schedules, retry backoffs and invocation deadlines (tests pass a manual clock). */
+  readonly clock?: Clock;
 }
 
 /** A running local runtime. */
@@ -79,6 +83,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? createLogger('runtime');
   const onEvent = options.onEvent ?? (() => undefined);
   const timeScale = options.timeScale ?? 1;
+  const clock = options.clock ?? systemClock;
   if (!(timeScale >= 1)) throw new RuntimeConfigError(`timeScale must be ≥ 1, got ${timeScale}`);
   const host = options.host ?? DEFAULT_HOST;
   const load = options.loadHandler ?? loadFunctionHandler;
@@ -111,6 +116,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             logger,
             onEvent,
             timeoutMs,
+            clock,
           });
           http.push(server);
           urls[fn.name] = server.url;
@@ -118,7 +124,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           const schedule = parseSchedule(options.timerOverrides?.[fn.name] ?? trigger.cron, timeScale);
           timers.set(
             fn.name,
-            new TimerTrigger({ fn, trigger: trigger.name, payload: trigger.payload, schedule, handler, logger, onEvent, timeoutMs }),
+            new TimerTrigger({ fn, trigger: trigger.name, payload: trigger.payload, schedule, handler, logger, onEvent, timeoutMs, clock }),
           );
         }
       }
@@ -139,6 +145,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           pollWaitSeconds: options.pollWaitSeconds ?? DEFAULT_POLL_WAIT_SECONDS,
           pollers: options.pollersPerTrigger ?? 1,
           timeoutMs: options.timeoutOverridesMs?.[resolved.function],
+          clock,
         }),
       );
     }

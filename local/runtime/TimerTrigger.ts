@@ -1,5 +1,6 @@
 import type { FunctionDef } from '../../shared/engines/catalog';
 import type { Logger } from '../../shared/logger';
+import type { Clock } from '../broker/core/clock';
 import { invokeFunction } from './invoke';
 import type { Schedule } from './schedule';
 import type { FcHandler, FcTimerEvent, RuntimeEvent } from './types';
@@ -13,6 +14,7 @@ export interface TimerTriggerOptions {
   readonly logger: Logger;
   readonly onEvent: (event: RuntimeEvent) => void;
   readonly timeoutMs?: number;
+  readonly clock: Clock;
 }
 
 /**
@@ -20,44 +22,45 @@ export interface TimerTriggerOptions {
  * the previous invocation still runs is skipped (logged), so a slow drain never piles up copies.
  */
 export class TimerTrigger {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private running: Promise<void> | undefined;
   private stopped = false;
 
   constructor(private readonly options: TimerTriggerOptions) {}
 
   start(): void {
-    this.arm(Date.now());
+    this.arm(this.options.clock.now());
   }
 
   private arm(afterMs: number): void {
     if (this.stopped) return;
-    const at = this.options.schedule.next(afterMs);
-    this.timer = setTimeout(
+    const { clock, schedule } = this.options;
+    const at = schedule.next(afterMs);
+    this.timer = clock.setTimeout(
       () => {
         this.fire(at);
-        this.arm(Math.max(at, Date.now()));
+        this.arm(Math.max(at, clock.now()));
       },
-      Math.max(0, at - Date.now()),
+      Math.max(0, at - clock.now()),
     );
   }
 
   /** Fires now, outside the schedule (the demo's "run the reconciler now"). Resolves when done. */
   async fireNow(): Promise<void> {
     await this.running;
-    this.fire(Date.now());
+    this.fire(this.options.clock.now());
     await this.running;
   }
 
   private fire(at: number): void {
-    const { fn, trigger, payload, handler, logger, onEvent, timeoutMs } = this.options;
+    const { fn, trigger, payload, handler, logger, onEvent, timeoutMs, clock } = this.options;
     if (this.running) {
       logger.info({ function: fn.name, trigger }, 'timer firing skipped: previous invocation still running');
       return;
     }
     const event: FcTimerEvent = { triggerTime: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'), triggerName: trigger, payload };
     const started = performance.now();
-    this.running = invokeFunction({ fn, handler, event: Buffer.from(JSON.stringify(event)), timeoutMs }, logger)
+    this.running = invokeFunction({ fn, handler, event: Buffer.from(JSON.stringify(event)), timeoutMs, clock }, logger)
       .then(
         ({ requestId }) =>
           onEvent({ type: 'invoked', functionName: fn.name, trigger, requestId, ok: true, durationMs: performance.now() - started }),
@@ -80,7 +83,7 @@ export class TimerTrigger {
   /** Stops the schedule and waits for a running invocation. */
   async close(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.options.clock.clearTimeout(this.timer);
     await this.running;
   }
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionDef } from '../../shared/engines/catalog';
 import type { Logger } from '../../shared/logger';
+import type { Clock } from '../broker/core/clock';
+import { systemClock } from '../broker/core/clock';
 import { FunctionFailedError, FunctionTimeoutError } from './errors';
 import type { FcContext, FcHandler } from './types';
 
@@ -17,6 +19,8 @@ export interface Invocation {
   /** Overrides the catalog timeout (tests of deadline overrun). */
   readonly timeoutMs?: number;
   readonly requestId?: string;
+  /** Runs the deadline timer (tests pass a manual clock so an overrun needs no real waiting). */
+  readonly clock?: Clock;
 }
 
 export interface InvocationResult {
@@ -48,9 +52,10 @@ export async function invokeFunction(invocation: Invocation, logger: Logger): Pr
   const requestId = invocation.requestId ?? randomUUID();
   const timeoutMs = invocation.timeoutMs ?? invocation.fn.timeoutSeconds * 1_000;
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
+  const clock = invocation.clock ?? systemClock;
+  let timer: unknown;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FunctionTimeoutError(invocation.fn.name, timeoutMs, requestId)), timeoutMs);
+    timer = clock.setTimeout(() => reject(new FunctionTimeoutError(invocation.fn.name, timeoutMs, requestId)), timeoutMs);
   });
   try {
     const run = invocation.handler(invocation.event, fcContext(invocation.fn, requestId, invocation.retryCount ?? 0));
@@ -65,6 +70,6 @@ export async function invokeFunction(invocation: Invocation, logger: Logger): Pr
     logger.warn({ function: invocation.fn.name, requestId, code: failure.code, err: error }, 'invocation failed');
     throw failure;
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
   }
 }

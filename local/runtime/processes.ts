@@ -50,6 +50,11 @@ export interface FunctionProcessesOptions {
   readonly launch?: FunctionLaunch;
   /** When set, the supervision state is written here as JSON on every change (console, drills). */
   readonly statusFile?: string;
+  /**
+   * Where the functions' JSON log lines go (`txcenter start` passes its log file, so they stay out of
+   * the human progress on the terminal). @default process.stderr
+   */
+  readonly logStream?: NodeJS.WritableStream;
 }
 
 interface Started {
@@ -59,11 +64,25 @@ interface Started {
 
 type ArgsOf = (functionName: string) => string[];
 
-function spawnOne(functionName: string, env: Record<string, string>, argsOf: ArgsOf, logger: Logger): Promise<Started> {
+/** How a function process is started and where its output goes; the same for every restart. */
+interface Launcher {
+  readonly argsOf: ArgsOf;
+  readonly logger: Logger;
+  readonly logStream: NodeJS.WritableStream;
+}
+
+function spawnOne(functionName: string, env: Record<string, string>, { argsOf, logger, logStream }: Launcher): Promise<Started> {
   const child = spawn(process.execPath, argsOf(functionName), {
     env: { ...process.env, ...env, TXC_RUNTIME_FUNCTIONS: functionName, TXC_RUNTIME_EXIT_WITH: 'stdin' },
-    stdio: ['pipe', 'pipe', 'inherit'],
+    // stderr too is piped, not inherited: the runtime's own JSON logs (and a crash's stack trace) go
+    // where the stack's logs go, so `txcenter start` keeps them off the terminal.
+    stdio: ['pipe', 'pipe', 'pipe'],
     cwd: PROJECT_ROOT,
+  });
+  const lastLines: string[] = []; // named in the error if the process dies before it is ready
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    logStream.write(`${line}\n`);
+    if (lastLines.push(line) > 3) lastLines.shift();
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -72,7 +91,8 @@ function spawnOne(functionName: string, env: Record<string, string>, argsOf: Arg
     }, READY_TIMEOUT_MS);
     const onExit = (code: number | null, signal: string | null) => {
       clearTimeout(timer);
-      reject(new RuntimeConfigError(`function process '${functionName}' exited with ${code ?? signal} before it was ready`));
+      const output = lastLines.length > 0 ? `; its last output: ${lastLines.join(' | ').slice(0, 500)}` : '';
+      reject(new RuntimeConfigError(`function process '${functionName}' exited with ${code ?? signal} before it was ready${output}`));
     };
     child.once('exit', onExit);
     const lines = createInterface({ input: child.stdout! });
@@ -82,7 +102,7 @@ function spawnOne(functionName: string, env: Record<string, string>, argsOf: Arg
         child.off('exit', onExit);
         logger.info({ function: functionName, pid: child.pid }, 'function process ready');
         resolve({ child, urls: (JSON.parse(line) as { urls: Record<string, string> }).urls });
-      } else process.stderr.write(`${line}\n`); // the function's own log lines (stdout stays for results)
+      } else logStream.write(`${line}\n`); // the function's own log lines (stdout stays for results)
     });
   });
 }
@@ -109,13 +129,16 @@ class SupervisedProcess {
   constructor(
     readonly name: string,
     private env: Record<string, string>,
-    private readonly argsOf: ArgsOf,
-    private readonly logger: Logger,
+    private readonly launcher: Launcher,
     private readonly changed: () => void,
   ) {}
 
+  private get logger(): Logger {
+    return this.launcher.logger;
+  }
+
   async start(): Promise<Record<string, string>> {
-    const { child, urls } = await spawnOne(this.name, this.env, this.argsOf, this.logger);
+    const { child, urls } = await spawnOne(this.name, this.env, this.launcher);
     this.adopt(child);
     return urls;
   }
@@ -166,7 +189,7 @@ class SupervisedProcess {
     if (this.stopping) return;
     this.restarts += 1;
     try {
-      const { child } = await spawnOne(this.name, this.env, this.argsOf, this.logger);
+      const { child } = await spawnOne(this.name, this.env, this.launcher);
       if (this.stopping) {
         child.kill('SIGKILL');
         return;
@@ -175,10 +198,7 @@ class SupervisedProcess {
     } catch (error) {
       // It crashed again before it was ready (or never got ready): keep trying, slower.
       this.lastExit = { code: null, signal: null, at: new Date().toISOString() };
-      this.logger.error(
-        { fn: this.name, error: (error as Error).message, restartInMs: this.backoffMs },
-        'function process restart failed; retrying',
-      );
+      this.logger.error({ fn: this.name, err: error, restartInMs: this.backoffMs }, 'function process restart failed; retrying');
       this.changed();
       const delayMs = this.backoffMs;
       this.backoffMs = Math.min(RESTART_BACKOFF_MAX_MS, this.backoffMs * 2);
@@ -225,7 +245,8 @@ export async function spawnFunctionProcesses(
     if (ready && options.statusFile)
       writeAtomically(options.statusFile, `${JSON.stringify({ updatedAt: new Date().toISOString(), functions: status() }, null, 2)}\n`);
   };
-  supervised.push(...functionNames.map((name) => new SupervisedProcess(name, options.env, argsOf, options.logger, changed)));
+  const launcher: Launcher = { argsOf, logger: options.logger, logStream: options.logStream ?? process.stderr };
+  supervised.push(...functionNames.map((name) => new SupervisedProcess(name, options.env, launcher, changed)));
   const settled = await Promise.allSettled(supervised.map((p) => p.start()));
   const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) {

@@ -33,8 +33,10 @@ export async function runRuntimeProcess(loadHandler?: HandlerLoader): Promise<vo
     // The parent holds our stdin open; if it dies (even by SIGKILL) the pipe closes and we stop too.
     process.stdin.on('close', stop).resume();
   }
-  // A parent killed with SIGKILL leaves our stdout pipe broken (EPIPE): stop like a closed stdin, not crash.
+  // A parent killed with SIGKILL leaves our stdout and stderr pipes broken (EPIPE): stop like a closed
+  // stdin, not crash.
   process.stdout.on('error', stop);
+  process.stderr.on('error', stop);
   runtime = await startRuntime({ ...runtimeOptionsOf(config), logger, ...(loadHandler ? { loadHandler } : {}) });
   if (stopRequested) await runtime.close().then(() => process.exit(0));
   process.stdout.write(`${JSON.stringify({ ready: true, urls: runtime.urls })}\n`);

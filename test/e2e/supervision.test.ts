@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../local/demo/stack';
+import { LOG_FILE } from '../../local/cli/commands/start';
 import { RUNTIME_STATUS_FILE } from '../../local/demo/stack';
 import type { FunctionProcessStatus } from '../../local/runtime/processes';
 import { tempDir } from '../local/runtime/fixtures';
@@ -91,13 +92,14 @@ describe('E2E: the local runtime supervises its function processes', () => {
     );
   }, 240_000);
 
-  it('stops `txcenter start` and every function process within a few seconds of SIGTERM', async () => {
+  it('stops `txcenter start` and every function process within a few seconds of SIGTERM; its JSON logs go to a file, not the terminal', async () => {
     const dataDir = tempDir('txc-stop-');
     const ports = ['--gateway-port', '--broker-port', '--trading-port', '--console-port', '--alerts-port'].flatMap((option) => [
       option,
       '0',
     ]);
-    const child = spawn(process.execPath, [CLI, 'start', '--no-demo', '--data', dataDir, ...ports], {
+    // info level, so the stack and every function do log something.
+    const child = spawn(process.execPath, [CLI, 'start', '--no-demo', '--log-level', 'info', '--data', dataDir, ...ports], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
@@ -116,5 +118,15 @@ describe('E2E: the local runtime supervises its function processes', () => {
     expect(stopMs).toBeLessThan(10_000);
     expect(pids.filter(alive)).toEqual([]);
     expect(Object.values(statusFile(dataDir).functions).every((fn) => fn.state === 'stopped')).toBe(true);
+
+    // The terminal had the human progress only; the log file, whose path it printed, has the JSON lines.
+    const logFile = join(dataDir, LOG_FILE);
+    expect(output).toContain(`Logs (JSON lines): ${logFile}`);
+    expect(output.split('\n').filter((line) => line.trimStart().startsWith('{'))).toEqual([]);
+    expect(existsSync(logFile)).toBe(true);
+    const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
+    const logged = lines.map((line) => JSON.parse(line) as { fn?: string; msg?: string });
+    expect(logged.some((line) => line.fn === 'stack' && line.msg === 'function process ready')).toBe(true);
+    expect(logged.some((line) => line.fn === 'tx-gateway' || line.fn === 'runtime')).toBe(true); // a function process's own line
   }, 180_000);
 });

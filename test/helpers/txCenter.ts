@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import type { RunningBroker } from '../../local/broker';
+import type { BrokerInternals, RunningBroker } from '../../local/broker';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, startBroker } from '../../local/broker';
 import type { Alert, AlertSink } from '../../shared/engines/alert/AlertSink';
 import type { BusinessSystem } from '../../shared/engines/auth';
@@ -43,8 +43,15 @@ export class RecordingAlertSink implements AlertSink {
   }
 }
 
-export async function startTestBroker(dataDir = mkdtempSync(join(tmpdir(), 'txc-broker-')), port = 0): Promise<RunningBroker> {
-  return startBroker({ port, dataDir, autoCreate: true, minCheckImmunitySeconds: 1, halfRecheckSeconds: TEST_HALF_RECHECK_SECONDS });
+export async function startTestBroker(
+  dataDir = mkdtempSync(join(tmpdir(), 'txc-broker-')),
+  port = 0,
+  internals: BrokerInternals = {},
+): Promise<RunningBroker> {
+  return startBroker(
+    { port, dataDir, autoCreate: true, minCheckImmunitySeconds: 1, halfRecheckSeconds: TEST_HALF_RECHECK_SECONDS },
+    internals,
+  );
 }
 
 export function testMqClient(url: string): MqClient {
@@ -135,6 +142,28 @@ export async function startTxCenter(
       await database.close();
     },
   };
+}
+
+/**
+ * Pulls what is visible to `group` on `topic` right now, with short polls until one comes back empty
+ * (acks it). For brokers on a manual clock, where a long poll would wait for the test to move time.
+ */
+export async function drainVisible(
+  mq: MqClient,
+  topic: string,
+  group: string,
+): Promise<{ key: string | undefined; body: string; tag: string | undefined }[]> {
+  const seen: { key: string | undefined; body: string; tag: string | undefined }[] = [];
+  for (;;) {
+    const messages = await mq.consume(topic, group, { maxMessages: 16, waitSeconds: 0 });
+    if (messages.length === 0) return seen;
+    await mq.ack(
+      topic,
+      group,
+      messages.map((m) => m.receiptHandle),
+    );
+    seen.push(...messages.map((m) => ({ key: m.key, body: m.body, tag: m.tag })));
+  }
 }
 
 /** Pulls everything visible to `group` on `topic` for up to `waitMs` (acks it). */

@@ -1,9 +1,22 @@
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { dataFolderArg, logLevelArg } from '../args';
+
+/** The options `start` and `demo` share (demo is `start --demo-only`). */
+const STACK_OPTIONS = `  --purchases <n>        discount purchases in the demo (default 40)
+  --concurrency <n>      concurrent purchase requests (default 8)
+  --data <dir>           data folder (default .txcenter)
+  --gateway-port <port>  tx-gateway (default 8080)
+  --broker-port <port>   local broker (default 9876)
+  --trading-port <port>  example trading system (default 8081)
+  --console-port <port>  tx-console, the operations console (default 8083)
+  --alerts-port <port>   local alert webhook receiver (default 8089)
+  --json <file>          write the demo report as JSON (top-level boolean "consistent")
+  --log-level <level>    log level of the stack and the functions (default warn)
+  --log-json             JSON log lines on the terminal (stderr) instead of <data>/txcenter.log`;
 
 const USAGE = `Usage: txcenter start [options]
 
@@ -15,19 +28,20 @@ Options:
   --no-demo              start the stack only (production time constants)
   --demo-only            fresh stack under <data>/demo-<time>, run the demo, stop;
                          exit 0 only if the verdict is consistent
-  --purchases <n>        discount purchases in the demo (default 40)
-  --concurrency <n>      concurrent purchase requests (default 8)
-  --data <dir>           data folder (default .txcenter)
-  --gateway-port <port>  tx-gateway (default 8080)
-  --broker-port <port>   local broker (default 9876)
-  --trading-port <port>  example trading system (default 8081)
-  --console-port <port>  tx-console, the operations console (default 8083)
-  --alerts-port <port>   local alert webhook receiver (default 8089)
-  --json <file>          write the demo report as JSON (top-level boolean "consistent")
-  --log-level <level>    function log level (default warn)`;
+${STACK_OPTIONS}`;
+
+export const DEMO_USAGE = `Usage: txcenter demo [options]
+
+Same as \`txcenter start --demo-only\`: a fresh stack under <data>/demo-<time>, the discount-purchase
+demo, its report and consistency verdict, then stop. Exit 0 only if the verdict is consistent.
+
+Options:
+${STACK_OPTIONS}`;
 
 const DEFAULT_PURCHASES = 40;
 const DEFAULT_DATA_DIR = '.txcenter';
+/** The JSON log file in the data folder (unless --log-json). */
+export const LOG_FILE = 'txcenter.log';
 
 function port(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
@@ -60,6 +74,7 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
       'alerts-port': { type: 'string' },
       json: { type: 'string' },
       'log-level': { type: 'string', default: 'warn' },
+      'log-json': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -86,12 +101,24 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
   const withDemo = !values['no-demo'];
 
   console.log(`Starting txcenter locally (data in ${dataDir})…`);
+  // The terminal is for people: the JSON log lines of the stack and every function go to a file
+  // (or, with --log-json, to stderr for a log shipper), so they never land inside the progress output.
+  mkdirSync(dataDir, { recursive: true });
+  const logFile = values['log-json'] ? undefined : join(dataDir, LOG_FILE);
+  const logStream = logFile ? createWriteStream(logFile, { flags: 'a' }) : process.stderr;
+  console.log(logFile ? `Logs (JSON lines): ${logFile}` : 'Logs (JSON lines): stderr');
+  const closeLog = () =>
+    logFile ? new Promise<void>((done) => (logStream as ReturnType<typeof createWriteStream>).end(() => done())) : Promise.resolve();
   const stack = await startStack({
     dataDir,
     ports,
     timing: withDemo ? DEMO_TIMING : PRODUCTION_TIMING,
     logLevel,
+    logStream,
     faultInjection: withDemo,
+  }).catch(async (error: unknown) => {
+    await closeLog();
+    throw error;
   });
   const urls = stack.urls;
   const printUrls = () =>
@@ -106,6 +133,7 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
         `                    API and /metrics: authorization: Bearer ${LOCAL_CONSOLE_USERS.operator.token} (viewer: ${LOCAL_CONSOLE_USERS.viewer.token})`,
         `  alert webhook     ${urls.alerts}`,
         `  data              ${dataDir}`,
+        `  logs              ${logFile ?? 'stderr (--log-json)'}`,
       ].join('\n'),
     );
   printUrls();
@@ -138,6 +166,7 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
   }
   if (demoOnly) {
     await stack.close();
+    await closeLog();
     return exitCode;
   }
   printUrls();
@@ -148,6 +177,7 @@ export async function runStart(args: string[], forceDemoOnly: boolean): Promise<
   });
   console.log('Stopping…');
   await stack.close();
+  await closeLog();
   return 0;
 }
 

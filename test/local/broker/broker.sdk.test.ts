@@ -1,25 +1,48 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningBroker } from '../../../local/broker/index';
-import { startTestBroker, errorCode, sleep, uniqueName } from './fixtures';
+import { ManualClock } from '../../helpers/ManualClock';
+import { startTestBroker, errorCode, uniqueName } from './fixtures';
 import type { MQRawMessage } from './sdk';
 import { MQClient, MessageProperties } from './sdk';
 
 // Everything here goes through the real @aliyunmq/mq-http-sdk over real HTTP. Short timings:
-// invisibility 1 s, 3 deliveries before a dead letter, half-message checks every 1 s.
+// invisibility 1 s, 3 deliveries before a dead letter, half-message checks every 1 s. The broker runs
+// on a manual clock: invisibility, long-poll expiry, scheduled delivery and check immunity pass when a
+// test advances it, never by waiting. It starts at the real time (the SDK's Date header must be within
+// 15 minutes of the broker's clock) and moves only a few seconds in all.
 let broker: RunningBroker;
 let client: InstanceType<typeof MQClient>;
 let stop: () => Promise<void>;
+const clock = new ManualClock(Date.now());
 
 beforeAll(async () => {
-  ({ broker, client, stop } = await startTestBroker({
-    invisibilitySeconds: 1,
-    maxReconsume: 3,
-    halfRecheckSeconds: 1,
-    minCheckImmunitySeconds: 1,
-  }));
+  ({ broker, client, stop } = await startTestBroker(
+    {
+      invisibilitySeconds: 1,
+      maxReconsume: 3,
+      halfRecheckSeconds: 1,
+      minCheckImmunitySeconds: 1,
+    },
+    { clock },
+  ));
 });
 afterAll(() => stop());
+
+/** Runs `poll` and resolves once the broker has parked it (its wait timer is on the clock). */
+async function parked<T>(poll: () => Promise<T>): Promise<{ answer: Promise<T>; answered: () => boolean }> {
+  const before = clock.pendingTimers;
+  let done = false;
+  const answer = poll().finally(() => {
+    done = true;
+  });
+  answer.catch(() => undefined); // inspected by the test later
+  await vi.waitFor(() => expect(clock.pendingTimers).toBeGreaterThan(before), { timeout: 5_000, interval: 5 });
+  return { answer, answered: () => done };
+}
+
+/** Lets HTTP answers already on their way arrive (no time passes on the broker's clock). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex').toUpperCase();
 
@@ -60,28 +83,29 @@ describe('publish, consume, ack', () => {
 
     const acked = await consumer.ackMessage([message.ReceiptHandle]);
     expect(acked.code).toBe(204);
-    await sleep(1_100);
+    clock.advance(1_100); // past the invisibility: an unacked message would be visible again
     expect(await errorCode(() => consumer.consumeMessage(16))).toBe('MessageNotExist');
   });
 
   it('answers an empty short poll and an expired long poll with MessageNotExist', async () => {
     const consumer = client.getConsumer('', uniqueName('T'), uniqueName('GID'));
     expect(await errorCode(() => consumer.consumeMessage(16))).toBe('MessageNotExist');
-    const started = Date.now();
-    expect(await errorCode(() => consumer.consumeMessage(16, 1))).toBe('MessageNotExist');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const poll = await parked(() => consumer.consumeMessage(16, 1));
+    clock.advance(999);
+    await settle();
+    expect(poll.answered()).toBe(false);
+    clock.advance(1);
+    expect(await errorCode(() => poll.answer)).toBe('MessageNotExist');
   });
 
   it('returns a parked long poll as soon as a message is published', async () => {
     const topic = uniqueName('T');
     const consumer = client.getConsumer('', topic, uniqueName('GID'));
-    const started = Date.now();
-    const polled = consumer.consumeMessage(16, 20);
-    await sleep(200);
+    const poll = await parked(() => consumer.consumeMessage(16, 20));
     await client.getProducer('', topic).publishMessage('wake up');
-    const result = await polled;
+    // The clock stands still, so only the publish can have answered the poll.
+    const result = await poll.answer;
     expect(result.body.map((m) => m.MessageBody)).toEqual(['wake up']);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('returns at most numOfMessages messages, in publish order', async () => {
@@ -109,7 +133,7 @@ describe('publish, consume, ack', () => {
     // The good handle was acked: it is single-use, and the message does not come back.
     const again = await consumer.ackMessage([message!.ReceiptHandle]);
     expect(again.body?.[0]?.ErrorCode).toBe('MessageNotExist');
-    await sleep(1_100);
+    clock.advance(1_100);
     expect(await errorCode(() => consumer.consumeMessage(16))).toBe('MessageNotExist');
   });
 });
@@ -136,11 +160,14 @@ describe('redelivery and dead letters', () => {
     const consumer = client.getConsumer('', topic, uniqueName('GID'));
     const [first] = (await consumer.consumeMessage(1)).body;
     expect(await errorCode(() => consumer.consumeMessage(1))).toBe('MessageNotExist'); // invisible now
-    const [second] = (await consumer.consumeMessage(1, 3)).body;
+    clock.advance(999);
+    expect(await errorCode(() => consumer.consumeMessage(1))).toBe('MessageNotExist'); // 1 ms early
+    clock.advance(1);
+    const [second] = (await consumer.consumeMessage(1)).body;
     expect(second).toMatchObject({ MessageId: first!.MessageId, ConsumedTimes: '2', FirstConsumeTime: first!.FirstConsumeTime });
     expect(second!.ReceiptHandle).not.toBe(first!.ReceiptHandle);
     expect((await consumer.ackMessage([first!.ReceiptHandle])).body?.[0]?.ErrorCode).toBe('ReceiptHandleError');
-    await sleep(1_050);
+    clock.advance(1_050);
     // Still the current handle, but NextConsumeTime has passed.
     expect((await consumer.ackMessage([second!.ReceiptHandle])).body?.[0]?.ErrorCode).toBe('MessageNotExist');
   });
@@ -152,10 +179,13 @@ describe('redelivery and dead letters', () => {
     const { body } = await client.getProducer('', topic).publishMessage('poison');
     const consumer = client.getConsumer('', topic, group);
     const counts: string[] = [];
-    for (let i = 0; i < 3; i += 1) counts.push(...(await consumer.consumeMessage(1, 3)).body.map((m) => m.ConsumedTimes));
+    for (let i = 0; i < 3; i += 1) {
+      if (i > 0) clock.advance(1_000); // invisibility over: delivered again
+      counts.push(...(await consumer.consumeMessage(1)).body.map((m) => m.ConsumedTimes));
+    }
     expect(counts).toEqual(['1', '2', '3']);
-    await sleep(1_100);
-    expect(await errorCode(() => consumer.consumeMessage(1, 1))).toBe('MessageNotExist');
+    clock.advance(1_100);
+    expect(await errorCode(() => consumer.consumeMessage(1))).toBe('MessageNotExist');
     const dead = broker.deadLetters({ topic });
     expect(dead).toEqual([expect.objectContaining({ group, messageId: body.MessageId, body: 'poison', consumedTimes: 3 })]);
     const target = `/admin/dead-letters?topic=${topic}`;
@@ -173,13 +203,17 @@ describe('scheduled delivery', () => {
   it('holds a message until StartDeliverTime and wakes a long poll then', async () => {
     const topic = uniqueName('T');
     const properties = new MessageProperties();
-    const at = Date.now() + 1_500;
+    const at = clock.now() + 1_500;
     properties.startDeliverTime(at);
     await client.getProducer('', topic).publishMessage('later', '', properties);
     const consumer = client.getConsumer('', topic, uniqueName('GID'));
     expect(await errorCode(() => consumer.consumeMessage(1))).toBe('MessageNotExist');
-    const result = await consumer.consumeMessage(1, 10);
-    expect(Date.now()).toBeGreaterThanOrEqual(at - 50);
+    const poll = await parked(() => consumer.consumeMessage(1, 10));
+    clock.advance(1_499);
+    await settle();
+    expect(poll.answered()).toBe(false);
+    clock.advance(1);
+    const result = await poll.answer;
     expect(result.body[0]).toMatchObject({ MessageBody: 'later', StartDeliverTime: at });
   });
 });
@@ -211,7 +245,8 @@ describe('transactional messages', () => {
     const producer = client.getTransProducer('', topic, uniqueName('GID'));
     const published = await producer.publishMessage('rolled back', '', transProps(1));
     expect((await producer.rollback(published.body.ReceiptHandle!)).code).toBe(204);
-    expect(await errorCode(() => producer.consumeHalfMessage(16, 2))).toBe('MessageNotExist');
+    clock.advance(1_000); // past its check immunity: a half message still held would be offered now
+    expect(await errorCode(() => producer.consumeHalfMessage(16))).toBe('MessageNotExist');
     expect(await errorCode(() => client.getConsumer('', topic, uniqueName('GID')).consumeMessage(16))).toBe('MessageNotExist');
   });
 
@@ -219,11 +254,14 @@ describe('transactional messages', () => {
     const topic = uniqueName('T');
     const producer = client.getTransProducer('', topic, uniqueName('GID'));
     const published = await producer.publishMessage('check me', '', transProps(1));
-    const firstOffer = await producer.consumeHalfMessage(16, 5);
+    expect(await errorCode(() => producer.consumeHalfMessage(16))).toBe('MessageNotExist'); // immune for 1 s
+    clock.advance(1_000);
+    const firstOffer = await producer.consumeHalfMessage(16);
     expect(firstOffer.body[0]).toMatchObject({ MessageId: published.body.MessageId, ConsumedTimes: '1' });
     // The publish handle expired at the check-immunity time.
     expect((await producer.commit(published.body.ReceiptHandle!)).body?.[0]?.ErrorCode).toBe('ReceiptHandleError');
-    const secondOffer = await producer.consumeHalfMessage(16, 5);
+    clock.advance(1_000); // the recheck interval
+    const secondOffer = await producer.consumeHalfMessage(16);
     expect(secondOffer.body[0]).toMatchObject({ MessageId: published.body.MessageId, ConsumedTimes: '2' });
     expect((await producer.commit(firstOffer.body[0]!.ReceiptHandle)).body?.[0]?.ErrorCode).toBe('ReceiptHandleError');
     expect((await producer.commit(secondOffer.body[0]!.ReceiptHandle)).code).toBe(204);
@@ -235,8 +273,9 @@ describe('transactional messages', () => {
     const topic = uniqueName('T');
     const producer = client.getTransProducer('', topic, uniqueName('GID'));
     await producer.publishMessage('slow decider', '', transProps(1));
-    const [offer] = (await producer.consumeHalfMessage(1, 5)).body;
-    await sleep(1_050);
+    clock.advance(1_000);
+    const [offer] = (await producer.consumeHalfMessage(1)).body;
+    clock.advance(1_050);
     expect((await producer.rollback(offer!.ReceiptHandle)).body?.[0]?.ErrorCode).toBe('MessageNotExist');
   });
 });

@@ -2,19 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, startBroker } from '../../../local/broker/index';
-import type { BrokerOptions, RunningBroker } from '../../../local/broker/index';
+import type { BrokerInternals, BrokerOptions, RunningBroker } from '../../../local/broker/index';
 import type { MQServerError } from './sdk';
 import { MQClient } from './sdk';
 
 /** A broker on a random loopback port over a fresh data directory, plus an SDK client for it. */
-export async function startTestBroker(options: Partial<BrokerOptions> = {}): Promise<{
+export async function startTestBroker(
+  options: Partial<BrokerOptions> = {},
+  internals: BrokerInternals = {},
+): Promise<{
   broker: RunningBroker;
   client: InstanceType<typeof MQClient>;
   dataDir: string;
   stop: () => Promise<void>;
 }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'txc-broker-test-'));
-  const broker = await startBroker({ port: 0, autoCreate: true, ...options, dataDir });
+  const broker = await startBroker({ port: 0, autoCreate: true, ...options, dataDir }, internals);
   const client = new MQClient(broker.url, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET);
   return {
     broker,

@@ -4,9 +4,20 @@ import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, startBroker } from '../../../
 import type { FcMqCloudEvent, FcTimerEvent, Runtime, RuntimeEvent, RuntimeOptions } from '../../../local/runtime';
 import { RuntimeConfigError, startRuntime } from '../../../local/runtime';
 import { MqClient } from '../../../shared/adapters/mq';
+import { ManualClock } from '../../helpers/ManualClock';
 import { capturingLogger, FixtureFunctions, fixtureCatalog, tempDir, waitFor } from './fixtures';
 
 const FAST_RETRY = { retries: 2, minBackoffMs: 20, maxBackoffMs: 40 };
+
+/** A promise the test settles itself: a handler that is "still running" until then. */
+function deferred(): { promise: Promise<unknown>; resolve: (value?: unknown) => void } {
+  let resolve: (value?: unknown) => void = () => undefined;
+  const promise = new Promise<unknown>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+
+/** Lets pending promise callbacks and I/O callbacks run (no time passes on the manual clock). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('Function: startRuntime', () => {
   let broker: RunningBroker;
@@ -14,20 +25,53 @@ describe('Function: startRuntime', () => {
   let runtime: Runtime | undefined;
   let fns: FixtureFunctions;
   let events: RuntimeEvent[];
+  // Broker and runtime share one manual clock: deadlines, timer schedules, backoffs, long-poll expiry
+  // and redelivery move only when a test advances it, so nothing here waits on the wall clock. It
+  // starts at the real time because the broker refuses SDK requests dated 15 minutes away from it.
+  let clock: ManualClock;
   const log = capturingLogger();
 
   beforeEach(async () => {
-    broker = await startBroker({ port: 0, dataDir: tempDir('txc-rt-broker-'), autoCreate: true, invisibilitySeconds: 1 });
+    clock = new ManualClock(Date.now());
+    broker = await startBroker({ port: 0, dataDir: tempDir('txc-rt-broker-'), autoCreate: true, invisibilitySeconds: 1 }, { clock });
     mq = new MqClient({ endpoint: broker.url, accessKeyId: DEV_ACCESS_KEY_ID, accessKeySecret: DEV_ACCESS_KEY_SECRET });
     fns = new FixtureFunctions();
     events = [];
   });
 
   afterEach(async () => {
-    await runtime?.close();
+    if (runtime) await closeRuntime(runtime);
     runtime = undefined;
     await broker.close();
   });
+
+  /**
+   * Closes the runtime, moving the clock so its parked long polls expire: on a still clock they never
+   * would. A poll still on its way to the broker parks after a move, so the clock moves until closed.
+   */
+  async function closeRuntime(rt: Runtime): Promise<void> {
+    let closed = false;
+    const closing = rt.close().then(() => {
+      closed = true;
+    });
+    while (!closed) {
+      clock.advance(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await closing;
+  }
+
+  /** Backlog and in-flight count of a group on FIX_TOPIC, from the broker's own state. */
+  const groupState = (group: string) =>
+    broker
+      .state()
+      .topics.find((topic) => topic.topic === 'FIX_TOPIC')
+      ?.groups.find((entry) => entry.group === group);
+  /** Every message of the group acked: nothing is left to redeliver, whatever the clock does. */
+  const allAcked = (group: string) => {
+    const state = groupState(group);
+    return state !== undefined && state.backlog === 0 && state.inFlight === 0;
+  };
 
   async function start(overrides: Partial<RuntimeOptions> = {}): Promise<Runtime> {
     runtime = await startRuntime({
@@ -39,6 +83,7 @@ describe('Function: startRuntime', () => {
       pollWaitSeconds: 1,
       logger: log.logger,
       onEvent: (event) => events.push(event),
+      clock,
       ...overrides,
     });
     return runtime;
@@ -91,9 +136,10 @@ describe('Function: startRuntime', () => {
 
     it('answers 502 when the function throws and 504 when it overruns its deadline', async () => {
       let mode = 'throw';
+      const late = deferred();
       fns.on('fix-http', async () => {
         if (mode === 'throw') throw new Error('boom');
-        await new Promise((resolve) => setTimeout(resolve, 400));
+        await late.promise;
         return { statusCode: 200, body: 'late' };
       });
       const rt = await start({ functions: ['fix-http'], timeoutOverridesMs: { 'fix-http': 100 } });
@@ -101,7 +147,14 @@ describe('Function: startRuntime', () => {
       expect(failed.status).toBe(502);
       expect(await failed.json()).toMatchObject({ code: 'FunctionFailed' });
       mode = 'slow';
-      const slow = await fetch(rt.urls['fix-http']!);
+      const answer = fetch(rt.urls['fix-http']!);
+      await waitFor(() => fns.callsOf('fix-http').length === 2, 5_000, 'the slow invocation');
+      clock.advance(99);
+      await settle();
+      expect(events.filter((e) => e.type === 'invoked')).toHaveLength(1); // 1 ms before the deadline: still running
+      clock.advance(1);
+      const slow = await answer;
+      late.resolve(); // the late result is discarded
       expect(slow.status).toBe(504);
       expect(await slow.json()).toMatchObject({ code: 'FunctionTimeout' });
       expect(events.filter((e) => e.type === 'invoked').map((e) => (e as { ok: boolean }).ok)).toEqual([false, false]);
@@ -113,23 +166,47 @@ describe('Function: startRuntime', () => {
   describe('timer trigger', () => {
     it('fires on the scaled schedule with the FC timer event', async () => {
       await start({ functions: ['fix-timer'], timeScale: 50 });
-      // @every 10s / 50 = every 200 ms.
-      await waitFor(() => fns.callsOf('fix-timer').length >= 3, 5_000, 'three timer firings');
-      const times = fns.callsOf('fix-timer').map((call) => call.at);
-      const [first] = fns.callsOf('fix-timer');
+      const firings = () => fns.callsOf('fix-timer').length;
+      // @every 10s / 50 = every 200 ms of the clock.
+      const expected = [0, 1, 2, 3];
+      const seen = [firings()];
+      clock.advance(199);
+      await settle();
+      expect(firings()).toBe(0);
+      for (let step = 1; step <= 3; step++) {
+        clock.advance(step === 1 ? 1 : 200);
+        await settle(); // the previous invocation finishes before the next firing
+        seen.push(firings());
+      }
+      expect(seen).toEqual(expected);
+      const [first, , third] = fns.callsOf('fix-timer');
       expect(first!.event).toMatchObject({ triggerName: 'tick', payload: 'hello' });
-      expect((first!.event as FcTimerEvent).triggerTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-      expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(350);
-      expect(times[2]! - times[0]!).toBeLessThan(1_500);
+      const triggerTime = (first!.event as FcTimerEvent).triggerTime;
+      expect(triggerTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      // The event carries the scheduled time (second precision), not when the handler happened to run.
+      expect(Date.parse((third!.event as FcTimerEvent).triggerTime) - Date.parse(triggerTime)).toBeLessThanOrEqual(1_000);
     });
 
     it('takes a schedule override and skips firings while the previous run is still going', async () => {
-      fns.on('fix-timer', () => new Promise((resolve) => setTimeout(resolve, 450)));
+      const runs = [deferred(), deferred()];
+      fns.on('fix-timer', () => runs[fns.callsOf('fix-timer').length - 1]!.promise);
       await start({ functions: ['fix-timer'], timerOverrides: { 'fix-timer': '@every 100ms' } });
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      // 1 s at 100 ms would be ~10 firings; each run takes 450 ms, so at most 3 can start.
-      expect(fns.callsOf('fix-timer').length).toBeGreaterThanOrEqual(1);
-      expect(fns.callsOf('fix-timer').length).toBeLessThanOrEqual(3);
+      clock.advance(100);
+      await settle();
+      expect(fns.callsOf('fix-timer')).toHaveLength(1);
+      // Four more firings while the first run is still going: all skipped, and logged.
+      for (let i = 0; i < 4; i++) {
+        clock.advance(100);
+        await settle();
+      }
+      expect(fns.callsOf('fix-timer')).toHaveLength(1);
+      expect(log.lines().filter((line) => String(line.msg).startsWith('timer firing skipped')).length).toBeGreaterThanOrEqual(4);
+      runs[0]!.resolve();
+      await settle();
+      clock.advance(100);
+      await settle();
+      expect(fns.callsOf('fix-timer')).toHaveLength(2);
+      runs[1]!.resolve();
     });
 
     it('fires on demand', async () => {
@@ -169,8 +246,10 @@ describe('Function: startRuntime', () => {
           .map((e) => e.data.systemProperties.TAGS)
           .sort(),
       ).toEqual(['A', 'A', 'A', 'B', 'B', 'B']);
-      // Acked: after the 1 s invisibility nothing comes back.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Acked: the broker holds nothing in flight or in backlog for either group, so nothing comes back.
+      await waitFor(() => allAcked('GID_FIX_A') && allAcked('GID_FIX_ALL'), 5_000, 'acks');
+      clock.advance(1_500); // past the 1 s invisibility
+      await settle();
       expect(received('fix-mq-a')).toHaveLength(3);
       expect(received('fix-mq-all')).toHaveLength(6);
     });
@@ -196,20 +275,32 @@ describe('Function: startRuntime', () => {
       });
       await start({ functions: ['fix-mq-a'] });
       await mq.publish('FIX_TOPIC', { body: '{"n":1}', tag: 'A' });
-      await waitFor(() => fns.callsOf('fix-mq-a').length >= 3, 5_000, 'retries');
+      const failed = () => events.filter((e) => e.type === 'invoked' && !e.ok).length;
+      for (let retry = 1; retry <= 2; retry++) {
+        // The backoff pause starts as the failure is reported; it lasts 20–40 ms of the clock.
+        await waitFor(() => failed() === retry, 5_000, `failure ${retry}`);
+        clock.advance(FAST_RETRY.minBackoffMs - 1);
+        await settle();
+        expect(fns.callsOf('fix-mq-a')).toHaveLength(retry);
+        clock.advance(FAST_RETRY.maxBackoffMs - FAST_RETRY.minBackoffMs + 1);
+        await waitFor(() => fns.callsOf('fix-mq-a').length === retry + 1, 5_000, `retry ${retry}`);
+      }
       const calls = fns.callsOf('fix-mq-a');
       expect(calls.map((call) => call.context.retryCount)).toEqual([0, 1, 2]);
       const ids = calls.map((call) => (call.event as FcMqCloudEvent[]).map((e) => e.id).join());
       expect(new Set(ids).size).toBe(1);
       expect(new Set(calls.map((call) => call.context.requestId)).size).toBe(3);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await waitFor(() => allAcked('GID_FIX_A'), 5_000, 'the ack after success');
+      clock.advance(1_500);
+      await settle();
       expect(fns.callsOf('fix-mq-a')).toHaveLength(3);
     });
 
     it('treats a deadline overrun as a failure and leaves an exhausted batch for broker redelivery', async () => {
       let slow = true;
+      const stuck = deferred();
       fns.on('fix-mq-a', async () => {
-        if (slow) await new Promise((resolve) => setTimeout(resolve, 300));
+        if (slow) await stuck.promise;
         return { ok: true };
       });
       await start({
@@ -218,11 +309,20 @@ describe('Function: startRuntime', () => {
         mqRetry: { retries: 1, minBackoffMs: 10, maxBackoffMs: 10 },
       });
       await mq.publish('FIX_TOPIC', { body: '{"n":1}', tag: 'A', key: 'slow-1' });
+      await waitFor(() => fns.callsOf('fix-mq-a').length === 1, 5_000, 'first delivery');
+      clock.advance(100); // deadline
+      await waitFor(() => events.some((e) => e.type === 'invoked' && !e.ok), 5_000, 'the first overrun');
+      clock.advance(10); // backoff
+      await waitFor(() => fns.callsOf('fix-mq-a').length === 2, 5_000, 'the retry');
+      clock.advance(100); // deadline again: the retries are spent
       await waitFor(() => events.some((e) => e.type === 'mq-batch-abandoned'), 5_000, 'abandoned batch');
       expect(fns.callsOf('fix-mq-a')).toHaveLength(2);
+      expect(groupState('GID_FIX_A')).toMatchObject({ inFlight: 1 }); // left unacked for the broker
       slow = false;
       // The broker redelivers after its 1 s invisibility; this time the handler finishes in time.
+      clock.advance(1_000);
       await waitFor(() => fns.callsOf('fix-mq-a').length >= 3, 5_000, 'redelivery');
+      stuck.resolve();
       const redelivered = fns.callsOf('fix-mq-a')[2]!.event as FcMqCloudEvent[];
       expect(redelivered[0]!.data.systemProperties.KEYS).toBe('slow-1');
       const timeouts = events.filter((e) => e.type === 'invoked' && !e.ok);
@@ -231,12 +331,17 @@ describe('Function: startRuntime', () => {
 
     it('shuts down cleanly while long-polling, leaving nothing running', async () => {
       const rt = await start({ functions: ['fix-mq-a', 'fix-mq-all', 'fix-http', 'fix-timer'] });
-      const started = Date.now();
-      await rt.close();
-      expect(Date.now() - started).toBeLessThan(3_000);
+      // Each MQ trigger has a long poll parked at the broker: close waits for it to end, not longer.
+      // Three MQ triggers (GID_FIX_A, GID_FIX_ALL, GID_FIX_DLQ) parked at the broker, plus fix-timer's schedule.
+      await waitFor(() => clock.pendingTimers >= 4, 5_000, 'the triggers parked at the broker');
+      const closing = rt.close();
+      await settle();
+      expect(events.at(-1)).not.toEqual({ type: 'closed' });
+      await closeRuntime(rt); // the polls' 1 s wait ends
+      await closing;
       expect(events.at(-1)).toEqual({ type: 'closed' });
       await mq.publish('FIX_TOPIC', { body: '{}', tag: 'A' });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(groupState('GID_FIX_A')).toMatchObject({ backlog: 1, inFlight: 0 }); // nobody pulls it any more
       expect(fns.callsOf('fix-mq-a')).toHaveLength(0);
       await expect(fetch(rt.urls['fix-http']!)).rejects.toThrow();
     });

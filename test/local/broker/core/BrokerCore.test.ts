@@ -5,7 +5,7 @@ import type { JournalPort } from '../../../../local/broker/core/BrokerCore';
 import { BrokerCore } from '../../../../local/broker/core/BrokerCore';
 import { Resources } from '../../../../local/broker/core/resources';
 import type { JournalRecord } from '../../../../local/broker/storage/records';
-import { ManualClock } from '../ManualClock';
+import { ManualClock } from '../../../helpers/ManualClock';
 
 // The core without sockets or disk: a manual clock and an in-memory journal that reports durability
 // on the next microtask, like the real one does after its fdatasync.

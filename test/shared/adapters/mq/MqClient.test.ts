@@ -1,16 +1,19 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../../../local/broker';
 import { isHandleInvalid, MqClient, MqEncodingError, MqUnavailableError } from '../../../../shared/adapters/mq';
+import { ManualClock } from '../../../helpers/ManualClock';
 import { startTestBroker, testMqClient } from '../../../helpers/txCenter';
 
 let broker: RunningBroker;
 let mq: MqClient;
 const topic = 'MQ_TEST_TOPIC';
 const group = 'GID_MQ_TEST';
+// Check immunity passes when the test advances the broker's clock (which starts at the real time:
+// the broker refuses SDK requests dated 15 minutes off).
+const clock = new ManualClock(Date.now());
 
 beforeAll(async () => {
-  broker = await startTestBroker();
+  broker = await startTestBroker(undefined, 0, { clock });
   mq = testMqClient(broker.url);
 });
 afterAll(async () => broker?.close());
@@ -46,8 +49,9 @@ describe('Class: MqClient (real SDK, local broker)', () => {
 
   it('undecided half message is offered to consumeHalf after the immunity, without a fake StartDeliverTime', async () => {
     await mq.publishHalf(topic, group, { body: 'undecided', tag: 'H', key: 'tx-2' }, 1);
-    await sleep(1_300);
-    const offered = (await mq.consumeHalf(topic, group, { waitSeconds: 1 })).filter((m) => m.key === 'tx-2');
+    expect((await mq.consumeHalf(topic, group, { waitSeconds: 0 })).filter((m) => m.key === 'tx-2')).toEqual([]);
+    clock.advance(1_000); // its 1 s check immunity
+    const offered = (await mq.consumeHalf(topic, group, { waitSeconds: 0 })).filter((m) => m.key === 'tx-2');
     expect(offered).toHaveLength(1);
     expect(offered[0]!.startDeliverTime).toBeUndefined();
     await mq.rollback(topic, group, offered[0]!.receiptHandle);

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessSystems } from '../../../../shared/engines/auth';
 import { CATALOG_DATA, loadCatalog } from '../../../../shared/engines/catalog';
@@ -9,7 +8,17 @@ import { TxCoordinator } from '../../../../shared/engines/tx';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
 import { serveCheckback } from '../../../helpers/checkbackServer';
 import type { TxCenterFixture } from '../../../helpers/txCenter';
-import { drainTopic, FUND_TRADE, startTxCenter, TEST_CHECK_IMMUNITY_SECONDS, testContext } from '../../../helpers/txCenter';
+import { ManualClock } from '../../../helpers/ManualClock';
+import type { RunningBroker } from '../../../../local/broker';
+import {
+  drainVisible,
+  FUND_TRADE,
+  startTestBroker,
+  startTxCenter,
+  TEST_CHECK_IMMUNITY_SECONDS,
+  TEST_HALF_RECHECK_SECONDS,
+  testContext,
+} from '../../../helpers/txCenter';
 
 const sqlite = DATABASE_CASES[0];
 const mysqlSkip = await mysqlUnavailableReason();
@@ -21,6 +30,10 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
   let center: TxCenterFixture;
   let business: Awaited<ReturnType<typeof sqlite.open>>;
   let endpoint: Awaited<ReturnType<typeof serveCheckback>>;
+  // The broker's check immunity and recheck interval pass when a test advances this clock, not by
+  // sleeping. It starts at the real time: the broker refuses SDK requests dated 15 minutes off.
+  const clock = new ManualClock(Date.now());
+  let broker: RunningBroker;
   /** What the business endpoint answers for a txId when it is not barrier-backed. */
   const forced = new Map<string, 'UNKNOWN'>();
   let n = 0;
@@ -38,26 +51,28 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
       decide: async (txId) => forced.get(txId) ?? decide(txId),
     });
     endpoint = await serveCheckback(respond);
-    center = await startTxCenter(await open(), { checkbackBase: endpoint.url });
+    broker = await startTestBroker(undefined, 0, { clock });
+    center = await startTxCenter(await open(), { checkbackBase: endpoint.url, broker });
   });
   afterAll(async () => {
     await center?.close();
+    await broker?.close();
     await endpoint?.close();
     await business?.close();
   });
 
-  /** Waits until the broker offers the half messages for a check. */
-  const pastImmunity = () => sleep(TEST_CHECK_IMMUNITY_SECONDS * 1000 + 300);
+  /** Moves the broker past the check immunity, so it offers the half messages for a check. */
+  const pastImmunity = () => clock.advance(TEST_CHECK_IMMUNITY_SECONDS * 1000);
   const prepare = (businessKey = key()) =>
     center.coordinator.prepare('fund-trading', { ...FUND_TRADE, businessKey, payload: { orderId: businessKey } });
   const delivered = async (txId: string, group = 'GID_TXC_ORCH_TRADE') =>
-    (await drainTopic(center.mq, FUND_TRADE.topic, group)).filter((m) => m.key === txId);
+    (await drainVisible(center.mq, FUND_TRADE.topic, group)).filter((m) => m.key === txId);
 
   describe.skipIf(skip)('Class: CheckbackRunner', () => {
     it('commit lost on the wire: commits from the stored decision', async () => {
       const { tx } = await prepare();
       await center.store.decide(tx.txId, 'COMMIT', { actor: 'fund-trading', reason: 'client' }, Date.now());
-      await pastImmunity();
+      pastImmunity();
       const report = await center.checkback().run(testContext(10_000));
       expect(report.fromStore).toBeGreaterThanOrEqual(1);
       expect((await center.store.get(tx.txId))!.broker).toBe('DECISION_DELIVERED');
@@ -68,7 +83,7 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
     it('crash after the local commit, before commit: the barrier answers COMMIT', async () => {
       const { tx } = await prepare();
       await business.db.transaction().execute((trx) => insertCommitBarrier(trx, tx.txId, Date.now()));
-      await pastImmunity();
+      pastImmunity();
       const report = await center.checkback().run(testContext(10_000));
       expect(report.byBusinessSystem).toBeGreaterThanOrEqual(1);
       const stored = (await center.store.get(tx.txId))!;
@@ -80,7 +95,7 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
 
     it('crash before the local transaction: the barrier answers ROLLBACK and blocks a late local commit', async () => {
       const { tx } = await prepare();
-      await pastImmunity();
+      pastImmunity();
       await center.checkback().run(testContext(10_000));
       expect((await center.store.get(tx.txId))!).toMatchObject({ state: 'ROLLED_BACK', reason: 'checkback', broker: 'DECISION_DELIVERED' });
       await expect(business.db.transaction().execute((trx) => insertCommitBarrier(trx, tx.txId, Date.now()))).rejects.toThrow();
@@ -101,11 +116,11 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
       });
       const { tx } = await coordinator.prepare('fund-trading', { ...FUND_TRADE, businessKey: key(), payload: {} });
       forced.set(tx.txId, 'UNKNOWN');
-      await pastImmunity();
+      pastImmunity();
       const runner = center.checkback({ catalog: strict });
       for (let attempt = 0; attempt < 8 && (await center.store.get(tx.txId))!.state === 'PREPARED'; attempt++) {
         await runner.run(testContext(10_000));
-        await sleep(1_100);
+        clock.advance(TEST_HALF_RECHECK_SECONDS * 1000); // the broker offers it again
       }
       const stored = (await center.store.get(tx.txId))!;
       expect(stored).toMatchObject({ state: 'ROLLED_BACK', reason: 'undecided-policy', checkCount: 2 });
@@ -118,7 +133,7 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
 
     it('an unreachable business system is UNKNOWN, never a guess', async () => {
       const { tx } = await prepare();
-      await pastImmunity();
+      pastImmunity();
       const unreachable = new BusinessSystems([
         { id: 'fund-trading', secret: 'fund-trading-secret-0123456789abcdef', checkbackUrl: 'http://127.0.0.1:9/none' },
       ]);
@@ -132,7 +147,7 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
 
     it('a half message without a stored transaction is rolled back with an alert', async () => {
       await center.mq.publishHalf(FUND_TRADE.topic, 'GID_TXC_CHECKBACK', { body: '{}', tag: FUND_TRADE.tag, key: 'foreign-1' }, 1);
-      await sleep(1_300);
+      clock.advance(1_000); // its 1 s check immunity
       const report = await center.checkback().run(testContext(10_000));
       expect(report.orphans).toBeGreaterThanOrEqual(1);
       expect(center.alerts.alerts.some((a) => a.kind === 'tx-orphan-half-message' && a.details?.key === 'foreign-1')).toBe(true);
@@ -141,7 +156,7 @@ describe.each(DATABASE_CASES)('check-back, center store on $dialect', ({ dialect
 
     it('stops pulling when the invocation has less than the safety margin left', async () => {
       await prepare();
-      await pastImmunity();
+      pastImmunity();
       const report = await center.checkback({ logger: createLogger('test', 'silent') }).run(testContext(100));
       expect(report.examined).toBe(0);
     });

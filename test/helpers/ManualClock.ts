@@ -1,4 +1,4 @@
-import type { Clock } from '../../../local/broker/core/clock';
+import type { Clock } from '../../local/broker/core/clock';
 
 /** A clock that moves only when told to; due timers run in time order on `advance`. */
 export class ManualClock implements Clock {
