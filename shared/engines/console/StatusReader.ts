@@ -1,6 +1,8 @@
 import type { Subscription } from '../catalog';
 import type { IncidentView, Overview, SubscriberDetail, SubscriberSummary, TxStateName, TxSummary, WindowQuery } from './api';
 import { TX_STATE_NAMES, WINDOWS } from './api';
+import { CONSUME_STATS_ATTEMPT_COLUMNS } from '../../adapters/store/migrations/303_console_consume_stats';
+import { statsMinuteOf } from '../consumer/consumeStats';
 import { ConsoleError } from './errors';
 import type { ReadContext } from './readContext';
 import { BACKLOG_WINDOW_MS } from './readContext';
@@ -224,32 +226,46 @@ export class StatusReader {
     };
   }
 
-  private async summarise(group: Subscription, window: WindowQuery['window'], now: number, backlog: number): Promise<SubscriberSummary> {
+  /**
+   * A group's consumption counters over the window, from the consumer runtime's per-minute rows
+   * (migration 303): at most 10 080 rows for a week, however many messages it consumed. The window
+   * starts at the minute holding `since` (exact to the minute).
+   */
+  private async counters(group: string, since: number): Promise<{ attempts: Record<string, number>; conflicts: number }> {
+    const row = await this.context.db
+      .selectFrom('txc_consume_stats')
+      .select((eb) => [...CONSUME_STATS_ATTEMPT_COLUMNS.map((c) => eb.fn.sum(c).as(c)), eb.fn.sum('conflicts').as('conflicts')])
+      .where('group_id', '=', group)
+      .where('minute_at', '>=', statsMinuteOf(since))
+      .executeTakeFirst();
+    const attempts: Record<string, number> = {};
+    CONSUME_STATS_ATTEMPT_COLUMNS.forEach((column, i) => {
+      const n = Number(row?.[column] ?? 0);
+      if (n > 0) attempts[i === CONSUME_STATS_ATTEMPT_COLUMNS.length - 1 ? `${i + 1}+` : String(i + 1)] = n;
+    });
+    return { attempts, conflicts: Number(row?.conflicts ?? 0) };
+  }
+
+  private async summarise(
+    group: Subscription,
+    window: WindowQuery['window'],
+    now: number,
+    backlog: number,
+  ): Promise<SubscriberSummary & { attemptsHistogram: Record<string, number> }> {
     const { db } = this.context;
     const since = now - WINDOWS[window] * 1_000;
-    const [consumed, last, conflicts, letters] = await Promise.all([
+    const [counters, last, letters] = await Promise.all([
+      this.counters(group.id, since),
       db
-        .selectFrom('txc_consume_barrier')
-        .select((eb) => eb.fn.countAll().as('n'))
+        .selectFrom('txc_consume_stats')
+        .select('last_consumed_at')
         .where('group_id', '=', group.id)
-        .where('updated_at', '>=', since)
-        .where('status', '=', 'COMPLETED')
-        .executeTakeFirstOrThrow(),
-      db
-        .selectFrom('txc_consume_barrier')
-        .select('updated_at')
-        .where('group_id', '=', group.id)
-        .where('status', '=', 'COMPLETED')
+        .where('last_consumed_at', 'is not', null)
         .orderBy('group_id', 'desc')
-        .orderBy('updated_at', 'desc')
+        .orderBy('minute_at', 'desc')
         .limit(1)
         .executeTakeFirst(),
-      db
-        .selectFrom('txc_consume_conflict')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('group_id', '=', group.id)
-        .where('detected_at', '>=', since)
-        .executeTakeFirstOrThrow(),
+      // Covering (group_id, status) index of migration 303: no letter is read.
       db
         .selectFrom('txc_dead_letter')
         .select(['status', (eb) => eb.fn.countAll().as('n')])
@@ -266,14 +282,15 @@ export class StatusReader {
       maxAttempts: group.maxAttempts,
       slaSeconds: group.consumeSlaSeconds,
       window,
-      consumed: Number(consumed.n),
-      lastConsumedAt: last ? iso(last.updated_at) : null,
+      consumed: Object.values(counters.attempts).reduce((sum, n) => sum + n, 0),
+      lastConsumedAt: last ? iso(last.last_consumed_at) : null,
       backlog,
-      conflicts: Number(conflicts.n),
+      conflicts: counters.conflicts,
       deadLetters: {
         pending: letters.filter((l) => PENDING_DEAD_LETTER_STATUSES.includes(l.status)).reduce((sum, l) => sum + Number(l.n), 0),
         total: letters.reduce((sum, l) => sum + Number(l.n), 0),
       },
+      attemptsHistogram: counters.attempts,
     };
   }
 
@@ -281,9 +298,8 @@ export class StatusReader {
     const now = this.context.now();
     const backlog = await this.backlog(now);
     const groups = this.context.catalog.groups;
-    return {
-      items: await Promise.all(groups.map((g) => this.summarise(g, window, now, backlog.find((b) => b.group === g.id)?.count ?? 0))),
-    };
+    const items = await Promise.all(groups.map((g) => this.summarise(g, window, now, backlog.find((b) => b.group === g.id)?.count ?? 0)));
+    return { items: items.map(({ attemptsHistogram: _histogram, ...summary }) => summary) };
   }
 
   /** @throws ConsoleError SUBSCRIBER_NOT_FOUND */
@@ -292,18 +308,9 @@ export class StatusReader {
     const group = catalog.group(id);
     if (!group) throw new ConsoleError('SUBSCRIBER_NOT_FOUND', `no subscriber group ${id} in the catalog`);
     const now = this.context.now();
-    const since = now - WINDOWS[window] * 1_000;
     const [backlog] = await this.backlog(now, [group]);
-    const [summary, histogram, overdue, letters, conflicts] = await Promise.all([
+    const [summary, overdue, letters, conflicts] = await Promise.all([
       this.summarise(group, window, now, backlog?.count ?? 0),
-      db
-        .selectFrom('txc_consume_barrier')
-        .select(['attempts', (eb) => eb.fn.countAll().as('n')])
-        .where('group_id', '=', group.id)
-        .where('updated_at', '>=', since)
-        .where('status', '=', 'COMPLETED')
-        .groupBy('attempts')
-        .execute(),
       this.overdue(group, now),
       db
         .selectFrom('txc_dead_letter')
@@ -322,14 +329,8 @@ export class StatusReader {
         .limit(SAMPLE)
         .execute(),
     ]);
-    const attemptsHistogram: Record<string, number> = {};
-    for (const row of histogram) {
-      const bucket = Number(row.attempts) >= 10 ? '10+' : String(row.attempts);
-      attemptsHistogram[bucket] = (attemptsHistogram[bucket] ?? 0) + Number(row.n);
-    }
     return {
       ...summary,
-      attemptsHistogram,
       overdue,
       recentDeadLetters: letters.map(deadLetterSummary),
       recentConflicts: conflicts.map((c: Row) => ({

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { TxWriter } from '../../adapters/store/groupCommit';
+import type { TxWriter, WriteBatch } from '../../adapters/store/groupCommit';
 import { writerFor } from '../../adapters/store/groupCommit';
+import { consumeStatsSink } from './consumeStats';
 import type { ClassifiedError } from './errors';
 import { LeaseLostError } from './errors';
 import type { BarrierRow, BarrierStatus, ConsumerTables } from './tables';
@@ -71,6 +72,8 @@ const num = (value: number | string | null): number | null => (value === null ? 
  * (group, message key or id). Every state change is a conditional UPDATE on the row's lease token,
  * so two runs can never both believe they own a message; the COMPLETED write shares the transaction
  * of the handler's effects, so "effect applied" and "message done" commit together or not at all.
+ * Completions, dead letters and conflicts are counted per group and minute (txc_consume_stats) in the
+ * same batch as the write that decides them, and only when that write changed a row.
  */
 export class ConsumeBarrier {
   /** Claims commit with the process's other writes (group commit, see {@link writerFor}). */
@@ -132,15 +135,18 @@ export class ConsumeBarrier {
    */
   async insertCompleted(
     trx: Transaction<any>,
+    batch: WriteBatch<any>,
     request: ClaimRequest,
     done: { summary: string; eventId?: string; businessKey?: string },
   ): Promise<boolean> {
-    return this.insertRow(trx as Transaction<ConsumerTables>, request, {
+    const inserted = await this.insertRow(trx as Transaction<ConsumerTables>, request, {
       status: BARRIER_STATUSES.completed,
       token: randomUUID(),
       leaseUntil: request.now,
       ...done,
     });
+    if (inserted) batch.collect(consumeStatsSink, { group: request.group, at: request.now, kind: 'consumed', attempts: 1 });
+    return inserted;
   }
 
   /** Inserts the barrier row unless one exists (insert-ignore on the primary key); true when inserted. */
@@ -213,10 +219,11 @@ export class ConsumeBarrier {
    */
   async complete(
     trx: Transaction<any>,
+    batch: WriteBatch<any>,
     group: string,
     dedupKey: string,
     token: string,
-    done: { summary: string; eventId?: string; businessKey?: string; now: number },
+    done: { summary: string; eventId?: string; businessKey?: string; attempts: number; now: number },
   ): Promise<void> {
     const updated = await (trx as Transaction<ConsumerTables>)
       .updateTable('txc_consume_barrier')
@@ -236,6 +243,7 @@ export class ConsumeBarrier {
       .where('status', '=', BARRIER_STATUSES.inProgress)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new LeaseLostError(group, dedupKey);
+    batch.collect(consumeStatsSink, { group, at: done.now, kind: 'consumed', attempts: done.attempts });
   }
 
   /** Records a failed attempt that will be retried after `nextAttemptAt`. */
@@ -267,23 +275,26 @@ export class ConsumeBarrier {
     deadLetterId: string,
     now: number,
   ): Promise<void> {
-    await this.db
-      .updateTable('txc_consume_barrier')
-      .set({
-        status: BARRIER_STATUSES.deadLettered,
-        last_error_code: error.code,
-        last_error: error.message,
-        dead_letter_id: deadLetterId,
-        dlq_published_at: null,
-        lease_until: now,
-        updated_at: now,
-      })
-      .where('group_id', '=', group)
-      .where('dedup_key', '=', dedupKey)
-      .where('lease_token', '=', token)
-      // Never downgrade a row another path already completed.
-      .where('status', '=', BARRIER_STATUSES.inProgress)
-      .execute();
+    await this.writer.write(async (trx, batch) => {
+      const updated = await trx
+        .updateTable('txc_consume_barrier')
+        .set({
+          status: BARRIER_STATUSES.deadLettered,
+          last_error_code: error.code,
+          last_error: error.message,
+          dead_letter_id: deadLetterId,
+          dlq_published_at: null,
+          lease_until: now,
+          updated_at: now,
+        })
+        .where('group_id', '=', group)
+        .where('dedup_key', '=', dedupKey)
+        .where('lease_token', '=', token)
+        // Never downgrade a row another path already completed.
+        .where('status', '=', BARRIER_STATUSES.inProgress)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 1) batch.collect(consumeStatsSink, { group, at: now, kind: 'dead-lettered' });
+    });
   }
 
   async markDlqPublished(group: string, dedupKey: string, deadLetterId: string, now: number): Promise<void> {
@@ -346,9 +357,10 @@ export class ConsumeBarrier {
     receivedHash: string,
     body: string,
     now: number,
-    trx?: Transaction<any>,
+    trx: Transaction<any>,
+    batch: WriteBatch<any>,
   ): Promise<void> {
-    await ((trx as Transaction<ConsumerTables> | undefined) ?? this.db)
+    await (trx as Transaction<ConsumerTables>)
       .insertInto('txc_consume_conflict')
       .values({
         group_id: group,
@@ -360,6 +372,7 @@ export class ConsumeBarrier {
         detected_at: now,
       })
       .execute();
+    batch.collect(consumeStatsSink, { group, at: now, kind: 'conflict' });
   }
 
   async conflicts(group: string, dedupKey: string): Promise<{ messageId: string; detectedAt: number }[]> {

@@ -211,12 +211,13 @@ export class ConsumerRuntime {
       // Effects, their alerts, COMPLETED and the attempt record commit together: a crash before the
       // commit leaves none, so the retry re-runs the handler; a crash after leaves all, so the retry is
       // a duplicate and the reconciler's sweep sends the recorded alerts.
-      toSend = await this.writer.write(async (trx) => {
+      toSend = await this.writer.write(async (trx, batch) => {
         await effects.apply(trx);
-        await this.barrier.complete(trx, this.group, dedupKey, token, {
+        await this.barrier.complete(trx, batch, this.group, dedupKey, token, {
           summary: effects.summary,
           eventId: decoded.eventId,
           businessKey: decoded.businessKey,
+          attempts: attempt,
           now: this.now(),
         });
         await this.barrier.recordAttempt(this.appliedAttempt(message, dedupKey, attempt, startedAt), trx);
@@ -271,9 +272,9 @@ export class ConsumerRuntime {
     const inserted = await Promise.all(
       runs.map(({ prepared: { message, request }, decoded, effects }) =>
         this.writer
-          .write(async (trx): Promise<Alert[] | undefined> => {
+          .write(async (trx, batch): Promise<Alert[] | undefined> => {
             const row = { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey };
-            if (!(await this.barrier.insertCompleted(trx, request, row))) return undefined;
+            if (!(await this.barrier.insertCompleted(trx, batch, request, row))) return undefined;
             await effects.apply(trx);
             await this.barrier.recordAttempt(this.appliedAttempt(message, request.dedupKey, 1, startedAt), trx);
             return this.recordAlerts(trx, effects.alerts);
@@ -453,7 +454,7 @@ export class ConsumerRuntime {
     let send: boolean;
     try {
       // The conflict and its alert commit together, so a crash after the commit cannot lose the alert.
-      send = await this.writer.write(async (trx) => {
+      send = await this.writer.write(async (trx, batch) => {
         await this.barrier.recordConflict(
           this.group,
           dedupKey,
@@ -463,6 +464,7 @@ export class ConsumerRuntime {
           message.body,
           this.now(),
           trx,
+          batch,
         );
         return this.options.alerts.record(trx, alert);
       });

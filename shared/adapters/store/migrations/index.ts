@@ -8,6 +8,7 @@ import { storeBinaryKeysMigration } from './010_store_binary_keys';
 import { reconcileReportsMigration } from './202_reconcile_reports';
 import { consoleMigration } from './301_console';
 import { consoleCoveringMigration } from './302_console_covering';
+import { consoleConsumeStatsMigration } from './303_console_consume_stats';
 import { txPlainEventsMigration } from './401_tx_plain_events';
 import { touchpointDeliveryMigration } from './402_touchpoint_delivery';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '202_reconcile_reports': reconcileReportsMigration,
   '301_console': consoleMigration,
   '302_console_covering': consoleCoveringMigration,
+  '303_console_consume_stats': consoleConsumeStatsMigration,
   '401_tx_plain_events': txPlainEventsMigration,
   '402_touchpoint_delivery': touchpointDeliveryMigration,
 };

@@ -12,6 +12,8 @@ import {
   Operators,
   SessionSigner,
 } from '../../../../shared/engines/console';
+import { writerFor } from '../../../../shared/adapters/store/groupCommit';
+import { ConsumeBarrier } from '../../../../shared/engines/consumer/ConsumeBarrier';
 import type { DeadLetterBody } from '../../../../shared/engines/consumer/deadLetterBody';
 import { DeadLetterStore } from '../../../../shared/engines/dlq';
 import { ReportStore } from '../../../../shared/engines/reconcile/ReportStore';
@@ -165,28 +167,28 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
     committedTx = committed.tx.txId;
     await center.coordinator.decide('fund-trading', committedTx, 'COMMIT');
     const now = Date.now();
-    // What the consumers and the data center would have written for the committed purchase.
-    await database.db
-      .insertInto('txc_consume_barrier')
-      .values({
-        group_id: 'GID_TXC_DATACENTER_TRADE',
-        dedup_key: committedTx,
-        status: 'COMPLETED',
-        payload_hash: 'h'.repeat(64),
-        message_id: 'm-archive',
-        topic: FUND_TRADE.topic,
-        tag: FUND_TRADE.tag,
-        event_id: committedTx,
-        business_key: `purchase-${run}-done`,
-        attempts: 1,
-        lease_token: randomUUID(),
-        lease_until: now,
-        next_attempt_at: now,
-        created_at: now,
-        updated_at: now,
-        completed_at: now,
-      })
-      .execute();
+    // What the consumers and the data center would have written for the committed purchase (the
+    // barrier's own write, which also counts the consumption for the subscriber pages).
+    const barrier = new ConsumeBarrier(database.db);
+    await writerFor(database.db).write((trx, batch) =>
+      barrier.insertCompleted(
+        trx,
+        batch,
+        {
+          group: 'GID_TXC_DATACENTER_TRADE',
+          dedupKey: committedTx,
+          payloadHash: 'h'.repeat(64),
+          messageId: 'm-archive',
+          topic: FUND_TRADE.topic,
+          tag: FUND_TRADE.tag,
+          replayId: undefined,
+          leaseUntil: now,
+          honourBackoff: false,
+          now,
+        },
+        { summary: 'archived', eventId: committedTx, businessKey: `purchase-${run}-done` },
+      ),
+    );
     await database.db
       .insertInto('txc_archive_event')
       .values({
