@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { InsufficientBalanceError, SlaveOrderMismatchError, WalletNotFoundError } from './errors';
+import type { RefusalCode } from './errors';
+import { FundPurchaseRefusedError, REFUSAL_CODES, SlaveOrderMismatchError } from './errors';
+import { fenToYuan } from '../../shared/engines/events/discountPurchase';
 import { fundTermsOf } from './fundTerms';
 import type { SubscriptionFee } from './subscriptionFee';
 import { subscriptionFee } from './subscriptionFee';
@@ -33,6 +35,33 @@ export interface AppliedSlaveOrder {
   readonly balanceFen: number;
 }
 
+/** A slave purchase refused for good, and why (the customer is told this text). */
+interface Refusal {
+  readonly refused: RefusalCode;
+  readonly reason: string;
+}
+
+/** The fund's rules and the wallet, in the order a customer would want them explained. */
+function refusalOf(order: SlaveOrder, noWallet: boolean, balanceFen: number, injected: RefusalCode | undefined): Refusal | undefined {
+  const terms = fundTermsOf(order.fundCode);
+  const yuan = (fen: number) => fenToYuan(fen);
+  if (injected === REFUSAL_CODES.fundClosed || terms.subscriptions === 'closed')
+    return { refused: REFUSAL_CODES.fundClosed, reason: `fund ${order.fundCode} is closed to subscriptions (暂停申购)` };
+  if (injected === REFUSAL_CODES.limitExceeded || order.amountFen > terms.maxPurchaseFen)
+    return {
+      refused: REFUSAL_CODES.limitExceeded,
+      reason: `¥${yuan(order.amountFen)} is above fund ${order.fundCode}'s single-purchase limit (大额申购限制)`,
+    };
+  if (injected === REFUSAL_CODES.walletNotFound || noWallet)
+    return { refused: REFUSAL_CODES.walletNotFound, reason: `customer ${order.customerId} has no wallet` };
+  if (injected === REFUSAL_CODES.insufficientBalance || balanceFen < order.amountFen)
+    return {
+      refused: REFUSAL_CODES.insufficientBalance,
+      reason: `wallet holds ¥${yuan(balanceFen)}, ¥${yuan(order.amountFen)} needed (余额不足)`,
+    };
+  return undefined;
+}
+
 /** The trading system's SQL: wallets, purchases and orders. Callers pass a transaction where atomicity matters. */
 export class TradingStore {
   constructor(private readonly db: Kysely<TradingTables>) {}
@@ -42,7 +71,7 @@ export class TradingStore {
     await this.db
       .insertInto('trading_wallet')
       .values({ customer_id: customerId, opening_fen: openingFen, balance_fen: openingFen, updated_at: now })
-      .onConflict((oc) => oc.column('customer_id').doNothing())
+      .orIgnore() // insert-or-ignore on both dialects (MySQL has no ON CONFLICT)
       .execute();
   }
 
@@ -61,6 +90,7 @@ export class TradingStore {
         fee_fen: purchase.fee.feeFen,
         state: PURCHASE_STATES.requested,
         error: null,
+        refusal_code: null,
         created_at: now,
         updated_at: now,
       })
@@ -73,7 +103,7 @@ export class TradingStore {
     purchaseId: string,
     state: PurchaseState,
     from: readonly PurchaseState[],
-    extra: { txId?: string; error?: string } = {},
+    extra: { txId?: string; error?: string; refusalCode?: RefusalCode } = {},
   ): Promise<boolean> {
     const result = await db
       .updateTable('trading_purchase')
@@ -82,6 +112,7 @@ export class TradingStore {
         updated_at: Date.now(),
         ...(extra.txId ? { tx_id: extra.txId } : {}),
         ...(extra.error ? { error: extra.error.slice(0, 256) } : {}),
+        ...(extra.refusalCode ? { refusal_code: extra.refusalCode } : {}),
       })
       .where('purchase_id', '=', purchaseId)
       .where('state', 'in', [...from])
@@ -94,7 +125,7 @@ export class TradingStore {
     await db
       .insertInto('trading_wallet')
       .values({ customer_id: purchase.customerId, opening_fen: 0, balance_fen: 0, updated_at: now })
-      .onConflict((oc) => oc.column('customer_id').doNothing())
+      .orIgnore() // insert-or-ignore on both dialects (MySQL has no ON CONFLICT)
       .execute();
     await db
       .updateTable('trading_wallet')
@@ -132,10 +163,14 @@ export class TradingStore {
   /**
    * The slave transaction: buy the target fund from the wallet, once per transaction id. The order
    * row and the debit commit together, and the unique (tx_id, kind) index makes a concurrent repeat
-   * fail instead of debiting twice.
+   * fail instead of debiting twice. A refusal for good (fund closed, limit exceeded, insufficient
+   * balance, no wallet) is itself a decision: the purchase is moved to FUND_PURCHASE_REFUSED with its
+   * reason in the same transaction, nothing is debited, and every repeat answers the same refusal.
+   * @param injectedRefusal demo fault injection: refuse with this code as the fund's rules would
+   * @throws FundPurchaseRefusedError (after the refusal committed), SlaveOrderMismatchError
    */
-  async applySlaveOrder(order: SlaveOrder, now = Date.now()): Promise<AppliedSlaveOrder> {
-    return this.db.transaction().execute(async (trx) => {
+  async applySlaveOrder(order: SlaveOrder, injectedRefusal?: RefusalCode, now = Date.now()): Promise<AppliedSlaveOrder> {
+    const decision = await this.db.transaction().execute(async (trx): Promise<AppliedSlaveOrder | Refusal> => {
       const existing = await trx
         .selectFrom('trading_order')
         .selectAll()
@@ -158,8 +193,24 @@ export class TradingStore {
         }
         return { orderId: existing.order_id, applied: false, balanceFen };
       }
-      if (!wallet) throw new WalletNotFoundError(order.customerId);
-      if (balanceFen < order.amountFen) throw new InsufficientBalanceError(order.customerId, order.amountFen, balanceFen);
+      const purchase = await trx
+        .selectFrom('trading_purchase')
+        .select(['state', 'refusal_code', 'error'])
+        .where('purchase_id', '=', order.purchaseId)
+        .executeTakeFirst();
+      if (purchase?.state === PURCHASE_STATES.fundPurchaseRefused)
+        return { refused: purchase.refusal_code as RefusalCode, reason: purchase.error ?? 'refused' };
+      const refusal = refusalOf(order, wallet === undefined, balanceFen, injectedRefusal);
+      if (refusal) {
+        await this.setPurchaseState(
+          trx,
+          order.purchaseId,
+          PURCHASE_STATES.fundPurchaseRefused,
+          [PURCHASE_STATES.mainDone, PURCHASE_STATES.committed],
+          { error: refusal.reason, refusalCode: refusal.refused },
+        );
+        return refusal;
+      }
       await trx
         .updateTable('trading_wallet')
         .set({ balance_fen: sql`balance_fen - ${order.amountFen}`, updated_at: now })
@@ -172,6 +223,8 @@ export class TradingStore {
       ]);
       return { orderId, applied: true, balanceFen: balanceFen - order.amountFen };
     });
+    if ('refused' in decision) throw new FundPurchaseRefusedError(decision.refused, decision.reason);
+    return decision;
   }
 
   /**

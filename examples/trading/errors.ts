@@ -1,18 +1,27 @@
 import { TxcError } from '../../shared/errors';
 
-/** The wallet cannot pay the target fund: a permanent failure (4xx), retrying will not help. */
-export class InsufficientBalanceError extends TxcError {
-  override readonly name = 'InsufficientBalanceError';
-  constructor(customerId: string, neededFen: number, balanceFen: number) {
-    super('INSUFFICIENT_BALANCE', `wallet of ${customerId} holds ${balanceFen} fen, ${neededFen} fen needed`);
-  }
-}
+/**
+ * Why the trading system refuses a slave purchase for good: the fund is closed to subscriptions
+ * (暂停申购), the amount is above its single-purchase limit, the wallet cannot pay, or there is no
+ * wallet. Retrying cannot change these, so the purchase ends FUND_PURCHASE_REFUSED and the money stays
+ * in the wallet.
+ */
+export const REFUSAL_CODES = {
+  fundClosed: 'FUND_CLOSED',
+  limitExceeded: 'LIMIT_EXCEEDED',
+  insufficientBalance: 'INSUFFICIENT_BALANCE',
+  walletNotFound: 'WALLET_NOT_FOUND',
+} as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[keyof typeof REFUSAL_CODES];
 
-/** The customer has no wallet to pay from: permanent, like an insufficient balance. */
-export class WalletNotFoundError extends TxcError {
-  override readonly name = 'WalletNotFoundError';
-  constructor(customerId: string) {
-    super('WALLET_NOT_FOUND', `customer ${customerId} has no wallet`);
+/**
+ * The slave purchase was refused for good (a 4xx whose body says `refused: true`): a final answer,
+ * repeated for every later call with the same transaction id.
+ */
+export class FundPurchaseRefusedError extends TxcError {
+  override readonly name = 'FundPurchaseRefusedError';
+  constructor(code: RefusalCode, reason: string) {
+    super(code, reason, { details: { refused: true } });
   }
 }
 
@@ -53,6 +62,8 @@ export const TRADING_ERROR_STATUS: Readonly<Record<string, number>> = {
   VALIDATION_FAILED: 400,
   INSUFFICIENT_BALANCE: 409,
   WALLET_NOT_FOUND: 404,
+  FUND_CLOSED: 409,
+  LIMIT_EXCEEDED: 409,
   SLAVE_ORDER_MISMATCH: 409,
   FAULT_INJECTED: 503,
   TX_CENTER_UNAVAILABLE: 503,

@@ -1,4 +1,6 @@
 import * as z from '../../shared/zod';
+import type { RefusalCode } from './errors';
+import { REFUSAL_CODES } from './errors';
 
 /**
  * Fault-injection switches for demos and tests: fail the main transaction, drop the commit call,
@@ -15,8 +17,21 @@ export const globalFaultsSchema = z.object({
 });
 export type GlobalFaults = z.output<typeof globalFaultsSchema>;
 
-/** Faults of one purchase, parsed from `x-demo-fault: fail-main | drop-commit | crash-after-main | slave-fail:<n> | slave-fail:always` (comma-separated). */
+/** `slave-refuse:<name>` values → the refusal the slave purchase gets (as if the fund's rules or the wallet refused it). */
+const REFUSAL_FAULTS: Readonly<Record<string, RefusalCode>> = {
+  'fund-closed': REFUSAL_CODES.fundClosed,
+  'limit-exceeded': REFUSAL_CODES.limitExceeded,
+  'insufficient-balance': REFUSAL_CODES.insufficientBalance,
+};
+
+/**
+ * Faults of one purchase, parsed from `x-demo-fault: fail-main | drop-commit | crash-after-main |
+ * slave-fail:<n> | slave-fail:always | slave-refuse:fund-closed|limit-exceeded|insufficient-balance`
+ * (comma-separated).
+ */
 export interface PurchaseFaults {
+  /** The slave purchase is refused for good with this code (a final state, not a retry). */
+  slaveRefusal?: RefusalCode;
   failMainTx?: boolean;
   dropCommit?: boolean;
   crashAfterMainTx?: boolean;
@@ -34,11 +49,13 @@ export function parseFaultHeader(value: string): PurchaseFaults | { error: strin
     .map((part) => part.trim())
     .filter(Boolean)) {
     const slave = /^slave-fail:(always|\d{1,3})$/.exec(item);
+    const refusal = /^slave-refuse:([a-z-]{1,32})$/.exec(item);
     if (item === 'fail-main') faults.failMainTx = true;
     else if (item === 'drop-commit') faults.dropCommit = true;
     else if (item === 'crash-after-main') faults.crashAfterMainTx = true;
     else if (slave?.[1] === 'always') faults.slaveFailAlways = true;
     else if (slave) faults.slaveFailTimes = Number(slave[1]);
+    else if (refusal && REFUSAL_FAULTS[refusal[1]!]) faults.slaveRefusal = REFUSAL_FAULTS[refusal[1]!];
     else return { error: `unknown fault '${item}' in ${FAULT_HEADER}` };
   }
   return faults;
@@ -99,6 +116,11 @@ export class FaultSwitches {
   /** True (once per planned drop) when the commit of `txId` must not reach the gateway. */
   takeCommitDrop(txId: string): boolean {
     return this.dropCommits.delete(txId);
+  }
+
+  /** The refusal injected for this purchase's slave call, if any. */
+  slaveRefusal(purchaseId: string): RefusalCode | undefined {
+    return this.byPurchase.get(purchaseId)?.slaveRefusal;
   }
 
   /** True when this slave call must fail; counts the injected failures. */

@@ -75,6 +75,14 @@ export const purchaseFeesMigration = {
   },
 };
 
+/** Why a slave purchase was refused for good (FUND_PURCHASE_REFUSED), so a repeat answers the same. */
+export const purchaseRefusalsMigration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema.alterTable('trading_purchase').addColumn('refusal_code', 'varchar(32)').execute();
+  },
+};
+
 /**
  * The trading system's schema: its own database, not txcenter's (a business system owns its tables;
  * txcenter's migrations never touch them). The check-back barrier table comes from the client library.
@@ -82,4 +90,5 @@ export const purchaseFeesMigration = {
 export const TRADING_MIGRATIONS: Record<string, Migration> = {
   '001_trading_system': tradingSystemMigration,
   '002_purchase_fees': purchaseFeesMigration,
+  '003_purchase_refusals': purchaseRefusalsMigration,
 };

@@ -200,7 +200,11 @@ export async function startTradingSystem(options: TradingSystemOptions): Promise
         const status = TRADING_ERROR_STATUS[code] ?? 500;
         if (status === 500) logger.error({ err: error, url: request.url }, 'trading request failed');
         response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-        response.end(JSON.stringify({ error: { code, message: status === 500 ? 'internal error' : (error as Error).message } }));
+        // `refused: true` marks a final business refusal (the caller records it), unlike other 4xx answers.
+        const refused = error instanceof TxcError && error.details?.refused === true ? { refused: true } : {};
+        response.end(
+          JSON.stringify({ error: { code, message: status === 500 ? 'internal error' : (error as Error).message, ...refused } }),
+        );
       },
     );
   });

@@ -21,6 +21,8 @@ export interface TradingTables {
     fee_fen: number | string;
     state: PurchaseState;
     error: string | null;
+    /** Set with FUND_PURCHASE_REFUSED: why the slave purchase was refused (error holds the reason's text). */
+    refusal_code: string | null;
     created_at: number | string;
     updated_at: number | string;
   };
@@ -54,8 +56,10 @@ export const PURCHASE_STATES = {
   mainDone: 'MAIN_DONE',
   /** Commit acknowledged by the transaction center. */
   committed: 'COMMITTED',
-  /** The slave transaction bought the target fund. */
+  /** The slave transaction bought the target fund (final). */
   fundPurchased: 'FUND_PURCHASED',
+  /** The slave transaction was refused for good; the top-up stays in the wallet (final). */
+  fundPurchaseRefused: 'FUND_PURCHASE_REFUSED',
 } as const;
 export type PurchaseState = (typeof PURCHASE_STATES)[keyof typeof PURCHASE_STATES];
 

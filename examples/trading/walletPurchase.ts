@@ -16,7 +16,7 @@ export type WalletPurchaseRequest = z.output<typeof walletPurchaseRequestSchema>
 
 /**
  * Buys the target fund from the wallet, once per txId: a repeat answers the first result.
- * @throws WalletNotFoundError, InsufficientBalanceError (permanent, 4xx) · InjectedFaultError (transient, 5xx)
+ * @throws FundPurchaseRefusedError (final, 4xx with `refused: true`) · SlaveOrderMismatchError (4xx) · InjectedFaultError (transient, 5xx)
  */
 export async function walletPurchase(
   store: TradingStore,
@@ -24,11 +24,14 @@ export async function walletPurchase(
   request: WalletPurchaseRequest,
 ): Promise<AppliedSlaveOrder> {
   if (faults.enabled && faults.failSlaveCall(request.orderId)) throw new InjectedFaultError('slave-fail');
-  return store.applySlaveOrder({
-    txId: request.txId,
-    purchaseId: request.orderId,
-    customerId: request.customerId,
-    fundCode: request.fundCode,
-    amountFen: yuanToFen(request.amount),
-  });
+  return store.applySlaveOrder(
+    {
+      txId: request.txId,
+      purchaseId: request.orderId,
+      customerId: request.customerId,
+      fundCode: request.fundCode,
+      amountFen: yuanToFen(request.amount),
+    },
+    faults.enabled ? faults.slaveRefusal(request.orderId) : undefined,
+  );
 }

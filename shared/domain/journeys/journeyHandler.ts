@@ -14,6 +14,8 @@ export interface Journey {
   readonly stage: string;
   readonly step: string;
   readonly stepsDone: number;
+  /** Epoch ms the current step is due (e.g. the post-purchase review), if it was scheduled. */
+  readonly nextDueAt: number | undefined;
 }
 
 /** consumer-orchestration (companion group): advances a customer's companion journey by one step. */
@@ -29,6 +31,7 @@ export function journeyHandler(now: () => number = Date.now): MessageHandler<Env
         .where('journey_id', '=', payload.journeyId)
         .executeTakeFirst();
       const at = now();
+      const dueAt = payload.dueAt ? Date.parse(payload.dueAt) : null;
       const advances = !current || STAGE_ORDER[payload.stage] >= STAGE_ORDER[current.stage as keyof typeof STAGE_ORDER];
       return {
         summary: `journey ${payload.journeyId} ${payload.stage}/${payload.step}${advances ? '' : ' (late step recorded, stage kept)'}`,
@@ -47,6 +50,7 @@ export function journeyHandler(now: () => number = Date.now): MessageHandler<Env
                 step: payload.step,
                 steps_done: 1,
                 updated_at: at,
+                next_due_at: dueAt,
               })
               .execute();
           } else {
@@ -55,7 +59,7 @@ export function journeyHandler(now: () => number = Date.now): MessageHandler<Env
               .set((eb) => ({
                 steps_done: eb('steps_done', '+', 1),
                 updated_at: at,
-                ...(advances ? { stage: payload.stage, step: payload.step } : {}),
+                ...(advances ? { stage: payload.stage, step: payload.step, next_due_at: dueAt } : {}),
               }))
               .where('journey_id', '=', payload.journeyId)
               .execute();
@@ -68,5 +72,14 @@ export function journeyHandler(now: () => number = Date.now): MessageHandler<Env
 
 export async function findJourney(db: Kysely<any>, journeyId: string): Promise<Journey | undefined> {
   const row = await db.selectFrom('txc_journey').selectAll().where('journey_id', '=', journeyId).executeTakeFirst();
-  return row && { journeyId: row.journey_id, customerId: row.customer_id, stage: row.stage, step: row.step, stepsDone: row.steps_done };
+  return (
+    row && {
+      journeyId: row.journey_id,
+      customerId: row.customer_id,
+      stage: row.stage,
+      step: row.step,
+      stepsDone: row.steps_done,
+      nextDueAt: row.next_due_at === null || row.next_due_at === undefined ? undefined : Number(row.next_due_at),
+    }
+  );
 }

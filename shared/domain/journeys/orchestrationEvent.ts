@@ -13,5 +13,7 @@ export const orchestrationPayloadSchema = z.object({
   productCode: z.optional(fundCode),
   productRisk: z.optional(productRisk),
   customerRiskLevel: z.optional(customerRiskLevel),
+  /** ISO time the step is due (e.g. the post-purchase review); kept on the journey as its next due time. */
+  dueAt: z.optional(z.iso.datetime({ offset: true })),
 });
 export type OrchestrationPayload = z.output<typeof orchestrationPayloadSchema>;

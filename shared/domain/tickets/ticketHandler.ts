@@ -4,6 +4,7 @@ import { decodeEnvelope } from '../../engines/consumer/decodeEnvelope';
 import type { EnvelopeOf } from '../../engines/consumer/decodeEnvelope';
 import { TransientFailureError } from '../../engines/consumer/errors';
 import type { MessageHandler } from '../../engines/consumer/types';
+import { TOUCHPOINT_KINDS, TOUCHPOINT_STATUSES } from '../touchpoints/touchpointStatus';
 
 /** Payload of TXC_COMPANION / CUSTOMER_SERVICE (the source's TagB). */
 export const customerServicePayloadSchema = z.object({
@@ -14,6 +15,18 @@ export const customerServicePayloadSchema = z.object({
   subject: z.string().check(z.minLength(1), z.maxLength(200)),
   priority: z._default(z.enum(['low', 'normal', 'high', 'urgent']), 'normal'),
   note: z.optional(z.string().check(z.maxLength(4_000))),
+  /**
+   * A transaction notice to send the customer with the ticket (e.g. "your purchase was refused"): a
+   * fact about their own order, not marketing, so it is APPROVED without compliance review and exempt
+   * from SMS quiet hours.
+   */
+  notice: z.optional(
+    z.object({
+      channel: z.enum(['app', 'sms', 'wechat']),
+      title: z.string().check(z.minLength(1), z.maxLength(200)),
+      content: z.string().check(z.minLength(1), z.maxLength(2_000)),
+    }),
+  ),
 });
 export type CustomerServicePayload = z.output<typeof customerServicePayloadSchema>;
 
@@ -28,7 +41,8 @@ export interface Ticket {
 }
 
 /**
- * consumer-cs: creates or updates service tickets. An update for a ticket not opened yet (messages
+ * consumer-cs: creates or updates service tickets, and sends the customer the event's transaction
+ * notice, if any, as a touch-point. An update for a ticket not opened yet (messages
  * of one ticket can arrive out of order) is transient: it is retried until the open has arrived.
  */
 export function ticketHandler(now: () => number = Date.now): MessageHandler<EnvelopeOf<CustomerServicePayload>> {
@@ -42,7 +56,7 @@ export function ticketHandler(now: () => number = Date.now): MessageHandler<Enve
         throw new TransientFailureError('TICKET_NOT_OPENED_YET', `ticket ${payload.ticketNo} has no open event yet`);
       const at = now();
       return {
-        summary: `ticket ${payload.ticketNo} ${payload.action}`,
+        summary: `ticket ${payload.ticketNo} ${payload.action}${payload.notice ? ` with a ${payload.notice.channel} notice` : ''}`,
         apply: async (trx) => {
           if (existing) {
             await trx
@@ -76,6 +90,24 @@ export function ticketHandler(now: () => number = Date.now): MessageHandler<Enve
             .insertInto('txc_ticket_event')
             .values({ event_id: value.eventId, ticket_no: payload.ticketNo, action: payload.action, note: payload.note ?? null, at })
             .execute();
+          if (payload.notice)
+            await trx
+              .insertInto('txc_touchpoint')
+              .values({
+                event_id: value.eventId,
+                business_key: value.businessKey,
+                customer_id: payload.customerId,
+                channel: payload.notice.channel,
+                title: payload.notice.title,
+                content: payload.notice.content,
+                status: TOUCHPOINT_STATUSES.approved,
+                kind: TOUCHPOINT_KINDS.transactionNotice,
+                owner: value.source,
+                deliver_after: at,
+                created_at: at,
+                updated_at: at,
+              })
+              .execute();
         },
       };
     },

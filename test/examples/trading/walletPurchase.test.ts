@@ -1,12 +1,14 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createScratchMysqlDatabase } from '../../../local/scratchMysqlDatabase';
+import { fenToYuan } from '../../../shared/engines/events/discountPurchase';
 import type { TradingSystem } from '../../../examples/trading';
 import { ORDER_KINDS, startTradingSystem } from '../../../examples/trading';
 import { tempDir } from '../../local/runtime/fixtures';
 import { createTxGatewayApp } from '../../../shared/engines/txgateway';
 import { createLogger } from '../../../shared/logger';
 import { serveHttpApp } from '../../helpers/httpAppServer';
-import { DATABASE_CASES } from '../../helpers/databases';
+import { DATABASE_CASES, MYSQL_TEST_URL, mysqlUnavailableReason } from '../../helpers/databases';
 import { startTxCenter } from '../../helpers/txCenter';
 
 const SECRET = 'test-trading-secret-0123456789abcdef';
@@ -68,12 +70,13 @@ describe('Example: trading system endpoints without a transaction center', () =>
     ]);
   });
 
-  it('answers a permanent 409 for an insufficient balance and for a reused txId with other details', async () => {
+  it('answers a permanent 409 for an insufficient balance (a refusal) and for a reused txId with other details (not one)', async () => {
     const poor = await post(`${trading.url}/wallet-purchase`, { ...order, amount: '600.00' });
-    expect(poor).toMatchObject({ status: 409, body: { error: { code: 'INSUFFICIENT_BALANCE' } } });
+    expect(poor).toMatchObject({ status: 409, body: { error: { code: 'INSUFFICIENT_BALANCE', refused: true } } });
     await post(`${trading.url}/wallet-purchase`, order);
     const mismatch = await post(`${trading.url}/wallet-purchase`, { ...order, amount: '1.00' });
     expect(mismatch).toMatchObject({ status: 409, body: { error: { code: 'SLAVE_ORDER_MISMATCH' } } });
+    expect(mismatch.body.error.refused).toBeUndefined();
     expect(Number((await trading.store.wallet('C001'))!.balance_fen)).toBe(20_000);
   });
 
@@ -214,3 +217,106 @@ describe('Example: trading system against a transaction center that refuses its 
     }
   });
 });
+
+const mysqlSkip = await mysqlUnavailableReason();
+if (mysqlSkip) console.warn(mysqlSkip);
+
+describe.each(['sqlite', 'mysql'] as const)(
+  'Example: the slave purchase final states (FUND_PURCHASED | FUND_PURCHASE_REFUSED) on %s',
+  (dialect) => {
+    const skip = dialect === 'mysql' && mysqlSkip !== undefined;
+    let trading: TradingSystem;
+    let scratch: { url: string; drop(): Promise<void> } | undefined;
+
+    beforeAll(async () => {
+      if (skip) return;
+      scratch = dialect === 'mysql' ? await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_t') : undefined;
+      trading = await startTradingSystem({
+        port: 0,
+        databaseUrl: scratch?.url ?? `sqlite:${join(tempDir('txc-trading-'), 'trading.db')}`,
+        gatewayUrl: 'http://127.0.0.1:9',
+        systemId: 'fund-trading',
+        secret: SECRET,
+        faultInjection: true,
+      });
+    });
+    afterAll(async () => {
+      await trading?.close();
+      await scratch?.drop();
+    });
+
+    /** A purchase whose main transaction is done (wallet topped up), as the slave call finds it. */
+    async function committedPurchase(purchaseId: string, customerId: string, amountFen: number, fundCode = '110011') {
+      await trading.store.openWallet(customerId, 0);
+      const fee = { standardRate: '0.0150', discount: '0', feeRate: '0', feeFen: 0, netFen: amountFen, standardFeeFen: 0 };
+      await trading.store.insertPurchase({ purchaseId, customerId, fundCode, amountFen, fee });
+      const db = trading.database.db;
+      await trading.store.topUpWallet(db, `tx-${purchaseId}`, { purchaseId, customerId, fundCode, amountFen, fee });
+      await trading.store.setPurchaseState(db, purchaseId, 'MAIN_DONE', ['REQUESTED'], { txId: `tx-${purchaseId}` });
+      return { txId: `tx-${purchaseId}`, orderId: purchaseId, customerId, fundCode, amount: fenToYuan(amountFen) };
+    }
+    const balance = async (customerId: string) => Number((await trading.store.wallet(customerId))!.balance_fen);
+
+    it.skipIf(skip)(
+      'refuses for good (fund closed), records FUND_PURCHASE_REFUSED with the reason, debits nothing and answers every repeat the same',
+      async () => {
+        const order = await committedPurchase(`DPR1${dialect}`, `CR1-${dialect}`, 50_000);
+        trading.faults.setForPurchase(order.orderId, { slaveRefusal: 'FUND_CLOSED' });
+        const refused = await post(`${trading.url}/wallet-purchase`, order);
+        expect(refused).toMatchObject({ status: 409, body: { error: { code: 'FUND_CLOSED', refused: true } } });
+        expect(await trading.store.purchase(order.orderId)).toMatchObject({
+          state: 'FUND_PURCHASE_REFUSED',
+          refusal_code: 'FUND_CLOSED',
+          error: expect.stringContaining('closed to subscriptions'),
+        });
+        expect(await balance(order.customerId)).toBe(50_000);
+        // The fund reopens: the refusal was final, the repeat (a redelivery) answers the same.
+        trading.faults.setForPurchase(order.orderId, { slaveRefusal: undefined });
+        expect(await post(`${trading.url}/wallet-purchase`, order)).toMatchObject({
+          status: 409,
+          body: { error: { code: 'FUND_CLOSED', refused: true } },
+        });
+        expect(await balance(order.customerId)).toBe(50_000);
+        expect(
+          await trading.database.db
+            .selectFrom('trading_order')
+            .selectAll()
+            .where('tx_id', '=', order.txId)
+            .where('kind', '=', 'FUND_PURCHASE')
+            .execute(),
+        ).toEqual([]);
+      },
+    );
+
+    it.skipIf(skip)(
+      'refuses by the rules: above the fund limit (LIMIT_EXCEEDED) and more than the wallet holds (INSUFFICIENT_BALANCE)',
+      async () => {
+        const big = await committedPurchase(`DPR2${dialect}`, `CR2-${dialect}`, 10_000_000_01, '519674');
+        expect(await post(`${trading.url}/wallet-purchase`, big)).toMatchObject({
+          status: 409,
+          body: { error: { code: 'LIMIT_EXCEEDED', refused: true } },
+        });
+        const poor = await committedPurchase(`DPR3${dialect}`, `CR3-${dialect}`, 1_000);
+        await trading.database.db
+          .updateTable('trading_wallet')
+          .set({ balance_fen: 999 })
+          .where('customer_id', '=', poor.customerId)
+          .execute();
+        expect(await post(`${trading.url}/wallet-purchase`, poor)).toMatchObject({
+          status: 409,
+          body: { error: { code: 'INSUFFICIENT_BALANCE', refused: true } },
+        });
+        expect((await trading.store.purchase(poor.orderId))?.state).toBe('FUND_PURCHASE_REFUSED');
+        expect(await balance(poor.customerId)).toBe(999);
+      },
+    );
+
+    it.skipIf(skip)('never refuses a purchase already bought: FUND_PURCHASED is final too', async () => {
+      const order = await committedPurchase(`DPR4${dialect}`, `CR4-${dialect}`, 2_000);
+      expect((await post(`${trading.url}/wallet-purchase`, order)).status).toBe(201);
+      trading.faults.setForPurchase(order.orderId, { slaveRefusal: 'INSUFFICIENT_BALANCE' });
+      expect(await post(`${trading.url}/wallet-purchase`, order)).toMatchObject({ status: 200, body: { applied: false } });
+      expect(await trading.store.purchase(order.orderId)).toMatchObject({ state: 'FUND_PURCHASED', refusal_code: null });
+    });
+  },
+);

@@ -11,6 +11,7 @@ import { consoleCoveringMigration } from './302_console_covering';
 import { consoleConsumeStatsMigration } from './303_console_consume_stats';
 import { txPlainEventsMigration } from './401_tx_plain_events';
 import { touchpointDeliveryMigration } from './402_touchpoint_delivery';
+import { purchaseOutcomesMigration } from './403_purchase_outcomes';
 
 /**
  * Every migration of the one schema, applied in name order on start by `openDatabase`.
@@ -34,4 +35,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '303_console_consume_stats': consoleConsumeStatsMigration,
   '401_tx_plain_events': txPlainEventsMigration,
   '402_touchpoint_delivery': touchpointDeliveryMigration,
+  '403_purchase_outcomes': purchaseOutcomesMigration,
 };

@@ -12,7 +12,10 @@ import { ConsumerRuntime } from '../../../../shared/engines/consumer/ConsumerRun
 import { pullOnce } from '../../../../shared/engines/consumer/pullConsumer';
 import type { MessageHandler } from '../../../../shared/engines/consumer/types';
 import { deadLetterHandler } from '../../../../shared/engines/dlq/deadLetterHandler';
+import type { FollowUpPublisher } from '../../../../shared/domain/journeys/discountPurchaseHandler';
 import { discountPurchaseHandler } from '../../../../shared/domain/journeys/discountPurchaseHandler';
+import { catalog } from '../../../../shared/engines/catalog';
+import { PlainEventPublisher, SqlTxStore } from '../../../../shared/engines/tx';
 import { journeyHandler } from '../../../../shared/domain/journeys/journeyHandler';
 import { TradingClient } from '../../../../shared/domain/journeys/TradingClient';
 import { MqClient } from '../../../../shared/adapters/mq/MqClient';
@@ -25,12 +28,12 @@ import { startRecordingServer } from './recordingServer';
 export const WEBHOOK_SECRET = 'SECtest0123456789abcdef';
 
 /** Every catalog group with its production handler. */
-export function productionHandlers(trading: TradingClient): Record<string, MessageHandler<any>> {
+export function productionHandlers(trading: TradingClient, followUps: FollowUpPublisher): Record<string, MessageHandler<any>> {
   return {
     GID_TXC_OPS: touchpointHandler(),
     GID_TXC_CS: ticketHandler(),
     GID_TXC_ORCH: journeyHandler(),
-    GID_TXC_ORCH_TRADE: discountPurchaseHandler(trading),
+    GID_TXC_ORCH_TRADE: discountPurchaseHandler(trading, followUps),
     GID_TXC_COMPLIANCE: complianceHandler(DEFAULT_COMPLIANCE_RULES),
     GID_TXC_DATACENTER: archiveHandler(),
     GID_TXC_DATACENTER_TRADE: archiveHandler(),
@@ -44,7 +47,13 @@ export function productionHandlers(trading: TradingClient): Record<string, Messa
  * DingTalk-format webhook receiver and a trading system, both real HTTP servers recording calls.
  */
 export async function startConsumerStack(
-  options: { maxAttempts?: number; trading?: Parameters<typeof startRecordingServer>[0]; databaseUrl?: string } = {},
+  options: {
+    maxAttempts?: number;
+    trading?: Parameters<typeof startRecordingServer>[0];
+    databaseUrl?: string;
+    /** Wraps the real follow-up publisher (e.g. to crash after it). */
+    followUps?: (real: FollowUpPublisher) => FollowUpPublisher;
+  } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'txc-consumers-'));
   const broker = await startBroker({ port: 0, dataDir: join(dir, 'broker'), autoCreate: true, invisibilitySeconds: 1 });
@@ -58,7 +67,8 @@ export async function startConsumerStack(
     sink: new WebhookAlertSink({ url: `${webhook.url}/robot/send?access_token=t`, format: 'dingtalk', secret: WEBHOOK_SECRET }),
     windowSeconds: 600,
   });
-  const handlers = productionHandlers(new TradingClient(trading.url));
+  const followUps = new PlainEventPublisher({ store: new SqlTxStore(database.db), broker: mq, catalog: catalog() });
+  const handlers = productionHandlers(new TradingClient(trading.url), options.followUps?.(followUps) ?? followUps);
   const runtimes = Object.entries(handlers).map(
     ([group, handler]) =>
       new ConsumerRuntime({
