@@ -86,6 +86,8 @@ export const ERROR_STATUS = {
   SUBSCRIBER_NOT_FOUND: 404,
   RECONCILE_RUN_NOT_FOUND: 404,
   INCIDENT_NOT_FOUND: 404,
+  /** No operator of that name in TXC_OPERATORS. */
+  OPERATOR_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   /** Check/decision on a transaction that is not PREPARED or still within its check immunity. */
   TX_NOT_STUCK: 409,
@@ -107,6 +109,8 @@ export interface ErrorBody {
 // ───────────────────────────── request schemas ─────────────────────────────
 
 const name = z.string().check(z.regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ -, at most 64 characters'));
+/** An operator's name (TXC_OPERATORS), e.g. in a path. */
+export const operatorNameSchema = name;
 const resourceName = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64 characters'));
 /** Transaction and dead-letter ids, run ids. */
 export const idSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64 characters'));

@@ -11,6 +11,7 @@ import type { ConsoleServices } from './createConsoleApp';
 import { ListReader } from './ListReader';
 import { LoginThrottle } from './LoginThrottle';
 import type { ReadContext } from './readContext';
+import { SessionRevocations } from './SessionRevocations';
 import { StatusReader } from './StatusReader';
 import { TransactionReader } from './TransactionReader';
 import { immunityOf } from './views';
@@ -65,5 +66,6 @@ export function consoleServices(options: ConsoleServicesOptions): ConsoleService
     }),
     audit: new AuditLog(options.db, now),
     throttle: new LoginThrottle(options.db, { now }),
+    revocations: new SessionRevocations(options.db, now),
   };
 }

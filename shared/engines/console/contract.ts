@@ -19,8 +19,13 @@ const seg = encodeURIComponent;
  * Method in the comment; ★ = operator role + CSRF (cookie sessions).
  */
 export const API_ROUTES = {
-  /** POST {@link LoginBody} → {@link SessionInfo} + Set-Cookie; GET → {@link SessionInfo}; DELETE → `{ok: true}` (clears the cookie). */
+  /**
+   * POST {@link LoginBody} → {@link SessionInfo} + Set-Cookie; GET → {@link SessionInfo}; DELETE →
+   * `{ok: true}`: ends this session server-side (the cookie stops working everywhere) and clears it.
+   */
   session: '/api/session',
+  /** ★ DELETE → `{operator, revokedAt}`: ends every session of that operator issued until now. */
+  operatorSessions: (name: string) => `/api/operators/${seg(name)}/sessions`,
   /** GET → {@link Overview}. */
   overview: '/api/overview',
   /** GET ?{@link TransactionSearch} → {@link Page}<{@link TxSummary}>. */
@@ -110,7 +115,7 @@ export const DEAD_LETTER_STATUS_NAMES = ['NEW', 'REPLAYING', 'REPLAYED', 'REPLAY
 /** Time window of the subscriber figures (consumed count, histogram, conflicts). */
 export const WINDOWS = { '1h': 3_600, '24h': 86_400, '7d': 604_800 } as const;
 
-export const AUDIT_ACTIONS = ['login', 'logout', 'replay', 'check', 'decision'] as const;
+export const AUDIT_ACTIONS = ['login', 'logout', 'revoke', 'replay', 'check', 'decision'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_RESULTS = ['ok', 'failed', 'refused'] as const;
 export type AuditResult = (typeof AUDIT_RESULTS)[number];

@@ -16,6 +16,7 @@ import {
   incidentSearchSchema,
   loginBodySchema,
   MAX_REQUEST_BODY_BYTES,
+  operatorNameSchema,
   pageQuerySchema,
   replayBodySchema,
   transactionSearchSchema,
@@ -31,6 +32,7 @@ import type { LoginThrottle } from './LoginThrottle';
 import type { Operator, Operators } from './operators';
 import type { SessionClaims, SessionSigner } from './sessions';
 import { sessionTokenOf } from './sessions';
+import type { SessionRevocations } from './SessionRevocations';
 import type { StatusReader } from './StatusReader';
 import type { TransactionReader } from './TransactionReader';
 
@@ -42,6 +44,7 @@ export interface ConsoleServices {
   readonly actions: ConsoleActions;
   readonly audit: AuditLog;
   readonly throttle: LoginThrottle;
+  readonly revocations: SessionRevocations;
 }
 
 export interface ConsoleAppDeps {
@@ -240,7 +243,9 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       name: 'session.logout',
       access: 'viewer',
       run: async ({ caller, ip, services }) => {
-        const { audit } = await services();
+        const { audit, revocations } = await services();
+        // Stored before answering: once the browser hears "logged out", no copy of the cookie works.
+        if (caller.session) await revocations.revokeSession(caller.session);
         await audit.append({
           actor: caller.operator.name,
           role: caller.operator.role,
@@ -250,6 +255,29 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
           sourceIp: ip,
         });
         return jsonResponse(200, { ok: true }, { 'set-cookie': deps.sessions.clearCookie() });
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/api\/operators\/([^/]+)\/sessions$/,
+      name: 'operator.sessions.revoke',
+      access: 'operator',
+      run: async (call) => {
+        const name = pathParam(call.params[0]!, operatorNameSchema, 'operator');
+        const { revocations } = await call.services();
+        const result = await audited(
+          call,
+          'revoke',
+          name,
+          {},
+          async () => {
+            if (!deps.operators.get(name)) throw new ConsoleError('OPERATOR_NOT_FOUND', `no operator ${name} in TXC_OPERATORS`);
+            const { revokedAt } = await revocations.revokeOperator(name, call.caller.operator.name, deps.sessions.ttlSeconds);
+            return { operator: name, revokedAt: new Date(revokedAt).toISOString() };
+          },
+          (r) => ({ revokedAt: r.revokedAt }),
+        );
+        return jsonResponse(200, result);
       },
     },
     {
@@ -448,8 +476,11 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
     };
   }
 
-  /** Resolves the caller: a bearer token, else the session cookie. @throws ConsoleError UNAUTHENTICATED */
-  function authenticate(request: HttpRequest, access: Access): Caller {
+  /**
+   * Resolves the caller: a bearer token, else the session cookie, which must be unexpired and not
+   * revoked (logged out, or its operator cut off). @throws ConsoleError UNAUTHENTICATED
+   */
+  async function authenticate(request: HttpRequest, access: Access, services: () => Promise<ConsoleServices>): Promise<Caller> {
     const header = request.headers?.authorization;
     if (header !== undefined) {
       const token = /^Bearer ([A-Za-z0-9._~+/=-]{16,256})$/.exec(header)?.[1];
@@ -464,6 +495,8 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
     const operator = claims && deps.operators.get(claims.name);
     if (!claims || !operator)
       throw new ConsoleError('UNAUTHENTICATED', token === undefined ? 'log in first' : 'the session expired or is invalid; log in again');
+    if (await (await services()).revocations.isRevoked(claims))
+      throw new ConsoleError('UNAUTHENTICATED', 'the session was ended (logged out or revoked); log in again');
     return { operator, session: claims };
   }
 
@@ -495,7 +528,7 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
     const ip = request.requestContext?.http?.sourceIp ?? '';
     let caller: Caller | undefined;
     if (route.access !== 'public') {
-      caller = authenticate(request, route.access);
+      caller = await authenticate(request, route.access, services);
       authorize(request, route, caller);
     }
     const call: Call = {

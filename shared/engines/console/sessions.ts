@@ -28,13 +28,18 @@ function equal(a: Buffer, b: Buffer): boolean {
 }
 
 /**
- * Stateless, signed sessions: `base64url(JSON claims).base64url(HMAC-SHA256)`, in an HttpOnly,
- * SameSite=Strict cookie. Nothing is stored, so any instance can verify any session; removing an
- * operator from TXC_OPERATORS or rotating the secret ends their sessions at once, logout clears the
- * cookie and the session expires after {@link SessionCookieOptions.ttlSeconds}.
+ * Signed sessions: `base64url(JSON claims).base64url(HMAC-SHA256)`, in an HttpOnly, SameSite=Strict
+ * cookie. Any instance can verify any session; removing an operator from TXC_OPERATORS or rotating
+ * the secret ends their sessions at once, and the session expires after
+ * {@link SessionCookieOptions.ttlSeconds}. Logout and cutting an operator off are stored server-side
+ * (SessionRevocations), checked on every request, so a copied cookie stops working too.
  */
 export class SessionSigner {
   constructor(private readonly options: SessionCookieOptions) {}
+
+  get ttlSeconds(): number {
+    return this.options.ttlSeconds;
+  }
 
   issue(name: string, now: number): { claims: SessionClaims; token: string } {
     const claims: SessionClaims = {

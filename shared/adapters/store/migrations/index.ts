@@ -9,6 +9,7 @@ import { reconcileReportsMigration } from './202_reconcile_reports';
 import { consoleMigration } from './301_console';
 import { consoleCoveringMigration } from './302_console_covering';
 import { consoleConsumeStatsMigration } from './303_console_consume_stats';
+import { consoleSessionRevocationMigration } from './304_console_session_revocation';
 import { txPlainEventsMigration } from './401_tx_plain_events';
 import { touchpointDeliveryMigration } from './402_touchpoint_delivery';
 import { purchaseOutcomesMigration } from './403_purchase_outcomes';
@@ -33,6 +34,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '301_console': consoleMigration,
   '302_console_covering': consoleCoveringMigration,
   '303_console_consume_stats': consoleConsumeStatsMigration,
+  '304_console_session_revocation': consoleSessionRevocationMigration,
   '401_tx_plain_events': txPlainEventsMigration,
   '402_touchpoint_delivery': touchpointDeliveryMigration,
   '403_purchase_outcomes': purchaseOutcomesMigration,

@@ -292,8 +292,47 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
     const logout = await call('DELETE', API_ROUTES.session, { cookie, csrf: answer.json.csrfToken });
     expect(logout.status).toBe(200);
     expect(logout.headers.get('set-cookie')).toContain('Max-Age=0');
+    // Logout ends the session server-side: a copy of the cookie (stolen, or a second tab) is refused.
+    expectError(await call('GET', API_ROUTES.session, { cookie }), 401, 'UNAUTHENTICATED');
+    expectError(
+      await call('POST', API_ROUTES.deadLetterReplay, {
+        cookie,
+        csrf: answer.json.csrfToken,
+        body: { filter: { ids: [letterId] }, dryRun: true },
+      }),
+      401,
+      'UNAUTHENTICATED',
+    );
     const actions = (await auditRows()).map((row) => `${row.actor}:${row.action}:${row.result}`);
     expect(actions).toEqual(expect.arrayContaining(['ops:login:ok', 'ops:replay:ok', 'ops:logout:ok']));
+  });
+
+  it.skipIf(skip)("an operator cuts another operator's sessions off before they expire; a new login works", async () => {
+    const first = await login(VIEWER);
+    const second = await login(VIEWER);
+    const mine = await login(OPS);
+    expect((await call('GET', API_ROUTES.overview, { cookie: first.cookie })).status).toBe(200);
+    // A viewer may not cut anyone off; an unknown name is a 404; a cookie needs its CSRF token.
+    expectError(await call('DELETE', API_ROUTES.operatorSessions(OPS.name), { cookie: first.cookie, csrf: first.csrf }), 403, 'FORBIDDEN');
+    expectError(await call('DELETE', API_ROUTES.operatorSessions('nobody'), { token: OPS.token }), 404, 'OPERATOR_NOT_FOUND');
+    expectError(await call('DELETE', API_ROUTES.operatorSessions('bad name!'), { token: OPS.token }), 400, 'VALIDATION_FAILED');
+    expectError(await call('DELETE', API_ROUTES.operatorSessions(VIEWER.name), { cookie: mine.cookie }), 403, 'CSRF_FAILED');
+    expect((await call('GET', API_ROUTES.overview, { cookie: first.cookie })).status).toBe(200);
+
+    const revoked = await call('DELETE', API_ROUTES.operatorSessions(VIEWER.name), { cookie: mine.cookie, csrf: mine.csrf });
+    expect(revoked.status, revoked.text).toBe(200);
+    expect(revoked.json).toEqual({ operator: VIEWER.name, revokedAt: expect.any(String) });
+    for (const session of [first, second])
+      expectError(await call('GET', API_ROUTES.overview, { cookie: session.cookie }), 401, 'UNAUTHENTICATED');
+    // Others' sessions, and bearer tokens (revoked by removing them from TXC_OPERATORS), keep working.
+    expect((await call('GET', API_ROUTES.overview, { cookie: mine.cookie })).status).toBe(200);
+    expect((await call('GET', API_ROUTES.overview, { token: VIEWER.token })).status).toBe(200);
+    // Logging in again after the cut-off starts a valid session.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = await login(VIEWER);
+    expect((await call('GET', API_ROUTES.overview, { cookie: again.cookie })).status).toBe(200);
+    const actions = (await auditRows()).map((row) => `${row.actor}:${row.action}:${row.target}:${row.result}`);
+    expect(actions).toEqual(expect.arrayContaining(['ops:revoke:nobody:refused', `ops:revoke:${VIEWER.name}:ok`]));
   });
 
   it.skipIf(skip)('answers wrong passwords with LOGIN_FAILED, then locks the name+address out with 429 and Retry-After', async () => {

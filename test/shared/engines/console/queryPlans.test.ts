@@ -75,6 +75,10 @@ const PAGES: [string, () => Promise<unknown>][] = [
   ['incidents', () => services.lists.incidents({ open: true })],
   ['audit log by action', () => services.audit.list({ action: 'decision' })],
   ['audit log by actor', () => services.audit.list({ actor: 'ops' })],
+  [
+    'session revocation check (every cookie request)',
+    () => services.revocations.isRevoked({ name: 'ops', sid: 's', issuedAt: 1, expiresAt: 2 }),
+  ],
 ];
 
 describe('console queries on SQLite', () => {
