@@ -45,9 +45,12 @@ export function formatDemoReport(report: DemoReport): string {
   const count = (predicate: (p: DemoReport['purchases'][number]) => boolean) => report.purchases.filter(predicate).length;
   out.push(
     '',
-    `  committed: ${count((p) => p.txState === 'COMMITTED')} (by check-back: ${count((p) => p.txState === 'COMMITTED' && p.decidedBy === 'checkback')}), rolled back: ${count((p) => p.txState === 'ROLLED_BACK')}, dead-lettered then replayed: ${count((p) => p.replayed)}`,
+    `  committed: ${count((p) => p.txState === 'COMMITTED')} (by check-back: ${count((p) => p.txState === 'COMMITTED' && p.decidedBy === 'checkback')}), rolled back: ${count((p) => p.txState === 'ROLLED_BACK')}, dead-lettered then replayed: ${count((p) => p.replayed)}, refused for good: ${count((p) => p.tradingState === 'FUND_PURCHASE_REFUSED')}`,
   );
-  out.push('', 'Companion events (plain events the companion platform published through tx-gateway)');
+  out.push(
+    '',
+    'Companion events (plain events the companion platform published through tx-gateway, and the orchestration consumer after each purchase)',
+  );
   out.push(
     ...table(
       ['tag', 'title', 'state', 'consumed by'],

@@ -266,7 +266,14 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
       const rows = await trading.selectFrom('trading_purchase').select('tx_id').where('purchase_id', 'in', purchaseIds).execute();
       return rows.map((r) => r.tx_id as string | null).filter((id): id is string => id !== null);
     };
-    const allTxIds = async () => [...(await purchaseTxIds()), ...published.map((p) => p.txId)];
+    /** The orchestration consumer's follow-ups of the run's purchases (journey steps, refusal notices). */
+    const followUpIds = async () => {
+      const ids = await purchaseTxIds();
+      if (ids.length === 0) return [];
+      const rows = await txcenter.db.selectFrom('txc_slave_purchase').select('follow_up_event_id').where('tx_id', 'in', ids).execute();
+      return rows.map((r) => r.follow_up_event_id as string | null).filter((id): id is string => id !== null);
+    };
+    const allTxIds = async () => [...(await purchaseTxIds()), ...published.map((p) => p.txId), ...(await followUpIds())];
     progress('Waiting for commits, check-backs, consumer retries and dead letters…');
     await waitSettled('settling', allTxIds);
 
@@ -343,16 +350,40 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
     const reconcile = await reconciler.run(contextWithDeadline(`demo-${runId}`, 'reconciler', Date.now() + 60_000));
     await reports.save(reconcile);
 
+    // The consumer's follow-ups are companion events of the run too: judged and reported with the others.
+    const followUps = await followUpEventsOf(txcenter.db, await followUpIds());
+    published.push(...followUps);
     const verdict = await judge(trading, txcenter.db, cat, {
       purchaseIds,
       companionTxIds: published.map((p) => p.txId),
       touchpointsSince: started,
       received: stack.channelSink.received,
+      followUps: true,
     });
     return await buildReport({ runId, started, sent, published, replayedIds, stack, txcenter: txcenter.db, trading, reconcile, verdict });
   } finally {
     await txcenter.close();
   }
+}
+
+/** Follow-up plain events as companion lines of the report (the orchestration consumer published them). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function followUpEventsOf(txcenter: Kysely<any>, ids: readonly string[]): Promise<{ event: CompanionEvent; txId: string }[]> {
+  if (ids.length === 0) return [];
+  const rows = await txcenter
+    .selectFrom('txc_tx')
+    .select(['tx_id', 'tag', 'business_key'])
+    .where('tx_id', 'in', [...ids])
+    .execute();
+  return rows.map((row) => ({
+    txId: row.tx_id as string,
+    event: {
+      tag: row.tag as CompanionEvent['tag'],
+      businessKey: row.business_key as string,
+      title: row.tag === 'ORCHESTRATION' ? '投中→投后：优惠购完成 (by the consumer)' : '优惠购未成功通知 (by the consumer)',
+      payload: {},
+    },
+  }));
 }
 
 async function buildReport(input: {
@@ -402,7 +433,9 @@ async function buildReport(input: {
     else if (tx?.state === 'COMMITTED') {
       outcome = tx.reason === 'checkback' ? 'committed by check-back' : 'committed';
       if (deadLettered) outcome += replayed ? ' → dead letter → replayed' : ' → dead letter';
-      outcome += fundOrders === 1 ? ', fund bought once' : `, ${fundOrders} fund orders`;
+      if (row?.state === 'FUND_PURCHASE_REFUSED')
+        outcome += `, refused for good (${row.refusal_code}): money stays in the wallet, customer told`;
+      else outcome += fundOrders === 1 ? ', fund bought once' : `, ${fundOrders} fund orders`;
     } else if (tx) outcome = `still ${tx.state}`;
     return {
       ...s.plan,

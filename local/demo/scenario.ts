@@ -1,3 +1,4 @@
+import { journeyIdOf } from '../../shared/domain/journeys/purchaseFollowUps';
 import { fenToYuan } from '../../shared/engines/events/discountPurchase';
 
 /** What the demo does to one purchase (the trading system's `x-demo-fault` values). */
@@ -13,6 +14,8 @@ export const PURCHASE_FAULTS = {
   slaveFailOnce: 'slave-fail:1',
   /** The slave call keeps failing → dead letter + one alert, then a replay after the fix. */
   slaveFailAlways: 'slave-fail:always',
+  /** The fund closes to subscriptions before the slave call → refused for good: FUND_PURCHASE_REFUSED, money stays in the wallet, the customer is told. */
+  slaveRefused: 'slave-refuse:fund-closed',
 } as const;
 export type PurchaseFault = (typeof PURCHASE_FAULTS)[keyof typeof PURCHASE_FAULTS];
 
@@ -61,7 +64,8 @@ function lcg(seed: number): () => number {
 /**
  * A realistic mix of `count` discount purchases: most succeed; every tenth fails its main
  * transaction; every tenth (offset) loses its commit; every twentieth crashes after the main
- * transaction; one slave call fails once and one keeps failing (dead letter, alert, replay).
+ * transaction; one slave call fails once, one keeps failing (dead letter, alert, replay) and one is
+ * refused for good (the fund closed to subscriptions: a final state, the customer told).
  */
 export function planPurchases(count: number): PlannedPurchase[] {
   const random = lcg(20_240_601);
@@ -72,6 +76,7 @@ export function planPurchases(count: number): PlannedPurchase[] {
     const amountFen = 10_000 + Math.floor(random() ** 2 * 4_990_000);
     let fault: PurchaseFault = PURCHASE_FAULTS.none;
     if (index === 3) fault = PURCHASE_FAULTS.slaveFailAlways;
+    else if (index === 2) fault = PURCHASE_FAULTS.slaveRefused;
     else if (index === 5) fault = PURCHASE_FAULTS.slaveFailOnce;
     else if (index % 10 === 1) fault = PURCHASE_FAULTS.failMain;
     else if (index % 10 === 7) fault = PURCHASE_FAULTS.dropCommit;
@@ -90,7 +95,10 @@ export interface CompanionEvent {
   readonly late?: boolean;
 }
 
-/** Companion events for every tag, in Chinese and English, including one that compliance must flag. */
+/**
+ * Companion events for every tag, in Chinese and English, including one that compliance must flag.
+ * The journey's 投中 step is not here: the orchestration consumer publishes it when a purchase completes.
+ */
 export function planCompanionEvents(runId: string): CompanionEvent[] {
   const ticket = `TK${runId}`;
   return [
@@ -156,7 +164,7 @@ export function planCompanionEvents(runId: string): CompanionEvent[] {
       businessKey: `orch-${runId}-pre`,
       title: '投前：风险测评提醒',
       payload: {
-        journeyId: `J${runId}C10001`,
+        journeyId: journeyIdOf('C10001'),
         customerId: 'C10001',
         stage: 'pre',
         step: 'risk-assessment',
@@ -167,26 +175,10 @@ export function planCompanionEvents(runId: string): CompanionEvent[] {
     },
     {
       tag: 'ORCHESTRATION',
-      businessKey: `orch-${runId}-during`,
-      title: '投中：优惠购确认',
-      payload: {
-        journeyId: `J${runId}C10001`,
-        customerId: 'C10001',
-        stage: 'during',
-        step: 'discount-purchase-confirmed',
-        title: '投中陪伴 Purchase confirmed',
-        content: '您的优惠购申购已受理，份额将在T+1确认。Your discount purchase was accepted; units confirm on T+1.',
-        productCode: '110011',
-        productRisk: 'R3',
-        customerRiskLevel: 'C3',
-      },
-    },
-    {
-      tag: 'ORCHESTRATION',
       businessKey: `orch-${runId}-post`,
       title: '投后：持仓回顾',
       payload: {
-        journeyId: `J${runId}C10001`,
+        journeyId: journeyIdOf('C10001'),
         customerId: 'C10001',
         stage: 'post',
         step: 'holding-review',

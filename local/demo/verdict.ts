@@ -29,6 +29,11 @@ export interface RunScope {
   readonly touchpointsSince?: number;
   /** What customers received, from the providers' side (one entry per idempotency key). */
   readonly received?: readonly CustomerReceipt[];
+  /**
+   * Also require each purchase's follow-up (journey step after a purchase, customer notice after a
+   * refusal) to have taken effect; unset where the run does not wait for them (chaos drills).
+   */
+  readonly followUps?: boolean;
 }
 
 const MAX_EVIDENCE = 5;
@@ -153,8 +158,10 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
     const effects = effectsByTx.get(purchase.tx_id!) ?? 0;
     if (state === 'COMMITTED') {
       committedPurchases += 1;
-      if (funds.length !== 1 || Number(funds[0]!.amount_fen) !== Number(purchase.amount_fen))
-        slaveProblems.push(`${purchase.purchase_id}: ${funds.length} fund order(s)`);
+      // A purchase refused for good buys nothing: its money stays in the wallet (check 1 counts it there).
+      const expectedFunds = purchase.state === 'FUND_PURCHASE_REFUSED' ? 0 : 1;
+      if (funds.length !== expectedFunds || (expectedFunds === 1 && Number(funds[0]!.amount_fen) !== Number(purchase.amount_fen)))
+        slaveProblems.push(`${purchase.purchase_id} (${purchase.state}): ${funds.length} fund order(s)`);
       if (effects !== 1) slaveProblems.push(`${purchase.purchase_id}: ${effects} slave record(s) at the orchestration consumer`);
     } else if (funds.length !== 0 || effects !== 0)
       slaveProblems.push(`${purchase.purchase_id} (${state ?? 'never prepared'}) has a slave effect`);
@@ -167,7 +174,7 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
     check(
       'slave effect exactly once',
       slaveProblems,
-      `${committedPurchases} committed purchase(s) each bought their fund once; rolled-back ones bought nothing`,
+      `${committedPurchases} committed purchase(s) each bought their fund once (or, refused, nothing); rolled-back ones bought nothing`,
     ),
   );
 
@@ -198,10 +205,83 @@ export async function judge(trading: Kysely<any>, txcenter: Kysely<any>, catalog
   );
 
   checks.push(feeCheck(purchases, orders));
+  checks.push(await finalStateCheck(txcenter, purchases, txById, slaveEffects, scope.followUps === true));
 
   if (scope.touchpointsSince !== undefined && scope.received !== undefined)
     checks.push(...(await touchpointChecks(txcenter, scope.touchpointsSince, scope.received)));
   return { consistent: checks.every((c) => c.ok), checks };
+}
+
+/** Where a discount purchase may end: bought, refused for good, or nothing happened (main failed / never prepared). */
+const FINAL_STATES = new Set(['FUND_PURCHASED', 'FUND_PURCHASE_REFUSED', 'MAIN_FAILED', 'PREPARE_FAILED']);
+
+/**
+ * 7. Every purchase in a final state: a committed one FUND_PURCHASED or FUND_PURCHASE_REFUSED, the
+ * same at the trading system and the orchestration consumer, and (when `followUps`) followed up — a
+ * bought one by its journey step, a refused one by the notice touch-point that tells the customer; a
+ * rolled-back or never-prepared one with nothing bought.
+ */
+async function finalStateCheck(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  txcenter: Kysely<any>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  purchases: readonly any[],
+  txById: ReadonlyMap<string, { state: string }>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  slaveEffects: readonly any[],
+  followUps: boolean,
+): Promise<Check> {
+  const problems: string[] = [];
+  const counts = new Map<string, number>();
+  const followUpIds = slaveEffects.map((e) => e.follow_up_event_id as string | null).filter((id): id is string => id !== null);
+  const steps =
+    followUps && followUpIds.length > 0
+      ? new Set(
+          (await txcenter.selectFrom('txc_journey_step').select('event_id').where('event_id', 'in', followUpIds).execute()).map(
+            (r) => r.event_id as string,
+          ),
+        )
+      : new Set<string>();
+  const notices =
+    followUps && followUpIds.length > 0
+      ? new Set(
+          (
+            await txcenter
+              .selectFrom('txc_touchpoint')
+              .select('event_id')
+              .where('event_id', 'in', followUpIds)
+              .where('kind', '=', 'TRANSACTION_NOTICE')
+              .execute()
+          ).map((r) => r.event_id as string),
+        )
+      : new Set<string>();
+  for (const p of purchases) {
+    const tx = p.tx_id ? txById.get(p.tx_id) : undefined;
+    const state = p.state as string;
+    counts.set(state, (counts.get(state) ?? 0) + 1);
+    if (tx?.state === 'ROLLED_BACK' || (!p.tx_id && state === 'PREPARE_FAILED')) continue;
+    if (!FINAL_STATES.has(state) || (tx?.state === 'COMMITTED' && state !== 'FUND_PURCHASED' && state !== 'FUND_PURCHASE_REFUSED')) {
+      problems.push(`${p.purchase_id} is ${state} (transaction ${tx?.state ?? 'none'})`);
+      continue;
+    }
+    const effect = slaveEffects.find((e) => e.tx_id === p.tx_id);
+    if (!effect || effect.outcome !== state) {
+      problems.push(`${p.purchase_id} is ${state} at the trading system, ${effect?.outcome ?? 'unrecorded'} at the orchestration consumer`);
+      continue;
+    }
+    if (!followUps) continue;
+    const followUp = effect.follow_up_event_id as string | null;
+    if (state === 'FUND_PURCHASED' && (!followUp || !steps.has(followUp)))
+      problems.push(`${p.purchase_id} bought but its journey did not move on (event ${followUp ?? 'none'})`);
+    if (state === 'FUND_PURCHASE_REFUSED' && (!followUp || !notices.has(followUp)))
+      problems.push(`${p.purchase_id} refused (${effect.refusal_code}) but the customer was not told (event ${followUp ?? 'none'})`);
+  }
+  const summary = [...counts].map(([state, n]) => `${state} ${n}`).join(', ');
+  return check(
+    'every purchase in a final state',
+    problems,
+    `${purchases.length} purchase(s): ${summary || 'none'}${followUps ? '; bought ones moved their journey on, refused ones told the customer' : ''}`,
+  );
 }
 
 /** `"0.0150"` → 150n / 10^4, or undefined when the text is not a plain decimal. */

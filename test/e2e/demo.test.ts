@@ -34,6 +34,7 @@ describe('E2E: the discount-purchase demo on the whole local stack', () => {
       ['slave effect exactly once', true],
       ['subscribers received what they should', true],
       ['fees exact', true],
+      ['every purchase in a final state', true],
       ['no customer received blocked content', true],
       ['every approved touch-point sent exactly once', true],
     ]);
@@ -75,8 +76,13 @@ describe('E2E: the discount-purchase demo on the whole local stack', () => {
     const [dead] = byFault('slave-fail:always');
     expect(dead).toMatchObject({ txState: 'COMMITTED', deadLettered: true, replayed: true, fundOrders: 1 });
     expect(byFault('slave-fail:1')[0]).toMatchObject({ txState: 'COMMITTED', deadLettered: false, fundOrders: 1 });
+    expect(byFault('slave-refuse:fund-closed')).toEqual([
+      expect.objectContaining({ txState: 'COMMITTED', deadLettered: false, fundOrders: 0, tradingState: 'FUND_PURCHASE_REFUSED' }),
+    ]);
+    for (const p of report.purchases.filter((p) => p.txState === 'COMMITTED' && p.fault !== 'slave-refuse:fund-closed'))
+      expect(p.tradingState).toBe('FUND_PURCHASED');
     expect(new Set(report.purchases.map((p) => p.fault))).toEqual(
-      new Set(['none', 'fail-main', 'drop-commit', 'crash-after-main', 'slave-fail:1', 'slave-fail:always']),
+      new Set(['none', 'fail-main', 'drop-commit', 'crash-after-main', 'slave-fail:1', 'slave-fail:always', 'slave-refuse:fund-closed']),
     );
   });
 
@@ -105,17 +111,25 @@ describe('E2E: the discount-purchase demo on the whole local stack', () => {
     expect(report.subscribers.GID_TXC_ORCH_TRADE!.completed).toBe(committedPurchases);
     expect(report.subscribers.GID_TXC_DATACENTER_TRADE!.completed).toBe(committedPurchases);
     expect(report.subscribers.GID_TXC_OPS!.byTag).toEqual({ OPERATIONS: 2 });
-    expect(report.subscribers.GID_TXC_COMPLIANCE!.byTag).toEqual({ OPERATIONS: 2, ORCHESTRATION: 3 });
+    // Journey steps: the platform's 投前 and 投后 events, and one 投中 → 投后 step per purchase bought (published by the consumer).
+    const bought = report.purchases.filter((p) => p.tradingState === 'FUND_PURCHASED').length;
+    expect(report.subscribers.GID_TXC_COMPLIANCE!.byTag).toEqual({ OPERATIONS: 2, ORCHESTRATION: 2 + bought });
+    expect(report.subscribers.GID_TXC_CS!.byTag).toEqual({ CUSTOMER_SERVICE: 3 });
     for (const event of report.companionEvents) expect([...event.consumedBy].sort()).toEqual([...event.expectedGroups].sort());
     expect(report.reconcile.clean).toBe(true);
   });
 
-  it('sends the compliant touch-point once and never the blocked one', () => {
-    expect(report.touchpoints.map((t) => [t.customerId, t.channel, t.status]).sort()).toEqual([
-      ['C10001', 'app', 'SENT'],
-      ['C10003', 'sms', 'BLOCKED'],
+  it('sends the compliant touch-point and the refusal notice once each, never the blocked one', () => {
+    expect(report.touchpoints.map((t) => [t.customerId, t.channel, t.kind, t.status]).sort()).toEqual([
+      ['C10001', 'app', 'MARKETING', 'SENT'],
+      ['C10003', 'sms', 'MARKETING', 'BLOCKED'],
+      // The refused purchase's notice: a transaction notice, sent whatever the hour.
+      ['C10003', 'sms', 'TRANSACTION_NOTICE', 'SENT'],
     ]);
-    expect(report.received.map((r) => [r.customerId, r.channel])).toEqual([['C10001', 'app']]);
+    expect(report.received.map((r) => [r.customerId, r.channel]).sort()).toEqual([
+      ['C10001', 'app'],
+      ['C10003', 'sms'],
+    ]);
     expect(report.alerts.filter((a) => JSON.stringify(a.body).includes('Compliance blocked'))).toHaveLength(1);
   });
 
