@@ -121,6 +121,18 @@ async function seed(
       });
       events.push({ tx_id: txId, at: createdAt, type: 'PREPARED', state: 'PREPARED', actor: scenario.system, detail: null });
       events.push({ tx_id: txId, at: createdAt + 5, type: 'PUBLISHED', state: 'PREPARED', actor: 'gateway', detail: null });
+      // The check-backs of a few transactions (the overview counts those of the last day by answer).
+      if (n % 33 === 0) {
+        const answer = state === 'COMMITTED' ? 'COMMIT' : state === 'ROLLED_BACK' ? 'ROLLBACK' : 'UNKNOWN';
+        events.push({
+          tx_id: txId,
+          at: createdAt + 60_000,
+          type: 'CHECK',
+          state: 'PREPARED',
+          actor: 'checkback',
+          detail: JSON.stringify({ answer, detail: 'HTTP 200', by: 'checkback' }),
+        });
+      }
       if (decidedAt !== null) {
         events.push({ tx_id: txId, at: decidedAt, type: state, state, actor: scenario.system, detail: '{"reason":"client"}' });
         events.push({ tx_id: txId, at: decidedAt + 3, type: 'BROKER_NOTIFIED', state, actor: scenario.system, detail: null });

@@ -4,12 +4,43 @@ import Registry from 'prom-client/lib/registry';
 import type { AuditAction, AuditResult } from './api';
 import type { Gauges } from './StatusReader';
 
+/**
+ * How long one instance reuses the gauges it read from the store for `/metrics`: scrapes of an HA
+ * Prometheus pair (or several scrapers) within this share one read, and concurrent scrapes wait for
+ * the same read. Short against any scrape interval (15–60 s), so no alert sees stale state for long.
+ */
+export const METRICS_GAUGES_TTL_MS = 5_000;
+
+/** The last gauges read and when; a read in flight is shared by every scrape that arrives meanwhile. */
+export class CachedGauges {
+  private last: { gauges: Gauges; readAt: number } | undefined;
+  private pending: Promise<Gauges> | undefined;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  async get(read: () => Promise<Gauges>): Promise<Gauges> {
+    if (this.last && this.now() - this.last.readAt < this.ttlMs) return this.last.gauges;
+    this.pending ??= read()
+      .then((gauges) => {
+        this.last = { gauges, readAt: this.now() };
+        return gauges;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+}
+
 /** Prometheus exposition format 0.0.4 (what prom-client writes). */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /**
- * tx-console's `/metrics`: gauges read from the store on every scrape (so any instance answers for
- * the whole system) plus counters of what this instance did. Label values are bounded: states,
+ * tx-console's `/metrics`: gauges read from the store (so any instance answers for the whole system;
+ * at most once per {@link METRICS_GAUGES_TTL_MS}) plus counters of what this instance did. Label values are bounded: states,
  * catalog groups, route names, fixed results — never ids or keys.
  */
 export class ConsoleMetrics {

@@ -25,7 +25,7 @@ import {
 import type { AuditLog } from './AuditLog';
 import type { ConsoleActions } from './ConsoleActions';
 import type { ConsoleMetrics } from './ConsoleMetrics';
-import { METRICS_CONTENT_TYPE } from './ConsoleMetrics';
+import { CachedGauges, METRICS_CONTENT_TYPE, METRICS_GAUGES_TTL_MS } from './ConsoleMetrics';
 import { ConsoleError } from './errors';
 import type { ListReader } from './ListReader';
 import type { LoginThrottle } from './LoginThrottle';
@@ -57,6 +57,8 @@ export interface ConsoleAppDeps {
   readonly groups: readonly string[];
   readonly logger: Logger;
   readonly now?: () => number;
+  /** @default METRICS_GAUGES_TTL_MS */
+  readonly metricsGaugesTtlMs?: number;
 }
 
 /** Who is calling, and how (a cookie session needs the CSRF header on state changes). */
@@ -152,6 +154,7 @@ const AUDIT_RESULT_OF = (code: ErrorCode): 'refused' | 'failed' => (ERROR_STATUS
  */
 export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
   const now = deps.now ?? Date.now;
+  const gauges = new CachedGauges(deps.metricsGaugesTtlMs ?? METRICS_GAUGES_TTL_MS, now);
 
   const sessionInfo = (caller: Caller): SessionInfo => ({
     operator: caller.operator,
@@ -459,7 +462,9 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       name: 'metrics',
       access: 'metrics',
       run: async ({ services }) => {
-        const text = await deps.metrics.render(await (await services()).status.gauges(), deps.groups, now());
+        // Ages (oldest PREPARED, last reconcile) are computed at this scrape's time even from reused gauges.
+        const current = await gauges.get(async () => (await services()).status.gauges());
+        const text = await deps.metrics.render(current, deps.groups, now());
         return { statusCode: 200, headers: { 'content-type': METRICS_CONTENT_TYPE }, body: text };
       },
     },

@@ -710,6 +710,57 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
   });
 });
 
+describe('tx-console /metrics gauges', () => {
+  it('reads the store at most once per TTL per instance; concurrent scrapes share one read; ages stay current', async () => {
+    let clock = 1_000_000;
+    let reads = 0;
+    const gauges = async () => {
+      reads += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const none = { PREPARED: 0, COMMITTED: 0, ROLLED_BACK: 0 };
+      return {
+        byState: { lastHour: none, lastDay: none },
+        stuck: { count: reads, oldestCreatedAt: 1_000_000 - 60_000 },
+        deadLettersByGroup: [],
+        backlog: [],
+        openIncidents: 0,
+        lastReconcile: null,
+      };
+    };
+    const app = createConsoleApp({
+      services: async () => ({ status: { gauges } }) as never,
+      operators: new Operators([{ name: 'ops', role: 'operator', tokenHash: hashToken(OPS.token) }]),
+      sessions: new SessionSigner({ secret: SESSION_SECRET, ttlSeconds: 60, secure: true }),
+      metrics: new ConsoleMetrics(),
+      assets: {},
+      groups: [],
+      logger: silentLogger,
+      now: () => clock,
+      metricsGaugesTtlMs: 5_000,
+    });
+    const server = await serveHttpApp(app);
+    const scrape = async () => {
+      const response = await fetch(`${server.url}${API_ROUTES.metrics}`, { headers: { authorization: `Bearer ${OPS.token}` } });
+      const text = await response.text();
+      return {
+        stuck: /^txcenter_transactions_stuck (\d+)$/m.exec(text)?.[1],
+        age: /^txcenter_oldest_stuck_prepared_age_seconds (\d+)$/m.exec(text)?.[1],
+      };
+    };
+    try {
+      expect(await scrape()).toEqual({ stuck: '1', age: '60' });
+      clock += 4_000;
+      expect(await scrape()).toEqual({ stuck: '1', age: '64' });
+      expect(reads).toBe(1);
+      clock += 1_000;
+      expect(await Promise.all([scrape(), scrape(), scrape()])).toEqual(Array(3).fill({ stuck: '2', age: '65' }));
+      expect(reads).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('tx-console failures', () => {
   it('answers an internal failure with a generic 500: no stack, no URL, no secret', async () => {
     const logged: object[] = [];
