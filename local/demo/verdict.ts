@@ -219,7 +219,7 @@ const FINAL_STATES = new Set(['FUND_PURCHASED', 'FUND_PURCHASE_REFUSED', 'MAIN_F
  * 7. Every purchase in a final state: a committed one FUND_PURCHASED or FUND_PURCHASE_REFUSED, the
  * same at the trading system and the orchestration consumer, and (when `followUps`) followed up — a
  * bought one by its journey step, a refused one by the notice touch-point that tells the customer; a
- * rolled-back or never-prepared one with nothing bought.
+ * rolled-back or never-prepared one is final as it is (check 4 makes sure nothing was bought).
  */
 async function finalStateCheck(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -259,7 +259,9 @@ async function finalStateCheck(
     const tx = p.tx_id ? txById.get(p.tx_id) : undefined;
     const state = p.state as string;
     counts.set(state, (counts.get(state) ?? 0) + 1);
-    if (tx?.state === 'ROLLED_BACK' || (!p.tx_id && state === 'PREPARE_FAILED')) continue;
+    // Rolled back, or never linked to a transaction (prepare failed, or the trading system died before its
+    // main transaction committed — check-back rolls that one back): nothing may have been bought (check 4).
+    if (tx?.state === 'ROLLED_BACK' || !p.tx_id) continue;
     if (!FINAL_STATES.has(state) || (tx?.state === 'COMMITTED' && state !== 'FUND_PURCHASED' && state !== 'FUND_PURCHASE_REFUSED')) {
       problems.push(`${p.purchase_id} is ${state} (transaction ${tx?.state ?? 'none'})`);
       continue;
