@@ -23,6 +23,8 @@ import { RUNTIME_STATUS_FILE } from '../local/demo/stack';
 import type { Verdict } from '../local/demo/verdict';
 import { judge } from '../local/demo/verdict';
 import { TRADING_MIGRATIONS } from '../examples/trading/migrations';
+import { prebuiltCli } from '../local/cli/prebuiltCli';
+import { defaultLaunch } from '../local/runtime/launch';
 import type { FunctionProcessStatus } from '../local/runtime/processes';
 import { catalog } from '../shared/engines/catalog';
 import type { Database } from '../shared/adapters/store/Database';
@@ -54,8 +56,10 @@ class ChaosStack {
     readonly ports: StackPorts,
   ) {}
 
-  static start(dataDir: string, ports: StackPorts): Promise<ChaosStack> {
-    const child = spawn(process.execPath, ['--import', 'tsx', STACK_ENTRY, dataDir, JSON.stringify(ports)], {
+  static async start(dataDir: string, ports: StackPorts): Promise<ChaosStack> {
+    // Prebuilt JavaScript, as `txcenter start` runs: a restart of the whole stack compiles nothing.
+    const entry = defaultLaunch() === 'tsx' ? ['--import', 'tsx', STACK_ENTRY] : [await prebuiltCli('chaosStack')];
+    const child = spawn(process.execPath, [...entry, dataDir, JSON.stringify(ports)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 /**
  * The stack `txcenter bench chaos` drives, as its own process so the drill can SIGKILL all of it:
- * `node --import tsx bench/chaosStack.ts <dataDir> <portsJson>`. Opens the drill's wallets, prints
+ * `node <its prebuilt bundle, local/cli/prebuiltCli.ts> <dataDir> <portsJson>` (or
+ * `node --import tsx bench/chaosStack.ts …` with TXCENTER_LAUNCH=tsx). Opens the drill's wallets, prints
  * one JSON line `{"ready":true,"urls":{…},"ports":{…}}` and stops cleanly on SIGTERM.
  */
 import { startStack } from '../local/demo/stack';

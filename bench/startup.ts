@@ -1,50 +1,116 @@
 /**
- * `txcenter bench startup`: how long a whole local stack takes to start (broker, trading system and
- * every function process ready to serve) and how long the function processes take to come back
- * after all of them were SIGKILLed (a machine crash), with function processes launched from prebuilt
- * JavaScript bundles (the default) versus compiled from TypeScript by tsx on every start (before).
- * Runs alternate between the two so both see the same machine load; prints the medians and ratio.
+ * `txcenter bench startup [--runs N] [--json]`: how long a whole local stack takes, as a user starts
+ * it (`txcenter start --no-demo` in its own process), from the command to every part ready to serve
+ * (broker, trading system, every function process); how long the supervisor takes to bring all
+ * function processes back after they were all SIGKILLed at once; and how long the stack takes to stop
+ * after SIGTERM. Two ways, alternating so both see the same machine load: `bundle` (prebuilt
+ * JavaScript for the command and every function process, the default) and `tsx` (everything
+ * compiled from TypeScript on load, as before: `TXCENTER_LAUNCH=tsx`). Prints the medians and ratios.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startStack } from '../local/demo/stack';
-import { PRODUCTION_TIMING } from '../local/demo/timing';
+import { prebuiltCli } from '../local/cli/prebuiltCli';
+import { RUNTIME_STATUS_FILE } from '../local/demo/stack';
 import type { FunctionLaunch } from '../local/runtime/launch';
-import { prepareLaunch } from '../local/runtime/launch';
+import { LAUNCH_ENV, prepareLaunch } from '../local/runtime/launch';
+import type { FunctionProcessStatus } from '../local/runtime/processes';
 import { catalog } from '../shared/engines/catalog';
 import { percentile } from './measure';
 
+const CLI = fileURLToPath(new URL('../bin/txcenter.mjs', import.meta.url));
 const DEFAULT_RUNS = 3;
 const LAUNCHES: readonly FunctionLaunch[] = ['tsx', 'bundle'];
+/** Longest a start (or a recovery) may take before the run is given up. */
+const LIMIT_MS = 180_000;
+const POLL_MS = 25;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Sample {
+  /** `txcenter start --no-demo` until it prints that it is running. */
   readonly startMs: number;
-  readonly restartMs: number;
+  /** Every function process SIGKILLed at once until the supervisor has every one running again. */
+  readonly recoverMs: number;
+  /** SIGTERM until the command and every function process have exited. */
+  readonly stopMs: number;
+  /** Function processes the stop had to SIGKILL (they ignored SIGTERM for the grace period). */
+  readonly killedAfterGrace: number;
 }
+
+function functionsOf(dataDir: string): Record<string, FunctionProcessStatus> {
+  try {
+    return (JSON.parse(readFileSync(join(dataDir, RUNTIME_STATUS_FILE), 'utf8')) as { functions: Record<string, FunctionProcessStatus> })
+      .functions;
+  } catch {
+    return {}; // being replaced right now
+  }
+}
+
+async function until(what: string, probe: () => boolean): Promise<void> {
+  const deadline = Date.now() + LIMIT_MS;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`bench startup: ${what} took over ${LIMIT_MS} ms`);
+    await sleep(POLL_MS);
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 async function measureOnce(launch: FunctionLaunch): Promise<Sample> {
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-startup-'));
+  const ports = ['--gateway-port', '--broker-port', '--trading-port', '--console-port', '--alerts-port'].flatMap((option) => [option, '0']);
+  const env = { ...process.env, [LAUNCH_ENV]: launch === 'tsx' ? 'tsx' : 'bundle' };
+  let child: ChildProcess | undefined;
   try {
     const startedAt = performance.now();
-    const stack = await startStack({
-      dataDir,
-      ports: { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 },
-      timing: PRODUCTION_TIMING,
-      logLevel: 'error',
-      functionLaunch: launch,
+    child = spawn(process.execPath, [CLI, 'start', '--no-demo', '--log-level', 'error', '--data', dataDir, ...ports], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
+    let output = '';
+    let exited = false;
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
+    const exit = new Promise<void>((resolve) =>
+      child!.once('exit', () => {
+        exited = true;
+        resolve();
+      }),
+    );
+    await until('the stack start', () => output.includes('Press Ctrl+C') || exited);
+    if (exited) throw new Error('bench startup: txcenter start exited before it was up');
     const startMs = performance.now() - startedAt;
-    try {
-      await stack.killRuntime();
-      const restartAt = performance.now();
-      await stack.restartRuntime();
-      return { startMs, restartMs: performance.now() - restartAt };
-    } finally {
-      await stack.close();
-    }
+
+    const before = functionsOf(dataDir);
+    const killedAt = performance.now();
+    for (const fn of Object.values(before)) if (fn.pid) process.kill(fn.pid, 'SIGKILL');
+    await until('the recovery of every function process', () => {
+      const now = functionsOf(dataDir);
+      return Object.entries(before).every(([name, fn]) => now[name]?.state === 'running' && now[name]?.pid !== fn.pid);
+    });
+    const recoverMs = performance.now() - killedAt;
+
+    const pids = Object.values(functionsOf(dataDir)).flatMap((fn) => (fn.pid ? [fn.pid] : []));
+    const stoppingAt = performance.now();
+    child.kill('SIGTERM');
+    await exit;
+    await until('every function process to exit', () => !pids.some(alive));
+    const stopMs = performance.now() - stoppingAt;
+    const killedAfterGrace = Object.values(functionsOf(dataDir)).filter((fn) => fn.killedAfterGrace).length;
+    return { startMs, recoverMs, stopMs, killedAfterGrace };
   } finally {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const fn of Object.values(functionsOf(dataDir))) if (fn.pid && alive(fn.pid)) process.kill(fn.pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -60,9 +126,11 @@ const median = (values: number[]) =>
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, runs: { type: 'string' } }, strict: true });
   const runs = Number(values.runs ?? DEFAULT_RUNS);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
   // The bundles are built (or found fresh) once up front, as on any start after the first.
   const buildAt = performance.now();
+  await prebuiltCli('cli');
   await prepareLaunch(
     catalog().functions.map((fn) => fn.name),
     'bundle',
@@ -75,16 +143,21 @@ export async function run(args: string[]): Promise<number> {
       const sample = await measureOnce(launch);
       samples[launch].push(sample);
       log(
-        `  run ${index + 1} ${launch.padEnd(6)} stack start ${Math.round(sample.startMs)} ms, function processes back after a crash ${Math.round(sample.restartMs)} ms`,
+        `  run ${index + 1} ${launch.padEnd(6)} start ${Math.round(sample.startMs)} ms, all function processes back after SIGKILL ${Math.round(sample.recoverMs)} ms, stop ${Math.round(sample.stopMs)} ms (${sample.killedAfterGrace} SIGKILLed after the grace)`,
       );
     }
   }
   const result = Object.fromEntries(
     LAUNCHES.map((launch) => [
       launch,
-      { startMs: median(samples[launch].map((s) => s.startMs)), restartMs: median(samples[launch].map((s) => s.restartMs)) },
+      {
+        startMs: median(samples[launch].map((s) => s.startMs)),
+        recoverMs: median(samples[launch].map((s) => s.recoverMs)),
+        stopMs: median(samples[launch].map((s) => s.stopMs)),
+        killedAfterGrace: Math.max(...samples[launch].map((s) => s.killedAfterGrace)),
+      },
     ]),
-  ) as Record<FunctionLaunch, { startMs: number; restartMs: number }>;
+  ) as Record<FunctionLaunch, { startMs: number; recoverMs: number; stopMs: number; killedAfterGrace: number }>;
   const report = {
     runs,
     functions: catalog().functions.length,
@@ -92,16 +165,16 @@ export async function run(args: string[]): Promise<number> {
     tsx: result.tsx,
     bundle: result.bundle,
     startSpeedup: Number((result.tsx.startMs / result.bundle.startMs).toFixed(2)),
-    restartSpeedup: Number((result.tsx.restartMs / result.bundle.restartMs).toFixed(2)),
+    recoverSpeedup: Number((result.tsx.recoverMs / result.bundle.recoverMs).toFixed(2)),
   };
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else {
-    console.log(`\nmedian of ${runs} (${report.functions} function processes)   stack start   restart after crash`);
+    console.log(`\nmedian of ${runs} (${report.functions} function processes)   stack start   recovery after SIGKILL   stop`);
     for (const launch of LAUNCHES)
       console.log(
-        `  ${launch.padEnd(8)}${String(result[launch].startMs).padStart(26)} ms${String(result[launch].restartMs).padStart(18)} ms`,
+        `  ${launch.padEnd(8)}${String(result[launch].startMs).padStart(26)} ms${String(result[launch].recoverMs).padStart(21)} ms${String(result[launch].stopMs).padStart(8)} ms`,
       );
-    console.log(`  speed-up${`${report.startSpeedup}×`.padStart(29)}${`${report.restartSpeedup}×`.padStart(21)}`);
+    console.log(`  speed-up${`${report.startSpeedup}×`.padStart(29)}${`${report.recoverSpeedup}×`.padStart(24)}`);
   }
   return 0;
 }

@@ -129,7 +129,11 @@ export async function startBroker(options: BrokerOptions, internals: BrokerInter
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         liveCore.close(); // answers parked long polls so their connections can finish
         server.closeIdleConnections();
+        // A connection whose answer was still being written goes idle later; a keep-alive client would
+        // hold it open until its timeout, so idle ones are closed until the server has stopped.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
         await stopped;
+        clearInterval(sweep);
         await journal.close();
         emit({ type: 'closed' });
         markClosed();

@@ -207,8 +207,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       {
         env: {
           ...env,
-          TXC_RUNTIME_GATEWAY_PORT: String(ports.gateway),
-          TXC_RUNTIME_CONSOLE_PORT: String(ports.console),
           TXC_RUNTIME_TIME_SCALE: String(timing.timeScale),
           TXC_RUNTIME_POLLERS: String(options.pollersPerTrigger ?? 1),
           ...(options.cpuProfileDir ? { TXC_RUNTIME_CPU_PROFILE_DIR: options.cpuProfileDir } : {}),
@@ -217,6 +215,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         logStream: options.logStream,
         launch: options.functionLaunch,
         statusFile: join(dataDir, RUNTIME_STATUS_FILE),
+        httpPorts: { 'tx-gateway': ports.gateway, 'tx-console': ports.console },
       },
     );
     runtimeUrls = { ...processes.urls };

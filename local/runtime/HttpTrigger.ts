@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FunctionDef } from '../../shared/engines/catalog';
@@ -48,6 +48,7 @@ export interface HttpTriggerOptions {
 /** One HTTP server per HTTP-triggered function: each request → the FC 3.0 HTTP event → the handler. */
 export class HttpTrigger {
   private readonly server: Server;
+  private closing = false;
 
   private constructor(private readonly options: HttpTriggerOptions) {
     this.server = createServer((request, response) => {
@@ -59,8 +60,12 @@ export class HttpTrigger {
         return;
       }
       void this.handle(request, requestId).then(
-        (result) => writeFcHttpResult(response, result, requestId),
+        (result) => {
+          this.endConnectionIfClosing(response);
+          writeFcHttpResult(response, result, requestId);
+        },
         (error: unknown) => {
+          this.endConnectionIfClosing(response);
           if (error instanceof BodyTooLargeError)
             writeFcError(response, 413, 'RequestEntityTooLarge', `request body exceeds ${MAX_HTTP_BODY_BYTES} bytes`, requestId);
           else {
@@ -72,6 +77,11 @@ export class HttpTrigger {
       );
     });
     this.server.keepAliveTimeout = 65_000;
+  }
+
+  /** Once closing, each connection ends with its current answer instead of idling on (see close). */
+  private endConnectionIfClosing(response: ServerResponse): void {
+    if (this.closing) response.setHeader('connection', 'close');
   }
 
   private async handle(request: IncomingMessage, requestId: string): Promise<unknown> {
@@ -111,9 +121,15 @@ export class HttpTrigger {
     return `http://${this.options.host}:${address.port}`;
   }
 
-  /** Stops accepting connections and waits for in-flight requests. */
+  /**
+   * Stops accepting connections and waits for in-flight requests. A keep-alive connection that is busy
+   * now is ended after its answer: callers keep pooled connections open, and waiting for them to go
+   * idle-and-closed would hold the stop for the keep-alive timeout (a process that then got SIGKILLed).
+   */
   async close(): Promise<void> {
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closed;
   }
 }

@@ -64,12 +64,14 @@ function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
  */
 export class MqTrigger {
   private readonly abort = new AbortController();
-  private loops: Promise<void>[] = [];
+  /** Batches being invoked or acked now: what a clean stop waits for. */
+  private readonly delivering = new Set<Promise<void>>();
 
   constructor(private readonly options: MqTriggerOptions) {}
 
   start(): void {
-    this.loops = Array.from({ length: this.options.pollers }, () => this.loop());
+    // Not awaited by close: a loop may sit in a long poll (see close); each catches its own failures.
+    for (let index = 0; index < this.options.pollers; index++) void this.loop();
   }
 
   private get topic(): string {
@@ -99,7 +101,9 @@ export class MqTrigger {
       }
       // Stopping with messages in hand: leave them unacked; the broker redelivers them.
       if (messages.length === 0 || this.abort.signal.aborted) continue;
-      await this.deliver(messages);
+      const delivery = this.deliver(messages);
+      this.delivering.add(delivery);
+      await delivery.finally(() => this.delivering.delete(delivery));
     }
   }
 
@@ -154,9 +158,13 @@ export class MqTrigger {
     }
   }
 
-  /** Stops pulling and waits for in-flight batches (at most one long poll plus one invocation). */
+  /**
+   * Stops pulling and waits for the batches being invoked (their backoff pauses end at once). A long
+   * poll under way is not waited for: the SDK cannot cancel it, and what it may still receive is never
+   * acked, so the broker redelivers it after its invisibility time, as after a crash.
+   */
   async close(): Promise<void> {
     this.abort.abort();
-    await Promise.all(this.loops);
+    await Promise.all([...this.delivering]);
   }
 }

@@ -3,10 +3,12 @@ import { spawn } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { catalog } from '../../shared/engines/catalog';
 import type { Logger } from '../../shared/logger';
 import { RuntimeConfigError } from './errors';
+import { HttpFront } from './HttpFront';
 import type { FunctionLaunch } from './launch';
-import { prepareLaunch } from './launch';
+import { defaultLaunch, prepareLaunch } from './launch';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
@@ -26,11 +28,13 @@ export interface FunctionProcessStatus {
   readonly restarts: number;
   /** The last unexpected exit: its code or signal and when. */
   readonly lastExit?: { readonly code: number | null; readonly signal: string | null; readonly at: string };
+  /** A clean stop had to SIGKILL it: it had not exited {@link STOP_GRACE_MS} after SIGTERM. */
+  readonly killedAfterGrace?: true;
 }
 
 /** Catalog functions running one process each, as FC runs each function on its own instances. */
 export interface FunctionProcesses {
-  /** Base URL of each HTTP-triggered function (stable across restarts). */
+  /** Base URL of each HTTP-triggered function: its front in this process, stable across restarts. */
   readonly urls: Readonly<Record<string, string>>;
   /** Process ids by function, of the processes running now (tests and crash drills). */
   readonly pids: Readonly<Record<string, number>>;
@@ -46,7 +50,7 @@ export interface FunctionProcessesOptions {
   /** The functions' environment (TXC_*). */
   readonly env: Record<string, string>;
   readonly logger: Logger;
-  /** How function processes start; @default 'bundle' (prebuilt JavaScript, see launch.ts). */
+  /** How function processes start; @default 'bundle' (prebuilt JavaScript, see launch.ts) unless TXCENTER_LAUNCH=tsx. */
   readonly launch?: FunctionLaunch;
   /** When set, the supervision state is written here as JSON on every change (console, drills). */
   readonly statusFile?: string;
@@ -55,6 +59,10 @@ export interface FunctionProcessesOptions {
    * the human progress on the terminal). @default process.stderr
    */
   readonly logStream?: NodeJS.WritableStream;
+  /** Public port of each HTTP-triggered function's front (0 or absent = any free port). */
+  readonly httpPorts?: Readonly<Record<string, number>>;
+  /** Interface the fronts listen on. @default 127.0.0.1 */
+  readonly host?: string;
 }
 
 interface Started {
@@ -73,7 +81,15 @@ interface Launcher {
 
 function spawnOne(functionName: string, env: Record<string, string>, { argsOf, logger, logStream }: Launcher): Promise<Started> {
   const child = spawn(process.execPath, argsOf(functionName), {
-    env: { ...process.env, ...env, TXC_RUNTIME_FUNCTIONS: functionName, TXC_RUNTIME_EXIT_WITH: 'stdin' },
+    // HTTP triggers listen on private ports; callers reach them through the front (HttpFront).
+    env: {
+      ...process.env,
+      ...env,
+      TXC_RUNTIME_FUNCTIONS: functionName,
+      TXC_RUNTIME_EXIT_WITH: 'stdin',
+      TXC_RUNTIME_GATEWAY_PORT: '0',
+      TXC_RUNTIME_CONSOLE_PORT: '0',
+    },
     // stderr too is piped, not inherited: the runtime's own JSON logs (and a crash's stack trace) go
     // where the stack's logs go, so `txcenter start` keeps them off the terminal.
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -112,10 +128,11 @@ const exited = (child: ChildProcess) =>
 
 /**
  * One function's process under supervision, as FC replaces a crashed instance: an unexpected exit is
- * logged with its cause and the process is started again after a backoff, on the same HTTP port.
- * What was in flight fails the way it would on FC: an HTTP caller loses its connection (its client
- * reports the function unavailable, as for FC's 502), an MQ batch is not acknowledged so the broker
- * redelivers it, a timer invocation is simply missed until the next tick.
+ * logged with its cause and the process is started again after a backoff. An HTTP function keeps its
+ * public port in its front ({@link HttpFront}), which forwards to whichever process runs now.
+ * What was in flight fails the way it would on FC: an HTTP caller gets 502 FUNCTION_CRASHED from the
+ * front, an MQ batch is not acknowledged so the broker redelivers it, a timer invocation is simply
+ * missed until the next tick.
  */
 class SupervisedProcess {
   private child: ChildProcess | undefined;
@@ -125,27 +142,24 @@ class SupervisedProcess {
   private startedAt = 0;
   private lastExit: FunctionProcessStatus['lastExit'];
   private restartTimer: NodeJS.Timeout | undefined;
+  private killedAfterGrace = false;
 
   constructor(
     readonly name: string,
-    private env: Record<string, string>,
+    private readonly env: Record<string, string>,
     private readonly launcher: Launcher,
     private readonly changed: () => void,
+    /** The public endpoint of an HTTP function; none for MQ and timer functions. */
+    readonly front: HttpFront | undefined,
   ) {}
 
   private get logger(): Logger {
     return this.launcher.logger;
   }
 
-  async start(): Promise<Record<string, string>> {
+  async start(): Promise<void> {
     const { child, urls } = await spawnOne(this.name, this.env, this.launcher);
-    this.adopt(child);
-    return urls;
-  }
-
-  /** A restart must come back on the same ports: callers hold the URLs. */
-  pinPorts(ports: Record<string, string>): void {
-    this.env = { ...this.env, ...ports };
+    this.adopt(child, urls);
   }
 
   get pid(): number | undefined {
@@ -158,12 +172,15 @@ class SupervisedProcess {
       state: this.stopping ? 'stopped' : this.child ? 'running' : 'restarting',
       restarts: this.restarts,
       ...(this.lastExit ? { lastExit: this.lastExit } : {}),
+      ...(this.killedAfterGrace ? { killedAfterGrace: true } : {}),
     };
   }
 
-  private adopt(child: ChildProcess): void {
+  private adopt(child: ChildProcess, urls: Record<string, string>): void {
     this.child = child;
     this.startedAt = Date.now();
+    const url = urls[this.name];
+    if (this.front && url) this.front.serveFrom(url);
     child.once('exit', (code, signal) => this.onExit(child, code, signal));
     this.changed();
   }
@@ -171,6 +188,7 @@ class SupervisedProcess {
   private onExit(child: ChildProcess, code: number | null, signal: string | null): void {
     if (this.child !== child) return;
     this.child = undefined;
+    this.front?.processGone();
     if (this.stopping) return;
     this.lastExit = { code, signal, at: new Date().toISOString() };
     if (Date.now() - this.startedAt >= RESTART_BACKOFF_RESET_AFTER_MS) this.backoffMs = RESTART_BACKOFF_MIN_MS;
@@ -189,12 +207,12 @@ class SupervisedProcess {
     if (this.stopping) return;
     this.restarts += 1;
     try {
-      const { child } = await spawnOne(this.name, this.env, this.launcher);
+      const { child, urls } = await spawnOne(this.name, this.env, this.launcher);
       if (this.stopping) {
         child.kill('SIGKILL');
         return;
       }
-      this.adopt(child);
+      this.adopt(child, urls);
     } catch (error) {
       // It crashed again before it was ready (or never got ready): keep trying, slower.
       this.lastExit = { code: null, signal: null, at: new Date().toISOString() };
@@ -206,18 +224,29 @@ class SupervisedProcess {
     }
   }
 
-  /** Stops supervising and ends the process: SIGKILL (a crash) or SIGTERM then SIGKILL after the grace. */
+  /**
+   * Stops supervising and ends the process: SIGKILL (a crash: the front cuts every connection too) or
+   * SIGTERM then SIGKILL after the grace (the front stops accepting and lets requests in flight finish,
+   * which the process also does before it exits).
+   */
   async stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    const frontClosed = this.front?.close(signal === 'SIGTERM');
     const child = this.child;
-    if (!child) return;
-    const gone = exited(child);
-    child.kill(signal);
-    const grace = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-    await gone;
-    clearTimeout(grace);
-    this.child = undefined;
+    if (child) {
+      const gone = exited(child);
+      child.kill(signal);
+      const grace = setTimeout(() => {
+        this.logger.warn({ fn: this.name, pid: child.pid, graceMs: STOP_GRACE_MS }, 'function process ignored SIGTERM; killing it');
+        this.killedAfterGrace = true;
+        child.kill('SIGKILL');
+      }, STOP_GRACE_MS);
+      await gone;
+      clearTimeout(grace);
+      this.child = undefined;
+    }
+    await frontClosed;
   }
 }
 
@@ -237,7 +266,7 @@ export async function spawnFunctionProcesses(
   functionNames: readonly string[],
   options: FunctionProcessesOptions,
 ): Promise<FunctionProcesses> {
-  const argsOf = await prepareLaunch(functionNames, options.launch ?? 'bundle');
+  const argsOf = await prepareLaunch(functionNames, options.launch ?? defaultLaunch());
   let ready = false;
   const supervised: SupervisedProcess[] = [];
   const status = () => Object.fromEntries(supervised.map((p) => [p.name, p.status()]));
@@ -246,19 +275,28 @@ export async function spawnFunctionProcesses(
       writeAtomically(options.statusFile, `${JSON.stringify({ updatedAt: new Date().toISOString(), functions: status() }, null, 2)}\n`);
   };
   const launcher: Launcher = { argsOf, logger: options.logger, logStream: options.logStream ?? process.stderr };
-  supervised.push(...functionNames.map((name) => new SupervisedProcess(name, options.env, launcher, changed)));
+  const host = options.host ?? '127.0.0.1';
+  const isHttp = (name: string) =>
+    catalog()
+      .function(name)
+      ?.triggers.some((trigger) => trigger.type === 'http') ?? false;
+  const fronts: HttpFront[] = [];
+  try {
+    // The public ports first: taken by something else, the stack cannot start, and nothing was spawned.
+    for (const name of functionNames.filter(isHttp)) fronts.push(await HttpFront.listen(name, host, options.httpPorts?.[name] ?? 0));
+  } catch (error) {
+    await Promise.all(fronts.map((front) => front.close(false)));
+    throw error;
+  }
+  const frontOf = (name: string) => fronts.find((front) => front.functionName === name);
+  supervised.push(...functionNames.map((name) => new SupervisedProcess(name, options.env, launcher, changed, frontOf(name))));
   const settled = await Promise.allSettled(supervised.map((p) => p.start()));
   const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) {
     await Promise.all(supervised.map((p) => p.stop('SIGKILL')));
     throw failure.reason;
   }
-  const urls: Record<string, string> = Object.assign(
-    {},
-    ...settled.map((result) => (result as PromiseFulfilledResult<Record<string, string>>).value),
-  );
-  if (urls['tx-gateway']) supervised.forEach((p) => p.pinPorts({ TXC_RUNTIME_GATEWAY_PORT: new URL(urls['tx-gateway']!).port }));
-  if (urls['tx-console']) supervised.forEach((p) => p.pinPorts({ TXC_RUNTIME_CONSOLE_PORT: new URL(urls['tx-console']!).port }));
+  const urls: Record<string, string> = Object.fromEntries(fronts.map((front) => [front.functionName, front.url]));
   ready = true;
   changed();
   return {

@@ -109,6 +109,10 @@ describe('E2E: the local runtime supervises its function processes', () => {
     const pids = Object.values(statusFile(dataDir).functions).map((fn) => fn.pid!);
     expect(pids.length).toBeGreaterThan(5);
     expect(pids.every(alive)).toBe(true);
+    // Callers hold keep-alive connections (fetch pools them): a stop must not wait for them to idle out.
+    const urlOf = (label: string) => new RegExp(`${label}\\s+(http://\\S+)`).exec(output)![1]!;
+    expect((await fetch(`${urlOf('tx-gateway')}/v1/transactions/none`)).status).toBe(401);
+    expect((await fetch(`${urlOf('console')}/`)).status).toBeLessThan(500);
 
     const signalledAt = Date.now();
     child.kill('SIGTERM');
@@ -117,7 +121,11 @@ describe('E2E: the local runtime supervises its function processes', () => {
     console.log(`txcenter start stopped ${stopMs} ms after SIGTERM`);
     expect(stopMs).toBeLessThan(10_000);
     expect(pids.filter(alive)).toEqual([]);
-    expect(Object.values(statusFile(dataDir).functions).every((fn) => fn.state === 'stopped')).toBe(true);
+    const functions = Object.entries(statusFile(dataDir).functions);
+    expect(functions.every(([, fn]) => fn.state === 'stopped')).toBe(true);
+    // Each function process exited on SIGTERM by itself (servers, pollers and timers closed), none
+    // had to be SIGKILLed when the grace period ran out.
+    expect(functions.filter(([, fn]) => fn.killedAfterGrace).map(([name]) => name)).toEqual([]);
 
     // The terminal had the human progress only; the log file, whose path it printed, has the JSON lines.
     const logFile = join(dataDir, LOG_FILE);
