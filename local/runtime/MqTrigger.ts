@@ -64,14 +64,14 @@ function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
  */
 export class MqTrigger {
   private readonly abort = new AbortController();
-  /** Batches being invoked or acked now: what a clean stop waits for. */
+  private loops: Promise<void>[] = [];
+  /** Batches being invoked or acked now: what a stop that abandons its polls still waits for. */
   private readonly delivering = new Set<Promise<void>>();
 
   constructor(private readonly options: MqTriggerOptions) {}
 
   start(): void {
-    // Not awaited by close: a loop may sit in a long poll (see close); each catches its own failures.
-    for (let index = 0; index < this.options.pollers; index++) void this.loop();
+    this.loops = Array.from({ length: this.options.pollers }, () => this.loop());
   }
 
   private get topic(): string {
@@ -159,12 +159,13 @@ export class MqTrigger {
   }
 
   /**
-   * Stops pulling and waits for the batches being invoked (their backoff pauses end at once). A long
-   * poll under way is not waited for: the SDK cannot cancel it, and what it may still receive is never
+   * Stops pulling and waits for the batches being invoked (their backoff pauses end at once) and for
+   * the long polls under way (at most one wait each). With `abandonPolls` (a process about to exit)
+   * the polls are not waited for: the SDK cannot cancel one, and what it may still receive is never
    * acked, so the broker redelivers it after its invisibility time, as after a crash.
    */
-  async close(): Promise<void> {
+  async close(abandonPolls = false): Promise<void> {
     this.abort.abort();
-    await Promise.all([...this.delivering]);
+    await Promise.all(abandonPolls ? [...this.delivering] : this.loops);
   }
 }

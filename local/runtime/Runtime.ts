@@ -53,6 +53,15 @@ export interface RuntimeOptions {
   readonly clock?: Clock;
 }
 
+export interface CloseOptions {
+  /**
+   * Do not wait for the MQ triggers' long polls to end (up to one poll wait): for a process that exits
+   * right after. What such a poll still receives is never acked, so the broker redelivers it.
+   * Invocations in flight are always waited for. @default false
+   */
+  readonly abandonPolls?: boolean;
+}
+
 /** A running local runtime. */
 export interface Runtime {
   /** Base URL of each HTTP-triggered function, by function name. */
@@ -60,7 +69,7 @@ export interface Runtime {
   /** Fires a function's timer now and waits for the invocation (e.g. run the reconciler on demand). */
   fireTimer(functionName: string): Promise<void>;
   /** Stops triggers (HTTP servers, timers, pulls) and waits for in-flight invocations. */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
 }
 
 function scaled(policy: MqRetryPolicy, timeScale: number): MqRetryPolicy {
@@ -168,12 +177,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (!timer) throw new RuntimeConfigError(`function '${functionName}' has no running timer trigger`);
       await timer.fireNow();
     },
-    close() {
+    close(closeOptions = {}) {
       closing ??= (async () => {
         await Promise.all([
           ...http.map((server) => server.close()),
           ...[...timers.values()].map((timer) => timer.close()),
-          ...pullers.map((puller) => puller.close()),
+          ...pullers.map((puller) => puller.close(closeOptions.abandonPolls)),
         ]);
         onEvent({ type: 'closed' });
         logger.info({}, 'runtime stopped');

@@ -26,7 +26,9 @@ export async function runRuntimeProcess(loadHandler?: HandlerLoader): Promise<vo
     if (stopRequested) return;
     stopRequested = true;
     if (!runtime) process.exit(0);
-    void runtime.close().then(() => process.exit(0));
+    // Invocations in flight finish; long polls are dropped with the process (the broker redelivers
+    // what one receives), so SIGTERM ends the process at once, not after a poll wait.
+    void runtime.close({ abandonPolls: true }).then(() => process.exit(0));
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stop);
   if (config.TXC_RUNTIME_EXIT_WITH === 'stdin') {
@@ -38,6 +40,6 @@ export async function runRuntimeProcess(loadHandler?: HandlerLoader): Promise<vo
   process.stdout.on('error', stop);
   process.stderr.on('error', stop);
   runtime = await startRuntime({ ...runtimeOptionsOf(config), logger, ...(loadHandler ? { loadHandler } : {}) });
-  if (stopRequested) await runtime.close().then(() => process.exit(0));
+  if (stopRequested) await runtime.close({ abandonPolls: true }).then(() => process.exit(0));
   process.stdout.write(`${JSON.stringify({ ready: true, urls: runtime.urls })}\n`);
 }

@@ -73,7 +73,8 @@ console page's queries and of /metrics.
 ${JSON_LINE}`,
   startup: `Usage: txcenter bench startup [options]
 
-Whole-stack start time and function-process restart time after a crash, prebuilt bundles versus tsx.
+\`txcenter start --no-demo\` as its own process: time to a ready stack, to every function process back
+after all were SIGKILLed, and to a clean stop; prebuilt bundles versus tsx (TXCENTER_LAUNCH=tsx).
 
   --runs <n>             runs per launch mode, alternating (default 3)
 ${JSON_LINE}`,
