@@ -1,4 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchMysqlDatabase } from '../../../../local/scratchMysqlDatabase';
 import { findJourney } from '../../../../shared/domain/journeys/journeyHandler';
@@ -10,6 +15,8 @@ import { DeadLetterStore } from '../../../../shared/engines/dlq/DeadLetterStore'
 import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../../../helpers/databases';
 import { startConsumerStack } from '../../engines/consumer/consumerStack';
 import { envelopeBody } from '../../engines/consumer/factories';
+
+const FIXTURE = fileURLToPath(new URL('./crashAfterFollowUp.fixture.ts', import.meta.url));
 
 const mysqlSkip = await mysqlUnavailableReason();
 if (mysqlSkip) console.warn(mysqlSkip);
@@ -140,6 +147,52 @@ describe.each(['sqlite', 'mysql'] as const)('Discount purchase final states and 
       expect(steps.map((s) => s.event_id)).toEqual([events[0]!.tx_id]);
       expect(await findJourney(stack.db, journeyIdOf(customerId))).toMatchObject({ stage: 'post', stepsDone: 1 });
     },
+  );
+
+  it.skipIf(skip)(
+    'a consumer SIGKILLed between the follow-up event and its commit: the redelivery ends with one purchase record and one journey event',
+    async () => {
+      const customerId = `C-KILL-${dialect}`;
+      const { eventId } = await purchase(`ORD-KILL-${dialect}`, customerId);
+      const marker = join(stack.dir, `kill-${dialect}.marker`);
+      const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, stack.broker.url, stack.databaseUrl, stack.trading.url, marker], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(marker) && Date.now() < deadline) await sleep(50);
+      expect(existsSync(marker), stderr).toBe(true);
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      // Killed after the event, before the commit: the event is out, the purchase not yet recorded.
+      const eventBeforeKill = readFileSync(marker, 'utf8');
+      expect((await followUpEvents(`purchase-journey:${eventId}`)).map((e) => e.tx_id)).toEqual([eventBeforeKill]);
+      expect(await slaveRecord(eventId)).toEqual([]);
+      const barrier = () =>
+        stack.db
+          .selectFrom('txc_consume_barrier')
+          .select(['status', 'attempts'])
+          .where('group_id', '=', 'GID_TXC_ORCH_TRADE')
+          .where('dedup_key', '=', eventId)
+          .executeTakeFirst();
+      expect(await barrier()).toMatchObject({ status: 'IN_PROGRESS', attempts: 1 });
+
+      await stack.pumpUntil(
+        async () => (await slaveRecord(eventId)).length === 1 && (await completed('GID_TXC_ORCH', eventBeforeKill)),
+        45_000,
+      );
+      await stack.pumpUntil(async () => true); // let any second copy arrive before counting
+      const [record] = await slaveRecord(eventId);
+      expect(record).toMatchObject({ outcome: 'FUND_PURCHASED', follow_up_event_id: eventBeforeKill });
+      expect(await followUpEvents(`purchase-journey:${eventId}`)).toHaveLength(1);
+      const steps = await stack.db.selectFrom('txc_journey_step').selectAll().where('journey_id', '=', journeyIdOf(customerId)).execute();
+      expect(steps.map((s) => s.event_id)).toEqual([eventBeforeKill]);
+      expect(await barrier()).toMatchObject({ status: 'COMPLETED', attempts: 2 });
+      expect(stack.trading.requests.filter((r) => r.headers['idempotency-key'] === eventId)).toHaveLength(2);
+    },
+    90_000,
   );
 
   it.skipIf(skip)(
