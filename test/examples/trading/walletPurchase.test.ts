@@ -112,6 +112,15 @@ describe('Example: trading system endpoints without a transaction center', () =>
         )
       ).status,
     ).toBe(400);
+    const unknownRefusal = await post(
+      `${trading.url}/discount-purchase`,
+      { customerId: 'C001', fundCode: '110011', amount: '1.00' },
+      { 'x-demo-fault': 'slave-refuse:market-on-fire' },
+    );
+    expect(unknownRefusal).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringContaining('slave-refuse:market-on-fire') } },
+    });
     expect((await fetch(`${trading.url}/nowhere`)).status).toBe(404);
   });
 
