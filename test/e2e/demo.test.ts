@@ -158,4 +158,38 @@ describe('E2E: the discount-purchase demo on the whole local stack', () => {
         .execute();
     }
   });
+
+  it('has a verdict that notices a fee off by one fen and a committed purchase left without its final state', async () => {
+    const trading = stack.trading.database.db;
+    const bought = report.purchases.find((p) => p.tradingState === 'FUND_PURCHASED' && p.fee && p.fee.fee !== '0.00')!;
+    const scope = {
+      purchaseIds: report.purchases.map((p) => p.purchaseId!),
+      companionTxIds: report.companionEvents.map((e) => e.txId),
+      touchpointsSince: Date.parse(report.startedAt),
+      received: report.received,
+      followUps: true,
+    };
+    const purchase = await trading
+      .selectFrom('trading_purchase')
+      .selectAll()
+      .where('purchase_id', '=', bought.purchaseId!)
+      .executeTakeFirstOrThrow();
+    await trading
+      .updateTable('trading_purchase')
+      .set({ fee_fen: Number(purchase.fee_fen) + 1, state: 'COMMITTED' })
+      .where('purchase_id', '=', bought.purchaseId!)
+      .execute();
+    try {
+      const verdict = await judge(trading, txcenter.db, catalog(), scope);
+      expect(verdict.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['fees exact', 'every purchase in a final state']);
+      expect(verdict.checks.find((c) => c.name === 'fees exact')?.detail).toContain(bought.purchaseId);
+    } finally {
+      await trading
+        .updateTable('trading_purchase')
+        .set({ fee_fen: purchase.fee_fen, state: purchase.state })
+        .where('purchase_id', '=', bought.purchaseId!)
+        .execute();
+    }
+    expect((await judge(trading, txcenter.db, catalog(), scope)).consistent).toBe(true);
+  });
 });
