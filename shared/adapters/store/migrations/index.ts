@@ -10,6 +10,7 @@ import { consoleMigration } from './301_console';
 import { consoleCoveringMigration } from './302_console_covering';
 import { consoleConsumeStatsMigration } from './303_console_consume_stats';
 import { consoleSessionRevocationMigration } from './304_console_session_revocation';
+import { consoleStuckCoveringMigration } from './305_console_stuck_covering';
 import { txPlainEventsMigration } from './401_tx_plain_events';
 import { touchpointDeliveryMigration } from './402_touchpoint_delivery';
 import { purchaseOutcomesMigration } from './403_purchase_outcomes';
@@ -35,6 +36,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '302_console_covering': consoleCoveringMigration,
   '303_console_consume_stats': consoleConsumeStatsMigration,
   '304_console_session_revocation': consoleSessionRevocationMigration,
+  '305_console_stuck_covering': consoleStuckCoveringMigration,
   '401_tx_plain_events': txPlainEventsMigration,
   '402_touchpoint_delivery': touchpointDeliveryMigration,
   '403_purchase_outcomes': purchaseOutcomesMigration,

@@ -178,9 +178,7 @@ describe.each(DATABASE_CASES)('migration 303 backfills the counters from existin
   it.skipIf(skip)('counts COMPLETED and DEAD_LETTERED barrier rows and conflicts by minute', async () => {
     const scratch = dialect === 'mysql' ? await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_t') : undefined;
     const url = scratch?.url ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'txc-sqlite-')), 'backfill.db')}`;
-    const before = Object.fromEntries(
-      Object.entries(MIGRATIONS).filter(([name]) => name !== '303_console_consume_stats' && name !== '304_console_session_revocation'),
-    );
+    const before = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name !== '303_console_consume_stats'));
     const database = await openDatabase(url, before);
     try {
       const row = (key: string, status: string, attempts: number, at: number) => ({
