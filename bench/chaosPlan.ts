@@ -6,7 +6,15 @@ export const CHAOS_CUSTOMERS: readonly string[] = Array.from({ length: 50 }, (_,
 
 /**
  * The demo's short time constants, except: consumers keep the catalog's 16 attempts (a whole-stack
- * outage must not dead-letter the slave purchase), and a transaction a killed gateway left unpublished
- * is rolled back after 5 s instead of 20 s so the drill settles sooner.
+ * outage must not dead-letter the slave purchase), a transaction a killed gateway left unpublished
+ * is rolled back after 5 s instead of 20 s, and consumers time out after 20 s instead of 60 s: a
+ * consumer killed mid-run leaves its messages leased until that deadline, which would otherwise hold
+ * the drill's settling for up to a minute after the last kill. The no-kill run (`--compare`) uses the
+ * same constants.
  */
-export const CHAOS_TIMING: StackTiming = { ...DEMO_TIMING, consumerMaxAttempts: undefined, reconcileStuckAfterSeconds: 5 };
+export const CHAOS_TIMING: StackTiming = {
+  ...DEMO_TIMING,
+  consumerMaxAttempts: undefined,
+  reconcileStuckAfterSeconds: 5,
+  consumerTimeoutCapSeconds: 20,
+};

@@ -209,6 +209,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ...env,
           TXC_RUNTIME_TIME_SCALE: String(timing.timeScale),
           TXC_RUNTIME_POLLERS: String(options.pollersPerTrigger ?? 1),
+          ...(timing.consumerTimeoutCapSeconds ? { TXC_RUNTIME_MAX_MQ_TIMEOUT_SECONDS: String(timing.consumerTimeoutCapSeconds) } : {}),
           ...(options.cpuProfileDir ? { TXC_RUNTIME_CPU_PROFILE_DIR: options.cpuProfileDir } : {}),
         },
         logger,

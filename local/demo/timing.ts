@@ -22,6 +22,12 @@ export interface StackTiming {
   readonly alertWindowSeconds: number | undefined;
   /** Seconds before the reconciler re-sends an alert whose sender crashed; undefined = 60. */
   readonly alertResendAfterSeconds: number | undefined;
+  /**
+   * Caps the timeout of consumer (MQ-triggered) invocations. A crashed consumer's messages wait for its
+   * run's deadline before a redelivery may run them (the consume barrier's lease); undefined = the
+   * catalog's (60 s).
+   */
+  readonly consumerTimeoutCapSeconds?: number;
 }
 
 export const PRODUCTION_TIMING: StackTiming = {

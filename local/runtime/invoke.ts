@@ -30,11 +30,11 @@ export interface InvocationResult {
 }
 
 /** Builds the FC 3.0 context object for one invocation. */
-export function fcContext(fn: FunctionDef, requestId: string, retryCount: number): FcContext {
+export function fcContext(fn: FunctionDef, requestId: string, retryCount: number, timeoutSeconds = fn.timeoutSeconds): FcContext {
   return {
     requestId,
     credentials: { accessKeyId: '', accessKeySecret: '', securityToken: '' },
-    function: { name: fn.name, handler: 'handler.handler', memory: fn.memoryMB, timeout: fn.timeoutSeconds },
+    function: { name: fn.name, handler: 'handler.handler', memory: fn.memoryMB, timeout: timeoutSeconds },
     service: { name: LOCAL_SERVICE, logProject: '', logStore: '', qualifier: 'LATEST' },
     region: LOCAL_REGION,
     accountId: LOCAL_ACCOUNT_ID,
@@ -58,7 +58,9 @@ export async function invokeFunction(invocation: Invocation, logger: Logger): Pr
     timer = clock.setTimeout(() => reject(new FunctionTimeoutError(invocation.fn.name, timeoutMs, requestId)), timeoutMs);
   });
   try {
-    const run = invocation.handler(invocation.event, fcContext(invocation.fn, requestId, invocation.retryCount ?? 0));
+    // The context carries the timeout in force, as FC's does: handlers derive their deadline from it.
+    const context = fcContext(invocation.fn, requestId, invocation.retryCount ?? 0, timeoutMs / 1_000);
+    const run = invocation.handler(invocation.event, context);
     run.catch(() => undefined); // a late rejection after the deadline must not become unhandled
     const result = await Promise.race([run, deadline]);
     const durationMs = performance.now() - started;

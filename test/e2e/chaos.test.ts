@@ -11,5 +11,5 @@ describe('E2E: the chaos drill (short version of `txcenter bench chaos`)', () =>
     // The runtime really restarted what was killed, and the drill really hit purchases.
     expect(report.restarts).toBeGreaterThan(0);
     expect(report.purchases.committed).toBeGreaterThan(200);
-  }, 600_000); // 2–4 min on a loaded 2-core machine (docs/crash-safety.md)
+  }, 600_000); // ≈ 1 min on this loaded 2-core machine, was 2–4 min before prebuilt stacks (docs/crash-safety.md)
 });

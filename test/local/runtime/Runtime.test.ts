@@ -218,6 +218,15 @@ describe('Function: startRuntime', () => {
   });
 
   describe('MQ trigger', () => {
+    it('caps MQ invocations at maxMqTimeoutMs and tells the handler (its context timeout), leaving HTTP functions their own', async () => {
+      const rt = await start({ functions: ['fix-mq-a', 'fix-http'], maxMqTimeoutMs: 2_000 });
+      await mq.publish('FIX_TOPIC', { body: '{}', tag: 'A' });
+      await waitFor(() => fns.callsOf('fix-mq-a').length > 0, 10_000, 'the delivery');
+      expect(fns.callsOf('fix-mq-a')[0]!.context.function.timeout).toBe(2);
+      await fetch(rt.urls['fix-http']!);
+      expect(fns.callsOf('fix-http')[0]!.context.function.timeout).toBe(fixtureCatalog().function('fix-http')!.timeoutSeconds);
+    });
+
     it('delivers CloudEvents batches filtered by the group tag expression and acks them', async () => {
       await start({ functions: ['fix-mq-a', 'fix-mq-all'] });
       for (let i = 0; i < 6; i++)
