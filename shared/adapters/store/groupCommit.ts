@@ -133,16 +133,28 @@ async function runJobs<DB>(trx: Transaction<DB>, batch: readonly Pending<DB>[]):
 }
 
 const writers = new WeakMap<Kysely<any>, TxWriter<any>>();
+const writeDatabases = new WeakMap<Kysely<any>, Kysely<any>>();
+
+/**
+ * Makes {@link writerFor}`(db)` commit through `writeDb`, a second instance over the same database
+ * (MySQL: a small pool of sessions with autocommit off, which need no BEGIN; see mysql.ts). Call it
+ * before the first `writerFor(db)`.
+ */
+export function useForWrites<DB>(db: Kysely<DB>, writeDb: Kysely<DB>): void {
+  writeDatabases.set(db, writeDb);
+}
 
 /**
  * The writer of a database, shared by every store over the same Kysely instance (the transaction
  * store and the consumer runtime of one process batch together): group commit with one batch at a
- * time on SQLite, {@link MYSQL_CONCURRENT_COMMITS} at a time elsewhere.
+ * time on SQLite, {@link MYSQL_CONCURRENT_COMMITS} at a time elsewhere, through the instance given
+ * to {@link useForWrites} if any.
  */
 export function writerFor<DB>(db: Kysely<DB>): TxWriter<DB> {
   let writer = writers.get(db) as TxWriter<DB> | undefined;
   if (writer === undefined) {
-    writer = new GroupCommitWriter(db, db.getExecutor().adapter instanceof SqliteAdapter ? 1 : MYSQL_CONCURRENT_COMMITS);
+    const writeDb = (writeDatabases.get(db) as Kysely<DB> | undefined) ?? db;
+    writer = new GroupCommitWriter(writeDb, db.getExecutor().adapter instanceof SqliteAdapter ? 1 : MYSQL_CONCURRENT_COMMITS);
     writers.set(db, writer);
   }
   return writer;

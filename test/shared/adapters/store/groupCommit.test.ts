@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { GroupCommitWriter, MAX_WRITES_PER_COMMIT, writerFor } from '../../../../shared/adapters/store/groupCommit';
 import { SqlTxStore } from '../../../../shared/engines/tx';
@@ -147,6 +148,32 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       expect(await eventIds(db)).toEqual([]);
     }),
   );
+
+  // MySQL only: SQLite's writer uses its one connection, where BEGIN costs no round trip.
+  if (dialect === 'mysql')
+    maybe("MySQL: the writer's sessions have autocommit off (no BEGIN sent), and a batch is still one transaction", () =>
+      withDb(async (db) => {
+        const writer = writerFor(db);
+        const visibleMidBatch = await writer.write(async (trx) => {
+          const [session] = (await sql<{ autocommit: number | string }>`select @@autocommit as autocommit`.execute(trx)).rows;
+          expect(Number(session!.autocommit)).toBe(0);
+          await insertEvent('w-1')(trx);
+          // Another session (the read pool) must not see it before the COMMIT.
+          return eventIds(db);
+        });
+        expect(visibleMidBatch).toEqual([]);
+        expect(await eventIds(db)).toEqual(['w-1']);
+        // A failing write is undone, and its session is clean for the next batch (nothing left open to commit later).
+        await expect(
+          writer.write(async (trx) => {
+            await insertEvent('undone')(trx);
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        await Promise.all(['w-2', 'w-3'].map((id) => writer.write(insertEvent(id))));
+        expect(await eventIds(db)).toEqual(['w-1', 'w-2', 'w-3']);
+      }),
+    );
 
   maybe('concurrent prepares of one businessKey in one batch: exactly one holds it', () =>
     withDb(async (db) => {
