@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
-import type { TxWriter, WriteBatch } from '../../adapters/store/groupCommit';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { RowSink, TxWriter, WriteBatch } from '../../adapters/store/groupCommit';
 import { writerFor } from '../../adapters/store/groupCommit';
 import { consumeStatsSink } from './consumeStats';
 import type { ClassifiedError } from './errors';
@@ -65,6 +65,21 @@ const SUMMARY_MAX_CHARS = 1_000;
 /** Races lost to a concurrent claim before giving up with "busy". */
 const MAX_CLAIM_ROUNDS = 3;
 
+function attemptRow(record: AttemptRecord): Insertable<ConsumerTables['txc_consume_attempt']> {
+  return {
+    group_id: record.group,
+    dedup_key: record.dedupKey,
+    attempt: record.attempt,
+    message_id: record.messageId,
+    delivery_count: record.deliveryCount ?? null,
+    started_at: record.startedAt,
+    finished_at: record.finishedAt,
+    outcome: record.outcome,
+    error_code: record.error?.code ?? null,
+    error_message: record.error?.message ?? null,
+  };
+}
+
 const num = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
 /**
@@ -78,6 +93,11 @@ const num = (value: number | string | null): number | null => (value === null ? 
 export class ConsumeBarrier {
   /** Claims commit with the process's other writes (group commit, see {@link writerFor}). */
   private readonly writer: TxWriter<ConsumerTables>;
+
+  /** Attempt rows of a batch of writes, one INSERT per batch. */
+  private readonly attempts: RowSink<ConsumerTables, Insertable<ConsumerTables['txc_consume_attempt']>> = {
+    flush: (trx, rows) => trx.insertInto('txc_consume_attempt').values(rows).execute(),
+  };
 
   constructor(private readonly db: Kysely<ConsumerTables>) {
     this.writer = writerFor(db);
@@ -307,23 +327,18 @@ export class ConsumeBarrier {
       .execute();
   }
 
-  /** Appends to the attempt history; pass `trx` to commit it with the effects. */
-  async recordAttempt(record: AttemptRecord, trx?: Transaction<any>): Promise<void> {
-    await ((trx as Transaction<ConsumerTables> | undefined) ?? this.db)
-      .insertInto('txc_consume_attempt')
-      .values({
-        group_id: record.group,
-        dedup_key: record.dedupKey,
-        attempt: record.attempt,
-        message_id: record.messageId,
-        delivery_count: record.deliveryCount ?? null,
-        started_at: record.startedAt,
-        finished_at: record.finishedAt,
-        outcome: record.outcome,
-        error_code: record.error?.code ?? null,
-        error_message: record.error?.message ?? null,
-      })
-      .execute();
+  /** Appends to the attempt history on its own. */
+  async recordAttempt(record: AttemptRecord): Promise<void> {
+    await this.db.insertInto('txc_consume_attempt').values(attemptRow(record)).execute();
+  }
+
+  /**
+   * Appends to the attempt history in a write of {@link writerFor}'s, committed with its effects: the
+   * batch's attempts are one multi-row INSERT before its COMMIT (a statement, and a round trip on MySQL,
+   * per batch rather than per message).
+   */
+  collectAttempt(batch: WriteBatch<any>, record: AttemptRecord): void {
+    batch.collect(this.attempts, attemptRow(record));
   }
 
   async attemptHistory(group: string, dedupKey: string): Promise<AttemptRecord[]> {

@@ -220,7 +220,7 @@ export class ConsumerRuntime {
           attempts: attempt,
           now: this.now(),
         });
-        await this.barrier.recordAttempt(this.appliedAttempt(message, dedupKey, attempt, startedAt), trx);
+        this.barrier.collectAttempt(batch, this.appliedAttempt(message, dedupKey, attempt, startedAt));
         return this.recordAlerts(trx, effects.alerts);
       });
     } catch (error) {
@@ -276,7 +276,7 @@ export class ConsumerRuntime {
             const row = { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey };
             if (!(await this.barrier.insertCompleted(trx, batch, request, row))) return undefined;
             await effects.apply(trx);
-            await this.barrier.recordAttempt(this.appliedAttempt(message, request.dedupKey, 1, startedAt), trx);
+            this.barrier.collectAttempt(batch, this.appliedAttempt(message, request.dedupKey, 1, startedAt));
             return this.recordAlerts(trx, effects.alerts);
           })
           .catch(() => undefined),
