@@ -63,6 +63,13 @@ export const PUBLISH_CLAIM_STALE_MS = 15_000;
 /** Retry hint while another request publishes the same businessKey. */
 export const PREPARE_IN_PROGRESS_RETRY_SECONDS = 1;
 
+/**
+ * Prepared transactions an instance remembers until their decision (see {@link TxCoordinator.decide}).
+ * A client commits ~0.1 s after its prepare, so few are held at once; the oldest go first when more
+ * are (prepares never decided, or decided on another instance).
+ */
+export const MAX_REMEMBERED_PREPARES = 1_024;
+
 /** A validated prepare request (the gateway's edge schema produces it). */
 export interface PrepareRequest {
   readonly topic: string;
@@ -107,6 +114,8 @@ export function deliveryOf(tx: TxRecord): TxView['delivery'] {
 export class TxCoordinator {
   private readonly now: () => number;
   private readonly newTxId: (now: number) => string;
+  /** Transactions this instance prepared and published, not yet decided here: their decision needs no read. */
+  private readonly prepared = new Map<string, TxRecord>();
 
   constructor(private readonly deps: TxCoordinatorDeps) {
     this.now = deps.now ?? Date.now;
@@ -168,6 +177,7 @@ export class TxCoordinator {
       return this.replay(holder, hash);
     }
     const tx = await this.publish(preparedRecord(fresh, at));
+    this.remember(tx);
     return { tx, delivery: deliveryOf(tx), created: true };
   }
 
@@ -238,7 +248,28 @@ export class TxCoordinator {
    * @throws TxNotFoundError, TxConflictError
    */
   async decide(systemId: string, txId: string, decision: TxDecision): Promise<TxView> {
-    return this.apply(await this.owned(systemId, txId), decision, { actor: systemId, reason: 'client' });
+    const tx = this.takeRemembered(systemId, txId) ?? (await this.owned(systemId, txId));
+    return this.apply(tx, decision, { actor: systemId, reason: 'client' });
+  }
+
+  private remember(tx: TxRecord): void {
+    if (this.prepared.size >= MAX_REMEMBERED_PREPARES) this.prepared.delete(this.prepared.keys().next().value!);
+    this.prepared.set(tx.txId, tx);
+  }
+
+  /**
+   * The record this instance stored and published for `txId`, if the caller owns it, forgotten as it
+   * is handed out (a repeated decision reads the store). Safe to decide from without reading it back:
+   * what it holds is what we wrote (owner, kind, topic and the handle of our half message), and the
+   * state it says (PREPARED) is only a guess that the decision's compare-and-set checks in the store —
+   * a decision stored meanwhile elsewhere (check-back, console) makes it fail, and then the stored
+   * one is read and answered, as after any lost race.
+   */
+  private takeRemembered(systemId: string, txId: string): TxRecord | undefined {
+    const tx = this.prepared.get(txId);
+    if (tx?.systemId !== systemId) return undefined;
+    this.prepared.delete(txId);
+    return tx;
   }
 
   /**

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../../../shared/engines/catalog';
 import { createLogger } from '../../../../shared/logger';
-import { PUBLISH_CLAIM_STALE_MS, TxCoordinator } from '../../../../shared/engines/tx';
+import { PUBLISH_CLAIM_STALE_MS, TxConflictError, TxCoordinator, TxNotFoundError } from '../../../../shared/engines/tx';
 import type { TxTables } from '../../../../shared/engines/tx';
 import type { TxBroker } from '../../../../shared/engines/tx/brokerDecision';
 import { createTxGatewayApp } from '../../../../shared/engines/txgateway';
@@ -57,6 +57,43 @@ describe.each(DATABASE_CASES)('tx-gateway crash safety on $dialect', ({ dialect,
       const decisions = (await center.store.timeline(json.txId)).filter((e) => e.type === 'COMMITTED' || e.type === 'ROLLED_BACK');
       expect(decisions).toHaveLength(1);
     }
+  });
+
+  maybe("a decision after this instance's prepare reads nothing back; a decision stored meanwhile elsewhere still wins", async () => {
+    const reads: string[] = [];
+    const store = new Proxy(center.store, {
+      get: (target, name) => {
+        const value = Reflect.get(target, name) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (name === 'get' || name === 'findByBusinessKey') reads.push(String(name));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const coordinator = new TxCoordinator({ store, broker: center.mq, catalog: catalog(), checkImmunitySeconds: 1 });
+    const [fund, companion] = center.systems;
+    const decided = await coordinator.prepare(fund!.id, prepareBody(key()));
+    const committed = await coordinator.decide(fund!.id, decided.tx.txId, 'COMMIT');
+    expect(committed).toMatchObject({ tx: { state: 'COMMITTED', broker: 'DECISION_DELIVERED' }, delivery: 'done' });
+    expect(reads).toEqual([]);
+    expect((await center.store.get(decided.tx.txId))!.state).toBe('COMMITTED');
+
+    // Rolled back meanwhile by another instance (check-back, the console): the remembered PREPARED is only a guess.
+    const raced = await coordinator.prepare(fund!.id, prepareBody(key()));
+    expect(await center.store.decide(raced.tx.txId, 'ROLLBACK', { actor: 'checkback', reason: 'checkback' }, Date.now())).toBe(true);
+    await expect(coordinator.decide(fund!.id, raced.tx.txId, 'COMMIT')).rejects.toBeInstanceOf(TxConflictError);
+    expect((await center.store.get(raced.tx.txId))!.state).toBe('ROLLED_BACK');
+
+    // Another system's decision finds nothing, and leaves the owner's decision as it was.
+    const owned = await coordinator.prepare(fund!.id, prepareBody(key()));
+    await expect(coordinator.decide(companion!.id, owned.tx.txId, 'COMMIT')).rejects.toBeInstanceOf(TxNotFoundError);
+    reads.length = 0;
+    expect((await coordinator.decide(fund!.id, owned.tx.txId, 'ROLLBACK')).tx.state).toBe('ROLLED_BACK');
+    expect(reads).toEqual([]);
+    // A repeated decision reads the store: the same decision again is answered from it.
+    expect((await coordinator.decide(fund!.id, owned.tx.txId, 'ROLLBACK')).delivery).toBe('done');
+    expect(reads).toEqual(['get']);
   });
 
   maybe('broker down at prepare: 503 with Retry-After, nothing half-made, a retry starts a new transaction', async () => {
