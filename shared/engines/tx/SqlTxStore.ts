@@ -9,8 +9,8 @@ import type { BrokerState, TxEventRow, TxRow, TxTables } from './tables';
 import { BROKER_STATES, TX_KINDS } from './tables';
 import type { DecisionContext, NewTx, TxEvent, TxEventType, TxRecord, TxStore } from './TxStore';
 import { TX_EVENT_TYPES } from './TxStore';
-import type { EventRow, TxQueries } from './txQueries';
-import { compileTxQueries, insertEvents } from './txQueries';
+import type { DeliveredRow, EventRow, PublishedRow, TxQueries } from './txQueries';
+import { compileTxQueries, insertEvents, markDeliveredRows, markPublishedRows } from './txQueries';
 
 /** Duplicate-key errors of both drivers (SQLite constraint codes, MySQL ER_DUP_ENTRY). */
 function isUniqueViolation(error: unknown): boolean {
@@ -64,13 +64,17 @@ function toEvent(row: Pick<TxEventRow, 'at' | 'type' | 'state' | 'actor' | 'deta
 export class SqlTxStore implements TxStore {
   private readonly writer: TxWriter<TxTables>;
   private readonly q: TxQueries;
-  /** Timeline rows, one INSERT per batch of writes. */
+  /** Timeline rows, one INSERT per batch of writes; the handles and delivery marks, one UPDATE each per batch. */
   private readonly events: RowSink<TxTables, EventRow>;
+  private readonly published: RowSink<TxTables, PublishedRow>;
+  private readonly delivered: RowSink<TxTables, DeliveredRow>;
 
   constructor(private readonly db: Kysely<TxTables>) {
     this.writer = writerFor(db);
     this.q = compileTxQueries(db);
     this.events = { flush: (trx, rows) => trx.executeQuery(insertEvents(db, rows)) };
+    this.published = { flush: (trx, rows) => trx.executeQuery(markPublishedRows(db, rows)) };
+    this.delivered = { flush: (trx, rows) => trx.executeQuery(markDeliveredRows(db, rows)) };
   }
 
   private async guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
@@ -168,10 +172,8 @@ export class SqlTxStore implements TxStore {
 
   markPublished(txId: string, published: { messageId: string; receiptHandle: string }, at: number): Promise<void> {
     return this.guard('mark published', () =>
-      this.writer.write(async (trx, batch) => {
-        await trx.executeQuery(
-          this.q.markPublished.bind({ txId, messageId: published.messageId, receiptHandle: published.receiptHandle, at }),
-        );
+      this.writer.write(async (_, batch) => {
+        batch.collect(this.published, { txId, messageId: published.messageId, receiptHandle: published.receiptHandle, at });
         this.event(batch, txId, TX_EVENT_TYPES.published, undefined, 'gateway', at, { messageId: published.messageId });
       }),
     );
@@ -232,8 +234,8 @@ export class SqlTxStore implements TxStore {
 
   markDelivered(txId: string, actor: string, detail: Readonly<Record<string, unknown>>, at: number): Promise<void> {
     return this.guard('mark delivered', () =>
-      this.writer.write(async (trx, batch) => {
-        await trx.executeQuery(this.q.markDelivered.bind({ txId, at }));
+      this.writer.write(async (_, batch) => {
+        batch.collect(this.delivered, { txId, at });
         this.event(batch, txId, TX_EVENT_TYPES.brokerNotified, undefined, actor, at, detail);
       }),
     );

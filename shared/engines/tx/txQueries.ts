@@ -1,5 +1,5 @@
 import type { CompiledQuery, Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { SqliteAdapter, sql } from 'kysely';
 import { precompile } from './precompiledQuery';
 import { TX_STATES } from './stateMachine';
 import type { TxTables } from './tables';
@@ -49,10 +49,64 @@ export function insertEvents(db: Kysely<TxTables>, rows: readonly EventRow[]): C
     order by v.seq`.compile(db);
 }
 
+/** A published half message's handle, for {@link markPublishedRows}. */
+export interface PublishedRow {
+  txId: string;
+  messageId: string;
+  receiptHandle: string;
+  at: number;
+}
+
+/** A delivered decision, for {@link markDeliveredRows}. */
+export interface DeliveredRow {
+  txId: string;
+  at: number;
+}
+
+/** Rows as the body of a derived table: one literal SELECT per row (bound parameters), `union all`. */
+function valuesTable(rows: readonly Readonly<Record<string, unknown>>[]) {
+  return sql.join(
+    rows.map((row) => sql`select ${sql.join(Object.entries(row).map(([column, value]) => sql`${value} as ${sql.ref(column)}`))}`),
+    sql` union all `,
+  );
+}
+
+const isSqlite = (db: Kysely<TxTables>) => db.getExecutor().adapter instanceof SqliteAdapter;
+
+/**
+ * The handles of a batch's published half messages in one UPDATE joined to their values (MySQL's
+ * multi-table UPDATE, SQLite's UPDATE … FROM) instead of one per transaction. A decision may already
+ * be stored (takeover race): then only the handle is added.
+ */
+export function markPublishedRows(db: Kysely<TxTables>, rows: readonly PublishedRow[]): CompiledQuery {
+  const values = valuesTable(rows.map((r) => ({ tx_id: r.txId, message_id: r.messageId, receipt_handle: r.receiptHandle, at: r.at })));
+  const { publishPending, half } = BROKER_STATES;
+  if (isSqlite(db))
+    return sql`update txc_tx set broker = case when broker = ${publishPending} then ${half} else broker end,
+      message_id = v.message_id, receipt_handle = v.receipt_handle, updated_at = v.at
+      from (${values}) as v where txc_tx.tx_id = v.tx_id`.compile(db);
+  // MySQL runs the assignments left to right: broker is compared before any other column changes.
+  return sql`update txc_tx t join (${values}) v on t.tx_id = v.tx_id
+    set t.broker = case when t.broker = ${publishPending} then ${half} else t.broker end,
+      t.message_id = v.message_id, t.receipt_handle = v.receipt_handle, t.updated_at = v.at`.compile(db);
+}
+
+/** A batch's delivered decisions (broker told) in one UPDATE; a transaction still PREPARED is left alone. */
+export function markDeliveredRows(db: Kysely<TxTables>, rows: readonly DeliveredRow[]): CompiledQuery {
+  const values = valuesTable(rows.map((r) => ({ tx_id: r.txId, at: r.at })));
+  const { decisionDelivered } = BROKER_STATES;
+  if (isSqlite(db))
+    return sql`update txc_tx set broker = ${decisionDelivered}, updated_at = v.at
+      from (${values}) as v where txc_tx.tx_id = v.tx_id and txc_tx.state != ${TX_STATES.prepared}`.compile(db);
+  return sql`update txc_tx t join (${values}) v on t.tx_id = v.tx_id
+    set t.broker = ${decisionDelivered}, t.updated_at = v.at where t.state != ${TX_STATES.prepared}`.compile(db);
+}
+
 /**
  * The statements of every prepare + commit, compiled once per store (see {@link precompile}); the
  * rarer ones (takeover, failed publish, checks, timeline) stay ordinary Kysely queries, and the
- * timeline rows are written per batch ({@link insertEvents}).
+ * timeline rows, handles and delivery marks are written per batch ({@link insertEvents},
+ * {@link markPublishedRows}, {@link markDeliveredRows}).
  */
 export function compileTxQueries(db: Kysely<TxTables>) {
   return {
@@ -85,21 +139,6 @@ export function compileTxQueries(db: Kysely<TxTables>) {
         }),
     ),
 
-    // A decision may already be stored (takeover race): then only the handle is added.
-    markPublished: precompile(
-      ['txId', 'messageId', 'receiptHandle', 'at'],
-      (a: { txId: string; messageId: string; receiptHandle: string; at: number }) =>
-        db
-          .updateTable('txc_tx')
-          .set({
-            message_id: a.messageId,
-            receipt_handle: a.receiptHandle,
-            broker: sql<string>`case when broker = ${BROKER_STATES.publishPending} then ${BROKER_STATES.half} else broker end`,
-            updated_at: a.at,
-          })
-          .where('tx_id', '=', a.txId),
-    ),
-
     // Compare-and-set on PREPARED: of concurrent commit and rollback exactly one updates a row.
     decide: precompile(['txId', 'state', 'reason', 'at'], (a: { txId: string; state: string; reason: string; at: number }) =>
       db
@@ -113,14 +152,6 @@ export function compileTxQueries(db: Kysely<TxTables>) {
         })
         .where('tx_id', '=', a.txId)
         .where('state', '=', TX_STATES.prepared),
-    ),
-
-    markDelivered: precompile(['txId', 'at'], (a: { txId: string; at: number }) =>
-      db
-        .updateTable('txc_tx')
-        .set({ broker: BROKER_STATES.decisionDelivered, updated_at: a.at })
-        .where('tx_id', '=', a.txId)
-        .where('state', '!=', TX_STATES.prepared),
     ),
   };
 }

@@ -76,6 +76,43 @@ describe.each(DATABASE_CASES)('Class: SqlTxStore on $dialect', ({ dialect, open 
     }),
   );
 
+  maybe('handles and delivery marks of one batch: one UPDATE each, every row as if written alone', () =>
+    withStore(async (store) => {
+      const txs = [newTx(), newTx(), newTx(), newTx()];
+      await Promise.all(txs.map((tx, i) => store.insertPrepared(tx, 1_000 + i)));
+      // The last one is decided before its handle is stored (a takeover race): the handle is added, and
+      // broker goes PUBLISH_PENDING → HALF as for the others (the decision left it PUBLISH_PENDING).
+      const [raced] = txs.slice(-1);
+      expect(await store.decide(raced!.txId, 'ROLLBACK', { actor: 'checkback', reason: 'checkback' }, 1_500)).toBe(true);
+      // Queued in one turn: one batch.
+      await Promise.all(txs.map((tx, i) => store.markPublished(tx.txId, { messageId: `M${i}`, receiptHandle: `H${i}` }, 2_000 + i)));
+      const published = await Promise.all(txs.map((tx) => store.get(tx.txId)));
+      expect(published.map((tx) => [tx!.broker, tx!.messageId, tx!.receiptHandle, tx!.updatedAt])).toEqual([
+        ['HALF', 'M0', 'H0', 2_000],
+        ['HALF', 'M1', 'H1', 2_001],
+        ['HALF', 'M2', 'H2', 2_002],
+        ['HALF', 'M3', 'H3', 2_003],
+      ]);
+      await Promise.all(txs.slice(0, 2).map((tx) => store.decide(tx.txId, 'COMMIT', { actor: 'fund-trading', reason: 'client' }, 3_000)));
+      // The third is still PREPARED: a delivery mark leaves it alone.
+      await Promise.all(txs.map((tx, i) => store.markDelivered(tx.txId, 'fund-trading', { n: i }, 4_000 + i)));
+      const delivered = await Promise.all(txs.map((tx) => store.get(tx.txId)));
+      expect(delivered.map((tx) => [tx!.state, tx!.broker, tx!.updatedAt])).toEqual([
+        ['COMMITTED', 'DECISION_DELIVERED', 4_000],
+        ['COMMITTED', 'DECISION_DELIVERED', 4_001],
+        ['PREPARED', 'HALF', 2_002],
+        ['ROLLED_BACK', 'DECISION_DELIVERED', 4_003],
+      ]);
+      const timeline = await store.timeline(txs[0]!.txId);
+      expect(timeline.map((e) => [e.type, e.state, e.at])).toEqual([
+        ['PREPARED', 'PREPARED', 1_000],
+        ['PUBLISHED', 'PREPARED', 2_000],
+        ['COMMITTED', 'COMMITTED', 3_000],
+        ['BROKER_NOTIFIED', 'COMMITTED', 4_000],
+      ]);
+    }),
+  );
+
   maybe('holds (system, businessKey) until a failed publish releases it', () =>
     withStore(async (store) => {
       const first = newTx({ businessKey: 'shared-key' });
