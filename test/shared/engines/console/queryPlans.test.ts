@@ -82,6 +82,22 @@ const PAGES: [string, () => Promise<unknown>][] = [
 ];
 
 describe('console queries on SQLite', () => {
+  it('the stuck queries (overview list and count, /metrics, the stuck search) range over (state, created_at), never a topic/tag index', async () => {
+    recorded.length = 0;
+    await services.status.overview();
+    await services.transactions.search({ stuck: true });
+    const stuck = recorded.filter(
+      (query) => /^\s*select/i.test(query.sql) && query.parameters.includes('PREPARED') && query.sql.includes('"created_at" < ?'),
+    );
+    expect(stuck.length).toBeGreaterThanOrEqual(3);
+    for (const query of stuck) {
+      const plan = (connection.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.parameters as unknown[])) as { detail: string }[])
+        .map((row) => row.detail)
+        .join(' | ');
+      expect(plan, query.sql).toMatch(/txc_tx_state_created_cover \(state=\? AND created_at<\?\)/);
+    }
+  });
+
   it.each(PAGES)('%s: every table is read through an index, no sort for ORDER BY', async (page, run) => {
     const plans = await plansOf(run);
     expect(plans.length).toBeGreaterThan(0);
