@@ -166,6 +166,7 @@ export class HttpFront {
       upstream.on('response', (answer) => {
         const headers: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+        if (this.closing) headers.connection = 'close'; // stopping: the caller's connection ends with this answer
         response.writeHead(answer.statusCode ?? 502, headers);
         answer.pipe(response);
         // The process died mid-answer: the status line is out, so the caller can only see the cut.

@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Sqlite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LOCAL_TRADING_SYSTEM } from '../../examples/trading';
+import { TxClient } from '../../shared/engines/client';
 import type { Stack } from '../../local/demo/stack';
 import { LOG_FILE } from '../../local/cli/commands/start';
 import { RUNTIME_STATUS_FILE } from '../../local/demo/stack';
@@ -113,9 +116,31 @@ describe('E2E: the local runtime supervises its function processes', () => {
     const urlOf = (label: string) => new RegExp(`${label}\\s+(http://\\S+)`).exec(output)![1]!;
     expect((await fetch(`${urlOf('tx-gateway')}/v1/transactions/none`)).status).toBe(401);
     expect((await fetch(`${urlOf('console')}/`)).status).toBeLessThan(500);
+    // And a business system's client (a pooled node:http connection that never idles out by itself)
+    // has a prepare in flight when the stop begins: held inside tx-gateway by the database's write lock.
+    const client = new TxClient({ baseUrl: urlOf('tx-gateway'), systemId: LOCAL_TRADING_SYSTEM.id, secret: LOCAL_TRADING_SYSTEM.secret });
+    const warm = await client.prepare({
+      topic: 'TXC_FUND_TRADE',
+      tag: 'DISCOUNT_PURCHASE',
+      businessKey: 'STOP-0',
+      payload: { orderId: 'STOP-0', customerId: 'STOP1', fundCode: '110011', amount: '1.00', feeRate: '0.0000' },
+    });
+    expect(warm.state).toBe('PREPARED'); // the gateway has its database open; the keep-alive connection is pooled
+    const lock = new Sqlite(join(dataDir, 'txcenter.db'));
+    const payload = { orderId: 'STOP-1', customerId: 'STOP1', fundCode: '110011', amount: '1.00', feeRate: '0.0000' };
+    lock.exec('BEGIN IMMEDIATE');
+    const inFlight = client.prepare({ topic: 'TXC_FUND_TRADE', tag: 'DISCOUNT_PURCHASE', businessKey: 'STOP-1', payload }).then(
+      (tx) => tx.state,
+      (error: Error) => error.message,
+    );
+    await sleep(500);
 
     const signalledAt = Date.now();
     child.kill('SIGTERM');
+    await sleep(500);
+    lock.exec('ROLLBACK'); // the prepare completes, on its keep-alive connection, while the stack stops
+    lock.close();
+    expect(await inFlight).toBe('PREPARED');
     expect(await exited).toBe(0);
     const stopMs = Date.now() - signalledAt;
     console.log(`txcenter start stopped ${stopMs} ms after SIGTERM`);
