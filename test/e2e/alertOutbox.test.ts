@@ -6,7 +6,7 @@ import type { Stack } from '../../local/demo/stack';
 import { COMPANION_SYSTEM, startStack } from '../../local/demo/stack';
 import { DEMO_TIMING } from '../../local/demo/timing';
 import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
-import { TxClient } from '../../shared/engines/client';
+import { TxClient, TxClientError } from '../../shared/engines/client';
 import { openDatabase } from '../../shared/adapters/store/openDatabase';
 import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
 import { tempDir } from '../local/runtime/fixtures';
@@ -105,11 +105,9 @@ describe.each(CASES)('E2E: a consumer alert survives a crash between commit and 
           customerRiskLevel: 'C2',
         },
       };
-      // A plain event (TXC_COMPANION is normal), idempotent on the business key: retried while a loaded machine answers slowly.
-      const published = await companion
-        .publishEvent(request)
-        .catch(() => companion.publishEvent(request))
-        .catch(() => companion.publishEvent(request));
+      // A plain event (TXC_COMPANION is normal), idempotent on the business key: retried as the gateway
+      // says (a loaded machine can time the first call out while its publish is still in progress).
+      const published = await publishWithRetries(() => companion.publishEvent(request));
 
       await webhook.firstHeld;
       const killed = stack.pids['consumer-compliance']!;
@@ -145,3 +143,16 @@ describe.each(CASES)('E2E: a consumer alert survives a crash between commit and 
     300_000,
   );
 });
+
+/** Calls `publish` again while its failure is retryable, waiting as long as the gateway asks (up to 60 s in all). */
+async function publishWithRetries<T>(publish: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await publish();
+    } catch (error) {
+      if (!(error instanceof TxClientError) || !error.retryable || Date.now() > deadline) throw error;
+      await sleep((error.retryAfterSeconds ?? 1) * 1_000);
+    }
+  }
+}
