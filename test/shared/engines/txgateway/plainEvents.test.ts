@@ -57,6 +57,9 @@ describe('POST /v1/events (plain events)', () => {
     const status = await center.call(companion!, 'GET', `/v1/events/${eventId}`);
     expect(status.statusCode).toBe(200);
     expect(status.json.timeline.map((e: { type: string }) => e.type)).toEqual(['ACCEPTED', 'PUBLISHED']);
+    // The answer is built from what was stored, not read back: it must say what the store says.
+    const { timeline: _timeline, ...storedView } = status.json;
+    expect(published.json).toEqual(storedView);
   });
 
   it('is idempotent on (system, businessKey): a retried hand-off is one event and one message', async () => {
