@@ -70,6 +70,14 @@ const EXTERNAL_PACKAGES: Plugin = {
 };
 
 /**
+ * Written as patterns, never as the plain text: this file is bundled by itself (the `txcenter` command
+ * builds function bundles from its own bundle), and a plain string would be rewritten like any other
+ * occurrence, leaving a bundled builder searching for a file URL instead.
+ */
+const IMPORT_META_URL = /\bimport\.meta\.url\b/;
+const IMPORT_META_URL_ALL = new RegExp(IMPORT_META_URL.source, 'g');
+
+/**
  * `import.meta.url` keeps meaning the source file's URL inside a bundle, so the paths modules compute
  * from it (the project root, a script to spawn, package.json) are the same as when run from source.
  */
@@ -79,9 +87,9 @@ const SOURCE_LOCATION: Plugin = {
     build.onLoad({ filter: /\.(ts|mjs)$/ }, (args) => {
       if (args.path.includes('/node_modules/')) return undefined;
       const source = readFileSync(args.path, 'utf8');
-      if (!source.includes('import.meta.url')) return undefined;
+      if (!IMPORT_META_URL.test(source)) return undefined;
       return {
-        contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+        contents: source.replace(IMPORT_META_URL_ALL, JSON.stringify(pathToFileURL(args.path).href)),
         loader: args.path.endsWith('.ts') ? 'ts' : 'js',
       };
     });
