@@ -42,6 +42,8 @@ export interface SettingInfo {
   readonly required?: true;
   /** Masked in the printed plan. */
   readonly secret?: true;
+  /** Set by the local stack only: never deployed, and a problem when a stage's settings name it. */
+  readonly localOnly?: true;
   /** A rule only the cloud has (the schema also serves the local stack); returns the problem, if any. */
   readonly cloudRule?: (value: string) => string | undefined;
 }
@@ -112,6 +114,10 @@ export const SETTINGS: Readonly<Record<string, SettingInfo>> = {
   },
   TXC_CONSOLE_SESSION_SECRET: { about: 'HMAC key of console sessions and CSRF tokens (≥ 32 characters)', required: true, secret: true },
   TXC_CONSOLE_SESSION_TTL_SECONDS: { about: 'console session lifetime' },
+  TXC_LOCAL_RUNTIME_STATUS_FILE: {
+    about: 'local stack only (never deployed): the supervisor status file whose function restart counts `/metrics` shows',
+    localOnly: true,
+  },
   TXC_CONSOLE_COOKIE_SECURE: {
     about: '`false` only for plain-http local runs',
     cloudRule: (value) =>
@@ -167,7 +173,8 @@ export function settingProblems(
     const env = functionEnvironment(fn, values);
     for (const name of settingsOf(fn)) {
       const info = SETTINGS[name];
-      if (info?.required && env[name] === undefined) add(name, 'is not set', fn);
+      if (info?.localOnly && values[name] !== undefined) add(name, 'is a local-stack setting: Function Compute has no such file', fn);
+      else if (info?.required && env[name] === undefined) add(name, 'is not set', fn);
       else if (env[name] !== undefined) {
         const problem = info?.cloudRule?.(env[name]);
         if (problem) add(name, problem, fn);
@@ -184,10 +191,15 @@ export function settingProblems(
   return [...found.values()];
 }
 
-/** The environment variables a function is deployed with: its schema's settings that have a value. */
+/** The settings of a function that a deploy passes on: its schema's, without the local-stack ones. */
+export function deployedSettingsOf(functionName: string): string[] {
+  return settingsOf(functionName).filter((name) => !SETTINGS[name]?.localOnly);
+}
+
+/** The environment variables a function is deployed with: its deployed settings that have a value. */
 export function functionEnvironment(functionName: string, values: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
-    settingsOf(functionName).flatMap((name) => (values[name] !== undefined && values[name] !== '' ? [[name, values[name]]] : [])),
+    deployedSettingsOf(functionName).flatMap((name) => (values[name] !== undefined && values[name] !== '' ? [[name, values[name]]] : [])),
   );
 }
 

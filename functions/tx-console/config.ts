@@ -25,6 +25,8 @@ export const consoleConfigSchema = z.extend(baseConfigSchema, {
   TXC_CHECK_IMMUNITY_SECONDS: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(300))),
   /** The alert functions' incident window: an incident is open while its window is. */
   TXC_ALERT_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), DEFAULT_INCIDENT_WINDOW_SECONDS),
+  /** Local stack only: the supervisor's status file (`<data>/runtime.json`), whose restart counts `/metrics` shows. */
+  TXC_LOCAL_RUNTIME_STATUS_FILE: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type ConsoleConfig = z.output<typeof consoleConfigSchema>;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { BusinessSystems } from '../../shared/engines/auth';
 import { catalog } from '../../shared/engines/catalog';
 import { mqConnectionOf } from '../../shared/config';
@@ -41,7 +42,25 @@ function buildApp(): HttpApp {
     assets: UI_ASSETS,
     groups: catalog().groups.map((group) => group.id),
     logger,
+    ...(config.TXC_LOCAL_RUNTIME_STATUS_FILE ? { functionRestarts: () => readRestarts(config.TXC_LOCAL_RUNTIME_STATUS_FILE!) } : {}),
   });
+}
+
+/**
+ * Restart counts from the local runtime's status file (`{functions: {name: {restarts}}}`, rewritten
+ * atomically by the supervisor); undefined while it is missing or unreadable, never an error.
+ */
+function readRestarts(file: string): Record<string, number> | undefined {
+  try {
+    const { functions } = JSON.parse(readFileSync(file, 'utf8')) as { functions?: Record<string, { restarts?: unknown }> };
+    return Object.fromEntries(
+      Object.entries(functions ?? {}).flatMap(([name, status]) =>
+        typeof status?.restarts === 'number' && Number.isInteger(status.restarts) ? [[name, status.restarts]] : [],
+      ),
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /** tx-console: the operators' web UI, JSON API and Prometheus metrics over the FC HTTP trigger. */

@@ -140,6 +140,8 @@ export function functionEnvironment(
     TXC_OPERATORS: localOperatorsJson(),
     TXC_CONSOLE_SESSION_SECRET: LOCAL_CONSOLE_SESSION_SECRET,
     TXC_CONSOLE_COOKIE_SECURE: 'false',
+    // Only tx-console reads it: the supervisor's restart counts on /metrics.
+    TXC_LOCAL_RUNTIME_STATUS_FILE: join(options.dataDir, RUNTIME_STATUS_FILE),
     TXC_RECONCILE_STUCK_AFTER_SECONDS: String(timing.reconcileStuckAfterSeconds),
   };
   if (urls.channelsConfig !== undefined) env.TXC_CHANNELS = urls.channelsConfig;

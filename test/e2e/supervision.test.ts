@@ -8,7 +8,7 @@ import { LOCAL_TRADING_SYSTEM } from '../../examples/trading';
 import { TxClient } from '../../shared/engines/client';
 import type { Stack } from '../../local/demo/stack';
 import { LOG_FILE } from '../../local/cli/commands/start';
-import { RUNTIME_STATUS_FILE } from '../../local/demo/stack';
+import { LOCAL_CONSOLE_USERS, RUNTIME_STATUS_FILE } from '../../local/demo/stack';
 import type { FunctionProcessStatus } from '../../local/runtime/processes';
 import { tempDir } from '../local/runtime/fixtures';
 import { startTestStack } from './stackFixture';
@@ -71,6 +71,17 @@ describe('E2E: the local runtime supervises its function processes', () => {
       statusFile(stack!.dataDir).functions['tx-gateway']?.restarts === 1 ? true : undefined,
     );
     expect(stack.urls.gateway).toBe(gatewayUrl);
+    // …and tx-console's /metrics reads it there (a Prometheus alert on restarts sees it).
+    await until('the console shows the restarts', 15_000, async () => {
+      const metrics = await fetch(`${stack!.urls.console}/metrics`, {
+        headers: { authorization: `Bearer ${LOCAL_CONSOLE_USERS.operator.token}` },
+      }).then((response) => response.text());
+      return metrics.includes('txcenter_local_function_restarts{fn="tx-gateway"} 1') &&
+        metrics.includes('txcenter_local_function_restarts{fn="consumer-orchestration"} 1') &&
+        metrics.includes('txcenter_local_function_restarts{fn="consumer-ops"} 0')
+        ? true
+        : undefined;
+    });
 
     // The restarted gateway (same port) and orchestration consumer complete a discount purchase.
     const trading = stack.trading.database.db;

@@ -10,6 +10,7 @@ import {
   allSettingNames,
   FUNCTION_CONFIG_SCHEMAS,
   SETTINGS,
+  functionEnvironment,
   settingProblems,
   settingsOf,
   settingsTableMarkdown,
@@ -76,6 +77,17 @@ describe('Function: settingProblems', () => {
     expect(settingProblems({}, ['tx-new'])).toEqual([
       { setting: '(settings table)', problem: expect.stringMatching(/no entry for this function/), functions: ['tx-new'] },
     ]);
+  });
+
+  it('never deploys a local-stack setting, and names one a stage sets', () => {
+    expect(functionEnvironment('tx-console', { TXC_LOCAL_RUNTIME_STATUS_FILE: '/data/runtime.json', TXC_LOG_LEVEL: 'warn' })).toEqual({
+      TXC_LOG_LEVEL: 'warn',
+    });
+    expect(settingProblems({ TXC_LOCAL_RUNTIME_STATUS_FILE: '/data/runtime.json' }, ['tx-console'])).toContainEqual({
+      setting: 'TXC_LOCAL_RUNTIME_STATUS_FILE',
+      problem: expect.stringMatching(/local-stack setting/),
+      functions: ['tx-console'],
+    });
   });
 
   it('checks values with each function’s own schema (types, ranges, enums)', () => {

@@ -71,6 +71,11 @@ export class ConsoleMetrics {
     'Seconds since the last reconcile run finished (-1 never ran)',
     [],
   );
+  private readonly restarts = this.gauge(
+    'txcenter_local_function_restarts',
+    'Restarts of each function process by the local runtime after it exited unexpectedly (local stack only)',
+    ['fn'],
+  );
   private readonly requests = new Counter({
     name: 'txcenter_console_requests_total',
     help: 'Console API requests answered by this instance',
@@ -106,8 +111,12 @@ export class ConsoleMetrics {
     for (const [result, n] of Object.entries(counts)) if (n > 0) this.replayed.inc({ result }, n);
   }
 
-  /** The exposition text with the gauges set from `gauges` (read from the store for this scrape). */
-  async render(gauges: Gauges, groups: readonly string[], now: number): Promise<string> {
+  /**
+   * The exposition text with the gauges set from `gauges` (read from the store for this scrape) and,
+   * in a local stack, the supervisor's restart count of each function process.
+   */
+  async render(gauges: Gauges, groups: readonly string[], now: number, restarts?: Readonly<Record<string, number>>): Promise<string> {
+    for (const [fn, count] of Object.entries(restarts ?? {})) this.restarts.set({ fn }, count);
     for (const [window, counts] of Object.entries({ '1h': gauges.byState.lastHour, '24h': gauges.byState.lastDay })) {
       for (const [state, n] of Object.entries(counts)) this.transactions.set({ state, window }, n);
     }

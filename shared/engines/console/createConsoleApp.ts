@@ -59,6 +59,8 @@ export interface ConsoleAppDeps {
   readonly now?: () => number;
   /** @default METRICS_GAUGES_TTL_MS */
   readonly metricsGaugesTtlMs?: number;
+  /** Local stack only: each function process's restart count, read per scrape (undefined when unknown). */
+  readonly functionRestarts?: () => Readonly<Record<string, number>> | undefined;
 }
 
 /** Who is calling, and how (a cookie session needs the CSRF header on state changes). */
@@ -464,7 +466,7 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       run: async ({ services }) => {
         // Ages (oldest PREPARED, last reconcile) are computed at this scrape's time even from reused gauges.
         const current = await gauges.get(async () => (await services()).status.gauges());
-        const text = await deps.metrics.render(current, deps.groups, now());
+        const text = await deps.metrics.render(current, deps.groups, now(), deps.functionRestarts?.());
         return { statusCode: 200, headers: { 'content-type': METRICS_CONTENT_TYPE }, body: text };
       },
     },

@@ -761,6 +761,46 @@ describe('tx-console /metrics gauges', () => {
   });
 });
 
+describe('tx-console /metrics in a local stack', () => {
+  it('shows the supervisor restart count of each function process when the stack supplies it', async () => {
+    const none = { PREPARED: 0, COMMITTED: 0, ROLLED_BACK: 0 };
+    const gauges = async () => ({
+      byState: { lastHour: none, lastDay: none },
+      stuck: { count: 0, oldestCreatedAt: null },
+      deadLettersByGroup: [],
+      backlog: [],
+      openIncidents: 0,
+      lastReconcile: null,
+    });
+    let restarts: Record<string, number> | undefined;
+    const app = createConsoleApp({
+      services: async () => ({ status: { gauges } }) as never,
+      operators: new Operators([{ name: 'ops', role: 'operator', tokenHash: hashToken(OPS.token) }]),
+      sessions: new SessionSigner({ secret: SESSION_SECRET, ttlSeconds: 60, secure: true }),
+      metrics: new ConsoleMetrics(),
+      assets: {},
+      groups: [],
+      logger: silentLogger,
+      functionRestarts: () => restarts,
+    });
+    const server = await serveHttpApp(app);
+    const scrape = async () =>
+      (await (await fetch(`${server.url}${API_ROUTES.metrics}`, { headers: { authorization: `Bearer ${OPS.token}` } })).text())
+        .split('\n')
+        .filter((line) => line.startsWith('txcenter_local_function_restarts{'));
+    try {
+      expect(await scrape()).toEqual([]); // no status file yet: no series, no error
+      restarts = { 'consumer-ops': 0, 'tx-gateway': 2 };
+      expect(await scrape()).toEqual([
+        'txcenter_local_function_restarts{fn="consumer-ops"} 0',
+        'txcenter_local_function_restarts{fn="tx-gateway"} 2',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('tx-console failures', () => {
   it('answers an internal failure with a generic 500: no stack, no URL, no secret', async () => {
     const logged: object[] = [];
