@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import type * as Sdk from '@aliyunmq/mq-http-sdk';
 import { DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET } from '../local/broker/index';
+import { integerArg } from '../local/cli/args';
 import { startBrokerChild, startChild, stopChild } from './childProcesses';
 import { ownCpuMs, percentile, processCpuMs } from './measure';
 
@@ -87,11 +88,7 @@ function settings(args: string[]): Settings {
       transactions: { type: 'string', default: '4000' },
     },
   });
-  const int = (name: string, value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${value}'`);
-    return n;
-  };
+  const int = (name: string, value: string): number => integerArg(name, value);
   return {
     producers: int('producers', values.producers),
     messages: int('messages', values.messages),

@@ -30,6 +30,7 @@ import { catalog } from '../shared/engines/catalog';
 import type { Database } from '../shared/adapters/store/Database';
 import { openDatabase } from '../shared/adapters/store/openDatabase';
 import { CHAOS_CUSTOMERS } from './chaosPlan';
+import { integerArg } from '../local/cli/args';
 
 const STACK_ENTRY = fileURLToPath(new URL('./chaosStack.ts', import.meta.url));
 const DEFAULT_PURCHASES = 300;
@@ -357,9 +358,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
 function positiveInteger(value: string | undefined, fallback: number, name: string, minimum = 1): number {
   if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < minimum) throw new Error(`--${name} must be an integer ≥ ${minimum}, got '${value}'`);
-  return parsed;
+  return integerArg(name, value, minimum);
 }
 
 function summary(report: ChaosReport): string {

@@ -15,6 +15,7 @@ import { createScratchMysqlDatabase } from '../local/scratchMysqlDatabase';
 import { catalog } from '../shared/engines/catalog';
 import { buildBundles } from '../scripts/build';
 import { invokeInFreshProcess, SAMPLE_CONSOLE_ENV, sampleEvent, samplePrepareEvent } from '../scripts/sampleInvocation';
+import { integerArg } from '../local/cli/args';
 
 const DEFAULT_RUNS = 5;
 /** The MariaDB the tests use; cloud bundles speak MySQL only. */
@@ -36,8 +37,7 @@ export async function run(args: string[]): Promise<number> {
       'source-maps': { type: 'boolean', default: false },
     },
   });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
+  const runs = integerArg('runs', values.runs);
   const build = await buildBundles();
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-coldstart-'));
   // A scratch database on that server: the bench never leaves migration state in a shared database.

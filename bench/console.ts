@@ -18,6 +18,7 @@ import type { Database } from '../shared/adapters/store/Database';
 import { backfillConsumeStats } from '../shared/adapters/store/migrations/303_console_consume_stats';
 import { openDatabase } from '../shared/adapters/store/openDatabase';
 import { percentile } from './measure';
+import { integerArg } from '../local/cli/args';
 
 const TRANSACTIONS = 100_000;
 const CONSUMPTIONS = 1_000_000;
@@ -325,8 +326,7 @@ export async function run(args: string[]): Promise<number> {
       runs: { type: 'string', default: String(DEFAULT_RUNS) },
     },
   });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 5) throw new Error(`--runs must be an integer ≥ 5, got '${values.runs}'`);
+  const runs = integerArg('runs', values.runs, 5);
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
   const dir = mkdtempSync(join(tmpdir(), 'txc-bench-console-'));
   const scratch = values.mysql ? await createScratchMysqlDatabase(values.mysql, 'txc_bench_console') : undefined;

@@ -20,6 +20,8 @@ import { PRODUCTION_TIMING } from '../local/demo/timing';
 import { localMysqlServerPid, ownCpuMs, percentile, ratio, totalCpuMs } from './measure';
 import { CPU_PROFILE_SIGNAL } from '../local/runtime/cpuProfile';
 import { requestText } from '../shared/engines/client/requestText';
+import { integerArg, integerListArg } from '../local/cli/args';
+import { UsageError } from '../local/cli/command';
 
 const DEFAULT_CONCURRENCIES = [8, 32, 96];
 const DEFAULT_PURCHASES_PER_RUN = 1_500;
@@ -212,10 +214,10 @@ export async function run(args: string[]): Promise<number> {
     },
     strict: true,
   });
-  const purchases = Number(values.purchases ?? DEFAULT_PURCHASES_PER_RUN);
-  const concurrencies = values.concurrency ? values.concurrency.split(',').map(Number) : DEFAULT_CONCURRENCIES;
-  const pollers = Number(values.pollers ?? DEFAULT_POLLERS);
-  if (values.mysql && values['compare-mysql']) throw new Error('--mysql and --compare-mysql exclude each other');
+  const purchases = values.purchases ? integerArg('purchases', values.purchases) : DEFAULT_PURCHASES_PER_RUN;
+  const concurrencies = values.concurrency ? integerListArg('concurrency', values.concurrency) : DEFAULT_CONCURRENCIES;
+  const pollers = values.pollers ? integerArg('pollers', values.pollers) : DEFAULT_POLLERS;
+  if (values.mysql && values['compare-mysql']) throw new UsageError('--mysql and --compare-mysql exclude each other');
   const mysqlUrl = values['compare-mysql'] ?? values.mysql;
   const storeNames: StoreName[] = values['compare-mysql'] ? ['SQLite', 'MySQL'] : values.mysql ? ['MySQL'] : ['SQLite'];
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));

@@ -21,6 +21,7 @@ import { LAUNCH_ENV, prepareLaunch } from '../local/runtime/launch';
 import type { FunctionProcessStatus } from '../local/runtime/processes';
 import { catalog } from '../shared/engines/catalog';
 import { percentile } from './measure';
+import { integerArg } from '../local/cli/args';
 
 const CLI = fileURLToPath(new URL('../bin/txcenter.mjs', import.meta.url));
 const DEFAULT_RUNS = 3;
@@ -125,8 +126,7 @@ const median = (values: number[]) =>
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, runs: { type: 'string' } }, strict: true });
-  const runs = Number(values.runs ?? DEFAULT_RUNS);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got '${values.runs}'`);
+  const runs = values.runs ? integerArg('runs', values.runs) : DEFAULT_RUNS;
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
   // The bundles are built (or found fresh) once up front, as on any start after the first.
   const buildAt = performance.now();

@@ -15,6 +15,7 @@ import { openDatabase } from '../shared/adapters/store/openDatabase';
 import type { TxTables } from '../shared/engines/tx';
 import { SqlTxStore } from '../shared/engines/tx';
 import { ownCpuMs, ratio } from './measure';
+import { integerArg } from '../local/cli/args';
 
 const BODY = JSON.stringify({ orderId: 'O-1', customerId: 'C000123', fundCode: '000001', amount: '1000.00', feeRate: '0.0000' });
 const WARM_UP = 200;
@@ -70,9 +71,11 @@ export async function run(args: string[]): Promise<number> {
       'compare-mysql': { type: 'string', default: 'mysql://root@127.0.0.1:3306/test' },
     },
   });
-  const [concurrency, total, rounds] = [Number(values.concurrency), Number(values.transactions), Number(values.rounds)];
-  if (![concurrency, total, rounds].every((n) => Number.isInteger(n) && n > 0))
-    throw new Error('--concurrency, --transactions and --rounds take positive integers');
+  const [concurrency, total, rounds] = [
+    integerArg('concurrency', values.concurrency),
+    integerArg('transactions', values.transactions),
+    integerArg('rounds', values.rounds),
+  ];
   const dir = mkdtempSync(join(tmpdir(), 'txc-bench-store-'));
   const scratch = await createScratchMysqlDatabase(values['compare-mysql'], 'txc_bench_store');
   const databases = [await openDatabase(`sqlite:${join(dir, 'tx.db')}`), await openDatabase(scratch.url)];

@@ -26,6 +26,8 @@ import { SqlTxStore, TxCoordinator } from '../shared/engines/tx';
 import { createTxGatewayApp } from '../shared/engines/txgateway';
 import { startBrokerChild, stopChild } from './childProcesses';
 import { localMysqlServerPid, ownCpuMs, percentile, ratio, totalCpuMs } from './measure';
+import { integerArg, integerListArg } from '../local/cli/args';
+import { UsageError } from '../local/cli/command';
 
 const SYSTEM = { id: 'bench', secret: 'bench-secret-0123456789abcdefghijklmnop' };
 /** A realistic discount-purchase payload (~150 bytes). */
@@ -190,12 +192,9 @@ export async function run(args: string[]): Promise<number> {
       'profile-dir': { type: 'string' },
     },
   });
-  const levels = values.concurrency.split(',').map(Number);
-  const total = Number(values.transactions);
-  if (levels.some((c) => !Number.isInteger(c) || c < 1) || !Number.isInteger(total) || total < 1) {
-    throw new Error('--concurrency takes positive integers (e.g. 8,32) and --transactions a positive integer');
-  }
-  if (values.mysql && values['compare-mysql']) throw new Error('--mysql and --compare-mysql exclude each other');
+  const levels = integerListArg('concurrency', values.concurrency);
+  const total = integerArg('transactions', values.transactions);
+  if (values.mysql && values['compare-mysql']) throw new UsageError('--mysql and --compare-mysql exclude each other');
   const mysqlUrl = values['compare-mysql'] ?? values.mysql;
   const storeNames: StoreName[] = values['compare-mysql'] ? ['SQLite', 'MySQL'] : values.mysql ? ['MySQL'] : ['SQLite'];
   const dir = mkdtempSync(join(tmpdir(), 'txc-bench-tx-'));

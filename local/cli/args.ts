@@ -12,6 +12,25 @@ export function logLevelArg(value: string): string {
   return value;
 }
 
+/** A whole-number option value ≥ `minimum` (`--runs 5`), or a usage error naming the flag. */
+export function integerArg(flag: string, value: string, minimum = 1): number {
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < minimum)
+    throw new UsageError(`--${flag} must be a whole number ≥ ${minimum}, got '${value}'`);
+  return parsed;
+}
+
+/** A comma-separated list of them (`--concurrency 8,32,96`). */
+export function integerListArg(flag: string, value: string, minimum = 1): number[] {
+  return value.split(',').map((item) => {
+    try {
+      return integerArg(flag, item, minimum);
+    } catch {
+      throw new UsageError(`--${flag} takes whole numbers ≥ ${minimum} separated by commas, got '${value}'`);
+    }
+  });
+}
+
 function kindOf(path: string): 'folder' | 'file' | 'missing' {
   try {
     return statSync(path).isDirectory() ? 'folder' : 'file';

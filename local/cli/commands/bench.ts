@@ -43,7 +43,7 @@ export const benchCommand: Command = {
       return await bench.run(rest);
     } catch (error) {
       // An unknown or malformed flag is the caller's mistake: name the bench so the hint points at its help.
-      if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || (error instanceof UsageError && !error.command))
         throw new UsageError((error as Error).message, { command: `bench ${which}` });
       throw error;
     }

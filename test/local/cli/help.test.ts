@@ -73,6 +73,25 @@ describe('txcenter --help and flag errors', () => {
     expect(err).toMatch(new RegExp(`^${where}: .*--no-such-flag.*\\(options: ${where} --help\\)$`));
   });
 
+  it.each([
+    [['bench', 'tx', '--transactions', 'many'], 'txcenter bench tx', '--transactions'],
+    [['bench', 'tx', '--concurrency', '8,x'], 'txcenter bench tx', '--concurrency'],
+    [['bench', 'e2e', '--purchases', '1.5'], 'txcenter bench e2e', '--purchases'],
+    [['bench', 'coldstart', '--runs', '0'], 'txcenter bench coldstart', '--runs'],
+    [['bench', 'console', '--runs', '3'], 'txcenter bench console', '--runs'],
+    [['bench', 'chaos', '--kills', 'x'], 'txcenter bench chaos', '--kills'],
+    [['bench', 'store', '--rounds', ''], 'txcenter bench store', '--rounds'],
+  ] as [string[], string, string][])(
+    '%j: a bad option value is one line naming the flag, exit 2, before any work',
+    async (argv, where, flag) => {
+      const { code, out, err } = await run(...argv);
+      expect(code).toBe(2);
+      expect(out).toBe('');
+      expect(err.split('\n')).toHaveLength(1);
+      expect(err).toMatch(new RegExp(`^${where}: ${flag} .*\\(options: ${where} --help\\)$`));
+    },
+  );
+
   it('an unknown command or benchmark is one line too, exit 2', async () => {
     for (const argv of [['nope'], ['bench', 'nope'], ['bench']]) {
       const { code, err } = await run(...argv);
