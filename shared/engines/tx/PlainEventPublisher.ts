@@ -1,12 +1,10 @@
 import type { Catalog } from '../catalog';
-import { encodeEnvelope, ENVELOPE_VERSION } from '../events/envelope';
 import { MqError, MqUnavailableError } from '../../adapters/mq';
 import type { MqClient } from '../../adapters/mq';
 import {
   TxBrokerUnavailableError,
   TxBusinessKeyReusedError,
   TxNotFoundError,
-  TxPayloadTooLargeError,
   TxPrepareInProgressError,
   TxUnknownScenarioError,
 } from './errors';
@@ -21,6 +19,7 @@ import { TX_STATES } from './stateMachine';
 import { BROKER_STATES, TX_KINDS } from './tables';
 import { newEventId } from './txId';
 import type { NewTx, TxEvent, TxRecord, TxStore } from './TxStore';
+import { outgoingMessage } from './outgoingMessage';
 
 /**
  * Plain events share the gateway's request limit with transactions (the broker would take 4 MB, but a
@@ -123,19 +122,7 @@ export class PlainEventPublisher {
     });
     const at = this.now();
     const eventId = this.newEventId(at);
-    const body = encodeEnvelope({
-      v: ENVELOPE_VERSION,
-      eventId,
-      source: systemId,
-      businessKey: request.businessKey,
-      topic: request.topic,
-      tag: request.tag,
-      occurredAt: new Date(at).toISOString(),
-      payload: request.payload,
-    });
-    const bytes = Buffer.byteLength(body, 'utf8');
-    if (bytes > MAX_PLAIN_EVENT_BYTES) throw new TxPayloadTooLargeError(bytes, MAX_PLAIN_EVENT_BYTES);
-    const properties = request.keys && request.keys.length > 0 ? { bizKeys: request.keys.join(' ') } : undefined;
+    const { body, properties } = outgoingMessage(eventId, systemId, request, at, MAX_PLAIN_EVENT_BYTES);
     const fresh: NewTx = {
       txId: eventId,
       systemId,

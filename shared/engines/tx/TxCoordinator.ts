@@ -1,5 +1,4 @@
 import type { Catalog } from '../catalog';
-import { encodeEnvelope, ENVELOPE_VERSION } from '../events/envelope';
 import { MqEncodingError, MqError, MqUnavailableError } from '../../adapters/mq';
 import type { DeliveryOutcome, TxBroker } from './brokerDecision';
 import { deliverDecision } from './brokerDecision';
@@ -9,7 +8,6 @@ import {
   TxBusinessKeyReusedError,
   TxMessageRefusedError,
   TxNotFoundError,
-  TxPayloadTooLargeError,
   TxPrepareInProgressError,
   TxUnknownScenarioError,
 } from './errors';
@@ -19,6 +17,7 @@ import { stateAfter, transition, TX_STATES } from './stateMachine';
 import { BROKER_STATES, TX_KINDS } from './tables';
 import { newTxId } from './txId';
 import type { DecisionContext, NewTx, TxEvent, TxRecord, TxStore } from './TxStore';
+import { outgoingMessage } from './outgoingMessage';
 
 /** The record {@link TxStore.insertPrepared} stores, built without reading it back. */
 function preparedRecord(tx: NewTx, at: number): TxRecord {
@@ -145,19 +144,7 @@ export class TxCoordinator {
     });
     const at = this.now();
     const txId = this.newTxId(at);
-    const body = encodeEnvelope({
-      v: ENVELOPE_VERSION,
-      eventId: txId,
-      source: systemId,
-      businessKey: request.businessKey,
-      topic: request.topic,
-      tag: request.tag,
-      occurredAt: new Date(at).toISOString(),
-      payload: request.payload,
-    });
-    const bytes = Buffer.byteLength(body, 'utf8');
-    if (bytes > MAX_ENVELOPE_BYTES) throw new TxPayloadTooLargeError(bytes, MAX_ENVELOPE_BYTES);
-    const properties = request.keys && request.keys.length > 0 ? { bizKeys: request.keys.join(' ') } : undefined;
+    const { body, properties } = outgoingMessage(txId, systemId, request, at, MAX_ENVELOPE_BYTES);
     const fresh: NewTx = {
       txId,
       systemId,
