@@ -565,11 +565,10 @@ export function createConsoleApp(deps: ConsoleAppDeps): HttpApp {
       const { code, message, details, retryAfter } = errorOf(error);
       const status = ERROR_STATUS[code];
       if (status >= 500) {
-        // Name and code only: driver messages can carry hosts and URLs, stacks carry paths.
-        log().error(
-          { route, code, errorName: (error as Error)?.name, errorCode: (error as { code?: string })?.code },
-          'console request failed',
-        );
+        // Under `err` like every logged error, but name and code only: driver messages can carry
+        // hosts and URLs, stacks carry paths.
+        const err = { type: (error as Error)?.name, code: (error as { code?: string })?.code };
+        log().error({ route, code, err }, 'console request failed');
       } else if (status === 401 || status === 403 || status === 429) {
         log().warn({ route, code }, 'console request refused');
       }

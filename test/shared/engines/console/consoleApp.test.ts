@@ -823,7 +823,7 @@ describe('tx-console failures', () => {
       expect(response.status).toBe(500);
       expect(JSON.parse(text)).toEqual({ error: { code: 'INTERNAL', message: 'internal error' } });
       expect(JSON.stringify(logged)).not.toMatch(/s3cret|10\.0\.0\.7|mysql:\/\//);
-      expect(logged).toEqual([expect.objectContaining({ route: 'overview', code: 'INTERNAL', errorName: 'Error' })]);
+      expect(logged).toEqual([expect.objectContaining({ route: 'overview', code: 'INTERNAL', err: { type: 'Error', code: undefined } })]);
     } finally {
       await server.close();
     }
