@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Connection } from 'mysql2/promise';
 import { createConnection } from 'mysql2/promise';
 import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
 import type { Database } from '../../shared/adapters/store/Database';
@@ -27,7 +28,7 @@ export function mysqlUnavailableReason(): Promise<string | undefined> {
   return mysqlProbe;
 }
 
-/** A fresh, migrated database for one test; `close()` also removes it. */
+/** A migrated database for one test, every table empty; `close()` ends it (and removes or recycles it). */
 export type TestDatabase = Database;
 
 async function freshSqlite(): Promise<TestDatabase> {
@@ -35,14 +36,125 @@ async function freshSqlite(): Promise<TestDatabase> {
   return openDatabase(`sqlite:${join(dir, 'test.db')}`);
 }
 
-async function freshMysql(): Promise<TestDatabase> {
+/**
+ * A migrated MariaDB scratch database that tests of one file take turns on. Creating a database and
+ * running every migration in it is ≈ 30 CREATE TABLEs, each a file on disk: 0.7–5 s per test on this
+ * machine; emptying the tables again costs ≈ 10 ms.
+ */
+interface RecycledMysql {
+  url: string;
+  /** A connection of its own, for emptying the tables between tests. */
+  admin: Connection;
+  /** The tables the migrations made. */
+  tables: ReadonlySet<string>;
+  /** Their columns and indexes, to tell a test's change to them apart. */
+  schema: string;
+  drop(): Promise<void>;
+}
+
+/** Recycling is on in the projects whose setup file drops the databases after each file (recycleMysqlPerFile). */
+let recycling: { idle: RecycledMysql[]; all: RecycledMysql[] } | undefined;
+
+/**
+ * From now on, MariaDB test databases are recycled between the tests of this file instead of created
+ * per test; the returned function drops them all (the setup file runs it after the file).
+ */
+export function recycleMysqlPerFile(): () => Promise<void> {
+  const pool: { idle: RecycledMysql[]; all: RecycledMysql[] } = { idle: [], all: [] };
+  recycling = pool;
+  return async () => {
+    recycling = undefined;
+    await Promise.all(pool.all.map((database) => database.drop()));
+  };
+}
+
+/** Migration bookkeeping: kept, so the next open finds the schema up to date with one SELECT. */
+const MIGRATOR_TABLES = new Set(['txc_migration', 'txc_migration_lock']);
+
+/** Every table with its columns and every index, as one string: equal strings mean the same schema. */
+async function schemaOf(admin: Connection): Promise<string> {
+  const [rows] = await admin.query(
+    `select concat_ws(' ', table_name, column_name, column_type, is_nullable, column_default, collation_name) as line
+       from information_schema.columns where table_schema = database()
+     union all
+     select concat_ws(' ', table_name, index_name, non_unique, seq_in_index, column_name, sub_part)
+       from information_schema.statistics where table_schema = database()
+     order by line`,
+  );
+  return (rows as { line: string }[]).map((row) => row.line).join('\n');
+}
+
+async function tablesOf(admin: Connection): Promise<string[]> {
+  const [rows] = await admin.query('select table_name as name from information_schema.tables where table_schema = database()');
+  return (rows as { name: string }[]).map((row) => row.name);
+}
+
+async function createRecycledMysql(): Promise<RecycledMysql> {
   const scratch = await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_t');
-  const database = await openDatabase(scratch.url);
+  await (await openDatabase(scratch.url)).close();
+  const admin = await createConnection({ uri: scratch.url });
+  return {
+    url: scratch.url,
+    admin,
+    tables: new Set(await tablesOf(admin)),
+    schema: await schemaOf(admin),
+    drop: async () => {
+      await admin.end();
+      await scratch.drop();
+    },
+  };
+}
+
+/**
+ * Makes a used database what a new one would be: tables a test created are dropped, every migrated
+ * table emptied (one transaction: one log flush). False when a test changed a migrated table: that
+ * database is not reused.
+ */
+async function emptied(database: RecycledMysql): Promise<boolean> {
+  const extra = (await tablesOf(database.admin)).filter((table) => !database.tables.has(table));
+  if (extra.length > 0) await database.admin.query(`drop table ${extra.map((table) => `\`${table}\``).join(', ')}`);
+  if ((await schemaOf(database.admin)) !== database.schema) return false;
+  await database.admin.query('begin');
+  for (const table of database.tables) if (!MIGRATOR_TABLES.has(table)) await database.admin.query(`delete from \`${table}\``);
+  await database.admin.query('commit');
+  return true;
+}
+
+async function freshMysql(): Promise<TestDatabase> {
+  const pool = recycling;
+  if (!pool) {
+    const scratch = await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_t');
+    const database = await openDatabase(scratch.url);
+    return {
+      ...database,
+      close: async () => {
+        await database.close();
+        await scratch.drop();
+      },
+    };
+  }
+  let recycled = pool.idle.pop();
+  while (recycled && !(await emptied(recycled))) {
+    pool.all.splice(pool.all.indexOf(recycled), 1);
+    await recycled.drop();
+    recycled = pool.idle.pop();
+  }
+  if (!recycled) {
+    recycled = await createRecycledMysql();
+    pool.all.push(recycled);
+  }
+  const database = await openDatabase(recycled.url);
+  const used = recycled;
+  let closed = false;
   return {
     ...database,
+    // The test's pool is closed for good (a query it left running fails instead of reaching the next
+    // test's rows); only then is the database free to be emptied and handed out again.
     close: async () => {
+      if (closed) return;
+      closed = true;
       await database.close();
-      await scratch.drop();
+      pool.idle.push(used);
     },
   };
 }
