@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../local/demo/runDemo';
 import type { Stack } from '../../local/demo/stack';
-import { startTestStack } from './stackFixture';
+import { CRASH_TIMING, startTestStack } from './stackFixture';
 
 /** How long the function processes stay dead. */
 const DOWN_FOR_MS = 1_500;
@@ -14,7 +14,7 @@ describe('E2E: the runtime is SIGKILLed mid-demo and restarted', () => {
   });
 
   it('still ends consistent', async () => {
-    stack = await startTestStack();
+    stack = await startTestStack(CRASH_TIMING);
     // Kill every function process as soon as the first purchases are answered: the rest are in flight.
     let purchasesFlowing: () => void = () => undefined;
     const flowing = new Promise<void>((resolve) => (purchasesFlowing = resolve));
