@@ -143,6 +143,7 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
       .locator(`a[href="${UI_ROUTES.trace(businessKey)}"]`)
       .first()
       .click();
+    await page.locator('[data-test=trace-key]').waitFor();
     await settled(page);
     expect(await page.locator('[data-test=trace-key]').textContent()).toBe(businessKey);
     const chips = page.locator('[data-test=trace-groups] li');
@@ -185,6 +186,8 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
     );
 
     await result.locator(`a[href="${UI_ROUTES.audit}"]`).click();
+    // The click changes the hash; until the app reacts the replay page is still drawn and "settled".
+    await page.locator('table.audit-log').waitFor();
     await settled(page);
     const audit = page.locator('table.audit-log tbody tr');
     const rows = await audit.allTextContents();
