@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { StackPorts } from '../local/demo/stack';
 import { RUNTIME_STATUS_FILE } from '../local/demo/stack';
+import type { StackTiming } from '../local/demo/timing';
 import type { Verdict } from '../local/demo/verdict';
 import { judge } from '../local/demo/verdict';
 import { TRADING_MIGRATIONS } from '../examples/trading/migrations';
@@ -29,7 +30,7 @@ import type { FunctionProcessStatus } from '../local/runtime/processes';
 import { catalog } from '../shared/engines/catalog';
 import type { Database } from '../shared/adapters/store/Database';
 import { openDatabase } from '../shared/adapters/store/openDatabase';
-import { CHAOS_CUSTOMERS } from './chaosPlan';
+import { CHAOS_CUSTOMERS, CHAOS_TIMING } from './chaosPlan';
 import { integerArg } from '../local/cli/args';
 
 const STACK_ENTRY = fileURLToPath(new URL('./chaosStack.ts', import.meta.url));
@@ -55,12 +56,13 @@ class ChaosStack {
     private readonly child: ChildProcess,
     readonly urls: { trading: string },
     readonly ports: StackPorts,
+    readonly timing: StackTiming,
   ) {}
 
-  static async start(dataDir: string, ports: StackPorts): Promise<ChaosStack> {
+  static async start(dataDir: string, ports: StackPorts, timing: StackTiming): Promise<ChaosStack> {
     // Prebuilt JavaScript, as `txcenter start` runs: a restart of the whole stack compiles nothing.
     const entry = defaultLaunch() === 'tsx' ? ['--import', 'tsx', STACK_ENTRY] : [await prebuiltCli('chaosStack')];
-    const child = spawn(process.execPath, [...entry, dataDir, JSON.stringify(ports)], {
+    const child = spawn(process.execPath, [...entry, dataDir, JSON.stringify(ports), JSON.stringify(timing)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     return new Promise((resolve, reject) => {
@@ -78,7 +80,7 @@ class ChaosStack {
         clearTimeout(timer);
         child.off('exit', onExit);
         const ready = JSON.parse(line) as { urls: { trading: string }; ports: StackPorts };
-        resolve(new ChaosStack(dataDir, child, ready.urls, ready.ports));
+        resolve(new ChaosStack(dataDir, child, ready.urls, ready.ports, timing));
       });
     });
   }
@@ -122,6 +124,8 @@ export interface ChaosOptions {
   readonly purchases: number;
   readonly kills: number;
   readonly concurrency: number;
+  /** The stack's time constants; @default CHAOS_TIMING (the e2e test's short drill caps consumers lower). */
+  readonly timing?: StackTiming;
   readonly log?: (line: string) => void;
 }
 
@@ -232,7 +236,7 @@ async function counts(
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-chaos-'));
-  let stack = await ChaosStack.start(dataDir, { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 });
+  let stack = await ChaosStack.start(dataDir, { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 }, options.timing ?? CHAOS_TIMING);
   const byFunction: Record<string, number> = {};
   let stackKills = 0;
   let restartsBeforeCrashes = 0;
@@ -285,7 +289,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           restarting = new Promise((resolve) => (back = resolve));
           await stack.crash();
           const restartAt = Date.now();
-          stack = await ChaosStack.start(dataDir, stack.ports);
+          stack = await ChaosStack.start(dataDir, stack.ports, stack.timing);
           back();
           restarting = undefined;
           log(`    stack back in ${Date.now() - restartAt} ms`);

@@ -1,18 +1,19 @@
 /**
  * The stack `txcenter bench chaos` drives, as its own process so the drill can SIGKILL all of it:
- * `node <its prebuilt bundle, local/cli/prebuiltCli.ts> <dataDir> <portsJson>` (or
+ * `node <its prebuilt bundle, local/cli/prebuiltCli.ts> <dataDir> <portsJson> <timingJson>` (or
  * `node --import tsx bench/chaosStack.ts …` with TXCENTER_LAUNCH=tsx). Opens the drill's wallets, prints
  * one JSON line `{"ready":true,"urls":{…},"ports":{…}}` and stops cleanly on SIGTERM.
  */
 import { startStack } from '../local/demo/stack';
 import type { StackPorts } from '../local/demo/stack';
-import { CHAOS_CUSTOMERS, CHAOS_TIMING } from './chaosPlan';
+import type { StackTiming } from '../local/demo/timing';
+import { CHAOS_CUSTOMERS } from './chaosPlan';
 
-const [dataDir, portsJson] = process.argv.slice(2);
+const [dataDir, portsJson, timingJson] = process.argv.slice(2);
 const stack = await startStack({
   dataDir: dataDir!,
   ports: JSON.parse(portsJson!) as StackPorts,
-  timing: CHAOS_TIMING,
+  timing: JSON.parse(timingJson!) as StackTiming,
   logLevel: 'error',
   pollersPerTrigger: 4,
 });
