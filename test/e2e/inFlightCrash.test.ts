@@ -3,9 +3,10 @@ import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TRADING_SYSTEM } from '../../examples/trading';
 import type { Stack } from '../../local/demo/stack';
+import { DEMO_TIMING } from '../../local/demo/timing';
 import { catalog } from '../../shared/engines/catalog';
 import { TxClient, TxClientError } from '../../shared/engines/client';
-import { CRASH_TIMING, startTestStack } from './stackFixture';
+import { startTestStack } from './stackFixture';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -27,7 +28,7 @@ describe('E2E: a function process SIGKILLed while it holds work', () => {
 
   beforeAll(async () => {
     // Consumers time out after 10 s: the crashed run's lease on its message lasts until that deadline.
-    stack = await startTestStack(CRASH_TIMING);
+    stack = await startTestStack({ ...DEMO_TIMING, consumerTimeoutCapSeconds: 10 });
     client = new TxClient({
       baseUrl: stack.urls.gateway,
       systemId: LOCAL_TRADING_SYSTEM.id,
