@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { SqliteAdapter } from 'kysely';
 
 /**
@@ -6,7 +6,28 @@ import { SqliteAdapter } from 'kysely';
  * statement per row (each statement costs a round trip on MySQL). Use one sink object per kind of row.
  */
 export interface RowSink<DB, R> {
-  flush(trx: Transaction<DB>, rows: readonly R[]): Promise<unknown>;
+  /** The statement that writes `rows` (undefined: nothing to write); nobody reads its result. */
+  statement(trx: Transaction<DB>, rows: readonly R[]): CompiledQuery | undefined;
+}
+
+/** The rows' statements of the batches in flight: see {@link isSentWithCommit}. */
+const sentWithCommit = new WeakSet<CompiledQuery>();
+
+/**
+ * True for a batch's collected-rows statement, the last thing before its COMMIT, whose result nobody
+ * reads: a driver may hold it and send it in one round trip with the COMMIT (MySQL, see mysql.ts).
+ * If it fails there, the driver throws {@link FailedBeforeCommitError}.
+ */
+export function isSentWithCommit(query: CompiledQuery): boolean {
+  return sentWithCommit.has(query);
+}
+
+/**
+ * A statement sent with the COMMIT ({@link isSentWithCommit}) failed, so the COMMIT did not run and
+ * the transaction is rolled back: the batch's outcome is known (nothing applied), as when a job fails.
+ */
+export class FailedBeforeCommitError extends Error {
+  override readonly name = 'FailedBeforeCommitError';
 }
 
 /** The batch a job runs in. */
@@ -103,7 +124,8 @@ export class GroupCommitWriter<DB> implements TxWriter<DB> {
       });
     } catch (error) {
       // BEGIN or COMMIT failed: the same for every job, and after a COMMIT the outcome is unknown.
-      if (stage !== 'body' || batch.length === 1) return batch.forEach((pending) => pending.reject(error));
+      const jobFailed = stage === 'body' || error instanceof FailedBeforeCommitError;
+      if (!jobFailed || batch.length === 1) return batch.forEach((pending) => pending.reject(error));
       for (const pending of batch) {
         await this.db
           .transaction()
@@ -128,7 +150,12 @@ async function runJobs<DB>(trx: Transaction<DB>, batch: readonly Pending<DB>[]):
   };
   const values: unknown[] = [];
   for (const pending of batch) values.push(await pending.job(trx, writeBatch));
-  for (const [sink, rows] of collected) await sink.flush(trx, rows);
+  for (const [sink, rows] of collected) {
+    const query = sink.statement(trx, rows);
+    if (query === undefined) continue;
+    sentWithCommit.add(query);
+    await trx.executeQuery(query);
+  }
   return values;
 }
 

@@ -96,7 +96,7 @@ export class ConsumeBarrier {
 
   /** Attempt rows of a batch of writes, one INSERT per batch. */
   private readonly attempts: RowSink<ConsumerTables, Insertable<ConsumerTables['txc_consume_attempt']>> = {
-    flush: (trx, rows) => trx.insertInto('txc_consume_attempt').values(rows).execute(),
+    statement: (trx, rows) => trx.insertInto('txc_consume_attempt').values(rows).compile(),
   };
 
   constructor(private readonly db: Kysely<ConsumerTables>) {

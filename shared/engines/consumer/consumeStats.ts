@@ -30,13 +30,13 @@ interface Delta {
 /**
  * The counters of `txc_consume_stats` (migration 303), written by the group-commit batch that holds
  * the barrier writes: events are collected by each job only after its barrier write changed a row
- * (so a redelivery, which changes none, counts nothing) and flushed once per batch just before its
+ * (so a redelivery, which changes none, counts nothing) and written once per batch just before its
  * COMMIT — a rolled-back batch takes its counts with it. One shared sink for every group of the
  * process, so a batch upserts its counter rows in one statement, in key order: two batches lock the
  * rows they share in the same order (no deadlock on MySQL) and hold them only until their COMMIT.
  */
 export const consumeStatsSink: RowSink<any, StatsEvent> = {
-  async flush(trx: Transaction<any>, events: readonly StatsEvent[]) {
+  statement(trx: Transaction<any>, events: readonly StatsEvent[]) {
     const deltas = new Map<string, Delta>();
     for (const event of events) {
       const minute = statsMinuteOf(event.at);
@@ -59,7 +59,7 @@ export const consumeStatsSink: RowSink<any, StatsEvent> = {
     const rows = [...deltas.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, d]) => ({ group_id: d.group, minute_at: d.minute, ...d.counts, last_consumed_at: d.lastConsumedAt }));
-    if (rows.length === 0) return;
+    if (rows.length === 0) return undefined;
     const mysql = trx.getExecutor().adapter instanceof MysqlAdapter;
     // The stored value plus this batch's (MySQL: VALUES(c), which MariaDB and MySQL 8 both accept).
     const added = (c: string) => (mysql ? sql`${sql.ref(c)} + VALUES(${sql.ref(c)})` : sql`${sql.ref(c)} + excluded.${sql.ref(c)}`);
@@ -72,9 +72,8 @@ export const consumeStatsSink: RowSink<any, StatsEvent> = {
       last_consumed_at: sql`NULLIF(${later}, 0)`,
     };
     const insert = trx.insertInto('txc_consume_stats').values(rows);
-    await (mysql
-      ? insert.onDuplicateKeyUpdate(set)
-      : insert.onConflict((oc) => oc.columns(['group_id', 'minute_at']).doUpdateSet(set))
-    ).execute();
+    return (
+      mysql ? insert.onDuplicateKeyUpdate(set) : insert.onConflict((oc) => oc.columns(['group_id', 'minute_at']).doUpdateSet(set))
+    ).compile();
   },
 };

@@ -72,9 +72,9 @@ export class SqlTxStore implements TxStore {
   constructor(private readonly db: Kysely<TxTables>) {
     this.writer = writerFor(db);
     this.q = compileTxQueries(db);
-    this.events = { flush: (trx, rows) => trx.executeQuery(insertEvents(db, rows)) };
-    this.published = { flush: (trx, rows) => trx.executeQuery(markPublishedRows(db, rows)) };
-    this.delivered = { flush: (trx, rows) => trx.executeQuery(markDeliveredRows(db, rows)) };
+    this.events = { statement: (_, rows) => insertEvents(db, rows) };
+    this.published = { statement: (_, rows) => markPublishedRows(db, rows) };
+    this.delivered = { statement: (_, rows) => markDeliveredRows(db, rows) };
   }
 
   private async guard<T>(operation: string, run: () => Promise<T>): Promise<T> {

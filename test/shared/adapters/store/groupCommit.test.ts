@@ -1,7 +1,14 @@
+import { tracingChannel } from 'node:diagnostics_channel';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { GroupCommitWriter, MAX_WRITES_PER_COMMIT, writerFor } from '../../../../shared/adapters/store/groupCommit';
+import type { RowSink } from '../../../../shared/adapters/store/groupCommit';
+import {
+  FailedBeforeCommitError,
+  GroupCommitWriter,
+  MAX_WRITES_PER_COMMIT,
+  writerFor,
+} from '../../../../shared/adapters/store/groupCommit';
 import { SqlTxStore } from '../../../../shared/engines/tx';
 import type { NewTx, TxTables } from '../../../../shared/engines/tx';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
@@ -23,6 +30,33 @@ const newTx = (txId: string, businessKey: string): NewTx => ({
 
 const insertEvent = (id: string) => (trx: Transaction<TxTables>) =>
   trx.insertInto('txc_tx_event').values({ tx_id: id, at: 1, type: 'CHECK', state: 'PREPARED', actor: 't', detail: null }).execute();
+
+/** Collected timeline rows, one INSERT per batch. */
+const eventRows: RowSink<TxTables, string> = {
+  statement: (trx, ids) =>
+    trx
+      .insertInto('txc_tx_event')
+      .values(ids.map((id) => ({ tx_id: id, at: 1, type: 'CHECK', state: 'PREPARED', actor: 't', detail: null })))
+      .compile(),
+};
+/** Collected rows whose statement always fails (no such table). */
+const failingRows: RowSink<TxTables, string> = {
+  statement: (trx, ids) => sql`insert into txc_no_such_table (id) values (${sql.join(ids)})`.compile(trx),
+};
+
+/** The SQL texts mysql2 sends while `body` runs (its diagnostics channel; nothing on SQLite). */
+async function mysqlQueriesDuring(body: () => Promise<void>): Promise<string[]> {
+  const queries: string[] = [];
+  const channel = tracingChannel<{ query: string }>('mysql2:query');
+  const subscriber = { start: (message: { query: string }) => void queries.push(message.query) };
+  channel.subscribe(subscriber as never);
+  try {
+    await body();
+  } finally {
+    channel.unsubscribe(subscriber as never);
+  }
+  return queries;
+}
 
 describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect, open }) => {
   const maybe = it.skipIf(dialect === 'mysql' && mysqlSkip !== undefined);
@@ -120,6 +154,48 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       expect(await eventIds(db)).toEqual(['ok-1', 'ok-2']);
     }),
   );
+
+  maybe(
+    "collected rows are written in their batch's transaction; a failing rows statement fails only the job that collected rows for it",
+    () =>
+      withDb(async (db) => {
+        const writer = writerFor(db);
+        const outcomes = await Promise.allSettled(
+          ['r-1', 'bad', 'r-2'].map((id) =>
+            writer.write(async (trx, batch) => {
+              await insertEvent(`${id}-own`)(trx);
+              batch.collect(eventRows, `${id}-row`);
+              if (id === 'bad') batch.collect(failingRows, id);
+            }),
+          ),
+        );
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        // MySQL sends the rows with the COMMIT: the failure says it happened before the COMMIT ran.
+        if (dialect === 'mysql') expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(FailedBeforeCommitError);
+        expect(await eventIds(db)).toEqual(['r-1-own', 'r-1-row', 'r-2-own', 'r-2-row']);
+      }),
+  );
+
+  if (dialect === 'mysql')
+    maybe("MySQL: a batch's collected rows go in the COMMIT's round trip", () =>
+      withDb(async (db) => {
+        const writer = writerFor(db);
+        await writer.write(insertEvent('warm-up')); // the session's own setup is not the batch's
+        const queries = await mysqlQueriesDuring(async () => {
+          await Promise.all(
+            ['c-1', 'c-2'].map((id) =>
+              writer.write(async (trx, batch) => {
+                await insertEvent(`${id}-own`)(trx);
+                batch.collect(eventRows, `${id}-row`);
+              }),
+            ),
+          );
+        });
+        expect(queries).toHaveLength(3);
+        expect(queries[2]).toMatch(/^insert into `txc_tx_event` .*'c-1-row'.*'c-2-row'.*;\ncommit$/s);
+        expect(await eventIds(db)).toEqual(['c-1-own', 'c-1-row', 'c-2-own', 'c-2-row', 'warm-up']);
+      }),
+    );
 
   maybe('a failed COMMIT fails every write of the batch, and none is run again (its outcome is unknown)', () =>
     withDb(async (db) => {
