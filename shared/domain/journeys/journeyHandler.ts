@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { MysqlAdapter, sql } from 'kysely';
 import { decodeEnvelope } from '../../engines/consumer/decodeEnvelope';
 import type { EnvelopeOf } from '../../engines/consumer/decodeEnvelope';
 import type { MessageHandler } from '../../engines/consumer/types';
@@ -18,52 +19,57 @@ export interface Journey {
   readonly nextDueAt: number | undefined;
 }
 
-/** consumer-orchestration (companion group): advances a customer's companion journey by one step. */
+/** True when a step of `stage` may set the stored journey's stage: never back from post- to pre-investment. */
+const advancesFrom = (stage: keyof typeof STAGE_ORDER) =>
+  sql<boolean>`${STAGE_ORDER[stage]} >= case ${sql.ref('stage')} ${sql.join(
+    Object.entries(STAGE_ORDER).map(([name, order]) => sql`when ${name} then ${order}`),
+    sql` `,
+  )} end`;
+
+/**
+ * consumer-orchestration (companion group): advances a customer's companion journey by one step.
+ * Local-only: the step row and the journey upsert (the stage order decided in SQL, so nothing is read
+ * first) commit with the barrier row in one write, and two steps of one journey never race an INSERT.
+ */
 export function journeyHandler(now: () => number = Date.now): MessageHandler<EnvelopeOf<OrchestrationPayload>> {
   return {
     dedupBy: 'key',
+    localOnly: true,
     decode: (message) => decodeEnvelope(message, orchestrationPayloadSchema),
-    async handle({ value }, { db }) {
+    async handle({ value }) {
       const { payload } = value;
-      const current = await db
-        .selectFrom('txc_journey')
-        .select(['stage', 'steps_done'])
-        .where('journey_id', '=', payload.journeyId)
-        .executeTakeFirst();
       const at = now();
       const dueAt = payload.dueAt ? Date.parse(payload.dueAt) : null;
-      const advances = !current || STAGE_ORDER[payload.stage] >= STAGE_ORDER[current.stage as keyof typeof STAGE_ORDER];
       return {
-        summary: `journey ${payload.journeyId} ${payload.stage}/${payload.step}${advances ? '' : ' (late step recorded, stage kept)'}`,
+        summary: `journey ${payload.journeyId} ${payload.stage}/${payload.step}`,
         apply: async (trx) => {
           await trx
             .insertInto('txc_journey_step')
             .values({ event_id: value.eventId, journey_id: payload.journeyId, stage: payload.stage, step: payload.step, at })
             .execute();
-          if (!current) {
-            await trx
-              .insertInto('txc_journey')
-              .values({
-                journey_id: payload.journeyId,
-                customer_id: payload.customerId,
-                stage: payload.stage,
-                step: payload.step,
-                steps_done: 1,
-                updated_at: at,
-                next_due_at: dueAt,
-              })
-              .execute();
-          } else {
-            await trx
-              .updateTable('txc_journey')
-              .set((eb) => ({
-                steps_done: eb('steps_done', '+', 1),
-                updated_at: at,
-                ...(advances ? { stage: payload.stage, step: payload.step, next_due_at: dueAt } : {}),
-              }))
-              .where('journey_id', '=', payload.journeyId)
-              .execute();
-          }
+          const advances = advancesFrom(payload.stage);
+          const ifAdvances = (value: unknown, column: string) => sql`case when ${advances} then ${value} else ${sql.ref(column)} end`;
+          // `stage` last: MySQL assigns left to right, and the other columns compare the stored stage.
+          const set = {
+            steps_done: sql`${sql.ref('steps_done')} + 1`,
+            updated_at: at,
+            step: ifAdvances(payload.step, 'step'),
+            next_due_at: ifAdvances(dueAt, 'next_due_at'),
+            stage: ifAdvances(payload.stage, 'stage'),
+          };
+          const insert = trx.insertInto('txc_journey').values({
+            journey_id: payload.journeyId,
+            customer_id: payload.customerId,
+            stage: payload.stage,
+            step: payload.step,
+            steps_done: 1,
+            updated_at: at,
+            next_due_at: dueAt,
+          });
+          await (trx.getExecutor().adapter instanceof MysqlAdapter
+            ? insert.onDuplicateKeyUpdate(set)
+            : insert.onConflict((oc) => oc.column('journey_id').doUpdateSet(set))
+          ).execute();
         },
       };
     },
