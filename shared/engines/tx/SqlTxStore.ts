@@ -9,8 +9,8 @@ import type { BrokerState, TxEventRow, TxRow, TxTables } from './tables';
 import { BROKER_STATES, TX_KINDS } from './tables';
 import type { DecisionContext, NewTx, TxEvent, TxEventType, TxRecord, TxStore } from './TxStore';
 import { TX_EVENT_TYPES } from './TxStore';
-import type { DeliveredRow, EventRow, PublishedRow, TxQueries } from './txQueries';
-import { compileTxQueries, insertEvents, markDeliveredRows, markPublishedRows } from './txQueries';
+import type { DeliveredRow, EventRow, PlainPublishedRow, PublishedRow, TxQueries } from './txQueries';
+import { compileTxQueries, insertEvents, markDeliveredRows, markPlainPublishedRows, markPublishedRows } from './txQueries';
 
 /** Duplicate-key errors of both drivers (SQLite constraint codes, MySQL ER_DUP_ENTRY). */
 function isUniqueViolation(error: unknown): boolean {
@@ -64,9 +64,10 @@ function toEvent(row: Pick<TxEventRow, 'at' | 'type' | 'state' | 'actor' | 'deta
 export class SqlTxStore implements TxStore {
   private readonly writer: TxWriter<TxTables>;
   private readonly q: TxQueries;
-  /** Timeline rows, one INSERT per batch of writes; the handles and delivery marks, one UPDATE each per batch. */
+  /** Timeline rows, one INSERT per batch of writes; the handles, plain-event marks and delivery marks, one UPDATE each per batch. */
   private readonly events: RowSink<TxTables, EventRow>;
   private readonly published: RowSink<TxTables, PublishedRow>;
+  private readonly plainPublished: RowSink<TxTables, PlainPublishedRow>;
   private readonly delivered: RowSink<TxTables, DeliveredRow>;
 
   constructor(private readonly db: Kysely<TxTables>) {
@@ -74,6 +75,7 @@ export class SqlTxStore implements TxStore {
     this.q = compileTxQueries(db);
     this.events = { statement: (_, rows) => insertEvents(db, rows) };
     this.published = { statement: (_, rows) => markPublishedRows(db, rows) };
+    this.plainPublished = { statement: (_, rows) => markPlainPublishedRows(db, rows) };
     this.delivered = { statement: (_, rows) => markDeliveredRows(db, rows) };
   }
 
@@ -317,12 +319,8 @@ export class SqlTxStore implements TxStore {
 
   markPlainPublished(eventId: string, messageId: string, at: number): Promise<void> {
     return this.guard('mark plain event published', () =>
-      this.writer.write(async (trx, batch) => {
-        await trx
-          .updateTable('txc_tx')
-          .set({ broker: BROKER_STATES.published, message_id: messageId, updated_at: at })
-          .where('tx_id', '=', eventId)
-          .execute();
+      this.writer.write(async (_, batch) => {
+        batch.collect(this.plainPublished, { txId: eventId, messageId, at });
         this.event(batch, eventId, TX_EVENT_TYPES.published, TX_STATES.committed, 'gateway', at, { messageId });
       }),
     );

@@ -1,4 +1,4 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import { SqliteAdapter, sql } from 'kysely';
 import { precompile } from './precompiledQuery';
 import { TX_STATES } from './stateMachine';
@@ -57,6 +57,13 @@ export interface PublishedRow {
   at: number;
 }
 
+/** A published plain event, for {@link markPlainPublishedRows}. */
+export interface PlainPublishedRow {
+  txId: string;
+  messageId: string;
+  at: number;
+}
+
 /** A delivered decision, for {@link markDeliveredRows}. */
 export interface DeliveredRow {
   txId: string;
@@ -73,40 +80,88 @@ function valuesTable(rows: readonly Readonly<Record<string, unknown>>[]) {
 
 const isSqlite = (db: Kysely<TxTables>) => db.getExecutor().adapter instanceof SqliteAdapter;
 
+/** An SQL fragment over the stored row, named `t` in {@link updateJoined}. */
+type OverStored = (t: RawBuilder<unknown>) => RawBuilder<unknown>;
+
 /**
- * The handles of a batch's published half messages in one UPDATE joined to their values (MySQL's
- * multi-table UPDATE, SQLite's UPDATE … FROM) instead of one per transaction. A decision may already
- * be stored (takeover race): then only the handle is added.
+ * One UPDATE of a batch's `txc_tx` rows joined to their values `v` (MySQL's multi-table UPDATE, SQLite's
+ * UPDATE … FROM) instead of one per transaction. `set` lists the new values in order: MySQL runs the
+ * assignments left to right, so a column another one compares must come after it.
  */
-export function markPublishedRows(db: Kysely<TxTables>, rows: readonly PublishedRow[]): CompiledQuery {
-  const values = valuesTable(rows.map((r) => ({ tx_id: r.txId, message_id: r.messageId, receipt_handle: r.receiptHandle, at: r.at })));
-  const { publishPending, half } = BROKER_STATES;
-  if (isSqlite(db))
-    return sql`update txc_tx set broker = case when broker = ${publishPending} then ${half} else broker end,
-      message_id = v.message_id, receipt_handle = v.receipt_handle, updated_at = v.at
-      from (${values}) as v where txc_tx.tx_id = v.tx_id`.compile(db);
-  // MySQL runs the assignments left to right: broker is compared before any other column changes.
+function updateJoined(
+  db: Kysely<TxTables>,
+  rows: readonly Readonly<Record<string, unknown>>[],
+  set: readonly (readonly [column: string, value: OverStored])[],
+  where?: OverStored,
+): CompiledQuery {
+  const values = valuesTable(rows);
+  if (isSqlite(db)) {
+    const t = sql.raw('txc_tx');
+    const assignments = sql.join(set.map(([column, value]) => sql`${sql.ref(column)} = ${value(t)}`));
+    return sql`update txc_tx set ${assignments} from (${values}) as v
+      where txc_tx.tx_id = v.tx_id${where ? sql` and ${where(t)}` : sql``}`.compile(db);
+  }
+  const t = sql.raw('t');
+  const assignments = sql.join(set.map(([column, value]) => sql`${sql.ref(`t.${column}`)} = ${value(t)}`));
   return sql`update txc_tx t join (${values}) v on t.tx_id = v.tx_id
-    set t.broker = case when t.broker = ${publishPending} then ${half} else t.broker end,
-      t.message_id = v.message_id, t.receipt_handle = v.receipt_handle, t.updated_at = v.at`.compile(db);
+    set ${assignments}${where ? sql` where ${where(t)}` : sql``}`.compile(db);
 }
 
-/** A batch's delivered decisions (broker told) in one UPDATE; a transaction still PREPARED is left alone. */
+/** The batch's values column `name`. */
+const fromValues =
+  (name: string): OverStored =>
+  () =>
+    sql.ref(`v.${name}`);
+
+/**
+ * The handles of a batch's published half messages. A decision may already be stored (takeover
+ * race): then only the handle is added (broker compared before any other column changes).
+ */
+export function markPublishedRows(db: Kysely<TxTables>, rows: readonly PublishedRow[]): CompiledQuery {
+  const { publishPending, half } = BROKER_STATES;
+  return updateJoined(
+    db,
+    rows.map((r) => ({ tx_id: r.txId, message_id: r.messageId, receipt_handle: r.receiptHandle, at: r.at })),
+    [
+      ['broker', (t) => sql`case when ${t}.broker = ${publishPending} then ${half} else ${t}.broker end`],
+      ['message_id', fromValues('message_id')],
+      ['receipt_handle', fromValues('receipt_handle')],
+      ['updated_at', fromValues('at')],
+    ],
+  );
+}
+
+/** A batch's published plain events (their message ids). */
+export function markPlainPublishedRows(db: Kysely<TxTables>, rows: readonly PlainPublishedRow[]): CompiledQuery {
+  return updateJoined(
+    db,
+    rows.map((r) => ({ tx_id: r.txId, message_id: r.messageId, at: r.at })),
+    [
+      ['broker', () => sql`${BROKER_STATES.published}`],
+      ['message_id', fromValues('message_id')],
+      ['updated_at', fromValues('at')],
+    ],
+  );
+}
+
+/** A batch's delivered decisions (broker told); a transaction still PREPARED is left alone. */
 export function markDeliveredRows(db: Kysely<TxTables>, rows: readonly DeliveredRow[]): CompiledQuery {
-  const values = valuesTable(rows.map((r) => ({ tx_id: r.txId, at: r.at })));
-  const { decisionDelivered } = BROKER_STATES;
-  if (isSqlite(db))
-    return sql`update txc_tx set broker = ${decisionDelivered}, updated_at = v.at
-      from (${values}) as v where txc_tx.tx_id = v.tx_id and txc_tx.state != ${TX_STATES.prepared}`.compile(db);
-  return sql`update txc_tx t join (${values}) v on t.tx_id = v.tx_id
-    set t.broker = ${decisionDelivered}, t.updated_at = v.at where t.state != ${TX_STATES.prepared}`.compile(db);
+  return updateJoined(
+    db,
+    rows.map((r) => ({ tx_id: r.txId, at: r.at })),
+    [
+      ['broker', () => sql`${BROKER_STATES.decisionDelivered}`],
+      ['updated_at', fromValues('at')],
+    ],
+    (t) => sql`${t}.state != ${TX_STATES.prepared}`,
+  );
 }
 
 /**
  * The statements of every prepare + commit, compiled once per store (see {@link precompile}); the
  * rarer ones (takeover, failed publish, checks, timeline) stay ordinary Kysely queries, and the
  * timeline rows, handles and delivery marks are written per batch ({@link insertEvents},
- * {@link markPublishedRows}, {@link markDeliveredRows}).
+ * {@link markPublishedRows}, {@link markPlainPublishedRows}, {@link markDeliveredRows}).
  */
 export function compileTxQueries(db: Kysely<TxTables>) {
   return {

@@ -113,6 +113,26 @@ describe.each(DATABASE_CASES)('Class: SqlTxStore on $dialect', ({ dialect, open 
     }),
   );
 
+  maybe('plain events marked published in one batch: one UPDATE, every event with its own message id and timeline row', () =>
+    withStore(async (store) => {
+      const events = [newTx(), newTx(), newTx()];
+      expect(await Promise.all(events.map((event, i) => store.insertPlain(event, 1_000 + i)))).toEqual([true, true, true]);
+      // Queued in one turn: one batch. The third stays unpublished.
+      await Promise.all(events.slice(0, 2).map((event, i) => store.markPlainPublished(event.txId, `PM${i}`, 2_000 + i)));
+      const stored = await Promise.all(events.map((event) => store.get(event.txId)));
+      expect(stored.map((event) => [event!.state, event!.broker, event!.messageId, event!.updatedAt])).toEqual([
+        ['COMMITTED', 'PUBLISHED', 'PM0', 2_000],
+        ['COMMITTED', 'PUBLISHED', 'PM1', 2_001],
+        ['COMMITTED', 'PUBLISH_PENDING', undefined, 1_002],
+      ]);
+      const timeline = await store.timeline(events[1]!.txId);
+      expect(timeline.map((e) => [e.type, e.state, e.at, e.detail])).toEqual([
+        ['ACCEPTED', 'COMMITTED', 1_001, { businessKey: events[1]!.businessKey }],
+        ['PUBLISHED', 'COMMITTED', 2_001, { messageId: 'PM1' }],
+      ]);
+    }),
+  );
+
   maybe('holds (system, businessKey) until a failed publish releases it', () =>
     withStore(async (store) => {
       const first = newTx({ businessKey: 'shared-key' });
