@@ -1,4 +1,4 @@
-import type { CompiledQuery, Kysely, Transaction } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, Transaction } from 'kysely';
 import { SqliteAdapter } from 'kysely';
 
 /**
@@ -10,13 +10,13 @@ export interface RowSink<DB, R> {
   statement(trx: Transaction<DB>, rows: readonly R[]): CompiledQuery | undefined;
 }
 
-/** The rows' statements of the batches in flight: see {@link isSentWithCommit}. */
+/** The statements of the batches in flight that may go with the COMMIT: see {@link isSentWithCommit}. */
 const sentWithCommit = new WeakSet<CompiledQuery>();
 
 /**
- * True for a batch's collected-rows statement, the last thing before its COMMIT, whose result nobody
- * reads: a driver may hold it and send it in one round trip with the COMMIT (MySQL, see mysql.ts).
- * If it fails there, the driver throws {@link FailedBeforeCommitError}.
+ * True for a statement whose result nobody reads, a batch's collected rows or a {@link writeAtCommit}:
+ * a driver may hold it and send it, in order with the others, in one round trip with the COMMIT
+ * (MySQL, see mysql.ts). If one fails there, the driver throws {@link FailedBeforeCommitError}.
  */
 export function isSentWithCommit(query: CompiledQuery): boolean {
   return sentWithCommit.has(query);
@@ -45,6 +45,19 @@ export type WriteJob<DB, T> = (trx: Transaction<DB>, batch: WriteBatch<DB>) => P
 /** Runs store writes, each resolved only after its transaction has committed. */
 export interface TxWriter<DB> {
   write<T>(job: WriteJob<DB, T>): Promise<T>;
+}
+
+/**
+ * Runs `query`, a write of a job whose result the job does not read, in the batch's transaction: on
+ * MySQL it goes with the COMMIT (no round trip of its own), after the statements the batch runs
+ * directly and before its collected rows, in the order given. So use it only for a job's last
+ * writes, which nothing later in the batch reads: effects that commit with their barrier row. If it
+ * fails, the job fails (alone) as if it had failed here.
+ */
+export async function writeAtCommit(trx: Transaction<any>, query: Compilable): Promise<void> {
+  const compiled = query.compile();
+  sentWithCommit.add(compiled);
+  await trx.executeQuery(compiled);
 }
 
 /** Most writes committed together; bounds how long one batch holds a connection (SQLite's only one). */

@@ -1,3 +1,4 @@
+import { writeAtCommit } from '../../adapters/store/groupCommit';
 import type { Kysely } from 'kysely';
 import * as z from '../../zod';
 import { decodeEnvelope } from '../../engines/consumer/decodeEnvelope';
@@ -29,9 +30,9 @@ export function archiveHandler(now: () => number = Date.now): MessageHandler<Env
       return {
         summary: `archived ${message.topic}/${message.tag ?? '-'} message ${message.messageId}`,
         apply: async (trx) => {
-          await trx
-            .insertInto('txc_archive_event')
-            .values({
+          await writeAtCommit(
+            trx,
+            trx.insertInto('txc_archive_event').values({
               group_id: group,
               message_id: message.messageId,
               topic: message.topic,
@@ -42,8 +43,8 @@ export function archiveHandler(now: () => number = Date.now): MessageHandler<Env
               body: message.body,
               published_at: message.publishTime,
               archived_at: now(),
-            })
-            .execute();
+            }),
+          );
         },
       };
     },

@@ -1,3 +1,4 @@
+import { writeAtCommit } from '../../adapters/store/groupCommit';
 import type { Kysely } from 'kysely';
 import type { Alert } from '../../engines/alert/AlertSink';
 import { decodeEnvelope } from '../../engines/consumer/decodeEnvelope';
@@ -6,7 +7,7 @@ import { MessageRejectedError, REJECTION_CODES } from '../../engines/consumer/er
 import type { MessageHandler } from '../../engines/consumer/types';
 import { orchestrationPayloadSchema } from '../journeys/orchestrationEvent';
 import { operationsPayloadSchema } from '../touchpoints/operationsEvent';
-import { completeReview } from '../touchpoints/reviewGate';
+import { completeReviewQuery } from '../touchpoints/reviewGate';
 import type { ComplianceRuleSet } from './complianceRules';
 import type { ReviewInput, Verdict } from './reviewContent';
 import { reviewContent } from './reviewContent';
@@ -62,10 +63,11 @@ export function complianceHandler(rules: ComplianceRuleSet, now: () => number = 
       return {
         summary: `compliance ${verdict.verdict}${verdict.findings.length ? `: ${verdict.findings.map((f) => f.rule).join(', ')}` : ''}`,
         alerts,
+        // Written with the COMMIT (writeAtCommit), the verdict before the gate that reads it.
         apply: async (trx) => {
-          await trx
-            .insertInto('txc_compliance_verdict')
-            .values({
+          await writeAtCommit(
+            trx,
+            trx.insertInto('txc_compliance_verdict').values({
               event_id: value.eventId,
               business_key: value.businessKey,
               tag: value.tag,
@@ -73,9 +75,9 @@ export function complianceHandler(rules: ComplianceRuleSet, now: () => number = 
               rule_set: verdict.ruleSet,
               findings: JSON.stringify(verdict.findings),
               reviewed_at: at,
-            })
-            .execute();
-          await completeReview(trx, value.eventId, at);
+            }),
+          );
+          await writeAtCommit(trx, completeReviewQuery(trx, value.eventId, at));
         },
       };
     },

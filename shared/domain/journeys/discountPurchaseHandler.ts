@@ -1,3 +1,4 @@
+import { writeAtCommit } from '../../adapters/store/groupCommit';
 import { decodeEnvelope } from '../../engines/consumer/decodeEnvelope';
 import type { EnvelopeOf } from '../../engines/consumer/decodeEnvelope';
 import type { MessageHandler } from '../../engines/consumer/types';
@@ -58,9 +59,9 @@ export function discountPurchaseHandler(
           ? `wallet purchase of ${payload.fundCode} for ${payload.amount} yuan REFUSED (${refused.code}); customer told (order ${payload.orderId})`
           : `wallet purchase of ${payload.fundCode} for ${payload.amount} yuan (order ${payload.orderId}); journey → post-purchase review`,
         apply: async (trx) => {
-          await trx
-            .insertInto('txc_slave_purchase')
-            .values({
+          await writeAtCommit(
+            trx,
+            trx.insertInto('txc_slave_purchase').values({
               tx_id: value.eventId,
               order_id: payload.orderId,
               customer_id: payload.customerId,
@@ -73,8 +74,8 @@ export function discountPurchaseHandler(
               follow_up_event_id: event.txId,
               trading_reference: answer.outcome === 'purchased' ? (answer.reference ?? null) : null,
               completed_at: now(),
-            })
-            .execute();
+            }),
+          );
         },
       };
     },

@@ -1,3 +1,4 @@
+import { writeAtCommit } from '../../adapters/store/groupCommit';
 import type { Kysely } from 'kysely';
 import { MysqlAdapter, sql } from 'kysely';
 import { decodeEnvelope } from '../../engines/consumer/decodeEnvelope';
@@ -29,7 +30,8 @@ const advancesFrom = (stage: keyof typeof STAGE_ORDER) =>
 /**
  * consumer-orchestration (companion group): advances a customer's companion journey by one step.
  * Local-only: the step row and the journey upsert (the stage order decided in SQL, so nothing is read
- * first) commit with the barrier row in one write, and two steps of one journey never race an INSERT.
+ * first) commit with the barrier row in one write (on MySQL sent with the COMMIT: writeAtCommit), and two
+ * steps of one journey never race an INSERT.
  */
 export function journeyHandler(now: () => number = Date.now): MessageHandler<EnvelopeOf<OrchestrationPayload>> {
   return {
@@ -43,10 +45,12 @@ export function journeyHandler(now: () => number = Date.now): MessageHandler<Env
       return {
         summary: `journey ${payload.journeyId} ${payload.stage}/${payload.step}`,
         apply: async (trx) => {
-          await trx
-            .insertInto('txc_journey_step')
-            .values({ event_id: value.eventId, journey_id: payload.journeyId, stage: payload.stage, step: payload.step, at })
-            .execute();
+          await writeAtCommit(
+            trx,
+            trx
+              .insertInto('txc_journey_step')
+              .values({ event_id: value.eventId, journey_id: payload.journeyId, stage: payload.stage, step: payload.step, at }),
+          );
           const advances = advancesFrom(payload.stage);
           const ifAdvances = (value: unknown, column: string) => sql`case when ${advances} then ${value} else ${sql.ref(column)} end`;
           // `stage` last: MySQL assigns left to right, and the other columns compare the stored stage.
@@ -66,10 +70,12 @@ export function journeyHandler(now: () => number = Date.now): MessageHandler<Env
             updated_at: at,
             next_due_at: dueAt,
           });
-          await (trx.getExecutor().adapter instanceof MysqlAdapter
-            ? insert.onDuplicateKeyUpdate(set)
-            : insert.onConflict((oc) => oc.column('journey_id').doUpdateSet(set))
-          ).execute();
+          await writeAtCommit(
+            trx,
+            trx.getExecutor().adapter instanceof MysqlAdapter
+              ? insert.onDuplicateKeyUpdate(set)
+              : insert.onConflict((oc) => oc.column('journey_id').doUpdateSet(set)),
+          );
         },
       };
     },

@@ -18,8 +18,14 @@ import { TOUCHPOINT_STATUSES } from './touchpointStatus';
  * @returns true when this call moved the touch-point out of PENDING_REVIEW
  */
 export async function completeReview(db: Kysely<any> | Transaction<any>, eventId: string, at: number): Promise<boolean> {
+  const result = await completeReviewQuery(db, eventId, at).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** {@link completeReview}'s UPDATE, for a caller that does not need its answer. */
+export function completeReviewQuery(db: Kysely<any> | Transaction<any>, eventId: string, at: number) {
   const verdict = sql`(select v.verdict from txc_compliance_verdict v where v.event_id = ${eventId})`;
-  const result = await db
+  return db
     .updateTable('txc_touchpoint')
     .set({
       status: sql`case when ${verdict} = 'PASS' then ${TOUCHPOINT_STATUSES.approved} else ${TOUCHPOINT_STATUSES.blocked} end`,
@@ -29,9 +35,7 @@ export async function completeReview(db: Kysely<any> | Transaction<any>, eventId
     })
     .where('event_id', '=', eventId)
     .where('status', '=', TOUCHPOINT_STATUSES.pendingReview)
-    .where(sql<boolean>`exists (select 1 from txc_compliance_verdict v where v.event_id = ${eventId})`)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+    .where(sql<boolean>`exists (select 1 from txc_compliance_verdict v where v.event_id = ${eventId})`);
 }
 
 /** A touch-point still waiting for compliance's verdict. */

@@ -7,6 +7,7 @@ import {
   FailedBeforeCommitError,
   GroupCommitWriter,
   MAX_WRITES_PER_COMMIT,
+  writeAtCommit,
   writerFor,
 } from '../../../../shared/adapters/store/groupCommit';
 import { SqlTxStore } from '../../../../shared/engines/tx';
@@ -28,16 +29,12 @@ const newTx = (txId: string, businessKey: string): NewTx => ({
   checkbackPath: undefined,
 });
 
-const insertEvent = (id: string) => (trx: Transaction<TxTables>) =>
-  trx.insertInto('txc_tx_event').values({ tx_id: id, at: 1, type: 'CHECK', state: 'PREPARED', actor: 't', detail: null }).execute();
+const eventRow = (id: string) => ({ tx_id: id, at: 1, type: 'CHECK', state: 'PREPARED', actor: 't', detail: null });
+const insertEvent = (id: string) => (trx: Transaction<TxTables>) => trx.insertInto('txc_tx_event').values(eventRow(id)).execute();
 
 /** Collected timeline rows, one INSERT per batch. */
 const eventRows: RowSink<TxTables, string> = {
-  statement: (trx, ids) =>
-    trx
-      .insertInto('txc_tx_event')
-      .values(ids.map((id) => ({ tx_id: id, at: 1, type: 'CHECK', state: 'PREPARED', actor: 't', detail: null })))
-      .compile(),
+  statement: (trx, ids) => trx.insertInto('txc_tx_event').values(ids.map(eventRow)).compile(),
 };
 /** Collected rows whose statement always fails (no such table). */
 const failingRows: RowSink<TxTables, string> = {
@@ -155,29 +152,31 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
     }),
   );
 
-  maybe(
-    "collected rows are written in their batch's transaction; a failing rows statement fails only the job that collected rows for it",
-    () =>
-      withDb(async (db) => {
-        const writer = writerFor(db);
-        const outcomes = await Promise.allSettled(
-          ['r-1', 'bad', 'r-2'].map((id) =>
-            writer.write(async (trx, batch) => {
-              await insertEvent(`${id}-own`)(trx);
-              batch.collect(eventRows, `${id}-row`);
-              if (id === 'bad') batch.collect(failingRows, id);
-            }),
-          ),
-        );
-        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-        // MySQL sends the rows with the COMMIT: the failure says it happened before the COMMIT ran.
-        if (dialect === 'mysql') expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(FailedBeforeCommitError);
-        expect(await eventIds(db)).toEqual(['r-1-own', 'r-1-row', 'r-2-own', 'r-2-row']);
-      }),
+  maybe("collected rows and writes at commit are written in their batch's transaction; a failing one fails only its job", () =>
+    withDb(async (db) => {
+      const writer = writerFor(db);
+      const outcomes = await Promise.allSettled(
+        ['r-1', 'bad-rows', 'r-2', 'bad-write'].map((id) =>
+          writer.write(async (trx, batch) => {
+            await insertEvent(`${id}-own`)(trx);
+            await writeAtCommit(trx, trx.insertInto('txc_tx_event').values(eventRow(`${id}-at`)));
+            batch.collect(eventRows, `${id}-row`);
+            if (id === 'bad-rows') batch.collect(failingRows, id);
+            if (id === 'bad-write') await writeAtCommit(trx, { compile: () => failingRows.statement(trx, [id])! });
+          }),
+        ),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      // MySQL sends them with the COMMIT: the failure says it happened before the COMMIT ran.
+      if (dialect === 'mysql')
+        for (const failed of [outcomes[1], outcomes[3]])
+          expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(FailedBeforeCommitError);
+      expect(await eventIds(db)).toEqual(['r-1-at', 'r-1-own', 'r-1-row', 'r-2-at', 'r-2-own', 'r-2-row']);
+    }),
   );
 
   if (dialect === 'mysql')
-    maybe("MySQL: a batch's collected rows go in the COMMIT's round trip", () =>
+    maybe("MySQL: a batch's writes at commit and collected rows go in the COMMIT's round trip", () =>
       withDb(async (db) => {
         const writer = writerFor(db);
         await writer.write(insertEvent('warm-up')); // the session's own setup is not the batch's
@@ -185,15 +184,20 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
           await Promise.all(
             ['c-1', 'c-2'].map((id) =>
               writer.write(async (trx, batch) => {
+                await writeAtCommit(trx, trx.insertInto('txc_tx_event').values(eventRow(`${id}-at`)));
                 await insertEvent(`${id}-own`)(trx);
                 batch.collect(eventRows, `${id}-row`);
               }),
             ),
           );
         });
+        // The jobs' own statements, then one round trip: the writes at commit in order, the collected rows, COMMIT.
         expect(queries).toHaveLength(3);
-        expect(queries[2]).toMatch(/^insert into `txc_tx_event` .*'c-1-row'.*'c-2-row'.*;\ncommit$/s);
-        expect(await eventIds(db)).toEqual(['c-1-own', 'c-1-row', 'c-2-own', 'c-2-row', 'warm-up']);
+        expect(queries[2]).toMatch(
+          /^insert into `txc_tx_event` .*'c-1-at'.*;\ninsert into .*'c-2-at'.*;\ninsert into .*'c-1-row'.*'c-2-row'.*;\ncommit$/s,
+        );
+        const ids = await db.selectFrom('txc_tx_event').select('tx_id').orderBy('id').execute();
+        expect(ids.map((r) => r.tx_id)).toEqual(['warm-up', 'c-1-own', 'c-2-own', 'c-1-at', 'c-2-at', 'c-1-row', 'c-2-row']);
       }),
     );
 
