@@ -63,7 +63,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts'],
           exclude: [...UNIT, ...E2E, ...PACKAGE],
-          setupFiles: ['test/helpers/recycleMysql.setup.ts'],
+          setupFiles: ['test/helpers/afterFile.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

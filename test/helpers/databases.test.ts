@@ -12,7 +12,7 @@ const tablesOf = async (database: TestDatabase) => (await database.db.introspect
 const countOf = async (database: TestDatabase, table: string) =>
   Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(database.db)).rows[0]!.n);
 
-// The integration project recycles a file's MariaDB databases between its tests (recycleMysql.setup.ts):
+// The integration project recycles a file's MariaDB databases between its tests (afterFile.setup.ts):
 // what a test gets must still be what a new, migrated database would be.
 describe.skipIf(mysqlSkip !== undefined)('MariaDB test databases, recycled within a file', () => {
   const open = DATABASE_CASES[1].open;

@@ -6,6 +6,7 @@ import { createConnection } from 'mysql2/promise';
 import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
 import type { Database } from '../../shared/adapters/store/Database';
 import { openDatabase } from '../../shared/adapters/store/openDatabase';
+import { afterThisFile } from './afterFile';
 
 /** The MariaDB/MySQL server tests use; CI and this machine run MariaDB there. */
 export const MYSQL_TEST_URL = process.env.TXC_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -52,20 +53,23 @@ interface RecycledMysql {
   drop(): Promise<void>;
 }
 
-/** Recycling is on in the projects whose setup file drops the databases after each file (recycleMysqlPerFile). */
-let recycling: { idle: RecycledMysql[]; all: RecycledMysql[] } | undefined;
+interface RecyclingPool {
+  idle: RecycledMysql[];
+  all: RecycledMysql[];
+}
 
-/**
- * From now on, MariaDB test databases are recycled between the tests of this file instead of created
- * per test; the returned function drops them all (the setup file runs it after the file).
- */
-export function recycleMysqlPerFile(): () => Promise<void> {
-  const pool: { idle: RecycledMysql[]; all: RecycledMysql[] } = { idle: [], all: [] };
-  recycling = pool;
-  return async () => {
+let recycling: RecyclingPool | undefined;
+
+/** This file's databases to take turns on; undefined where nothing drops them after the file (afterFile.ts). */
+function recyclingPool(): RecyclingPool | undefined {
+  if (recycling) return recycling;
+  const pool: RecyclingPool = { idle: [], all: [] };
+  const dropped = afterThisFile(async () => {
     recycling = undefined;
     await Promise.all(pool.all.map((database) => database.drop()));
-  };
+  });
+  if (dropped) recycling = pool;
+  return recycling;
 }
 
 /** Migration bookkeeping: kept, so the next open finds the schema up to date with one SELECT. */
@@ -121,7 +125,7 @@ async function emptied(database: RecycledMysql): Promise<boolean> {
 }
 
 async function freshMysql(): Promise<TestDatabase> {
-  const pool = recycling;
+  const pool = recyclingPool();
   if (!pool) {
     const scratch = await createScratchMysqlDatabase(MYSQL_TEST_URL, 'txc_t');
     const database = await openDatabase(scratch.url);
