@@ -10,6 +10,7 @@ import { contextWithDeadline } from '../../shared/engines/invocation/InvocationC
 import type { Database } from '../../shared/adapters/store/Database';
 import { openDatabase } from '../../shared/adapters/store/openDatabase';
 import type { ReceivedMessage } from './ChannelSink';
+import { retryAsGatewayAsks } from './retryAsGatewayAsks';
 import type { ReceivedAlert } from './DemoServer';
 import type { CompanionEvent, PlannedPurchase } from './scenario';
 import { DEMO_CUSTOMERS, planCompanionEvents, planPurchases, PURCHASE_FAULTS } from './scenario';
@@ -189,12 +190,9 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
     const companion = new TxClient({ baseUrl: stack.urls.gateway, systemId: COMPANION_SYSTEM.id, secret: COMPANION_SYSTEM.secret });
     // A plain hand-off: no local transaction to make atomic with it, so no prepare, commit or check-back.
     const publishCompanion = async (event: CompanionEvent) => {
-      const published = await companion.publishEvent({
-        topic: 'TXC_COMPANION',
-        tag: event.tag,
-        businessKey: event.businessKey,
-        payload: event.payload,
-      });
+      const published = await retryAsGatewayAsks(() =>
+        companion.publishEvent({ topic: 'TXC_COMPANION', tag: event.tag, businessKey: event.businessKey, payload: event.payload }),
+      );
       return { event, txId: published.eventId };
     };
     const events = planCompanionEvents(runId);

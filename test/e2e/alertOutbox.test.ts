@@ -6,7 +6,8 @@ import type { Stack } from '../../local/demo/stack';
 import { COMPANION_SYSTEM, startStack } from '../../local/demo/stack';
 import { DEMO_TIMING } from '../../local/demo/timing';
 import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
-import { TxClient, TxClientError } from '../../shared/engines/client';
+import { retryAsGatewayAsks } from '../../local/demo/retryAsGatewayAsks';
+import { TxClient } from '../../shared/engines/client';
 import { openDatabase } from '../../shared/adapters/store/openDatabase';
 import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
 import { tempDir } from '../local/runtime/fixtures';
@@ -112,7 +113,7 @@ describe('E2E: a consumer alert survives a crash between commit and send', () =>
         };
         // A plain event (TXC_COMPANION is normal), idempotent on the business key: retried as the gateway
         // says (a loaded machine can time the first call out while its publish is still in progress).
-        const published = await publishWithRetries(() => companion.publishEvent(request));
+        const published = await retryAsGatewayAsks(() => companion.publishEvent(request));
 
         await webhook.firstHeld;
         const killed = stack.pids['consumer-compliance']!;
@@ -167,16 +168,3 @@ describe('E2E: a consumer alert survives a crash between commit and send', () =>
       300_000,
     );
 });
-
-/** Calls `publish` again while its failure is retryable, waiting as long as the gateway asks (up to 60 s in all). */
-async function publishWithRetries<T>(publish: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await publish();
-    } catch (error) {
-      if (!(error instanceof TxClientError) || !error.retryable || Date.now() > deadline) throw error;
-      await sleep((error.retryAfterSeconds ?? 1) * 1_000);
-    }
-  }
-}
