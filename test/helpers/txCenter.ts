@@ -166,6 +166,33 @@ export async function drainVisible(
   }
 }
 
+/**
+ * Pulls from `group` on `topic` (acking) until a message keyed `key` came, then everything else visible
+ * at that moment, so a duplicate already published is in the result too; gives up after `waitMs`. For
+ * messages published before the call returns: nothing publishes later, so there is nothing to wait for.
+ */
+export async function drainUntilKey(
+  mq: MqClient,
+  topic: string,
+  group: string,
+  key: string,
+  waitMs = 5_000,
+): Promise<{ key: string | undefined; body: string; tag: string | undefined }[]> {
+  const seen: { key: string | undefined; body: string; tag: string | undefined }[] = [];
+  const until = Date.now() + waitMs;
+  while (!seen.some((message) => message.key === key) && Date.now() < until) {
+    const messages = await mq.consume(topic, group, { maxMessages: 16, waitSeconds: 1 });
+    if (messages.length > 0)
+      await mq.ack(
+        topic,
+        group,
+        messages.map((m) => m.receiptHandle),
+      );
+    seen.push(...messages.map((m) => ({ key: m.key, body: m.body, tag: m.tag })));
+  }
+  return [...seen, ...(await drainVisible(mq, topic, group))];
+}
+
 /** Pulls everything visible to `group` on `topic` for up to `waitMs` (acks it). */
 export async function drainTopic(
   mq: MqClient,

@@ -14,7 +14,7 @@ import { createTxGatewayApp } from '../../../../shared/engines/txgateway';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
 import { serveHttpApp } from '../../../helpers/httpAppServer';
 import type { TxCenterFixture } from '../../../helpers/txCenter';
-import { drainTopic, FUND_TRADE, startTxCenter } from '../../../helpers/txCenter';
+import { drainTopic, drainUntilKey, FUND_TRADE, startTxCenter } from '../../../helpers/txCenter';
 
 const mysqlSkip = await mysqlUnavailableReason();
 if (mysqlSkip) console.warn(mysqlSkip);
@@ -83,7 +83,7 @@ describe.each(DATABASE_CASES)('Function: runInTransaction on $dialect', ({ diale
       );
       expect(commit).toMatchObject({ state: 'COMMITTED', delivery: 'done' });
       expect(await checkbackHandler(db)(txId)).toBe('COMMIT');
-      expect((await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_ORCH_TRADE')).filter((m) => m.key === txId)).toHaveLength(1);
+      expect((await drainUntilKey(center.mq, FUND_TRADE.topic, 'GID_TXC_ORCH_TRADE', txId)).filter((m) => m.key === txId)).toHaveLength(1);
     }),
   );
 

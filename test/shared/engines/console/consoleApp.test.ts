@@ -24,7 +24,7 @@ import type { TestDatabase } from '../../../helpers/databases';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
 import { serveHttpApp } from '../../../helpers/httpAppServer';
 import type { TxCenterFixture } from '../../../helpers/txCenter';
-import { drainTopic, FUND_TRADE, startTxCenter, TEST_CHECK_IMMUNITY_SECONDS, testContext } from '../../../helpers/txCenter';
+import { drainTopic, drainUntilKey, FUND_TRADE, startTxCenter, TEST_CHECK_IMMUNITY_SECONDS, testContext } from '../../../helpers/txCenter';
 import { silentLogger } from '../consumer/factories';
 
 const mysqlSkip = await mysqlUnavailableReason();
@@ -567,7 +567,7 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
       });
     }
     // The broker delivered the committed message to subscribers.
-    const delivered = await drainTopic(center.mq, FUND_TRADE.topic, WATCH_GROUP, 3_000);
+    const delivered = await drainUntilKey(center.mq, FUND_TRADE.topic, WATCH_GROUP, txId);
     expect(delivered.map((m) => m.key)).toContain(txId);
     const audit = (await auditRows()).filter((row) => row.action === 'decision');
     expect(audit.map((row) => [row.actor, row.target, row.result])).toEqual([

@@ -9,7 +9,7 @@ import { createTxGatewayApp } from '../../../../shared/engines/txgateway';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
 import type { TxCenterFixture } from '../../../helpers/txCenter';
 import {
-  drainTopic,
+  drainUntilKey,
   FUND_TRADE,
   signedRequest,
   startTestBroker,
@@ -215,7 +215,9 @@ describe.each(DATABASE_CASES)('tx-gateway crash safety on $dialect', ({ dialect,
 
     const committed = await center.call(fund, 'POST', `/v1/transactions/${orphan!.txId}/commit`);
     expect(committed.json).toMatchObject({ state: 'COMMITTED', delivery: 'done' });
-    const delivered = (await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE')).filter((m) => m.key === orphan!.txId);
+    const delivered = (await drainUntilKey(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE', orphan!.txId)).filter(
+      (m) => m.key === orphan!.txId,
+    );
     expect(delivered).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import { SqlTxStore } from '../../../../shared/engines/tx';
 import type { TxCenterFixture } from '../../../helpers/txCenter';
 import {
   drainTopic,
+  drainUntilKey,
   FUND_TRADE,
   signedRequest,
   startTestBroker,
@@ -57,7 +58,7 @@ describe('Function: createTxGatewayApp', () => {
     expect(committed.statusCode).toBe(200);
     expect(committed.json).toMatchObject({ txId, state: 'COMMITTED', delivery: 'done' });
 
-    const delivered = (await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_ORCH_TRADE')).filter((m) => m.key === txId);
+    const delivered = (await drainUntilKey(center.mq, FUND_TRADE.topic, 'GID_TXC_ORCH_TRADE', txId)).filter((m) => m.key === txId);
     expect(delivered).toHaveLength(1);
     expect(JSON.parse(delivered[0]!.body)).toMatchObject({
       v: 1,
@@ -264,9 +265,8 @@ describe('Function: createTxGatewayApp', () => {
         state: 'COMMITTED',
         delivery: 'done',
       });
-      const delivered = (await drainTopic(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE')).filter(
-        (m) => m.key === prepared.json.txId,
-      );
+      const { txId } = prepared.json;
+      const delivered = (await drainUntilKey(center.mq, FUND_TRADE.topic, 'GID_TXC_DATACENTER_TRADE', txId)).filter((m) => m.key === txId);
       expect(delivered).toHaveLength(1);
       expect(JSON.parse(delivered[0]!.body).payload).toEqual(payload);
     });

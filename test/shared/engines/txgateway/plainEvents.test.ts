@@ -8,7 +8,7 @@ import { DATABASE_CASES } from '../../../helpers/databases';
 import type { TxCenterFixture } from '../../../helpers/txCenter';
 import {
   COMPANION_OPS,
-  drainTopic,
+  drainUntilKey,
   FUND_TRADE,
   signedRequest,
   startTestBroker,
@@ -48,7 +48,7 @@ describe('POST /v1/events (plain events)', () => {
     const { eventId } = published.json;
     expect(eventId).toMatch(/^ev-/);
 
-    const delivered = (await drainTopic(center.mq, COMPANION_OPS.topic, 'GID_TXC_OPS')).filter((m) => m.key === eventId);
+    const delivered = (await drainUntilKey(center.mq, COMPANION_OPS.topic, 'GID_TXC_OPS', eventId)).filter((m) => m.key === eventId);
     expect(delivered).toHaveLength(1);
     expect(JSON.parse(delivered[0]!.body)).toMatchObject({ v: 1, eventId, source: 'companion', businessKey, tag: 'OPERATIONS', payload });
 
@@ -69,7 +69,9 @@ describe('POST /v1/events (plain events)', () => {
     const retry = await center.call(companion!, 'POST', '/v1/events', eventBody(businessKey, { ...payload }));
     expect(retry.statusCode).toBe(200);
     expect(retry.json.eventId).toBe(first.json.eventId);
-    const delivered = (await drainTopic(center.mq, COMPANION_OPS.topic, 'GID_TXC_DATACENTER')).filter((m) => m.key === first.json.eventId);
+    const delivered = (await drainUntilKey(center.mq, COMPANION_OPS.topic, 'GID_TXC_DATACENTER', first.json.eventId)).filter(
+      (m) => m.key === first.json.eventId,
+    );
     expect(delivered).toHaveLength(1);
 
     const different = await center.call(companion!, 'POST', '/v1/events', eventBody(businessKey, { ...payload, title: '别的标题' }));
@@ -183,7 +185,7 @@ describe('POST /v1/events (plain events)', () => {
       const retry = await gatewayWith(mq)(signedRequest(companion, 'POST', '/v1/events', body), testContext());
       expect(retry.statusCode).toBe(200);
       expect(JSON.parse(retry.body)).toMatchObject({ eventId: stored!.txId, delivery: 'published' });
-      const delivered = (await drainTopic(mq, COMPANION_OPS.topic, 'GID_TXC_OPS')).filter((m) => m.key === stored!.txId);
+      const delivered = (await drainUntilKey(mq, COMPANION_OPS.topic, 'GID_TXC_OPS', stored!.txId)).filter((m) => m.key === stored!.txId);
       expect(delivered).toHaveLength(1);
       expect((await center.store.timeline(stored!.txId)).map((e) => e.type)).toEqual(['ACCEPTED', 'PUBLISH_FAILED', 'PUBLISHED']);
     } finally {
@@ -215,7 +217,7 @@ describe('POST /v1/events (plain events)', () => {
       ),
     );
     expect(retries.map((r) => r.statusCode).sort()).toEqual([200, 409]);
-    const delivered = await drainTopic(center.mq, COMPANION_OPS.topic, 'GID_TXC_COMPLIANCE');
+    const delivered = await drainUntilKey(center.mq, COMPANION_OPS.topic, 'GID_TXC_COMPLIANCE', orphan!.txId);
     expect(delivered.filter((m) => m.key === orphan!.txId)).toHaveLength(1);
   });
 });
