@@ -8,10 +8,11 @@
  * `--mysql URL`, or both with `--compare-mysql URL`: two stacks, each concurrency run on SQLite and
  * right after on MySQL, with the MySQL/SQLite ratios (only ratios from one run compare across machines).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startStack } from '../local/demo/stack';
 import { createScratchMysqlDatabase } from '../local/scratchMysqlDatabase';
@@ -50,6 +51,29 @@ function cpuSnapshot(pids: Readonly<Record<string, number>>): Map<string, number
   return snapshot;
 }
 
+/** Preloaded into the function processes by `--count-round-trips` (see the file). */
+const ROUND_TRIP_COUNTER = fileURLToPath(new URL('./mysqlRoundTrips.cjs', import.meta.url));
+/** Longer than the counter's write interval: the counts of a run's last queries are on disk. */
+const ROUND_TRIP_SETTLE_MS = 300;
+
+interface RoundTrips {
+  queries: number;
+  commits: number;
+}
+
+/** MySQL queries (round trips) and COMMITs so far, by function process, from the counter's files. */
+function roundTripSnapshot(dir: string, pids: Readonly<Record<string, number>>): Map<string, RoundTrips> {
+  const snapshot = new Map<string, RoundTrips>();
+  for (const [name, pid] of Object.entries(pids)) {
+    try {
+      snapshot.set(name, JSON.parse(readFileSync(join(dir, `${pid}.json`), 'utf8')) as RoundTrips);
+    } catch {
+      // no MySQL query yet (or not a function process): nothing to count
+    }
+  }
+  return snapshot;
+}
+
 type StoreName = 'SQLite' | 'MySQL';
 
 interface Run {
@@ -63,6 +87,9 @@ interface Run {
   errors: number;
   /** CPU ms per committed purchase, by process, over the run. */
   cpuMsPerPurchase: Record<string, number>;
+  /** With `--count-round-trips` on MySQL: queries (round trips) per committed purchase by process, and COMMITs. */
+  mysqlRoundTripsPerPurchase?: Record<string, number>;
+  mysqlCommitsPerPurchase?: number;
 }
 
 /** The CPU breakdown's name for the tx-gateway process. */
@@ -83,12 +110,14 @@ async function runOnce(
   concurrency: number,
   purchases: number,
   customerPrefix: string,
+  roundTripDir?: string,
 ): Promise<Run> {
   const trading = stack.trading.database.db;
   const started = new Map<string, number>();
   let errors = 0;
   let next = 0;
   const cpuBefore = cpuSnapshot(pids());
+  const roundTripsBefore = roundTripDir === undefined ? undefined : roundTripSnapshot(roundTripDir, pids());
   const firstRequest = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -158,9 +187,19 @@ async function runOnce(
           .execute()),
       );
     }
+    if (roundTripsBefore) await new Promise((resolve) => setTimeout(resolve, ROUND_TRIP_SETTLE_MS));
     const cpuAfter = cpuSnapshot(pids());
-    const perPurchase = (ms: number) => Math.round((ms / Math.max(1, effects.length)) * 100) / 100;
+    const perPurchase = (n: number) => Math.round((n / Math.max(1, effects.length)) * 100) / 100;
     const cpuMsPerPurchase = Object.fromEntries([...cpuAfter].map(([name, ms]) => [name, perPurchase(ms - (cpuBefore.get(name) ?? ms))]));
+    let roundTrips: Pick<Run, 'mysqlRoundTripsPerPurchase' | 'mysqlCommitsPerPurchase'> = {};
+    if (roundTripsBefore && roundTripDir !== undefined) {
+      const after = [...roundTripSnapshot(roundTripDir, pids())];
+      const before = (name: string) => roundTripsBefore.get(name) ?? { queries: 0, commits: 0 };
+      roundTrips = {
+        mysqlRoundTripsPerPurchase: Object.fromEntries(after.map(([name, n]) => [name, perPurchase(n.queries - before(name).queries)])),
+        mysqlCommitsPerPurchase: perPurchase(after.reduce((sum, [name, n]) => sum + n.commits - before(name).commits, 0)),
+      };
+    }
     const archiveEnd = await txcenter.db
       .selectFrom('txc_archive_event')
       .select(({ fn }) => fn.max('archived_at').as('end'))
@@ -177,6 +216,7 @@ async function runOnce(
       p99Ms: Math.round(percentile(latencies, 99)),
       errors: errors + (txIds.length - effects.length),
       cpuMsPerPurchase,
+      ...roundTrips,
     };
   } finally {
     await txcenter.close();
@@ -211,6 +251,7 @@ export async function run(args: string[]): Promise<number> {
       mysql: { type: 'string' },
       'compare-mysql': { type: 'string' },
       'profile-dir': { type: 'string' },
+      'count-round-trips': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -222,6 +263,13 @@ export async function run(args: string[]): Promise<number> {
   const storeNames: StoreName[] = values['compare-mysql'] ? ['SQLite', 'MySQL'] : values.mysql ? ['MySQL'] : ['SQLite'];
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
   const profileDir = values['profile-dir'];
+  // The counter is preloaded into every function process the stacks start (they inherit this environment).
+  const roundTripDir = values['count-round-trips'] && mysqlUrl ? mkdtempSync(join(tmpdir(), 'txc-bench-round-trips-')) : undefined;
+  const nodeOptions = process.env.NODE_OPTIONS;
+  if (roundTripDir) {
+    process.env.NODE_OPTIONS = [nodeOptions, `--require ${JSON.stringify(ROUND_TRIP_COUNTER)}`].filter(Boolean).join(' ');
+    process.env.TXC_BENCH_ROUND_TRIP_DIR = roundTripDir;
+  }
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const dataDirs: string[] = [];
   const scratches: { drop(): Promise<void> }[] = [];
@@ -266,7 +314,7 @@ export async function run(args: string[]): Promise<number> {
     );
     for (const [index, concurrency] of concurrencies.entries()) {
       for (const stack of stacks) {
-        const result = await runOnce(stack, concurrency, purchases, `B${index}-`);
+        const result = await runOnce(stack, concurrency, purchases, `B${index}-`, roundTripDir);
         runs.push(result);
         log(
           `  ${stack.store.padEnd(6)} concurrency ${String(concurrency).padStart(3)}: ${String(result.purchasesPerSecond).padStart(7)} purchases/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  (${result.committed}/${result.purchases} committed, ${result.errors} errors)`,
@@ -278,6 +326,11 @@ export async function run(args: string[]): Promise<number> {
             .reduce((sum, [, ms]) => sum + ms, 0)
             .toFixed(2)} = ${cpu.map(([name, ms]) => `${name} ${ms}`).join(', ')}`,
         );
+        const trips = Object.entries(result.mysqlRoundTripsPerPurchase ?? {}).sort((a, b) => b[1] - a[1]);
+        if (trips.length > 0)
+          log(
+            `    MySQL round trips per purchase: ${trips.reduce((sum, [, n]) => sum + n, 0).toFixed(2)} (${result.mysqlCommitsPerPurchase} with a COMMIT) = ${trips.map(([name, n]) => `${name} ${n}`).join(', ')}`,
+          );
       }
     }
     if (profiler && profileDir) {
@@ -290,6 +343,12 @@ export async function run(args: string[]): Promise<number> {
     for (const { stack } of stacks) await stack.close();
     for (const scratch of scratches) await scratch.drop();
     for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
+    if (roundTripDir) {
+      rmSync(roundTripDir, { recursive: true, force: true });
+      if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = nodeOptions;
+      delete process.env.TXC_BENCH_ROUND_TRIP_DIR;
+    }
   }
   const runsOf = (store: StoreName) => runs.filter((r) => r.store === store);
   const ratios: Ratio[] = values['compare-mysql']

@@ -42,6 +42,8 @@ process; latency from the purchase request to the slave effect.
   --pollers <n>          pull loops per MQ trigger (default 8)
   --mysql <url>          transaction store on a scratch database of this MySQL server (default SQLite)
   --compare-mysql <url>  two stacks, each level on SQLite and right after on MySQL, with the ratios
+  --count-round-trips    on MySQL, also count each function process's queries (round trips) and
+                         COMMITs per purchase (a preloaded counter on mysql2's diagnostics channel)
 ${JSON_LINE}
 ${PROFILE_LINE}`,
   store: `Usage: txcenter bench store [options]
