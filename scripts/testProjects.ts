@@ -38,10 +38,13 @@ const LANES: StepName[][] = [[...CHECKS, 'package'], ['unit', 'integration'], ['
 /**
  * Test files run at once, where not vitest's default (one fewer than the cores: 1 here). Integration
  * files mostly wait — on MariaDB, on a broker's long poll or lease, on a child process — so four at a
- * time on 2 cores took the project from 137 s to 42–62 s (docs/testing.md). Workers are per vitest run,
- * not per project, hence set here.
+ * time on 2 cores took the project from 137 s to 42–62 s (docs/testing.md). e2e files mostly wait on
+ * their stacks' timers and leases: two at a time, 127 s -> 72 s alone (load 7-15) and 214 s -> 124 s
+ * in npm test's lane (load 14-21); three or four were no faster at that load, and seven at once starved
+ * the stacks (a gateway did not answer in 5 s).
+ * Workers are per vitest run, not per project, hence set here.
  */
-const WORKERS: Partial<Record<Project, number>> = { integration: 4 };
+const WORKERS: Partial<Record<Project, number>> = { integration: 4, e2e: 2 };
 
 const VITEST = join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 
