@@ -17,10 +17,10 @@ if (mysqlSkip) console.warn(mysqlSkip);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
- * The demo's timing with timers three times as frequent: the reconciler, whose sweep re-sends an unsent
- * alert, runs every 5 s instead of 15 s (the resend delay, 5 s, is not scaled).
+ * The demo's timing with timers five times as frequent: the reconciler, whose sweep re-sends an unsent
+ * alert, runs every 3 s instead of 15 s (the resend delay, 5 s, is not scaled).
  */
-const OUTBOX_TIMING = { ...DEMO_TIMING, timeScale: 3 * DEMO_TIMING.timeScale };
+const OUTBOX_TIMING = { ...DEMO_TIMING, timeScale: 5 * DEMO_TIMING.timeScale };
 /** After the alert arrived, how many reconciler sweeps must end without it arriving again. */
 const SWEEPS_WITHOUT_REPEAT = 2;
 
