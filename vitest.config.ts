@@ -63,7 +63,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.test.ts'],
           exclude: [...UNIT, ...E2E, ...PACKAGE],
-          setupFiles: ['test/helpers/afterFile.setup.ts'],
+          globalSetup: ['test/helpers/recycledMysql.globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

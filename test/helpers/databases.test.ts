@@ -12,9 +12,9 @@ const tablesOf = async (database: TestDatabase) => (await database.db.introspect
 const countOf = async (database: TestDatabase, table: string) =>
   Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(database.db)).rows[0]!.n);
 
-// The integration project recycles a file's MariaDB databases between its tests (afterFile.setup.ts):
+// The integration project's MariaDB databases are taken in turns by the tests of a worker (recycledMysql.globalSetup.ts):
 // what a test gets must still be what a new, migrated database would be.
-describe.skipIf(mysqlSkip !== undefined)('MariaDB test databases, recycled within a file', () => {
+describe.skipIf(mysqlSkip !== undefined)('MariaDB test databases, recycled between tests', () => {
   const open = DATABASE_CASES[1].open;
 
   it('hand the next test the same migrated tables, empty, without the tables a test added', async () => {
