@@ -12,8 +12,9 @@ import { senderConfigSchema } from '../shared/domain/delivery/config';
  * schema its handler parses at cold start), and what deployment must know about each setting beyond
  * its schema. The deploy plan passes each function exactly its schema's settings, `--dry-run`
  * validates them with that schema, and docs/deploying.md's settings table is generated from here
- * (`npm run deploy -- --settings-table`). test/scripts/functionSettings.test.ts fails when a bundle
- * reads a TXC_ setting its function's schema does not declare, or a setting has no row below.
+ * (`npm run deploy -- --settings-table`). test/scripts/packageCheck.test.ts fails when a bundle reads
+ * a TXC_ setting its function's schema does not declare, test/scripts/functionSettings.test.ts when a
+ * setting has no row below.
  *
  * A new function is one entry in {@link FUNCTION_CONFIG_SCHEMAS}; a new setting is one row in
  * {@link SETTINGS}.

@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../local/broker';
 import { startBroker } from '../../local/broker';
 import { catalog } from '../../shared/engines/catalog';
+import { REPLAY_PROPERTIES } from '../../shared/engines/consumer/types';
 import type { BuildResult } from '../../scripts/build';
 import { buildBundles, REPO_ROOT } from '../../scripts/build';
 import { functionZip } from '../../scripts/deploy';
+import { FUNCTION_CONFIG_SCHEMAS, settingsOf } from '../../scripts/functionSettings';
 import { invokeInFreshProcess, SAMPLE_CONSOLE_ENV, sampleEvent } from '../../scripts/sampleInvocation';
 import { createScratchMysqlDatabase } from '../../local/scratchMysqlDatabase';
 import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
@@ -20,6 +22,9 @@ import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
  * with both reachable every handler must succeed; without MySQL the answer must still be well-formed
  * (an HTTP error body or a typed error).
  */
+/** `TXC_…` names that are not settings: the catalog's topic names and the replay message properties. */
+const NOT_SETTINGS = new Set([...catalog().topics.map((topic) => topic.name), ...Object.values(REPLAY_PROPERTIES)]);
+
 const workDir = mkdtempSync(join(tmpdir(), 'txc-package-'));
 const unzipped = join(workDir, 'code');
 let build: BuildResult;
@@ -74,6 +79,18 @@ describe('the deploy packages', () => {
   it('hold no native SQLite driver', () => {
     for (const bundle of build.bundles)
       expect(readFileSync(join(unzipped, bundle.name, 'dist', `${bundle.name}.js`), 'utf8')).not.toContain('better-sqlite3');
+  });
+
+  // Here, where the bundles are built anyway (a build costs ≈ 5 s): the settings table must know them.
+  it('declare in their function’s schema every TXC_ setting their bundle reads, and read every one declared (else it could not be deployed)', () => {
+    expect(build.bundles.map((bundle) => bundle.name).sort()).toEqual(Object.keys(FUNCTION_CONFIG_SCHEMAS).sort());
+    for (const bundle of build.bundles) {
+      const named = new Set(readFileSync(bundle.file, 'utf8').match(/\bTXC_[A-Z0-9_]+\b/g) ?? []);
+      const undeclared = [...named].filter((name) => !NOT_SETTINGS.has(name) && !settingsOf(bundle.name).includes(name));
+      expect({ fn: bundle.name, undeclared }).toEqual({ fn: bundle.name, undeclared: [] });
+      // And the scan sees the settings: every declared name is in the bundle.
+      expect(settingsOf(bundle.name).filter((name) => !named.has(name))).toEqual([]);
+    }
   });
 });
 
