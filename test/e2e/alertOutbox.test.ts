@@ -11,6 +11,7 @@ import { TxClient } from '../../shared/engines/client';
 import { openDatabase } from '../../shared/adapters/store/openDatabase';
 import { MYSQL_TEST_URL, mysqlUnavailableReason } from '../helpers/databases';
 import { tempDir } from '../local/runtime/fixtures';
+import { deletesDataOnClose } from './stackFixture';
 
 const mysqlSkip = await mysqlUnavailableReason();
 if (mysqlSkip) console.warn(mysqlSkip);
@@ -84,14 +85,16 @@ describe('E2E: a consumer alert survives a crash between commit and send', () =>
           cleanups.push(scratch.drop);
           txcenterDatabaseUrl = scratch.url;
         }
-        const stack: Stack = await startStack({
-          dataDir: tempDir('txc-outbox-'),
-          ports: { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 },
-          timing: OUTBOX_TIMING,
-          logLevel: 'error',
-          alertWebhookUrl: webhook.url,
-          txcenterDatabaseUrl,
-        });
+        const stack: Stack = deletesDataOnClose(
+          await startStack({
+            dataDir: tempDir('txc-outbox-'),
+            ports: { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 },
+            timing: OUTBOX_TIMING,
+            logLevel: 'error',
+            alertWebhookUrl: webhook.url,
+            txcenterDatabaseUrl,
+          }),
+        );
         cleanups.push(() => stack.close());
 
         // Operations content with a forbidden promise: consumer-compliance commits its verdict, then alerts.

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { LOCAL_TRADING_SYSTEM } from '../../examples/trading';
 import { TxClient } from '../../shared/engines/client';
 import type { Stack } from '../../local/demo/stack';
@@ -119,6 +119,12 @@ describe('E2E: the local runtime supervises its function processes', () => {
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    onTestFinished(async () => {
+      // A failed test leaves the stack running: SIGKILL it (its function processes follow: their stdin closes).
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    });
     await until('the stack to be up', 120_000, () => (output.includes('Press Ctrl+C') ? true : undefined));
     const pids = Object.values(statusFile(dataDir).functions).map((fn) => fn.pid!);
     expect(pids.length).toBeGreaterThan(5);
