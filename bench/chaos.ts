@@ -1,5 +1,5 @@
 /**
- * `txcenter bench chaos [--purchases N] [--kills K] [--concurrency C] [--compare] [--json]`: the crash
+ * `txcenter bench chaos [--purchases N] [--kills K] [--concurrency C] [--mysql URL] [--compare] [--json]`: the crash
  * drill. N discount purchases at concurrency C (default 16) against a local stack running in its own
  * process, while K times — evenly spread over the purchases — a random single function process is
  * SIGKILLed (the runtime restarts it) or, every fifth kill, the whole stack is (broker, trading system
@@ -8,7 +8,9 @@
  * the demo's independent verdict (local/demo/verdict.ts: money balanced, every transaction decided,
  * each committed purchase's fund bought exactly once and none for rolled-back ones, every committed
  * event consumed once by each expected group) plus no transaction left PREPARED anywhere.
- * `--compare` first runs the same purchases with no kills and reports the time ratio.
+ * `--mysql URL` puts the transaction center's store on a scratch database of that MySQL/MariaDB server
+ * (the production store; dropped afterwards). `--compare` first runs the same purchases with no kills and
+ * reports the time ratio.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -29,7 +31,8 @@ import { defaultLaunch } from '../local/runtime/launch';
 import type { FunctionProcessStatus } from '../local/runtime/processes';
 import { catalog } from '../shared/engines/catalog';
 import type { Database } from '../shared/adapters/store/Database';
-import { openDatabase } from '../shared/adapters/store/openDatabase';
+import { openDatabase, redactUrl } from '../shared/adapters/store/openDatabase';
+import { createScratchMysqlDatabase } from '../local/scratchMysqlDatabase';
 import { CHAOS_CUSTOMERS, CHAOS_TIMING } from './chaosPlan';
 import { integerArg } from '../local/cli/args';
 
@@ -57,12 +60,14 @@ class ChaosStack {
     readonly urls: { trading: string },
     readonly ports: StackPorts,
     readonly timing: StackTiming,
+    readonly txcenterDatabaseUrl: string | undefined,
   ) {}
 
-  static async start(dataDir: string, ports: StackPorts, timing: StackTiming): Promise<ChaosStack> {
+  static async start(dataDir: string, ports: StackPorts, timing: StackTiming, txcenterDatabaseUrl?: string): Promise<ChaosStack> {
     // Prebuilt JavaScript, as `txcenter start` runs: a restart of the whole stack compiles nothing.
     const entry = defaultLaunch() === 'tsx' ? ['--import', 'tsx', STACK_ENTRY] : [await prebuiltCli('chaosStack')];
-    const child = spawn(process.execPath, [...entry, dataDir, JSON.stringify(ports), JSON.stringify(timing)], {
+    const args = [...entry, dataDir, JSON.stringify(ports), JSON.stringify(timing), ...(txcenterDatabaseUrl ? [txcenterDatabaseUrl] : [])];
+    const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     return new Promise((resolve, reject) => {
@@ -80,7 +85,7 @@ class ChaosStack {
         clearTimeout(timer);
         child.off('exit', onExit);
         const ready = JSON.parse(line) as { urls: { trading: string }; ports: StackPorts };
-        resolve(new ChaosStack(dataDir, child, ready.urls, ready.ports, timing));
+        resolve(new ChaosStack(dataDir, child, ready.urls, ready.ports, timing, txcenterDatabaseUrl));
       });
     });
   }
@@ -126,6 +131,8 @@ export interface ChaosOptions {
   readonly concurrency: number;
   /** The stack's time constants; @default CHAOS_TIMING (the e2e test's short drill caps consumers lower). */
   readonly timing?: StackTiming;
+  /** A MySQL/MariaDB server for the transaction center's store (a scratch database); else SQLite. */
+  readonly mysqlServerUrl?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -161,10 +168,10 @@ export interface ChaosReport {
 
 /** Reads both databases and judges; `undecided` counts every PREPARED transaction, not only the drill's. */
 async function assess(
-  dataDir: string,
+  stack: ChaosStack,
 ): Promise<{ verdict: Verdict; purchaseIds: string[]; undecided: number; trading: Database; txcenter: Database }> {
-  const trading = await openDatabase(`sqlite:${join(dataDir, 'trading.db')}`, TRADING_MIGRATIONS);
-  const txcenter = await openDatabase(`sqlite:${join(dataDir, 'txcenter.db')}`);
+  const trading = await openDatabase(`sqlite:${join(stack.dataDir, 'trading.db')}`, TRADING_MIGRATIONS);
+  const txcenter = await openDatabase(stack.txcenterDatabaseUrl ?? `sqlite:${join(stack.dataDir, 'txcenter.db')}`);
   try {
     const purchaseIds = (await trading.db.selectFrom('trading_purchase').select('purchase_id').execute()).map(
       (row) => row.purchase_id as string,
@@ -236,7 +243,13 @@ async function counts(
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-chaos-'));
-  let stack = await ChaosStack.start(dataDir, { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 }, options.timing ?? CHAOS_TIMING);
+  const scratch = options.mysqlServerUrl ? await createScratchMysqlDatabase(options.mysqlServerUrl, 'txc_chaos') : undefined;
+  let stack = await ChaosStack.start(
+    dataDir,
+    { gateway: 0, trading: 0, console: 0, demo: 0, broker: 0 },
+    options.timing ?? CHAOS_TIMING,
+    scratch?.url,
+  );
   const byFunction: Record<string, number> = {};
   let stackKills = 0;
   let restartsBeforeCrashes = 0;
@@ -289,7 +302,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           restarting = new Promise((resolve) => (back = resolve));
           await stack.crash();
           const restartAt = Date.now();
-          stack = await ChaosStack.start(dataDir, stack.ports, stack.timing);
+          stack = await ChaosStack.start(dataDir, stack.ports, stack.timing, stack.txcenterDatabaseUrl);
           back();
           restarting = undefined;
           log(`    stack back in ${Date.now() - restartAt} ms`);
@@ -318,11 +331,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       `  all ${options.purchases} purchases sent in ${Math.round((purchasedAt - startedAt) / 1000)} s; waiting for the system to settle…`,
     );
     // Settled: the verdict holds and nothing is PREPARED (check-backs and the reconciler finish the rest).
-    let assessed = await assess(dataDir);
+    let assessed = await assess(stack);
     while (!(assessed.verdict.consistent && assessed.undecided === 0) && Date.now() - purchasedAt < SETTLE_TIMEOUT_MS) {
       await Promise.all([assessed.trading.close(), assessed.txcenter.close()]);
       await sleep(SETTLE_POLL_MS);
-      assessed = await assess(dataDir);
+      assessed = await assess(stack);
     }
     const settledAt = Date.now();
     try {
@@ -357,6 +370,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   } finally {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    await scratch?.drop();
   }
 }
 
@@ -387,6 +401,7 @@ export async function run(args: string[]): Promise<number> {
       purchases: { type: 'string' },
       kills: { type: 'string' },
       concurrency: { type: 'string' },
+      mysql: { type: 'string' },
       compare: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
@@ -396,14 +411,16 @@ export async function run(args: string[]): Promise<number> {
   const kills = positiveInteger(values.kills, DEFAULT_KILLS, 'kills', 0);
   const concurrency = positiveInteger(values.concurrency, DEFAULT_CONCURRENCY, 'concurrency');
   const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
+  const mysqlServerUrl = values.mysql;
+  const store = mysqlServerUrl ? `, transaction center on MySQL (${redactUrl(mysqlServerUrl)})` : '';
   let baseline: ChaosReport | undefined;
   if (values.compare) {
-    log(`Baseline: ${purchases} purchases at concurrency ${concurrency}, no kills…`);
-    baseline = await runChaos({ purchases, kills: 0, concurrency, log });
+    log(`Baseline: ${purchases} purchases at concurrency ${concurrency}${store}, no kills…`);
+    baseline = await runChaos({ purchases, kills: 0, concurrency, mysqlServerUrl, log });
     log(summary(baseline));
   }
-  log(`Chaos: ${purchases} purchases at concurrency ${concurrency} with ${kills} kills…`);
-  const report = await runChaos({ purchases, kills, concurrency, log });
+  log(`Chaos: ${purchases} purchases at concurrency ${concurrency}${store} with ${kills} kills…`);
+  const report = await runChaos({ purchases, kills, concurrency, mysqlServerUrl, log });
   const ratio = baseline ? Math.round((report.durationSeconds / baseline.durationSeconds) * 100) / 100 : undefined;
   if (values.json)
     console.log(

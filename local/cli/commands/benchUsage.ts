@@ -88,6 +88,8 @@ stack, are SIGKILLed; then the consistency verdict from the databases.
   --purchases <n>        purchases (default 300)
   --kills <n>            kills spread over the purchases, 0 for none (default 5)
   --concurrency <n>      concurrent buyers (default 16)
+  --mysql <url>          the transaction center's store on a scratch database of this MySQL server
+                         (e.g. mysql://root@127.0.0.1:3306/test), not SQLite
   --compare              first run the same purchases without kills and report the time ratio
 ${JSON_LINE}`,
 };
