@@ -203,12 +203,26 @@ describe.each(DATABASE_CASES)('tx-gateway crash safety on $dialect', ({ dialect,
     expect(Number(early.headers!['retry-after'])).toBeGreaterThan(0);
 
     // Once the claim is stale, two instances retry at once: one takes the publish over, the other waits.
+    // The taker's publish is held until the other has answered, so the two overlap however the machine
+    // schedules them (else, on a loaded machine, the second could start after the first was done: 200).
+    let releasePublish!: () => void;
+    const publishHeld = new Promise<void>((resolve) => (releasePublish = resolve));
+    const heldMq: TxBroker = {
+      publishHalf: async (...args) => {
+        await publishHeld;
+        return mq.publishHalf(...args);
+      },
+      commit: mq.commit.bind(mq),
+      rollback: mq.rollback.bind(mq),
+      consumeHalf: mq.consumeHalf.bind(mq),
+    };
     const later = PUBLISH_CLAIM_STALE_MS + 1_000;
-    const retries = await Promise.all(
-      [gateway(center.mq, later), gateway(center.mq, later)].map((app) =>
-        app(signedRequest(fund, 'POST', '/v1/transactions', body), testContext()),
-      ),
+    const pending = [gateway(heldMq, later), gateway(heldMq, later)].map((app) =>
+      app(signedRequest(fund, 'POST', '/v1/transactions', body), testContext()),
     );
+    expect((await Promise.race(pending)).statusCode).toBe(409);
+    releasePublish();
+    const retries = await Promise.all(pending);
     expect(retries.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     const takenOver = JSON.parse(retries.find((r) => r.statusCode === 200)!.body);
     expect(takenOver).toMatchObject({ txId: orphan!.txId, state: 'PREPARED', delivery: 'not-decided' });
