@@ -8,7 +8,6 @@ import { createTable } from '../../shared/adapters/store/createTable';
  * index is what makes the wallet top-up and the slave purchase happen at most once per transaction.
  */
 export const tradingSystemMigration = {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>): Promise<void> {
     await createTable(db, 'trading_wallet')
       .addColumn('customer_id', 'varchar(64)', (c) => c.primaryKey())
@@ -41,7 +40,6 @@ export const tradingSystemMigration = {
       .execute();
     await db.schema.createIndex('trading_order_tx_kind').on('trading_order').columns(['tx_id', 'kind']).unique().execute();
   },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async down(db: Kysely<any>): Promise<void> {
     await db.schema.dropTable('trading_order').execute();
     await db.schema.dropTable('trading_purchase').execute();
@@ -54,7 +52,6 @@ export const tradingSystemMigration = {
  * was computed from (so anyone can recompute it), and the fee in fen. SQLite adds one column per ALTER.
  */
 export const purchaseFeesMigration = {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>): Promise<void> {
     await db.schema
       .alterTable('trading_purchase')
@@ -77,7 +74,6 @@ export const purchaseFeesMigration = {
 
 /** Why a slave purchase was refused for good (FUND_PURCHASE_REFUSED), so a repeat answers the same. */
 export const purchaseRefusalsMigration = {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>): Promise<void> {
     await db.schema.alterTable('trading_purchase').addColumn('refusal_code', 'varchar(32)').execute();
   },

@@ -134,7 +134,6 @@ async function sendPurchase(stack: Stack, plan: PlannedPurchase): Promise<Sent> 
 }
 
 /** Finds purchases the caller got no answer for (the crash fault), by what was requested. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function recoverCrashed(trading: Kysely<any>, sent: Sent[], since: number): Promise<Sent[]> {
   const known = new Set(sent.map((s) => s.purchaseId).filter(Boolean));
   const rows = await trading
@@ -365,7 +364,6 @@ export async function runDemo(stack: Stack, options: DemoOptions): Promise<DemoR
 }
 
 /** Follow-up plain events as companion lines of the report (the orchestration consumer published them). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function followUpEventsOf(txcenter: Kysely<any>, ids: readonly string[]): Promise<{ event: CompanionEvent; txId: string }[]> {
   if (ids.length === 0) return [];
   const rows = await txcenter
@@ -391,9 +389,7 @@ async function buildReport(input: {
   published: readonly { event: CompanionEvent; txId: string }[];
   replayedIds: readonly string[];
   stack: Stack;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   txcenter: Kysely<any>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   trading: Kysely<any>;
   reconcile: ReconcileReport;
   verdict: Verdict;

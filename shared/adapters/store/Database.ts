@@ -10,7 +10,6 @@ export type DialectName = (typeof DIALECTS)[number];
  */
 export interface Database {
   // Each domain narrows this to its own tables; the store layer itself is table-agnostic.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly db: Kysely<any>;
   readonly dialect: DialectName;
   close(): Promise<void>;

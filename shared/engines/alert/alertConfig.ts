@@ -22,7 +22,6 @@ export const alertConfigShape = {
 export type AlertConfig = z.output<z.ZodMiniObject<typeof alertConfigShape>>;
 
 /** The configured webhook (DingTalk or JSON), else the log; wrapped so each incident alerts once. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function alertSinkOf(config: AlertConfig, db: Kysely<any>, logger: Logger): IncidentAggregator {
   const sink: AlertSink = config.TXC_ALERT_WEBHOOK_URL
     ? new WebhookAlertSink({

@@ -13,7 +13,6 @@ export interface BarrierTables {
 }
 
 // Business systems bring their own schema; the barrier needs only its one table.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDb = Kysely<any>;
 
 /** Creates the barrier table if missing (SQLite and MySQL). Call once at start, or copy it into your migrations. */
@@ -30,7 +29,6 @@ export async function ensureBarrierTable(db: AnyDb): Promise<void> {
  * Writes the "committed" barrier row inside the business transaction. A plain insert: if a check-back
  * already claimed the id with a rollback marker, the duplicate key aborts the business transaction.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function insertCommitBarrier(trx: Transaction<any>, txId: string, now: number): Promise<void> {
   await (trx as unknown as Transaction<BarrierTables>)
     .insertInto(BARRIER_TABLE)

@@ -28,10 +28,8 @@ export interface RunInTransactionResult<T> {
  */
 export async function runInTransaction<T>(
   client: TxClient,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   db: Kysely<any>,
   message: PrepareInput,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   work: (trx: Transaction<any>, tx: { txId: string }) => Promise<T>,
   options: { logger?: Pick<Logger, 'warn'>; now?: () => number } = {},
 ): Promise<RunInTransactionResult<T>> {

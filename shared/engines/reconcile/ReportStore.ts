@@ -7,7 +7,6 @@ interface ReportTables {
 
 /** Keeps every reconciliation report (JSON) so `txcenter reconcile --last` and dashboards can read them. */
 export class ReportStore {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   constructor(private readonly db: Kysely<any>) {}
 
   private get tables(): Kysely<ReportTables> {

@@ -7,7 +7,6 @@ import { createTable } from '../createTable';
  * timeline). Keys are varchar, times bigint epoch ms, bodies text: the same meaning on SQLite and MySQL.
  */
 export const txTransactionsMigration = {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>): Promise<void> {
     const mysql = db.getExecutor().adapter instanceof MysqlAdapter;
     await createTable(db, 'txc_tx')
@@ -46,7 +45,6 @@ export const txTransactionsMigration = {
       .execute();
     await db.schema.createIndex('txc_tx_event_tx').on('txc_tx_event').columns(['tx_id', 'id']).execute();
   },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async down(db: Kysely<any>): Promise<void> {
     await db.schema.dropTable('txc_tx_event').execute();
     await db.schema.dropTable('txc_tx').execute();

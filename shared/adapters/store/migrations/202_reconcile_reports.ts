@@ -3,7 +3,6 @@ import { createTable } from '../createTable';
 
 /** The reconciler's reports (`txcenter reconcile --last` prints the newest). */
 export const reconcileReportsMigration = {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async up(db: Kysely<any>): Promise<void> {
     await createTable(db, 'txc_reconcile_report')
       .addColumn('run_id', 'varchar(64)', (c) => c.primaryKey())
@@ -13,7 +12,6 @@ export const reconcileReportsMigration = {
       .execute();
     await db.schema.createIndex('txc_reconcile_report_finished').on('txc_reconcile_report').column('finished_at').execute();
   },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async down(db: Kysely<any>): Promise<void> {
     await db.schema.dropTable('txc_reconcile_report').execute();
   },
