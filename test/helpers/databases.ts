@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
@@ -34,7 +34,14 @@ export type TestDatabase = Database;
 
 async function freshSqlite(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'txc-sqlite-'));
-  return openDatabase(`sqlite:${join(dir, 'test.db')}`);
+  const database = await openDatabase(`sqlite:${join(dir, 'test.db')}`);
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** What the integration project's global setup (recycledMysql.globalSetup.ts) provides its test files. */
