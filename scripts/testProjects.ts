@@ -3,9 +3,10 @@
  * (vitest.config.ts) — unit, integration, package, e2e — then one line per step with its wall time, and
  * the coverage of shared/ over every project checked against the thresholds in vitest.config.ts.
  *
- * The steps run in two lanes side by side (LANES): the e2e project, which mostly waits on its stacks'
- * processes, next to everything else one after another. While two lanes run, each step's output is
- * held and printed whole when the step ends, so the two never interleave.
+ * The steps run in three lanes side by side (LANES): integration and e2e mostly wait (on MariaDB, long
+ * polls, leases, their stacks' processes), so on 2 cores the CPU-bound checks and bundling run in that
+ * waiting (241 s one after another -> 131 s in lanes, same load). While lanes run, each step's output
+ * is held and printed whole when the step ends, so lanes never interleave.
  *
  * Each project writes a blob report with its coverage; `vitest --merge-reports` then merges them into one
  * coverage report (a project alone covers too little of shared/ to be held to the thresholds). Every
