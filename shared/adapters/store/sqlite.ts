@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import type { SqliteDatabase } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import type { DialectAdapter, SqliteDatabase } from 'kysely';
 import type { Database } from './Database';
 
 /** Milliseconds a writer waits for SQLite's lock (other processes of the local stack share files). */
@@ -31,6 +31,29 @@ function withStatementCache(connection: BetterSqlite3.Database): SqliteDatabase 
 }
 
 /**
+ * Kysely's SQLite adapter takes no migration lock (one connection per process), but the local stack's
+ * function processes share one file and each migrates at its first call: two could both find a
+ * migration pending and the second fail applying it again ("duplicate column name"). BEGIN IMMEDIATE
+ * takes SQLite's write lock, so a second process waits (busy_timeout) and then reads the migrations
+ * the first recorded. The migrations run inside that transaction; COMMIT ends it as each statement's
+ * own commit did before (a failed migration is reported by the migrator either way).
+ */
+class MigrationLockingSqliteAdapter extends SqliteAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>): Promise<void> {
+    await sql`begin immediate`.execute(db);
+  }
+  override async releaseMigrationLock(db: Kysely<unknown>): Promise<void> {
+    await sql`commit`.execute(db);
+  }
+}
+
+class MigrationLockingSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new MigrationLockingSqliteAdapter();
+  }
+}
+
+/**
  * Opens an SQLite file (or `:memory:`). The only module that imports the native driver, so cloud
  * bundles (MySQL) never contain it. WAL lets readers proceed during writes; `synchronous=NORMAL` in
  * WAL mode is durable across process crashes (only an OS crash can lose the last commits).
@@ -41,6 +64,6 @@ export function openSqlite(path: string): Database {
   connection.pragma('synchronous = NORMAL');
   connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   connection.pragma('foreign_keys = ON');
-  const db = new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  const db = new Kysely({ dialect: new MigrationLockingSqliteDialect({ database: withStatementCache(connection) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
