@@ -144,25 +144,31 @@ export async function startTxCenter(
   };
 }
 
-/**
- * Pulls what is visible to `group` on `topic` right now, with short polls until one comes back empty
- * (acks it). For brokers on a manual clock, where a long poll would wait for the test to move time.
- */
-export async function drainVisible(
-  mq: MqClient,
-  topic: string,
-  group: string,
-): Promise<{ key: string | undefined; body: string; tag: string | undefined }[]> {
-  const seen: { key: string | undefined; body: string; tag: string | undefined }[] = [];
-  for (;;) {
-    const messages = await mq.consume(topic, group, { maxMessages: 16, waitSeconds: 0 });
-    if (messages.length === 0) return seen;
+/** A message as the drain helpers return it. */
+export type DrainedMessage = { key: string | undefined; body: string; tag: string | undefined };
+
+/** One pull of up to 16 messages from `group` on `topic`, acked. */
+async function pullOnce(mq: MqClient, topic: string, group: string, waitSeconds: number): Promise<DrainedMessage[]> {
+  const messages = await mq.consume(topic, group, { maxMessages: 16, waitSeconds });
+  if (messages.length > 0)
     await mq.ack(
       topic,
       group,
       messages.map((m) => m.receiptHandle),
     );
-    seen.push(...messages.map((m) => ({ key: m.key, body: m.body, tag: m.tag })));
+  return messages.map((m) => ({ key: m.key, body: m.body, tag: m.tag }));
+}
+
+/**
+ * Pulls what is visible to `group` on `topic` right now, with short polls until one comes back empty
+ * (acks it). For brokers on a manual clock, where a long poll would wait for the test to move time.
+ */
+export async function drainVisible(mq: MqClient, topic: string, group: string): Promise<DrainedMessage[]> {
+  const seen: DrainedMessage[] = [];
+  for (;;) {
+    const messages = await pullOnce(mq, topic, group, 0);
+    if (messages.length === 0) return seen;
+    seen.push(...messages);
   }
 }
 
@@ -171,46 +177,17 @@ export async function drainVisible(
  * at that moment, so a duplicate already published is in the result too; gives up after `waitMs`. For
  * messages published before the call returns: nothing publishes later, so there is nothing to wait for.
  */
-export async function drainUntilKey(
-  mq: MqClient,
-  topic: string,
-  group: string,
-  key: string,
-  waitMs = 5_000,
-): Promise<{ key: string | undefined; body: string; tag: string | undefined }[]> {
-  const seen: { key: string | undefined; body: string; tag: string | undefined }[] = [];
+export async function drainUntilKey(mq: MqClient, topic: string, group: string, key: string, waitMs = 5_000): Promise<DrainedMessage[]> {
+  const seen: DrainedMessage[] = [];
   const until = Date.now() + waitMs;
-  while (!seen.some((message) => message.key === key) && Date.now() < until) {
-    const messages = await mq.consume(topic, group, { maxMessages: 16, waitSeconds: 1 });
-    if (messages.length > 0)
-      await mq.ack(
-        topic,
-        group,
-        messages.map((m) => m.receiptHandle),
-      );
-    seen.push(...messages.map((m) => ({ key: m.key, body: m.body, tag: m.tag })));
-  }
+  while (!seen.some((message) => message.key === key) && Date.now() < until) seen.push(...(await pullOnce(mq, topic, group, 1)));
   return [...seen, ...(await drainVisible(mq, topic, group))];
 }
 
 /** Pulls everything visible to `group` on `topic` for up to `waitMs` (acks it). */
-export async function drainTopic(
-  mq: MqClient,
-  topic: string,
-  group: string,
-  waitMs = 1_500,
-): Promise<{ key: string | undefined; body: string; tag: string | undefined }[]> {
-  const seen: { key: string | undefined; body: string; tag: string | undefined }[] = [];
+export async function drainTopic(mq: MqClient, topic: string, group: string, waitMs = 1_500): Promise<DrainedMessage[]> {
+  const seen: DrainedMessage[] = [];
   const until = Date.now() + waitMs;
-  while (Date.now() < until) {
-    const messages = await mq.consume(topic, group, { maxMessages: 16, waitSeconds: waitMs >= 1_000 ? 1 : 0 });
-    if (messages.length > 0)
-      await mq.ack(
-        topic,
-        group,
-        messages.map((m) => m.receiptHandle),
-      );
-    seen.push(...messages.map((m) => ({ key: m.key, body: m.body, tag: m.tag })));
-  }
+  while (Date.now() < until) seen.push(...(await pullOnce(mq, topic, group, waitMs >= 1_000 ? 1 : 0)));
   return seen;
 }
