@@ -80,6 +80,37 @@ function attemptRow(record: AttemptRecord): Insertable<ConsumerTables['txc_consu
   };
 }
 
+/** A new barrier row: attempt 1, leased to `token` until `leaseUntil`. */
+function barrierRow(
+  request: ClaimRequest,
+  row: { status: BarrierStatus; token: string; leaseUntil: number; summary?: string; eventId?: string; businessKey?: string },
+): Insertable<ConsumerTables['txc_consume_barrier']> {
+  return {
+    group_id: request.group,
+    dedup_key: request.dedupKey,
+    status: row.status,
+    payload_hash: request.payloadHash,
+    message_id: request.messageId,
+    topic: request.topic,
+    tag: request.tag ?? null,
+    event_id: row.eventId ?? null,
+    business_key: row.businessKey ?? null,
+    attempts: 1,
+    lease_token: row.token,
+    lease_until: row.leaseUntil,
+    next_attempt_at: 0,
+    replay_id: request.replayId ?? null,
+    last_error_code: null,
+    last_error: null,
+    summary: row.summary?.slice(0, SUMMARY_MAX_CHARS) ?? null,
+    dead_letter_id: null,
+    dlq_published_at: null,
+    created_at: request.now,
+    updated_at: request.now,
+    completed_at: row.status === BARRIER_STATUSES.completed ? request.now : null,
+  };
+}
+
 const num = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
 /**
@@ -103,9 +134,10 @@ export class ConsumeBarrier {
     this.writer = writerFor(db);
   }
 
-  async claim(request: ClaimRequest): Promise<ClaimResult> {
+  /** @param rowExists the row is known to exist (a {@link claimNew} did not insert it): start by reading it. */
+  async claim(request: ClaimRequest, rowExists = false): Promise<ClaimResult> {
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round += 1) {
-      const result = await this.claimOnce(request);
+      const result = await this.claimOnce(request, !(rowExists && round === 0));
       if (result) return result;
     }
     return { kind: 'busy', until: request.now };
@@ -115,15 +147,13 @@ export class ConsumeBarrier {
    * One insert-or-read-decide-write round; undefined when a concurrent writer changed the row in
    * between. The insert comes first because a first delivery (no row yet) is the common case.
    */
-  private async claimOnce(request: ClaimRequest): Promise<ClaimResult | undefined> {
+  private async claimOnce(request: ClaimRequest, insert: boolean): Promise<ClaimResult | undefined> {
     const { group, dedupKey, now } = request;
     const token = randomUUID();
-    if (
-      await this.writer.write((trx) =>
-        this.insertRow(trx, request, { status: BARRIER_STATUSES.inProgress, token, leaseUntil: request.leaseUntil }),
-      )
-    )
-      return { kind: 'claimed', attempt: 1, token };
+    if (insert) {
+      const [claimed] = await this.claimNew([request]);
+      if (claimed) return claimed;
+    }
     const row = await this.db
       .selectFrom('txc_consume_barrier')
       .selectAll()
@@ -149,62 +179,64 @@ export class ConsumeBarrier {
   }
 
   /**
-   * A first delivery of a local-only handler: inserts the row already COMPLETED inside the effects'
-   * transaction, so barrier, effects and attempt commit together (a crash leaves none of them).
-   * @returns false when a row exists (a redelivery, replay or concurrent run): use {@link claim} instead.
+   * First deliveries of a local-only handler: inserts their rows already COMPLETED inside the effects'
+   * transaction, so barrier, effects and attempts commit together (a crash leaves none of them). One
+   * multi-row insert-ignore for them all (one round trip on MySQL, not one per message); which rows it
+   * inserted is read back only when it inserted some but not all.
+   * @returns per entry, false when a row existed (a redelivery, replay, concurrent run or the same key
+   * earlier in `entries`): use {@link claim} for that message instead.
    */
   async insertCompleted(
     trx: Transaction<any>,
     batch: WriteBatch<any>,
-    request: ClaimRequest,
-    done: { summary: string; eventId?: string; businessKey?: string },
-  ): Promise<boolean> {
-    const inserted = await this.insertRow(trx as Transaction<ConsumerTables>, request, {
-      status: BARRIER_STATUSES.completed,
-      token: randomUUID(),
-      leaseUntil: request.now,
-      ...done,
+    entries: readonly { request: ClaimRequest; done: { summary: string; eventId?: string; businessKey?: string } }[],
+  ): Promise<boolean[]> {
+    const inserted = await this.insertRows(
+      trx as Transaction<ConsumerTables>,
+      entries.map(({ request, done }) =>
+        barrierRow(request, { status: BARRIER_STATUSES.completed, token: randomUUID(), leaseUntil: request.now, ...done }),
+      ),
+    );
+    entries.forEach(({ request }, index) => {
+      if (inserted[index]) batch.collect(consumeStatsSink, { group: request.group, at: request.now, kind: 'consumed', attempts: 1 });
     });
-    if (inserted) batch.collect(consumeStatsSink, { group: request.group, at: request.now, kind: 'consumed', attempts: 1 });
     return inserted;
   }
 
-  /** Inserts the barrier row unless one exists (insert-ignore on the primary key); true when inserted. */
-  private async insertRow(
+  /**
+   * Claims first deliveries together: their rows IN_PROGRESS in one multi-row insert-ignore, committed
+   * before any of them runs (as {@link claim}'s). A batch pulled at once needs one round trip, not one
+   * per message.
+   * @returns per request, its claim, or undefined when a row existed: use {@link claim} for that one.
+   */
+  async claimNew(requests: readonly ClaimRequest[]): Promise<({ kind: 'claimed'; attempt: 1; token: string } | undefined)[]> {
+    const rows = requests.map((request) =>
+      barrierRow(request, { status: BARRIER_STATUSES.inProgress, token: randomUUID(), leaseUntil: request.leaseUntil }),
+    );
+    const inserted = await this.writer.write((trx) => this.insertRows(trx, rows));
+    return rows.map((row, index) => (inserted[index] ? { kind: 'claimed', attempt: 1, token: row.lease_token } : undefined));
+  }
+
+  /**
+   * Inserts the rows whose key is free (insert-ignore on the primary key, the first of a key in `rows`
+   * wins); true for each row inserted. Which ones is read back only when some but not all were.
+   */
+  private async insertRows(
     db: Kysely<ConsumerTables>,
-    request: ClaimRequest,
-    row: { status: BarrierStatus; token: string; leaseUntil: number; summary?: string; eventId?: string; businessKey?: string },
-  ): Promise<boolean> {
-    const completed = row.status === BARRIER_STATUSES.completed;
-    const inserted = await db
-      .insertInto('txc_consume_barrier')
-      .values({
-        group_id: request.group,
-        dedup_key: request.dedupKey,
-        status: row.status,
-        payload_hash: request.payloadHash,
-        message_id: request.messageId,
-        topic: request.topic,
-        tag: request.tag ?? null,
-        event_id: row.eventId ?? null,
-        business_key: row.businessKey ?? null,
-        attempts: 1,
-        lease_token: row.token,
-        lease_until: row.leaseUntil,
-        next_attempt_at: 0,
-        replay_id: request.replayId ?? null,
-        last_error_code: null,
-        last_error: null,
-        summary: row.summary?.slice(0, SUMMARY_MAX_CHARS) ?? null,
-        dead_letter_id: null,
-        dlq_published_at: null,
-        created_at: request.now,
-        updated_at: request.now,
-        completed_at: completed ? request.now : null,
-      })
-      .orIgnore()
-      .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
+    rows: readonly Insertable<ConsumerTables['txc_consume_barrier']>[],
+  ): Promise<boolean[]> {
+    if (rows.length === 0) return [];
+    const result = await db.insertInto('txc_consume_barrier').values(rows).orIgnore().executeTakeFirst();
+    const count = Number(result.numInsertedOrUpdatedRows ?? 0);
+    if (count === rows.length || count === 0) return rows.map(() => count > 0);
+    // A row carries the token of the statement that inserted it; a transaction sees its own rows.
+    const stored = await db
+      .selectFrom('txc_consume_barrier')
+      .select('lease_token')
+      .where((eb) => eb.or(rows.map((row) => eb.and([eb('group_id', '=', row.group_id), eb('dedup_key', '=', row.dedup_key)]))))
+      .execute();
+    const tokens = new Set(stored.map((row) => row.lease_token));
+    return rows.map((row) => tokens.has(row.lease_token));
   }
 
   private async take(

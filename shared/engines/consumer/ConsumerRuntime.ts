@@ -67,6 +67,13 @@ interface Prepared {
   readonly request: ClaimRequest;
 }
 
+/** A local-only handler's first delivery, handled and ready to apply. */
+interface FirstDelivery {
+  readonly prepared: Prepared;
+  readonly decoded: DecodedMessage<unknown>;
+  readonly effects: Effects;
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const settled = (outcome: Omit<MessageOutcome, 'settled'>): MessageOutcome => ({ ...outcome, settled: true });
@@ -109,21 +116,20 @@ export class ConsumerRuntime {
 
   /**
    * Processes a batch and reports every message's outcome, in batch order. Never throws for a
-   * message's failure. A local-only handler applies the batch's first deliveries in one transaction
-   * (a savepoint each, so a failing message never undoes its siblings); the rest run one by one.
+   * message's failure. A local-only handler applies the batch's first deliveries in one write (a
+   * failing message is retried alone, so it never undoes its siblings); another handler claims them in
+   * one write. The rest, and every handler's run, go one by one.
    */
   async processBatch(messages: readonly IncomingMessage[], invocation: InvocationContext, mode: DeliveryMode): Promise<MessageOutcome[]> {
     // One child logger per invocation: every line names the group and the FC request it served.
     const log = this.options.logger.child({ group: this.group, requestId: invocation.requestId });
     const prepared = messages.map((message) => this.prepare(message, invocation, mode));
-    const applied = await this.applyFirstDeliveries(
-      prepared.filter((p): p is Prepared => 'request' in p),
-      invocation,
-      log,
-    );
+    const candidates = prepared.filter((p): p is Prepared => 'request' in p);
+    const applied = await this.applyFirstDeliveries(candidates, invocation, log);
+    const claims = await this.claimTogether(candidates);
     const outcomes: MessageOutcome[] = [];
     for (const p of prepared)
-      outcomes.push('outcome' in p ? p.outcome : (applied.get(p.message) ?? (await this.claimAndRun(p, invocation, log))));
+      outcomes.push('outcome' in p ? p.outcome : (applied.get(p.message) ?? (await this.claimAndRun(p, invocation, log, claims))));
     return outcomes;
   }
 
@@ -160,13 +166,38 @@ export class ConsumerRuntime {
     return { message, request };
   }
 
+  /**
+   * The first deliveries of a handler that is not local-only, claimed in one write before any runs
+   * (see {@link ConsumeBarrier.claimNew}): each message's claim, or null when its row existed. None
+   * when the store failed (each message then claims alone and reports it) or for a local-only handler,
+   * whose messages left here mostly have rows already.
+   */
+  private async claimTogether(candidates: readonly Prepared[]): Promise<Map<IncomingMessage, ClaimResult | null>> {
+    const claims = new Map<IncomingMessage, ClaimResult | null>();
+    if (this.options.handler.localOnly || candidates.length === 0) return claims;
+    // A key's later deliveries in the batch claim at their turn, after the first one ran (a duplicate then).
+    const seen = new Set<string>();
+    const firsts = candidates.filter(({ request }) => !seen.has(request.dedupKey) && seen.add(request.dedupKey));
+    try {
+      const results = await this.barrier.claimNew(firsts.map((p) => p.request));
+      firsts.forEach((p, index) => claims.set(p.message, results[index] ?? null));
+    } catch {}
+    return claims;
+  }
+
   /** The general path: claim the barrier (leased), run the handler, commit effects with COMPLETED. */
-  private async claimAndRun({ message, request }: Prepared, invocation: InvocationContext, log: Logger): Promise<MessageOutcome> {
+  private async claimAndRun(
+    { message, request }: Prepared,
+    invocation: InvocationContext,
+    log: Logger,
+    claims: ReadonlyMap<IncomingMessage, ClaimResult | null>,
+  ): Promise<MessageOutcome> {
     const { dedupKey } = request;
     const base = { messageId: message.messageId, dedupKey };
     let claim: ClaimResult;
     try {
-      claim = await this.barrier.claim(request);
+      // null: the batch's insert found the row, so the claim starts by reading it.
+      claim = claims.get(message) ?? (await this.barrier.claim(request, claims.get(message) === null));
     } catch (error) {
       // The database is unreachable: nothing was decided, the message simply comes back.
       const classified = classifyError(error);
@@ -237,14 +268,13 @@ export class ConsumerRuntime {
   }
 
   /**
-   * A local-only handler's first deliveries, one group-committed write each (see
-   * {@link writerFor}): barrier row (COMPLETED), effects and attempt. Concurrent batches of the
-   * process share commits, and a failing message is undone and fails alone. Alerts are recorded in the
-   * same write (the outbox). Safe without a claim
-   * because `handle` does nothing outside the effects, and a concurrent run of the same message finds
-   * the row (insert-ignore on its key) and takes the general path. Messages missing from the answer
-   * take the general path: the row existed, it is a replay, or something failed (the general path
-   * runs the handler again and records the failure properly).
+   * A local-only handler's first deliveries, in one group-committed write (see {@link writerFor}):
+   * their barrier rows (COMPLETED, one insert for the batch), effects and attempts. Concurrent batches
+   * of the process share commits. Alerts are recorded in the same write (the outbox). Safe without a
+   * claim because `handle` does nothing outside the effects, and a concurrent run of the same message
+   * finds the row (insert-ignore on its key) and takes the general path. Messages missing from the
+   * answer take the general path: the row existed, it is a replay, or something failed (the general
+   * path runs the handler again and records the failure properly).
    */
   private async applyFirstDeliveries(
     candidates: readonly Prepared[],
@@ -255,7 +285,7 @@ export class ConsumerRuntime {
     const applied = new Map<IncomingMessage, MessageOutcome>();
     if (!handler.localOnly) return applied;
     const startedAt = this.now();
-    const runs: { prepared: Prepared; decoded: DecodedMessage<unknown>; effects: Effects }[] = [];
+    const runs: FirstDelivery[] = [];
     for (const prepared of candidates) {
       const { message, request } = prepared;
       if (request.replayId !== undefined || Buffer.byteLength(message.body, 'utf8') > this.maxBodyBytes) continue;
@@ -268,20 +298,7 @@ export class ConsumerRuntime {
         });
       } catch {}
     }
-    // Queued in one turn, so they commit together.
-    const inserted = await Promise.all(
-      runs.map(({ prepared: { message, request }, decoded, effects }) =>
-        this.writer
-          .write(async (trx, batch): Promise<Alert[] | undefined> => {
-            const row = { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey };
-            if (!(await this.barrier.insertCompleted(trx, batch, request, row))) return undefined;
-            await effects.apply(trx);
-            this.barrier.collectAttempt(batch, this.appliedAttempt(message, request.dedupKey, 1, startedAt));
-            return this.recordAlerts(trx, effects.alerts);
-          })
-          .catch(() => undefined),
-      ),
-    );
+    const inserted = await this.applyTogether(runs, startedAt);
     for (const [index, { prepared }] of runs.entries()) {
       const toSend = inserted[index];
       if (!toSend) continue;
@@ -291,6 +308,41 @@ export class ConsumerRuntime {
       );
     }
     return applied;
+  }
+
+  /**
+   * Applies first deliveries in one write; per run, the alerts to send, or undefined when it was not
+   * applied. If the write fails, one run's effects undid the others': each runs again alone, so only
+   * the failing one is left to the general path.
+   */
+  private async applyTogether(runs: readonly FirstDelivery[], startedAt: number): Promise<(Alert[] | undefined)[]> {
+    if (runs.length === 0) return [];
+    try {
+      return await this.writer.write(async (trx, batch) => {
+        const inserted = await this.barrier.insertCompleted(
+          trx,
+          batch,
+          runs.map(({ prepared: { request }, decoded, effects }) => ({
+            request,
+            done: { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey },
+          })),
+        );
+        const toSend: (Alert[] | undefined)[] = [];
+        for (const [index, { prepared, effects }] of runs.entries()) {
+          if (!inserted[index]) {
+            toSend.push(undefined);
+            continue;
+          }
+          await effects.apply(trx);
+          this.barrier.collectAttempt(batch, this.appliedAttempt(prepared.message, prepared.request.dedupKey, 1, startedAt));
+          toSend.push(await this.recordAlerts(trx, effects.alerts));
+        }
+        return toSend;
+      });
+    } catch {
+      if (runs.length === 1) return [undefined];
+      return (await Promise.all(runs.map((run) => this.applyTogether([run], startedAt)))).flat();
+    }
   }
 
   private appliedAttempt(message: IncomingMessage, dedupKey: string, attempt: number, startedAt: number): AttemptRecord {

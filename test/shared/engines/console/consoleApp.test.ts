@@ -171,23 +171,23 @@ describe.each(DATABASE_CASES)('tx-console API on $dialect', ({ dialect, open }) 
     // barrier's own write, which also counts the consumption for the subscriber pages).
     const barrier = new ConsumeBarrier(database.db);
     await writerFor(database.db).write((trx, batch) =>
-      barrier.insertCompleted(
-        trx,
-        batch,
+      barrier.insertCompleted(trx, batch, [
         {
-          group: 'GID_TXC_DATACENTER_TRADE',
-          dedupKey: committedTx,
-          payloadHash: 'h'.repeat(64),
-          messageId: 'm-archive',
-          topic: FUND_TRADE.topic,
-          tag: FUND_TRADE.tag,
-          replayId: undefined,
-          leaseUntil: now,
-          honourBackoff: false,
-          now,
+          request: {
+            group: 'GID_TXC_DATACENTER_TRADE',
+            dedupKey: committedTx,
+            payloadHash: 'h'.repeat(64),
+            messageId: 'm-archive',
+            topic: FUND_TRADE.topic,
+            tag: FUND_TRADE.tag,
+            replayId: undefined,
+            leaseUntil: now,
+            honourBackoff: false,
+            now,
+          },
+          done: { summary: 'archived', eventId: committedTx, businessKey: `purchase-${run}-done` },
         },
-        { summary: 'archived', eventId: committedTx, businessKey: `purchase-${run}-done` },
-      ),
+      ]),
     );
     await database.db
       .insertInto('txc_archive_event')

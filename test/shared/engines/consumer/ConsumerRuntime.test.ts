@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import { InsertQueryNode, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from '../../../../shared/zod';
 import { ConsumerRuntime } from '../../../../shared/engines/consumer/ConsumerRuntime';
@@ -17,6 +18,18 @@ if (mysqlSkip) console.warn(mysqlSkip);
 const GROUP = 'GID_TXC_OPS';
 const TOPIC = 'TXC_COMPANION';
 const TAG = 'OPERATIONS';
+
+/** Counts the INSERT statements into the consume barrier compiled through the instance it is plugged into. */
+class BarrierInsertCounter implements KyselyPlugin {
+  inserts = 0;
+  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
+    if (InsertQueryNode.is(node) && node.into?.table.identifier.name === 'txc_consume_barrier') this.inserts += 1;
+    return node;
+  }
+  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return result;
+  }
+}
 
 /** A handler writing one row per applied message into a scratch table, with scripted failures. */
 function scriptedHandler(failures: Map<string, Error[]>): MessageHandler<{ eventId: string }> {
@@ -186,6 +199,51 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
       expect((await effects()).sort()).toEqual(['tx-batch-1', 'tx-batch-2']);
       const [bad] = await batchRuntime.barrier.consumptionsOf({ eventId: 'tx-batch-bad' });
       expect(bad).toMatchObject({ status: 'FAILED', attempts: 1 });
+    },
+  );
+
+  it.skipIf(skip)(
+    "a batch's first deliveries insert their barrier rows in one statement, local-only (COMPLETED) or claimed (IN_PROGRESS)",
+    async () => {
+      const counter = new BarrierInsertCounter();
+      const counted = database.db.withPlugin(counter);
+      const batchRuntime = (localOnly: boolean) =>
+        new ConsumerRuntime({
+          group: GROUP,
+          handler: { ...scriptedHandler(failures), localOnly },
+          db: counted,
+          publisher,
+          alerts,
+          logger: silentLogger,
+          retryDelay: () => 0,
+        });
+      // One body per key, so a key delivered again is a duplicate, not a key conflict.
+      const bodies = new Map<string, string>();
+      const body = (id: string) => bodies.get(id) ?? bodies.set(id, envelopeBody(TOPIC, TAG, { n: 1 }, id)).get(id)!;
+      const batch = (ids: string[]) => ids.map((id, i) => ({ ...incoming(TOPIC, TAG, body(id)), messageId: `${id}-M${i}` }));
+      const kinds = (outcomes: { kind: string; attempt?: number }[]) => outcomes.map((o) => `${o.kind}${o.attempt ?? ''}`);
+
+      expect(kinds(await batchRuntime(true).processBatch(batch(['l-1', 'l-2', 'l-3']), invocation(), 'pull'))).toEqual([
+        'applied1',
+        'applied1',
+        'applied1',
+      ]);
+      expect(counter.inserts).toBe(1);
+
+      // A key already done (l-1), and one twice in the batch: its second delivery claims at its turn and is a duplicate.
+      counter.inserts = 0;
+      const outcomes = await batchRuntime(false).processBatch(batch(['c-1', 'l-1', 'c-2', 'c-1', 'c-3']), invocation(), 'pull');
+      expect(kinds(outcomes)).toEqual(['applied1', 'duplicate', 'applied1', 'duplicate', 'applied1']);
+      expect(counter.inserts).toBe(2);
+      expect((await effects()).sort()).toEqual(['c-1', 'c-2', 'c-3', 'l-1', 'l-2', 'l-3']);
+      const done = await database.db
+        .selectFrom('txc_consume_barrier')
+        .select(['dedup_key', 'status', 'attempts'])
+        .orderBy('dedup_key')
+        .execute();
+      expect(done.map((row: { dedup_key: string; status: string; attempts: number }) => [row.dedup_key, row.status, row.attempts])).toEqual(
+        ['c-1', 'c-2', 'c-3', 'l-1', 'l-2', 'l-3'].map((id) => [id, 'COMPLETED', 1]),
+      );
     },
   );
 
