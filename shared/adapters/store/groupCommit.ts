@@ -42,9 +42,25 @@ export interface WriteBatch<DB> {
  */
 export type WriteJob<DB, T> = (trx: Transaction<DB>, batch: WriteBatch<DB>) => Promise<T>;
 
+/**
+ * A kind of write whose jobs run as one when they land in one batch ({@link TxWriter.writeMerged}):
+ * one statement for many callers' rows where each caller needs that statement's answer before its
+ * next one (which a collected row cannot give). Use one object per kind. Like a job, `run` must have
+ * no effect outside the database.
+ */
+export interface MergedWrite<DB, I, T> {
+  /** Writes `items` (the batch's, in queue order); one result per item, in that order. */
+  run(trx: Transaction<DB>, batch: WriteBatch<DB>, items: readonly I[]): Promise<T[]>;
+}
+
 /** Runs store writes, each resolved only after its transaction has committed. */
 export interface TxWriter<DB> {
   write<T>(job: WriteJob<DB, T>): Promise<T>;
+  /**
+   * Writes `item` with `kind.run`, together with the other items of `kind` in its batch, where the
+   * first of them was queued. If the batch fails, it runs again alone like any job.
+   */
+  writeMerged<I, T>(kind: MergedWrite<DB, I, T>, item: I): Promise<T>;
 }
 
 /**
@@ -71,7 +87,8 @@ export const MAX_WRITES_PER_COMMIT = 64;
 export const MYSQL_CONCURRENT_COMMITS = 2;
 
 interface Pending<DB> {
-  readonly job: WriteJob<DB, unknown>;
+  /** A job, or an item of a merged write. */
+  readonly job: WriteJob<DB, unknown> | { readonly kind: MergedWrite<DB, unknown, unknown>; readonly item: unknown };
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -103,6 +120,14 @@ export class GroupCommitWriter<DB> implements TxWriter<DB> {
   ) {}
 
   write<T>(job: WriteJob<DB, T>): Promise<T> {
+    return this.enqueue(job);
+  }
+
+  writeMerged<I, T>(kind: MergedWrite<DB, I, T>, item: I): Promise<T> {
+    return this.enqueue({ kind: kind as MergedWrite<DB, unknown, unknown>, item });
+  }
+
+  private enqueue<T>(job: Pending<DB>['job']): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ job, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
@@ -151,7 +176,10 @@ export class GroupCommitWriter<DB> implements TxWriter<DB> {
   }
 }
 
-/** Runs the jobs one after another, then writes the rows they collected. */
+/**
+ * Runs the jobs one after another (a merged write's items all at its first one's turn), then writes
+ * the rows they collected.
+ */
 async function runJobs<DB>(trx: Transaction<DB>, batch: readonly Pending<DB>[]): Promise<unknown[]> {
   const collected = new Map<RowSink<DB, unknown>, unknown[]>();
   const writeBatch: WriteBatch<DB> = {
@@ -161,8 +189,28 @@ async function runJobs<DB>(trx: Transaction<DB>, batch: readonly Pending<DB>[]):
       else collected.set(sink as RowSink<DB, unknown>, [row]);
     },
   };
-  const values: unknown[] = [];
-  for (const pending of batch) values.push(await pending.job(trx, writeBatch));
+  const values: unknown[] = new Array(batch.length);
+  const ran = new Set<MergedWrite<DB, unknown, unknown>>();
+  for (const [index, { job }] of batch.entries()) {
+    if (typeof job === 'function') {
+      values[index] = await job(trx, writeBatch);
+      continue;
+    }
+    if (ran.has(job.kind)) continue;
+    ran.add(job.kind);
+    const indexes = [...batch.keys()].filter((i) => {
+      const other = batch[i]!.job;
+      return typeof other !== 'function' && other.kind === job.kind;
+    });
+    const results = await job.kind.run(
+      trx,
+      writeBatch,
+      indexes.map((i) => (batch[i]!.job as { item: unknown }).item),
+    );
+    indexes.forEach((i, k) => {
+      values[i] = results[k];
+    });
+  }
   for (const [sink, rows] of collected) {
     const query = sink.statement(trx, rows);
     if (query === undefined) continue;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { RowSink, TxWriter, WriteBatch } from '../../adapters/store/groupCommit';
+import type { MergedWrite, RowSink, TxWriter, WriteBatch } from '../../adapters/store/groupCommit';
 import { writerFor } from '../../adapters/store/groupCommit';
 import { consumeStatsSink } from './consumeStats';
 import type { ClassifiedError } from './errors';
@@ -130,6 +130,14 @@ export class ConsumeBarrier {
     statement: (trx, rows) => trx.insertInto('txc_consume_attempt').values(rows).compile(),
   };
 
+  /** Claims of concurrent batches (pull loops) that land in one commit: one insert for all. */
+  private readonly newClaims: MergedWrite<ConsumerTables, readonly Insertable<ConsumerTables['txc_consume_barrier']>[], boolean[]> = {
+    run: async (trx, _batch, items) => {
+      const inserted = await this.insertRows(trx, items.flat());
+      return items.map((item) => inserted.splice(0, item.length));
+    },
+  };
+
   constructor(private readonly db: Kysely<ConsumerTables>) {
     this.writer = writerFor(db);
   }
@@ -205,15 +213,15 @@ export class ConsumeBarrier {
 
   /**
    * Claims first deliveries together: their rows IN_PROGRESS in one multi-row insert-ignore, committed
-   * before any of them runs (as {@link claim}'s). A batch pulled at once needs one round trip, not one
-   * per message.
+   * before any of them runs (as {@link claim}'s), with the claims of the process's other batches in
+   * that commit: one round trip for them all, not one per message.
    * @returns per request, its claim, or undefined when a row existed: use {@link claim} for that one.
    */
   async claimNew(requests: readonly ClaimRequest[]): Promise<({ kind: 'claimed'; attempt: 1; token: string } | undefined)[]> {
     const rows = requests.map((request) =>
       barrierRow(request, { status: BARRIER_STATUSES.inProgress, token: randomUUID(), leaseUntil: request.leaseUntil }),
     );
-    const inserted = await this.writer.write((trx) => this.insertRows(trx, rows));
+    const inserted = await this.writer.writeMerged(this.newClaims, rows);
     return rows.map((row, index) => (inserted[index] ? { kind: 'claimed', attempt: 1, token: row.lease_token } : undefined));
   }
 

@@ -6,7 +6,7 @@ import { catalog as defaultCatalog } from '../catalog';
 import { matchesTag } from '../catalog/tagExpression';
 import { TxcError } from '../../errors';
 import { encodeMessageJson } from '../events/envelope';
-import type { TxWriter } from '../../adapters/store/groupCommit';
+import type { MergedWrite, TxWriter } from '../../adapters/store/groupCommit';
 import { writerFor } from '../../adapters/store/groupCommit';
 import type { InvocationContext } from '../invocation/InvocationContext';
 import type { Logger } from '../../logger';
@@ -72,6 +72,7 @@ interface FirstDelivery {
   readonly prepared: Prepared;
   readonly decoded: DecodedMessage<unknown>;
   readonly effects: Effects;
+  readonly startedAt: number;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -269,8 +270,8 @@ export class ConsumerRuntime {
 
   /**
    * A local-only handler's first deliveries, in one group-committed write (see {@link writerFor}):
-   * their barrier rows (COMPLETED, one insert for the batch), effects and attempts. Concurrent batches
-   * of the process share commits. Alerts are recorded in the same write (the outbox). Safe without a
+   * their barrier rows (COMPLETED, one insert with the other batches' in that commit), effects and
+   * attempts. Alerts are recorded in the same write (the outbox). Safe without a
    * claim because `handle` does nothing outside the effects, and a concurrent run of the same message
    * finds the row (insert-ignore on its key) and takes the general path. Messages missing from the
    * answer take the general path: the row existed, it is a replay, or something failed (the general
@@ -294,11 +295,12 @@ export class ConsumerRuntime {
         runs.push({
           prepared,
           decoded,
+          startedAt,
           effects: await handler.handle(decoded, { group: this.group, message, attempt: 1, invocation, db }),
         });
       } catch {}
     }
-    const inserted = await this.applyTogether(runs, startedAt);
+    const inserted = await this.applyTogether(runs);
     for (const [index, { prepared }] of runs.entries()) {
       const toSend = inserted[index];
       if (!toSend) continue;
@@ -311,39 +313,46 @@ export class ConsumerRuntime {
   }
 
   /**
-   * Applies first deliveries in one write; per run, the alerts to send, or undefined when it was not
-   * applied. If the write fails, one run's effects undid the others': each runs again alone, so only
-   * the failing one is left to the general path.
+   * Applies first deliveries in one write, with those of the process's other batches (pull loops) that
+   * land in the same commit ({@link firstDeliveries}); per run, the alerts to send, or undefined when
+   * it was not applied. If the write fails, one run's effects undid the others': each runs again
+   * alone, so only the failing one is left to the general path.
    */
-  private async applyTogether(runs: readonly FirstDelivery[], startedAt: number): Promise<(Alert[] | undefined)[]> {
+  private async applyTogether(runs: readonly FirstDelivery[]): Promise<(Alert[] | undefined)[]> {
     if (runs.length === 0) return [];
     try {
-      return await this.writer.write(async (trx, batch) => {
-        const inserted = await this.barrier.insertCompleted(
-          trx,
-          batch,
-          runs.map(({ prepared: { request }, decoded, effects }) => ({
-            request,
-            done: { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey },
-          })),
-        );
-        const toSend: (Alert[] | undefined)[] = [];
-        for (const [index, { prepared, effects }] of runs.entries()) {
-          if (!inserted[index]) {
-            toSend.push(undefined);
-            continue;
-          }
-          await effects.apply(trx);
-          this.barrier.collectAttempt(batch, this.appliedAttempt(prepared.message, prepared.request.dedupKey, 1, startedAt));
-          toSend.push(await this.recordAlerts(trx, effects.alerts));
-        }
-        return toSend;
-      });
+      return await this.writer.writeMerged(this.firstDeliveries, runs);
     } catch {
       if (runs.length === 1) return [undefined];
-      return (await Promise.all(runs.map((run) => this.applyTogether([run], startedAt)))).flat();
+      return (await Promise.all(runs.map((run) => this.applyTogether([run])))).flat();
     }
   }
+
+  /** The batch's first deliveries: their barrier rows in one insert, then each inserted one's effects, attempt and alerts. */
+  private readonly firstDeliveries: MergedWrite<any, readonly FirstDelivery[], (Alert[] | undefined)[]> = {
+    run: async (trx, batch, items) => {
+      const runs = items.flat();
+      const inserted = await this.barrier.insertCompleted(
+        trx,
+        batch,
+        runs.map(({ prepared: { request }, decoded, effects }) => ({
+          request,
+          done: { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey },
+        })),
+      );
+      const toSend: (Alert[] | undefined)[] = [];
+      for (const [index, { prepared, effects, startedAt }] of runs.entries()) {
+        if (!inserted[index]) {
+          toSend.push(undefined);
+          continue;
+        }
+        await effects.apply(trx);
+        this.barrier.collectAttempt(batch, this.appliedAttempt(prepared.message, prepared.request.dedupKey, 1, startedAt));
+        toSend.push(await this.recordAlerts(trx, effects.alerts));
+      }
+      return items.map((item) => toSend.splice(0, item.length));
+    },
+  };
 
   private appliedAttempt(message: IncomingMessage, dedupKey: string, attempt: number, startedAt: number): AttemptRecord {
     return {

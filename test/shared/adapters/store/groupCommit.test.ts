@@ -2,7 +2,7 @@ import { tracingChannel } from 'node:diagnostics_channel';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { RowSink } from '../../../../shared/adapters/store/groupCommit';
+import type { MergedWrite, RowSink } from '../../../../shared/adapters/store/groupCommit';
 import {
   FailedBeforeCommitError,
   GroupCommitWriter,
@@ -119,6 +119,38 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       expect(batches).toHaveLength(3);
       if (dialect === 'mysql') expect(mostOpen).toBe(2);
       expect(await eventIds(db)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    }),
+  );
+
+  maybe("runs a merged write's items of one batch in one call, at the first one's turn; a failing call's items run again alone", () =>
+    withDb(async (db) => {
+      const writer = new GroupCommitWriter(db, 1);
+      const calls: string[][] = [];
+      const events: MergedWrite<TxTables, string, string> = {
+        run: async (trx, _batch, ids) => {
+          calls.push([...ids]);
+          // One statement for every item (a missing table fails the whole call when one item is bad).
+          await trx
+            .insertInto(ids.includes('bad') ? ('t_missing' as 'txc_tx_event') : 'txc_tx_event')
+            .values(ids.map(eventRow))
+            .execute();
+          return ids.map((id) => `${id} stored`);
+        },
+      };
+      const results = await Promise.allSettled([
+        writer.writeMerged(events, 'm-1'),
+        writer.write(async (trx) => void (await insertEvent('w-1')(trx))),
+        writer.writeMerged(events, 'm-2'),
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason))).toEqual(['m-1 stored', undefined, 'm-2 stored']);
+      expect(calls).toEqual([['m-1', 'm-2']]);
+      expect(await eventIds(db)).toEqual(['m-1', 'm-2', 'w-1']);
+
+      calls.length = 0;
+      const [good, bad] = await Promise.allSettled([writer.writeMerged(events, 'm-3'), writer.writeMerged(events, 'bad')]);
+      expect([good.status, bad.status]).toEqual(['fulfilled', 'rejected']);
+      expect(calls).toEqual([['m-3', 'bad'], ['m-3'], ['bad']]);
+      expect(await eventIds(db)).toEqual(['m-1', 'm-2', 'm-3', 'w-1']);
     }),
   );
 
