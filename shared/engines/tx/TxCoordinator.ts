@@ -17,25 +17,8 @@ import { stateAfter, transition, TX_STATES } from './stateMachine';
 import { BROKER_STATES, TX_KINDS } from './tables';
 import { newTxId } from './txId';
 import type { DecisionContext, NewTx, TxEvent, TxRecord, TxStore } from './TxStore';
+import { storedRecord } from './TxStore';
 import { outgoingMessage } from './outgoingMessage';
-
-/** The record {@link TxStore.insertPrepared} stores, built without reading it back. */
-function preparedRecord(tx: NewTx, at: number): TxRecord {
-  return {
-    ...tx,
-    kind: TX_KINDS.transactional,
-    state: TX_STATES.prepared,
-    broker: BROKER_STATES.publishPending,
-    reason: undefined,
-    messageId: undefined,
-    receiptHandle: undefined,
-    publishClaimedAt: at,
-    checkCount: 0,
-    createdAt: at,
-    updatedAt: at,
-    decidedAt: undefined,
-  };
-}
 
 /**
  * The record after {@link TxStore.decide} and {@link TxStore.markDelivered} succeeded, built without
@@ -163,7 +146,7 @@ export class TxCoordinator {
       if (!holder) throw new TxPrepareInProgressError(txId, PREPARE_IN_PROGRESS_RETRY_SECONDS);
       return this.replay(holder, hash);
     }
-    const tx = await this.publish(preparedRecord(fresh, at));
+    const tx = await this.publish(storedRecord(fresh, TX_KINDS.transactional, at));
     this.remember(tx);
     return { tx, delivery: deliveryOf(tx), created: true };
   }

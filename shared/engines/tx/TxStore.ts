@@ -1,5 +1,7 @@
 import type { TxDecision, TxState } from './stateMachine';
+import { TX_STATES } from './states';
 import type { BrokerState, TxKind } from './tables';
+import { BROKER_STATES, TX_KINDS } from './tables';
 
 /** A stored transaction. */
 export interface TxRecord {
@@ -33,6 +35,29 @@ export type NewTx = Pick<
   TxRecord,
   'txId' | 'systemId' | 'businessKey' | 'topic' | 'tag' | 'payloadHash' | 'body' | 'properties' | 'checkbackPath'
 >;
+
+/**
+ * The record {@link TxStore.insertPrepared} (a transaction: PREPARED) or {@link TxStore.insertPlain}
+ * (a plain event: COMMITTED on arrival) stores, built without reading it back (one round trip less on
+ * MySQL); either waits for its publish.
+ */
+export function storedRecord(tx: NewTx, kind: TxKind, at: number): TxRecord {
+  const plain = kind === TX_KINDS.plain;
+  return {
+    ...tx,
+    kind,
+    state: plain ? TX_STATES.committed : TX_STATES.prepared,
+    broker: BROKER_STATES.publishPending,
+    reason: plain ? 'plain' : undefined,
+    messageId: undefined,
+    receiptHandle: undefined,
+    publishClaimedAt: at,
+    checkCount: 0,
+    createdAt: at,
+    updatedAt: at,
+    decidedAt: plain ? at : undefined,
+  };
+}
 
 export const TX_EVENT_TYPES = {
   prepared: 'PREPARED',
