@@ -53,6 +53,21 @@ export interface MergedWrite<DB, I, T> {
   run(trx: Transaction<DB>, batch: WriteBatch<DB>, items: readonly I[]): Promise<T[]>;
 }
 
+/**
+ * A merged write whose items are lists: `run` writes every caller's elements at once (one result per
+ * element, in order), and each caller gets back the results of its own elements.
+ */
+export function mergedLists<DB, E, R>(
+  run: (trx: Transaction<DB>, batch: WriteBatch<DB>, elements: readonly E[]) => Promise<R[]>,
+): MergedWrite<DB, readonly E[], R[]> {
+  return {
+    run: async (trx, batch, items) => {
+      const results = await run(trx, batch, items.flat());
+      return items.map((item) => results.splice(0, item.length));
+    },
+  };
+}
+
 /** Runs store writes, each resolved only after its transaction has committed. */
 export interface TxWriter<DB> {
   write<T>(job: WriteJob<DB, T>): Promise<T>;

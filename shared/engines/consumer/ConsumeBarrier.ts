@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { MergedWrite, RowSink, TxWriter, WriteBatch } from '../../adapters/store/groupCommit';
-import { writerFor } from '../../adapters/store/groupCommit';
+import { mergedLists, writerFor } from '../../adapters/store/groupCommit';
 import { consumeStatsSink } from './consumeStats';
 import type { ClassifiedError } from './errors';
 import { LeaseLostError } from './errors';
@@ -131,12 +131,8 @@ export class ConsumeBarrier {
   };
 
   /** Claims of concurrent batches (pull loops) that land in one commit: one insert for all. */
-  private readonly newClaims: MergedWrite<ConsumerTables, readonly Insertable<ConsumerTables['txc_consume_barrier']>[], boolean[]> = {
-    run: async (trx, _batch, items) => {
-      const inserted = await this.insertRows(trx, items.flat());
-      return items.map((item) => inserted.splice(0, item.length));
-    },
-  };
+  private readonly newClaims: MergedWrite<ConsumerTables, readonly Insertable<ConsumerTables['txc_consume_barrier']>[], boolean[]> =
+    mergedLists((trx, _batch, rows) => this.insertRows(trx, rows));
 
   constructor(private readonly db: Kysely<ConsumerTables>) {
     this.writer = writerFor(db);

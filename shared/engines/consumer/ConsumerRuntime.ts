@@ -7,7 +7,7 @@ import { matchesTag } from '../catalog/tagExpression';
 import { TxcError } from '../../errors';
 import { encodeMessageJson } from '../events/envelope';
 import type { MergedWrite, TxWriter } from '../../adapters/store/groupCommit';
-import { writerFor } from '../../adapters/store/groupCommit';
+import { mergedLists, writerFor } from '../../adapters/store/groupCommit';
 import type { InvocationContext } from '../invocation/InvocationContext';
 import type { Logger } from '../../logger';
 import type { OutgoingMessage, PublishedMessage } from '../../adapters/mq/types';
@@ -329,9 +329,8 @@ export class ConsumerRuntime {
   }
 
   /** The batch's first deliveries: their barrier rows in one insert, then each inserted one's effects, attempt and alerts. */
-  private readonly firstDeliveries: MergedWrite<any, readonly FirstDelivery[], (Alert[] | undefined)[]> = {
-    run: async (trx, batch, items) => {
-      const runs = items.flat();
+  private readonly firstDeliveries: MergedWrite<any, readonly FirstDelivery[], (Alert[] | undefined)[]> = mergedLists(
+    async (trx, batch, runs) => {
       const inserted = await this.barrier.insertCompleted(
         trx,
         batch,
@@ -350,9 +349,9 @@ export class ConsumerRuntime {
         this.barrier.collectAttempt(batch, this.appliedAttempt(prepared.message, prepared.request.dedupKey, 1, startedAt));
         toSend.push(await this.recordAlerts(trx, effects.alerts));
       }
-      return items.map((item) => toSend.splice(0, item.length));
+      return toSend;
     },
-  };
+  );
 
   private appliedAttempt(message: IncomingMessage, dedupKey: string, attempt: number, startedAt: number): AttemptRecord {
     return {
