@@ -14,14 +14,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { StackPorts } from '../local/demo/stack';
-import { RUNTIME_STATUS_FILE } from '../local/demo/stack';
+import { readFunctionStatuses } from '../local/demo/stack';
 import type { StackTiming } from '../local/demo/timing';
 import type { Verdict } from '../local/demo/verdict';
 import { judge } from '../local/demo/verdict';
@@ -90,15 +90,9 @@ class ChaosStack {
     });
   }
 
-  /** The supervision state the stack writes (pids, restart counts). */
+  /** The supervision state the stack writes (pids, restart counts); empty while it is being replaced (no kill target then). */
   functions(): Record<string, FunctionProcessStatus> {
-    try {
-      return (
-        JSON.parse(readFileSync(join(this.dataDir, RUNTIME_STATUS_FILE), 'utf8')) as { functions: Record<string, FunctionProcessStatus> }
-      ).functions;
-    } catch {
-      return {}; // being replaced right now: no kill target this time
-    }
+    return readFunctionStatuses(this.dataDir);
   }
 
   /** SIGKILLs the stack process and every function process at once, as a power cut would. */

@@ -9,16 +9,16 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { prebuiltCli } from '../local/cli/prebuiltCli';
-import { RUNTIME_STATUS_FILE } from '../local/demo/stack';
+import { readFunctionStatuses } from '../local/demo/stack';
 import type { FunctionLaunch } from '../local/runtime/launch';
 import { LAUNCH_ENV, prepareLaunch } from '../local/runtime/launch';
-import type { FunctionProcessStatus } from '../local/runtime/processes';
+import { isAlive } from '../local/runtime/processes';
 import { catalog } from '../shared/engines/catalog';
 import { percentile } from './measure';
 import { integerArg } from '../local/cli/args';
@@ -42,15 +42,6 @@ interface Sample {
   readonly killedAfterGrace: number;
 }
 
-function functionsOf(dataDir: string): Record<string, FunctionProcessStatus> {
-  try {
-    return (JSON.parse(readFileSync(join(dataDir, RUNTIME_STATUS_FILE), 'utf8')) as { functions: Record<string, FunctionProcessStatus> })
-      .functions;
-  } catch {
-    return {}; // being replaced right now
-  }
-}
-
 async function until(what: string, probe: () => boolean): Promise<void> {
   const deadline = Date.now() + LIMIT_MS;
   while (!probe()) {
@@ -58,15 +49,6 @@ async function until(what: string, probe: () => boolean): Promise<void> {
     await sleep(POLL_MS);
   }
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function measureOnce(launch: FunctionLaunch): Promise<Sample> {
   const dataDir = mkdtempSync(join(tmpdir(), 'txc-bench-startup-'));
@@ -92,26 +74,26 @@ async function measureOnce(launch: FunctionLaunch): Promise<Sample> {
     if (exited) throw new Error('bench startup: txcenter start exited before it was up');
     const startMs = performance.now() - startedAt;
 
-    const before = functionsOf(dataDir);
+    const before = readFunctionStatuses(dataDir);
     const killedAt = performance.now();
     for (const fn of Object.values(before)) if (fn.pid) process.kill(fn.pid, 'SIGKILL');
     await until('the recovery of every function process', () => {
-      const now = functionsOf(dataDir);
+      const now = readFunctionStatuses(dataDir);
       return Object.entries(before).every(([name, fn]) => now[name]?.state === 'running' && now[name]?.pid !== fn.pid);
     });
     const recoverMs = performance.now() - killedAt;
 
-    const pids = Object.values(functionsOf(dataDir)).flatMap((fn) => (fn.pid ? [fn.pid] : []));
+    const pids = Object.values(readFunctionStatuses(dataDir)).flatMap((fn) => (fn.pid ? [fn.pid] : []));
     const stoppingAt = performance.now();
     child.kill('SIGTERM');
     await exit;
-    await until('every function process to exit', () => !pids.some(alive));
+    await until('every function process to exit', () => !pids.some(isAlive));
     const stopMs = performance.now() - stoppingAt;
-    const killedAfterGrace = Object.values(functionsOf(dataDir)).filter((fn) => fn.killedAfterGrace).length;
+    const killedAfterGrace = Object.values(readFunctionStatuses(dataDir)).filter((fn) => fn.killedAfterGrace).length;
     return { startMs, recoverMs, stopMs, killedAfterGrace };
   } finally {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    for (const fn of Object.values(functionsOf(dataDir))) if (fn.pid && alive(fn.pid)) process.kill(fn.pid, 'SIGKILL');
+    for (const fn of Object.values(readFunctionStatuses(dataDir))) if (fn.pid && isAlive(fn.pid)) process.kill(fn.pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

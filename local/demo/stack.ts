@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TradingSystem } from '../../examples/trading';
 import { startTradingSystem } from '../../examples/trading';
@@ -26,6 +26,19 @@ export type StackPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number }
 
 /** The supervision state of the function processes, under the data folder (see {@link Stack.functionStatus}). */
 export const RUNTIME_STATUS_FILE = 'runtime.json';
+
+/**
+ * The supervision state a stack on `dataDir` last wrote (pid, state, restarts per function), from its
+ * {@link RUNTIME_STATUS_FILE}; empty while the file is missing or being replaced.
+ */
+export function readFunctionStatuses(dataDir: string): Record<string, FunctionProcessStatus> {
+  try {
+    return (JSON.parse(readFileSync(join(dataDir, RUNTIME_STATUS_FILE), 'utf8')) as { functions: Record<string, FunctionProcessStatus> })
+      .functions;
+  } catch {
+    return {};
+  }
+}
 
 /** The second business system of the demo: publishes companion events (operations, service, journeys). */
 export const COMPANION_SYSTEM = { id: 'companion-platform', secret: 'companion-platform-dev-secret-0123456789' } as const;

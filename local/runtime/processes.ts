@@ -8,6 +8,16 @@ import type { Logger } from '../../shared/logger';
 import { RuntimeConfigError } from './errors';
 import { HttpFront } from './HttpFront';
 import type { FunctionLaunch } from './launch';
+
+/** Whether process `pid` still exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 import { defaultLaunch, prepareLaunch } from './launch';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -6,19 +6,9 @@ import type { Stack } from '../../local/demo/stack';
 import { DEMO_TIMING } from '../../local/demo/timing';
 import { catalog } from '../../shared/engines/catalog';
 import { TxClient, TxClientError } from '../../shared/engines/client';
-import { startTestStack } from './stackFixture';
+import { startTestStack, until } from './stackFixture';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const payload = (orderId: string) => ({ orderId, customerId: 'CRASH1', fundCode: '110011', amount: '12.00', feeRate: '0.0000' });
 

@@ -8,35 +8,13 @@ import { LOCAL_TRADING_SYSTEM } from '../../examples/trading';
 import { TxClient } from '../../shared/engines/client';
 import type { Stack } from '../../local/demo/stack';
 import { LOG_FILE } from '../../local/cli/commands/start';
-import { LOCAL_CONSOLE_USERS, RUNTIME_STATUS_FILE } from '../../local/demo/stack';
-import type { FunctionProcessStatus } from '../../local/runtime/processes';
+import { LOCAL_CONSOLE_USERS, readFunctionStatuses } from '../../local/demo/stack';
+import { isAlive } from '../../local/runtime/processes';
 import { tempDir } from '../local/runtime/fixtures';
-import { startTestStack } from './stackFixture';
+import { startTestStack, until } from './stackFixture';
 
 const CLI = fileURLToPath(new URL('../../bin/txcenter.mjs', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const statusFile = (dataDir: string) =>
-  JSON.parse(readFileSync(join(dataDir, RUNTIME_STATUS_FILE), 'utf8')) as { functions: Record<string, FunctionProcessStatus> };
 
 describe('E2E: the local runtime supervises its function processes', () => {
   let stack: Stack | undefined;
@@ -68,7 +46,7 @@ describe('E2E: the local runtime supervises its function processes', () => {
     expect(restarted['consumer-ops']).toMatchObject({ restarts: 0, state: 'running' });
     // The state is also on disk for a console or a drill that is not in this process.
     await until('the status file shows the restart', 5_000, () =>
-      statusFile(stack!.dataDir).functions['tx-gateway']?.restarts === 1 ? true : undefined,
+      readFunctionStatuses(stack!.dataDir)['tx-gateway']?.restarts === 1 ? true : undefined,
     );
     expect(stack.urls.gateway).toBe(gatewayUrl);
     // …and tx-console's /metrics reads it there (a Prometheus alert on restarts sees it).
@@ -126,9 +104,9 @@ describe('E2E: the local runtime supervises its function processes', () => {
       rmSync(dataDir, { recursive: true, force: true });
     });
     await until('the stack to be up', 120_000, () => (output.includes('Press Ctrl+C') ? true : undefined));
-    const pids = Object.values(statusFile(dataDir).functions).map((fn) => fn.pid!);
+    const pids = Object.values(readFunctionStatuses(dataDir)).map((fn) => fn.pid!);
     expect(pids.length).toBeGreaterThan(5);
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(isAlive)).toBe(true);
     // Callers hold keep-alive connections (fetch pools them): a stop must not wait for them to idle out.
     const urlOf = (label: string) => new RegExp(`${label}\\s+(http://\\S+)`).exec(output)![1]!;
     expect((await fetch(`${urlOf('tx-gateway')}/v1/transactions/none`)).status).toBe(401);
@@ -162,8 +140,9 @@ describe('E2E: the local runtime supervises its function processes', () => {
     const stopMs = Date.now() - signalledAt;
     console.log(`txcenter start stopped ${stopMs} ms after SIGTERM`);
     expect(stopMs).toBeLessThan(10_000);
-    expect(pids.filter(alive)).toEqual([]);
-    const functions = Object.entries(statusFile(dataDir).functions);
+    expect(pids.filter(isAlive)).toEqual([]);
+    const functions = Object.entries(readFunctionStatuses(dataDir));
+    expect(functions).toHaveLength(pids.length);
     expect(functions.every(([, fn]) => fn.state === 'stopped')).toBe(true);
     // Each function process exited on SIGTERM by itself (servers, pollers and timers closed), none
     // had to be SIGKILLed when the grace period ran out.
