@@ -29,18 +29,22 @@ export interface EventRow {
   detail: string | null;
 }
 
+/** Rows as the body of a derived table: one literal SELECT per row (bound parameters), `union all`. */
+function valuesTable(rows: readonly Readonly<Record<string, unknown>>[]) {
+  return sql.join(
+    rows.map((row) => sql`select ${sql.join(Object.entries(row).map(([column, value]) => sql`${value} as ${sql.ref(column)}`))}`),
+    sql` union all `,
+  );
+}
+
 /**
  * The timeline rows of a batch of store writes in one INSERT … SELECT: each row's state as given,
  * or else the transaction's current state (no read round trip); ids in the order the rows were
  * added. A row without a state whose transaction does not exist is left out. Both dialects.
  */
 export function insertEvents(db: Kysely<TxTables>, rows: readonly EventRow[]): CompiledQuery {
-  const values = sql.join(
-    rows.map(
-      (r, seq) =>
-        sql`select ${r.txId} as tx_id, ${r.at} as at, ${r.type} as type, ${r.state} as state, ${r.actor} as actor, ${r.detail} as detail, ${seq} as seq`,
-    ),
-    sql` union all `,
+  const values = valuesTable(
+    rows.map((r, seq) => ({ tx_id: r.txId, at: r.at, type: r.type, state: r.state, actor: r.actor, detail: r.detail, seq })),
   );
   return sql`insert into txc_tx_event (tx_id, at, type, state, actor, detail)
     select v.tx_id, v.at, v.type, coalesce(v.state, t.state), v.actor, v.detail
@@ -68,14 +72,6 @@ export interface PlainPublishedRow {
 export interface DeliveredRow {
   txId: string;
   at: number;
-}
-
-/** Rows as the body of a derived table: one literal SELECT per row (bound parameters), `union all`. */
-function valuesTable(rows: readonly Readonly<Record<string, unknown>>[]) {
-  return sql.join(
-    rows.map((row) => sql`select ${sql.join(Object.entries(row).map(([column, value]) => sql`${value} as ${sql.ref(column)}`))}`),
-    sql` union all `,
-  );
 }
 
 const isSqlite = (db: Kysely<TxTables>) => db.getExecutor().adapter instanceof SqliteAdapter;
