@@ -1,6 +1,7 @@
 import { writeAtCommit } from '../../adapters/store/groupCommit';
 import type { Kysely } from 'kysely';
-import { MysqlAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import { upsert } from '../../adapters/store/upsert';
 import { decodeEnvelope } from '../../engines/consumer/decodeEnvelope';
 import type { EnvelopeOf } from '../../engines/consumer/decodeEnvelope';
 import type { MessageHandler } from '../../engines/consumer/types';
@@ -70,12 +71,7 @@ export function journeyHandler(now: () => number = Date.now): MessageHandler<Env
             updated_at: at,
             next_due_at: dueAt,
           });
-          await writeAtCommit(
-            trx,
-            trx.getExecutor().adapter instanceof MysqlAdapter
-              ? insert.onDuplicateKeyUpdate(set)
-              : insert.onConflict((oc) => oc.column('journey_id').doUpdateSet(set)),
-          );
+          await writeAtCommit(trx, upsert(trx, insert, ['journey_id'], set));
         },
       };
     },

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { MysqlAdapter } from 'kysely';
+import { upsert } from '../../adapters/store/upsert';
 import type { SessionClaims } from './sessions';
 
 interface RevocationTables {
@@ -55,10 +55,7 @@ export class SessionRevocations {
     const now = this.now();
     const update = { revoked_at: now, expires_at: now + sessionTtlSeconds * 1_000, revoked_by: by };
     const insert = this.db.insertInto('txc_console_session_revocation').values({ revocation_key: operatorKey(name), ...update });
-    await (this.db.getExecutor().adapter instanceof MysqlAdapter
-      ? insert.onDuplicateKeyUpdate(update)
-      : insert.onConflict((oc) => oc.column('revocation_key').doUpdateSet(update))
-    ).execute();
+    await upsert(this.db, insert, ['revocation_key'], update).execute();
     await this.prune(now);
     return { revokedAt: now };
   }

@@ -1,5 +1,7 @@
 import type { Transaction } from 'kysely';
-import { MysqlAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import { isMysql } from '../../adapters/store/createTable';
+import { upsert } from '../../adapters/store/upsert';
 import type { RowSink } from '../../adapters/store/groupCommit';
 import { CONSUME_STATS_ATTEMPT_COLUMNS, CONSUME_STATS_BUCKET_MS } from '../../adapters/store/migrations/303_console_consume_stats';
 
@@ -60,7 +62,7 @@ export const consumeStatsSink: RowSink<any, StatsEvent> = {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, d]) => ({ group_id: d.group, minute_at: d.minute, ...d.counts, last_consumed_at: d.lastConsumedAt }));
     if (rows.length === 0) return undefined;
-    const mysql = trx.getExecutor().adapter instanceof MysqlAdapter;
+    const mysql = isMysql(trx);
     // The stored value plus this batch's (MySQL: VALUES(c), which MariaDB and MySQL 8 both accept).
     const added = (c: string) => (mysql ? sql`${sql.ref(c)} + VALUES(${sql.ref(c)})` : sql`${sql.ref(c)} + excluded.${sql.ref(c)}`);
     const later = mysql
@@ -72,8 +74,6 @@ export const consumeStatsSink: RowSink<any, StatsEvent> = {
       last_consumed_at: sql`NULLIF(${later}, 0)`,
     };
     const insert = trx.insertInto('txc_consume_stats').values(rows);
-    return (
-      mysql ? insert.onDuplicateKeyUpdate(set) : insert.onConflict((oc) => oc.columns(['group_id', 'minute_at']).doUpdateSet(set))
-    ).compile();
+    return upsert(trx, insert, ['group_id', 'minute_at'], set).compile();
   },
 };
