@@ -6,25 +6,48 @@ import { SqliteAdapter } from 'kysely';
  * statement per row (each statement costs a round trip on MySQL). Use one sink object per kind of row.
  */
 export interface RowSink<DB, R> {
-  /** The statement that writes `rows` (undefined: nothing to write); nobody reads its result. */
+  /** The statement that writes `rows` (undefined: nothing to write); nobody reads its result (see {@link holdUntilCommit}). */
   statement(trx: Transaction<DB>, rows: readonly R[]): CompiledQuery | undefined;
 }
 
-/** The statements of the batches in flight that may go with the COMMIT: see {@link isSentWithCommit}. */
-const sentWithCommit = new WeakSet<CompiledQuery>();
+/** A statement that may go with the COMMIT, and what it must change there. */
+interface AtCommit {
+  /** The number of rows it must change for the COMMIT to run (undefined: any). */
+  readonly expectedRows: number | undefined;
+  /** Set by a driver that holds it until the COMMIT ({@link holdUntilCommit}). */
+  held: boolean;
+}
+
+/** The statements of the batches in flight that may go with the COMMIT: see {@link holdUntilCommit}. */
+const atCommit = new WeakMap<CompiledQuery, AtCommit>();
+
+/** Transactions whose statements all run when executed: a failed batch's jobs, each run again alone. */
+const direct = new WeakSet<Transaction<any>>();
 
 /**
- * True for a statement whose result nobody reads, a batch's collected rows or a {@link writeAtCommit}:
- * a driver may hold it and send it, in order with the others, in one round trip with the COMMIT
- * (MySQL, see mysql.ts). If one fails there, the driver throws {@link FailedBeforeCommitError}.
+ * For a driver: whether `query` is a statement whose result nobody reads (a batch's collected rows or a
+ * {@link writeAtCommit}), which it may hold and send, in order with the others, in one round trip with
+ * the COMMIT (MySQL, see mysql.ts); then it records that it did and gets the number of rows the
+ * statement must change, which it checks there. If a held statement fails, or changes other than
+ * `expectedRows` rows, the driver throws {@link FailedBeforeCommitError}.
  */
-export function isSentWithCommit(query: CompiledQuery): boolean {
-  return sentWithCommit.has(query);
+export function holdUntilCommit(query: CompiledQuery): { readonly expectedRows: number | undefined } | undefined {
+  const entry = atCommit.get(query);
+  if (entry) entry.held = true;
+  return entry;
+}
+
+/** Marks `query` as one that may go with the COMMIT, unless the transaction runs its statements directly. */
+function mayHold(trx: Transaction<any>, query: CompiledQuery, expectedRows?: number): AtCommit {
+  const entry: AtCommit = { expectedRows, held: false };
+  if (!direct.has(trx)) atCommit.set(query, entry);
+  return entry;
 }
 
 /**
- * A statement sent with the COMMIT ({@link isSentWithCommit}) failed, so the COMMIT did not run and
- * the transaction is rolled back: the batch's outcome is known (nothing applied), as when a job fails.
+ * A statement sent with the COMMIT failed, or changed another number of rows than it expected, so the
+ * COMMIT did not run and the transaction is rolled back: the batch's outcome is known (nothing
+ * applied), and the writer runs each job again alone with its statements sent directly.
  */
 export class FailedBeforeCommitError extends Error {
   override readonly name = 'FailedBeforeCommitError';
@@ -79,16 +102,23 @@ export interface TxWriter<DB> {
 }
 
 /**
- * Runs `query`, a write of a job whose result the job does not read, in the batch's transaction: on
- * MySQL it goes with the COMMIT (no round trip of its own), after the statements the batch runs
- * directly and before its collected rows, in the order given. So use it only for a job's last
- * writes, which nothing later in the batch reads: effects that commit with their barrier row. If it
- * fails, the job fails (alone) as if it had failed here.
+ * Runs `query`, a write of a job, in the batch's transaction: on MySQL it goes with the COMMIT (no round
+ * trip of its own), after the statements the batch runs directly and before its collected rows, in the
+ * order given. So use it only for writes that no statement the batch runs directly reads: a job's
+ * effects that commit with their barrier row, a compare-and-set on a row the batch reads nowhere else.
+ *
+ * With `expectedRows`, it answers whether the write changed exactly that many rows (a compare-and-set,
+ * an insert-ignore). Sent with the COMMIT, it answers true, and a check after it stops the COMMIT when
+ * the count differs. If a statement sent with the COMMIT fails or its check does, the writer runs each
+ * job of the batch again alone, with its statements sent directly: there this answers the real count
+ * and a failing statement throws in the job, as any statement's would. So a job reads the answer and
+ * catches errors as it would for an ordinary statement, and a batch pays extra round trips only then.
  */
-export async function writeAtCommit(trx: Transaction<any>, query: Compilable): Promise<void> {
+export async function writeAtCommit(trx: Transaction<any>, query: Compilable, expectedRows?: number): Promise<boolean> {
   const compiled = query.compile();
-  sentWithCommit.add(compiled);
-  await trx.executeQuery(compiled);
+  const entry = mayHold(trx, compiled, expectedRows);
+  const result = await trx.executeQuery(compiled);
+  return entry.held || expectedRows === undefined || Number(result.numAffectedRows ?? 0) === expectedRows;
 }
 
 /** Most writes committed together; bounds how long one batch holds a connection (SQLite's only one). */
@@ -119,8 +149,9 @@ interface Pending<DB> {
  *
  * Rows the jobs collect ({@link WriteBatch.collect}) are written once per batch, before the COMMIT.
  *
- * If a job (or a collected write) fails, the batch is rolled back and each job runs again in its own
- * transaction, so only the failing one sees its error. If BEGIN or COMMIT fails (a lost connection)
+ * If a job (or a statement held for the COMMIT, or its row-count check) fails, the batch is rolled back
+ * and each job runs again in its own transaction with its statements sent directly, so only the failing
+ * one sees its error (or its real row count). If BEGIN or COMMIT fails (a lost connection)
  * every caller gets that error and nothing runs again: after a failed COMMIT the outcome is unknown,
  * and running the jobs again could apply them twice.
  */
@@ -177,12 +208,17 @@ export class GroupCommitWriter<DB> implements TxWriter<DB> {
       });
     } catch (error) {
       // BEGIN or COMMIT failed: the same for every job, and after a COMMIT the outcome is unknown.
-      const jobFailed = stage === 'body' || error instanceof FailedBeforeCommitError;
-      if (!jobFailed || batch.length === 1) return batch.forEach((pending) => pending.reject(error));
+      // A job that failed alone has its answer; a statement held for the COMMIT gets it by running directly.
+      const heldFailed = error instanceof FailedBeforeCommitError;
+      if (!(heldFailed || stage === 'body') || (batch.length === 1 && !heldFailed))
+        return batch.forEach((pending) => pending.reject(error));
       for (const pending of batch) {
         await this.db
           .transaction()
-          .execute((trx) => runJobs(trx, [pending]))
+          .execute((trx) => {
+            direct.add(trx);
+            return runJobs(trx, [pending]);
+          })
           .then(([value]) => pending.resolve(value), pending.reject);
       }
       return;
@@ -229,7 +265,7 @@ async function runJobs<DB>(trx: Transaction<DB>, batch: readonly Pending<DB>[]):
   for (const [sink, rows] of collected) {
     const query = sink.statement(trx, rows);
     if (query === undefined) continue;
-    sentWithCommit.add(query);
+    mayHold(trx, query);
     await trx.executeQuery(query);
   }
   return values;

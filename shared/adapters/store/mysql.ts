@@ -1,21 +1,31 @@
 import type { DatabaseConnection, Driver, QueryResult, TransactionSettings } from 'kysely';
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import type { Database } from './Database';
-import { FailedBeforeCommitError, isSentWithCommit, MYSQL_CONCURRENT_COMMITS, useForWrites } from './groupCommit';
+import { FailedBeforeCommitError, holdUntilCommit, MYSQL_CONCURRENT_COMMITS, useForWrites } from './groupCommit';
 
 /** Connections per function instance: FC instances serve one request at a time by default. */
 const DEFAULT_POOL_SIZE = 10;
 
 /**
- * A write-pool connection that holds a batch's collected-rows statements ({@link isSentWithCommit})
- * until the COMMIT, to send them with it in one multi-statement round trip.
+ * After a held statement that must change `rows` rows: a scalar subquery that returns two rows, an
+ * error that stops the multi-statement query before its COMMIT, when the statement changed another
+ * number (ROW_COUNT(): rows inserted, or matched by an UPDATE, since mysql2 sets CLIENT_FOUND_ROWS).
+ * A SELECT, not a DO: MariaDB's DO does not report the error.
+ */
+const rowCountCheck = (rows: number) => `select (select 1 union all select 1 from dual where row_count() <> ${Math.trunc(rows)})`;
+
+/**
+ * A write-pool connection that holds a batch's statements that may go with the COMMIT
+ * ({@link holdUntilCommit}), to send them with it in one multi-statement round trip.
  */
 class HeldStatementsConnection implements DatabaseConnection {
   readonly held: CompiledQuery[] = [];
   constructor(readonly inner: DatabaseConnection) {}
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (!isSentWithCommit(query)) return this.inner.executeQuery(query);
+    const hold = holdUntilCommit(query);
+    if (!hold) return this.inner.executeQuery(query);
     this.held.push(query);
+    if (hold.expectedRows !== undefined) this.held.push(CompiledQuery.raw(rowCountCheck(hold.expectedRows)));
     return { rows: [] };
   }
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -30,8 +40,8 @@ const isStatementError = (error: unknown) =>
 /**
  * Kysely's MySQL driver for connections whose session has autocommit off: there a transaction begins
  * with its first statement, so `db.transaction()` sends no BEGIN (one round trip less per commit);
- * COMMIT and ROLLBACK end it as before. The batch's collected-rows statements go in the COMMIT's round
- * trip (one to three round trips less per batch). Only {@link openMysql}'s write pool uses it, and only
+ * COMMIT and ROLLBACK end it as before. The batch's statements that may go with the COMMIT
+ * ({@link holdUntilCommit}) go in the COMMIT's round trip, each one expecting a row count followed by its check. Only {@link openMysql}'s write pool uses it, and only
  * through `db.transaction()`: a statement outside one would leave its transaction open on a pooled connection.
  */
 class ImplicitBeginDriver implements Driver {
@@ -59,8 +69,8 @@ class ImplicitBeginDriver implements Driver {
         ),
       );
     } catch (error) {
-      // The server stops a multi-statement query at its first failing statement, and a COMMIT it
-      // answers with an error did not commit: the outcome is known, nothing applied (the caller rolls back).
+      // The server stops a multi-statement query at its first failing statement (or check), and a COMMIT
+      // it answers with an error did not commit: the outcome is known, nothing applied (the caller rolls back).
       // A lost connection (fatal) leaves the COMMIT's outcome unknown: that error goes on as it is.
       if (isStatementError(error)) throw new FailedBeforeCommitError('a statement sent with the COMMIT failed', { cause: error });
       throw error;

@@ -29,6 +29,30 @@ const newTx = (txId: string, businessKey: string): NewTx => ({
   checkbackPath: undefined,
 });
 
+/** A whole txc_tx row (PREPARED), written directly. */
+const txRow = (txId: string) => ({
+  tx_id: txId,
+  system_id: 'fund-trading',
+  business_key: txId,
+  active_business_key: txId,
+  topic: 'TXC_FUND_TRADE',
+  tag: 'DISCOUNT_PURCHASE',
+  payload_hash: 'a'.repeat(64),
+  body: '{}',
+  properties: null,
+  checkback_path: null,
+  state: 'PREPARED',
+  broker: 'PUBLISH_PENDING',
+  reason: null,
+  message_id: null,
+  receipt_handle: null,
+  publish_claimed_at: 1,
+  check_count: 0,
+  created_at: 1,
+  updated_at: 1,
+  decided_at: null,
+});
+
 const eventRow = (id: string) => ({ tx_id: id, at: 1, type: 'CHECK', state: 'PREPARED', actor: 't', detail: null });
 const insertEvent = (id: string) => (trx: Transaction<TxTables>) => trx.insertInto('txc_tx_event').values(eventRow(id)).execute();
 
@@ -199,10 +223,12 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
         ),
       );
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
-      // MySQL sends them with the COMMIT: the failure says it happened before the COMMIT ran.
-      if (dialect === 'mysql')
-        for (const failed of [outcomes[1], outcomes[3]])
-          expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(FailedBeforeCommitError);
+      // MySQL sends them with the COMMIT, then runs each job again alone with its statements sent
+      // directly: a failing job gets its statement's own error, as on SQLite.
+      for (const failed of [outcomes[1], outcomes[3]]) {
+        expect((failed as PromiseRejectedResult).reason).not.toBeInstanceOf(FailedBeforeCommitError);
+        expect(String((failed as PromiseRejectedResult).reason)).toMatch(/txc_no_such_table/);
+      }
       expect(await eventIds(db)).toEqual(['r-1-at', 'r-1-own', 'r-1-row', 'r-2-at', 'r-2-own', 'r-2-row']);
     }),
   );
@@ -232,6 +258,69 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
         expect(ids.map((r) => r.tx_id)).toEqual(['warm-up', 'c-1-own', 'c-2-own', 'c-1-at', 'c-2-at', 'c-1-row', 'c-2-row']);
       }),
     );
+
+  maybe('a write at commit expecting a row count answers whether it changed that many; a batch where one did not runs again, each job alone', () =>
+    withDb(async (db) => {
+      await db
+        .insertInto('txc_tx_event')
+        .values(['cas-1', 'cas-2', 'cas-3'].map(eventRow))
+        .execute();
+      const writer = writerFor(db);
+      await writer.write(async () => undefined); // the session's own setup is not the batch's
+      // Compare-and-set PREPARED → COMMITTED; 'cas-2' is asked twice in one batch, so its second one finds nothing.
+      const casJob = (id: string, marker: string) =>
+        writer.write(async (trx, batch) => {
+          const changed = await writeAtCommit(
+            trx,
+            trx.updateTable('txc_tx_event').set({ state: 'COMMITTED' }).where('tx_id', '=', id).where('state', '=', 'PREPARED'),
+            1,
+          );
+          batch.collect(eventRows, `${marker}-${changed}`);
+          return changed;
+        });
+      const queries = await mysqlQueriesDuring(async () => {
+        expect(await Promise.all([casJob('cas-1', 'a'), casJob('cas-2', 'b')])).toEqual([true, true]);
+      });
+      // MySQL: one round trip for the batch, each compare-and-set followed by its check.
+      if (dialect === 'mysql') {
+        expect(queries).toHaveLength(1);
+        expect(queries[0]).toMatch(/^update .*'cas-1'.*;\nselect \(select 1 union all select 1 from dual where row_count\(\) <> 1\);\nupdate .*'cas-2'.*;\nselect .*;\ninsert .*;\ncommit$/s);
+      }
+      const runs = await mysqlQueriesDuring(async () => {
+        expect(await Promise.all([casJob('cas-3', 'c'), casJob('cas-2', 'd'), casJob('missing', 'e')])).toEqual([true, false, false]);
+      });
+      // MySQL: the batch's COMMIT was stopped by a check, then each job ran alone, statement by statement.
+      if (dialect === 'mysql') expect(runs.length).toBeGreaterThan(3);
+      const rows = await db.selectFrom('txc_tx_event').select(['tx_id', 'state']).orderBy('tx_id').execute();
+      expect(rows).toEqual([
+        { tx_id: 'a-true', state: 'PREPARED' },
+        { tx_id: 'b-true', state: 'PREPARED' },
+        { tx_id: 'c-true', state: 'PREPARED' },
+        { tx_id: 'cas-1', state: 'COMMITTED' },
+        { tx_id: 'cas-2', state: 'COMMITTED' },
+        { tx_id: 'cas-3', state: 'COMMITTED' },
+        { tx_id: 'd-false', state: 'PREPARED' },
+        { tx_id: 'e-false', state: 'PREPARED' },
+      ]);
+    }),
+  );
+
+  maybe('an insert at commit that finds its key taken throws in its job, which can catch it; the rest of the batch commits', () =>
+    withDb(async (db) => {
+      const writer = writerFor(db);
+      const insertTx = (txId: string) =>
+        writer.write(async (trx) => {
+          try {
+            await writeAtCommit(trx, trx.insertInto('txc_tx').values(txRow(txId)));
+          } catch (error) {
+            return `taken: ${(error as Error).message.includes('Duplicate') || (error as Error).message.includes('UNIQUE') ? 'duplicate' : error}`;
+          }
+          return 'inserted';
+        });
+      expect(await Promise.all([insertTx('k-1'), insertTx('k-1'), insertTx('k-2')])).toEqual(['inserted', 'taken: duplicate', 'inserted']);
+      expect((await db.selectFrom('txc_tx').select('tx_id').orderBy('tx_id').execute()).map((r) => r.tx_id)).toEqual(['k-1', 'k-2']);
+    }),
+  );
 
   maybe('a failed COMMIT fails every write of the batch, and none is run again (its outcome is unknown)', () =>
     withDb(async (db) => {
