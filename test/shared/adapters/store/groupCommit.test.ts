@@ -259,50 +259,51 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
       }),
     );
 
-  maybe('a write at commit expecting a row count answers whether it changed that many; a batch where one did not runs again, each job alone', () =>
-    withDb(async (db) => {
-      await db
-        .insertInto('txc_tx_event')
-        .values(['cas-1', 'cas-2', 'cas-3'].map(eventRow))
-        .execute();
-      const writer = writerFor(db);
-      await writer.write(async () => undefined); // the session's own setup is not the batch's
-      // Compare-and-set PREPARED → COMMITTED; 'cas-2' is asked twice in one batch, so its second one finds nothing.
-      const casJob = (id: string, marker: string) =>
-        writer.write(async (trx, batch) => {
-          const changed = await writeAtCommit(
-            trx,
-            trx.updateTable('txc_tx_event').set({ state: 'COMMITTED' }).where('tx_id', '=', id).where('state', '=', 'PREPARED'),
-            1,
-          );
-          batch.collect(eventRows, `${marker}-${changed}`);
-          return changed;
+  maybe(
+    'a write at commit expecting a row count answers whether it changed that many; a batch where one did not runs again, each job alone',
+    () =>
+      withDb(async (db) => {
+        await db.insertInto('txc_tx_event').values(['cas-1', 'cas-2', 'cas-3'].map(eventRow)).execute();
+        const writer = writerFor(db);
+        await writer.write(async () => undefined); // the session's own setup is not the batch's
+        // Compare-and-set PREPARED → COMMITTED; 'cas-2' is asked twice in one batch, so its second one finds nothing.
+        const casJob = (id: string, marker: string) =>
+          writer.write(async (trx, batch) => {
+            const changed = await writeAtCommit(
+              trx,
+              trx.updateTable('txc_tx_event').set({ state: 'COMMITTED' }).where('tx_id', '=', id).where('state', '=', 'PREPARED'),
+              1,
+            );
+            batch.collect(eventRows, `${marker}-${changed}`);
+            return changed;
+          });
+        const queries = await mysqlQueriesDuring(async () => {
+          expect(await Promise.all([casJob('cas-1', 'a'), casJob('cas-2', 'b')])).toEqual([true, true]);
         });
-      const queries = await mysqlQueriesDuring(async () => {
-        expect(await Promise.all([casJob('cas-1', 'a'), casJob('cas-2', 'b')])).toEqual([true, true]);
-      });
-      // MySQL: one round trip for the batch, each compare-and-set followed by its check.
-      if (dialect === 'mysql') {
-        expect(queries).toHaveLength(1);
-        expect(queries[0]).toMatch(/^update .*'cas-1'.*;\nselect \(select 1 union all select 1 from dual where row_count\(\) <> 1\);\nupdate .*'cas-2'.*;\nselect .*;\ninsert .*;\ncommit$/s);
-      }
-      const runs = await mysqlQueriesDuring(async () => {
-        expect(await Promise.all([casJob('cas-3', 'c'), casJob('cas-2', 'd'), casJob('missing', 'e')])).toEqual([true, false, false]);
-      });
-      // MySQL: the batch's COMMIT was stopped by a check, then each job ran alone, statement by statement.
-      if (dialect === 'mysql') expect(runs.length).toBeGreaterThan(3);
-      const rows = await db.selectFrom('txc_tx_event').select(['tx_id', 'state']).orderBy('tx_id').execute();
-      expect(rows).toEqual([
-        { tx_id: 'a-true', state: 'PREPARED' },
-        { tx_id: 'b-true', state: 'PREPARED' },
-        { tx_id: 'c-true', state: 'PREPARED' },
-        { tx_id: 'cas-1', state: 'COMMITTED' },
-        { tx_id: 'cas-2', state: 'COMMITTED' },
-        { tx_id: 'cas-3', state: 'COMMITTED' },
-        { tx_id: 'd-false', state: 'PREPARED' },
-        { tx_id: 'e-false', state: 'PREPARED' },
-      ]);
-    }),
+        // MySQL: one round trip for the batch, each compare-and-set followed by its check.
+        if (dialect === 'mysql') {
+          expect(queries).toHaveLength(1);
+          expect(queries[0]).toMatch(
+            /^update .*'cas-1'.*;\nselect \(select 1 union all select 1 from dual where row_count\(\) <> 1\);\nupdate .*'cas-2'.*;\nselect .*;\ninsert .*;\ncommit$/s,
+          );
+        }
+        const runs = await mysqlQueriesDuring(async () => {
+          expect(await Promise.all([casJob('cas-3', 'c'), casJob('cas-2', 'd'), casJob('missing', 'e')])).toEqual([true, false, false]);
+        });
+        // MySQL: the batch's COMMIT was stopped by a check, then each job ran alone, statement by statement.
+        if (dialect === 'mysql') expect(runs.length).toBeGreaterThan(3);
+        const rows = await db.selectFrom('txc_tx_event').select(['tx_id', 'state']).orderBy('tx_id').execute();
+        expect(rows).toEqual([
+          { tx_id: 'a-true', state: 'PREPARED' },
+          { tx_id: 'b-true', state: 'PREPARED' },
+          { tx_id: 'c-true', state: 'PREPARED' },
+          { tx_id: 'cas-1', state: 'COMMITTED' },
+          { tx_id: 'cas-2', state: 'COMMITTED' },
+          { tx_id: 'cas-3', state: 'COMMITTED' },
+          { tx_id: 'd-false', state: 'PREPARED' },
+          { tx_id: 'e-false', state: 'PREPARED' },
+        ]);
+      }),
   );
 
   maybe('an insert at commit that finds its key taken throws in its job, which can catch it; the rest of the batch commits', () =>
