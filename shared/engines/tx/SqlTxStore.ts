@@ -1,8 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { TxStoreError } from './errors';
 import type { RowSink, TxWriter, WriteBatch } from '../../adapters/store/groupCommit';
-import { writerFor } from '../../adapters/store/groupCommit';
+import { writeAtCommit, writerFor } from '../../adapters/store/groupCommit';
 import type { TxDecision, TxState } from './stateMachine';
 import { stateAfter, TX_STATES } from './stateMachine';
 import type { BrokerState, TxEventRow, TxRow, TxTables } from './tables';
@@ -17,6 +17,9 @@ function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'ER_DUP_ENTRY';
 }
+
+/** A precompiled statement as {@link writeAtCommit} takes it. */
+const compiled = (query: CompiledQuery): Compilable => ({ compile: () => query });
 
 function optionalNumber(value: number | string | null): number | undefined {
   return value === null ? undefined : Number(value);
@@ -60,6 +63,22 @@ function toEvent(row: Pick<TxEventRow, 'at' | 'type' | 'state' | 'actor' | 'deta
 /**
  * The one {@link TxStore} implementation, over Kysely: the same queries run on SQLite and MySQL.
  * Driver failures are wrapped in {@link TxStoreError}.
+ *
+ * The new transaction's and plain event's INSERT and the decision's compare-and-set go with the
+ * batch's COMMIT ({@link writeAtCommit}; on MySQL no round trip of their own), after the statements
+ * the batch's jobs run directly. Holding them is safe because none of those reads what they write:
+ * - an INSERT's tx_id is new, and nobody learns it before the COMMIT (callers are answered after it),
+ *   so no job of the batch names it; a second INSERT of the same businessKey is held as well and fails
+ *   at the COMMIT, after which each job runs again alone and that one finds the key taken;
+ * - a decision's row may be named by a direct statement of another job of its batch (a takeover's
+ *   claim, a failed publish or discard, a check), which then runs before it whatever the queue order:
+ *   a claim compares the claim time, which a decision leaves alone, and PUBLISH_PENDING, which it keeps;
+ *   a failed publish or a discard compares the state as the decision does, so it wins, the held
+ *   decision matches no row and stops the COMMIT, and the jobs run again alone in queue order; a check
+ *   reads the state before the decision, as if it had run first, which it may: both were in flight;
+ * - the batch's collected rows (timeline, handles, delivery marks) are written after the held
+ *   statements, as they were after the direct ones.
+ * The durable-before-acting order is kept: every caller is answered after the COMMIT.
  */
 export class SqlTxStore implements TxStore {
   private readonly writer: TxWriter<TxTables>;
@@ -111,21 +130,25 @@ export class SqlTxStore implements TxStore {
     try {
       return await this.writer.write(async (trx, batch) => {
         try {
-          await trx.executeQuery(
-            this.q.insertTx.bind({
-              txId: tx.txId,
-              systemId: tx.systemId,
-              businessKey: tx.businessKey,
-              topic: tx.topic,
-              tag: tx.tag,
-              payloadHash: tx.payloadHash,
-              body: tx.body,
-              properties: tx.properties === undefined ? null : JSON.stringify(tx.properties),
-              checkbackPath: tx.checkbackPath ?? null,
-              at,
-            }),
+          await writeAtCommit(
+            trx,
+            compiled(
+              this.q.insertTx.bind({
+                txId: tx.txId,
+                systemId: tx.systemId,
+                businessKey: tx.businessKey,
+                topic: tx.topic,
+                tag: tx.tag,
+                payloadHash: tx.payloadHash,
+                body: tx.body,
+                properties: tx.properties === undefined ? null : JSON.stringify(tx.properties),
+                checkbackPath: tx.checkbackPath ?? null,
+                at,
+              }),
+            ),
           );
         } catch (error) {
+          // Thrown where the INSERT runs directly (SQLite; on MySQL when the batch runs again job by job).
           // The failed INSERT is the job's first statement and undoes only itself: the rest of a group commit stands.
           if (isUniqueViolation(error)) return false;
           throw error;
@@ -225,8 +248,7 @@ export class SqlTxStore implements TxStore {
     const state = stateAfter(decision);
     return this.guard('decide', () =>
       this.writer.write(async (trx, batch) => {
-        const result = await trx.executeQuery(this.q.decide.bind({ txId, state, reason: context.reason, at }));
-        if (Number(result.numAffectedRows) !== 1) return false;
+        if (!(await writeAtCommit(trx, compiled(this.q.decide.bind({ txId, state, reason: context.reason, at })), 1))) return false;
         const type = decision === 'COMMIT' ? TX_EVENT_TYPES.committed : TX_EVENT_TYPES.rolledBack;
         this.event(batch, txId, type, state, context.actor, at, { reason: context.reason, ...context.detail });
         return true;
@@ -280,9 +302,9 @@ export class SqlTxStore implements TxStore {
     return this.guard('insert plain event', () =>
       this.writer.write(async (trx, batch) => {
         try {
-          await trx
-            .insertInto('txc_tx')
-            .values({
+          await writeAtCommit(
+            trx,
+            trx.insertInto('txc_tx').values({
               tx_id: event.txId,
               kind: TX_KINDS.plain,
               system_id: event.systemId,
@@ -304,9 +326,10 @@ export class SqlTxStore implements TxStore {
               created_at: at,
               updated_at: at,
               decided_at: at,
-            })
-            .execute();
+            }),
+          );
         } catch (error) {
+          // Thrown where the INSERT runs directly, as in insertPrepared.
           // The failed INSERT is the job's first statement and undoes only itself: the rest of a group commit stands.
           if (isUniqueViolation(error)) return false;
           throw error;

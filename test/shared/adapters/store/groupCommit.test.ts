@@ -1,4 +1,3 @@
-import { tracingChannel } from 'node:diagnostics_channel';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
 import { SqlTxStore } from '../../../../shared/engines/tx';
 import type { NewTx, TxTables } from '../../../../shared/engines/tx';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
+import { mysqlQueriesDuring } from '../../../helpers/mysqlQueries';
 
 const mysqlSkip = await mysqlUnavailableReason();
 if (mysqlSkip) console.warn(mysqlSkip);
@@ -64,20 +64,6 @@ const eventRows: RowSink<TxTables, string> = {
 const failingRows: RowSink<TxTables, string> = {
   statement: (trx, ids) => sql`insert into txc_no_such_table (id) values (${sql.join(ids)})`.compile(trx),
 };
-
-/** The SQL texts mysql2 sends while `body` runs (its diagnostics channel; nothing on SQLite). */
-async function mysqlQueriesDuring(body: () => Promise<void>): Promise<string[]> {
-  const queries: string[] = [];
-  const channel = tracingChannel<{ query: string }>('mysql2:query');
-  const subscriber = { start: (message: { query: string }) => void queries.push(message.query) };
-  channel.subscribe(subscriber as never);
-  try {
-    await body();
-  } finally {
-    channel.unsubscribe(subscriber as never);
-  }
-  return queries;
-}
 
 describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect, open }) => {
   const maybe = it.skipIf(dialect === 'mysql' && mysqlSkip !== undefined);

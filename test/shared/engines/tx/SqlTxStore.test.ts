@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { SqlTxStore, transition, TxConflictError } from '../../../../shared/engines/tx';
 import type { NewTx, TxTables } from '../../../../shared/engines/tx';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
+import { mysqlQueriesDuring } from '../../../helpers/mysqlQueries';
 
 const mysqlSkip = await mysqlUnavailableReason();
 if (mysqlSkip) console.warn(mysqlSkip);
 
 let n = 0;
+const client = { actor: 'fund-trading', reason: 'client' };
+
 const newTx = (overrides: Partial<NewTx> = {}): NewTx => ({
   txId: `tx-test-${++n}-${Date.now()}`,
   systemId: 'fund-trading',
@@ -161,6 +164,86 @@ describe.each(DATABASE_CASES)('Class: SqlTxStore on $dialect', ({ dialect, open 
         expect(results.filter(Boolean)).toHaveLength(1);
         expect((await store.timeline(tx.txId)).filter((e) => e.type === 'COMMITTED' || e.type === 'ROLLED_BACK')).toHaveLength(1);
       }
+    }),
+  );
+
+  maybe("a batch's new transactions, plain events and decisions go with its COMMIT (MySQL: the batch's one round trip)", () =>
+    withStore(async (store) => {
+      const decided = newTx();
+      await store.insertPrepared(decided, 1); // also the write session's own setup, not the batch's
+      const [prepared, plain] = [newTx(), newTx()];
+      const queries = await mysqlQueriesDuring(async () => {
+        const results = await Promise.all([
+          store.insertPrepared(prepared, 2),
+          store.insertPlain(plain, 2),
+          store.decide(decided.txId, 'COMMIT', client, 2),
+        ]);
+        expect(results).toEqual([true, true, true]);
+      });
+      if (dialect === 'mysql') {
+        expect(queries).toHaveLength(1);
+        // The decision is followed by its row-count check; the timeline rows come last, with the COMMIT.
+        expect(queries[0]).toMatch(
+          /^insert into `txc_tx` .*;\ninsert into `txc_tx` .*;\nupdate `txc_tx` .*;\nselect .*row_count\(\) <> 1\);\ninsert into txc_tx_event .*;\ncommit$/s,
+        );
+      }
+      expect(await store.get(prepared.txId)).toMatchObject({ kind: 'TRANSACTIONAL', state: 'PREPARED', broker: 'PUBLISH_PENDING' });
+      expect(await store.get(plain.txId)).toMatchObject({ kind: 'PLAIN', state: 'COMMITTED', broker: 'PUBLISH_PENDING' });
+      expect(await store.get(decided.txId)).toMatchObject({ state: 'COMMITTED', decidedAt: 2 });
+      expect((await store.timeline(decided.txId)).map((e) => e.type)).toEqual(['PREPARED', 'COMMITTED']);
+      expect((await store.timeline(plain.txId)).map((e) => [e.type, e.state])).toEqual([['ACCEPTED', 'COMMITTED']]);
+    }),
+  );
+
+  maybe(
+    'a decision racing a failed publish or another decision in one batch: the first queued wins; the others answer false, without a timeline row',
+    () =>
+      withStore(async (store) => {
+        const [a, b] = [newTx(), newTx()];
+        await Promise.all([store.insertPrepared(a, 1), store.insertPrepared(b, 1)]);
+        // On MySQL the failed publishes run first (directly) and the decisions go with the COMMIT; the one
+        // that then finds its transaction decided stops the COMMIT, and the jobs run again one by one.
+        const queries = await mysqlQueriesDuring(async () => {
+          const results = await Promise.all([
+            store.decide(a.txId, 'COMMIT', client, 2),
+            store.failPublish(a.txId, { code: 'MQ_UNAVAILABLE' }, 2),
+            store.failPublish(b.txId, { code: 'MQ_UNAVAILABLE' }, 2),
+            store.decide(b.txId, 'COMMIT', client, 2),
+            store.decide(a.txId, 'ROLLBACK', { actor: 'checkback', reason: 'checkback' }, 2),
+          ]);
+          expect(results).toEqual([true, false, true, false, false]);
+        });
+        if (dialect === 'mysql') {
+          expect(queries.slice(0, 2)).toEqual([expect.stringMatching(/^update `txc_tx`/), expect.stringMatching(/^update `txc_tx`/)]);
+          expect(queries[2]).toMatch(/^(update `txc_tx` .*;\nselect .*row_count\(\) <> 1\);\n){3}insert into txc_tx_event .*;\ncommit$/s);
+          expect(queries.slice(3).filter((q) => /^update `txc_tx`/.test(q))).toHaveLength(5);
+        }
+        expect(await store.get(a.txId)).toMatchObject({ state: 'COMMITTED', reason: 'client' });
+        expect(await store.get(b.txId)).toMatchObject({ state: 'ROLLED_BACK', reason: 'publish-failed' });
+        expect((await store.timeline(a.txId)).map((e) => [e.type, e.actor])).toEqual([
+          ['PREPARED', 'fund-trading'],
+          ['COMMITTED', 'fund-trading'],
+        ]);
+        expect((await store.timeline(b.txId)).map((e) => e.type)).toEqual(['PREPARED', 'PUBLISH_FAILED']);
+      }),
+  );
+
+  maybe('a businessKey taken in the same batch or before: only its first transaction or plain event is stored', () =>
+    withStore(async (store) => {
+      const [txHolder, eventHolder] = [newTx({ businessKey: 'tx-held' }), newTx({ businessKey: 'event-held' })];
+      expect(await store.insertPrepared(txHolder, 1)).toBe(true);
+      expect(await store.insertPlain(eventHolder, 1)).toBe(true);
+      const txs = [newTx({ businessKey: 'tx-held' }), newTx({ businessKey: 'tx-new' }), newTx({ businessKey: 'tx-new' })];
+      const events = [newTx({ businessKey: 'event-held' }), newTx({ businessKey: 'event-new' }), newTx({ businessKey: 'event-new' })];
+      const results = await Promise.all([...txs.map((tx) => store.insertPrepared(tx, 2)), ...events.map((e) => store.insertPlain(e, 2))]);
+      expect(results).toEqual([false, true, false, false, true, false]);
+      expect((await store.findByBusinessKey('fund-trading', 'tx-new'))!.txId).toBe(txs[1]!.txId);
+      expect((await store.findByBusinessKey('fund-trading', 'event-new'))!.txId).toBe(events[1]!.txId);
+      for (const refused of [txs[0]!, txs[2]!, events[0]!, events[2]!]) {
+        expect(await store.get(refused.txId)).toBeUndefined();
+        expect(await store.timeline(refused.txId)).toEqual([]);
+      }
+      expect((await store.timeline(events[1]!.txId)).map((e) => e.type)).toEqual(['ACCEPTED']);
     }),
   );
 
