@@ -38,19 +38,19 @@ function valuesTable(rows: readonly Readonly<Record<string, unknown>>[]) {
 }
 
 /**
- * The timeline rows of a batch of store writes in one INSERT … SELECT: each row's state as given,
- * or else the transaction's current state (no read round trip); ids in the order the rows were
- * added. A row without a state whose transaction does not exist is left out. Both dialects.
+ * The timeline rows of a batch of store writes in one multi-row INSERT, ids in the order the rows were
+ * added: each row's state as given, or else its transaction's state when the row is written, read by a
+ * subquery in its place (no read round trip). Plain VALUES rather than a derived table of every row
+ * joined to `txc_tx`, which MariaDB parsed, materialized and sorted for about twice the server CPU.
+ * A row without a state whose transaction no longer exists fails the statement (`state` is NOT NULL),
+ * and so the write that added it. Both dialects.
  */
 export function insertEvents(db: Kysely<TxTables>, rows: readonly EventRow[]): CompiledQuery {
-  const values = valuesTable(
-    rows.map((r, seq) => ({ tx_id: r.txId, at: r.at, type: r.type, state: r.state, actor: r.actor, detail: r.detail, seq })),
+  const values = rows.map(
+    (r) =>
+      sql`(${r.txId}, ${r.at}, ${r.type}, ${r.state ?? sql`(select state from txc_tx where tx_id = ${r.txId})`}, ${r.actor}, ${r.detail})`,
   );
-  return sql`insert into txc_tx_event (tx_id, at, type, state, actor, detail)
-    select v.tx_id, v.at, v.type, coalesce(v.state, t.state), v.actor, v.detail
-    from (${values}) v left join txc_tx t on t.tx_id = v.tx_id
-    where coalesce(v.state, t.state) is not null
-    order by v.seq`.compile(db);
+  return sql`insert into txc_tx_event (tx_id, at, type, state, actor, detail) values ${sql.join(values)}`.compile(db);
 }
 
 /** A published half message's handle, for {@link markPublishedRows}. */

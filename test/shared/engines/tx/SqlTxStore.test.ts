@@ -247,6 +247,24 @@ describe.each(DATABASE_CASES)('Class: SqlTxStore on $dialect', ({ dialect, open 
     }),
   );
 
+  maybe('a timeline row taking the state of a transaction that no longer exists fails its write alone', () =>
+    withStore(async (store) => {
+      const [discarded, kept] = [newTx(), newTx()];
+      await Promise.all([store.insertPrepared(discarded, 1), store.insertPrepared(kept, 1)]);
+      expect(await store.discardUnpublished(discarded.txId)).toBe(true);
+      const outcomes = await Promise.allSettled(
+        [discarded, kept].map((tx) => store.markPublished(tx.txId, { messageId: 'M', receiptHandle: 'H' }, 2)),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled']);
+      expect(await store.get(discarded.txId)).toBeUndefined();
+      expect(await store.timeline(discarded.txId)).toEqual([]);
+      expect((await store.timeline(kept.txId)).map((e) => [e.type, e.state])).toEqual([
+        ['PREPARED', 'PREPARED'],
+        ['PUBLISHED', 'PREPARED'],
+      ]);
+    }),
+  );
+
   maybe('a stale publish claim is taken over by exactly one caller', () =>
     withStore(async (store) => {
       const tx = newTx();
