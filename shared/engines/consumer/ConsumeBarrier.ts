@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { MergedWrite, RowSink, TxWriter, WriteBatch } from '../../adapters/store/groupCommit';
-import { mergedLists, writerFor } from '../../adapters/store/groupCommit';
+import { mergedLists, writeAtCommit, writerFor } from '../../adapters/store/groupCommit';
 import { consumeStatsSink } from './consumeStats';
 import type { ClassifiedError } from './errors';
 import { LeaseLostError } from './errors';
@@ -185,8 +185,7 @@ export class ConsumeBarrier {
   /**
    * First deliveries of a local-only handler: inserts their rows already COMPLETED inside the effects'
    * transaction, so barrier, effects and attempts commit together (a crash leaves none of them). One
-   * multi-row insert-ignore for them all (one round trip on MySQL, not one per message); which rows it
-   * inserted is read back only when it inserted some but not all.
+   * multi-row insert-ignore for them all, sent with the COMMIT on MySQL (see {@link insertRows}).
    * @returns per entry, false when a row existed (a redelivery, replay, concurrent run or the same key
    * earlier in `entries`): use {@link claim} for that message instead.
    */
@@ -210,7 +209,7 @@ export class ConsumeBarrier {
   /**
    * Claims first deliveries together: their rows IN_PROGRESS in one multi-row insert-ignore, committed
    * before any of them runs (as {@link claim}'s), with the claims of the process's other batches in
-   * that commit: one round trip for them all, not one per message.
+   * that commit: on MySQL the insert goes in the COMMIT's round trip (see {@link insertRows}).
    * @returns per request, its claim, or undefined when a row existed: use {@link claim} for that one.
    */
   async claimNew(requests: readonly ClaimRequest[]): Promise<({ kind: 'claimed'; attempt: 1; token: string } | undefined)[]> {
@@ -223,18 +222,19 @@ export class ConsumeBarrier {
 
   /**
    * Inserts the rows whose key is free (insert-ignore on the primary key, the first of a key in `rows`
-   * wins); true for each row inserted. Which ones is read back only when some but not all were.
+   * wins); true for each row inserted. On MySQL the insert goes with the COMMIT, expecting every row
+   * inserted (the common case: first deliveries); when a row existed, the check stops the COMMIT and the
+   * writer runs the batch again with its statements sent directly, where the insert answers for real and
+   * which rows are ours is read back (a transaction sees its own rows, each carrying its statement's token).
    */
   private async insertRows(
-    db: Kysely<ConsumerTables>,
+    trx: Transaction<ConsumerTables>,
     rows: readonly Insertable<ConsumerTables['txc_consume_barrier']>[],
   ): Promise<boolean[]> {
     if (rows.length === 0) return [];
-    const result = await db.insertInto('txc_consume_barrier').values(rows).orIgnore().executeTakeFirst();
-    const count = Number(result.numInsertedOrUpdatedRows ?? 0);
-    if (count === rows.length || count === 0) return rows.map(() => count > 0);
-    // A row carries the token of the statement that inserted it; a transaction sees its own rows.
-    const stored = await db
+    if (await writeAtCommit(trx, trx.insertInto('txc_consume_barrier').values(rows).orIgnore(), rows.length)) return rows.map(() => true);
+    if (rows.length === 1) return [false];
+    const stored = await trx
       .selectFrom('txc_consume_barrier')
       .select('lease_token')
       .where((eb) => eb.or(rows.map((row) => eb.and([eb('group_id', '=', row.group_id), eb('dedup_key', '=', row.dedup_key)]))))
@@ -281,24 +281,30 @@ export class ConsumeBarrier {
     token: string,
     done: { summary: string; eventId?: string; businessKey?: string; attempts: number; now: number },
   ): Promise<void> {
-    const updated = await (trx as Transaction<ConsumerTables>)
-      .updateTable('txc_consume_barrier')
-      .set({
-        status: BARRIER_STATUSES.completed,
-        summary: done.summary.slice(0, SUMMARY_MAX_CHARS),
-        event_id: done.eventId ?? null,
-        business_key: done.businessKey ?? null,
-        last_error_code: null,
-        last_error: null,
-        completed_at: done.now,
-        updated_at: done.now,
-      })
-      .where('group_id', '=', group)
-      .where('dedup_key', '=', dedupKey)
-      .where('lease_token', '=', token)
-      .where('status', '=', BARRIER_STATUSES.inProgress)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new LeaseLostError(group, dedupKey);
+    const db = trx as Transaction<ConsumerTables>;
+    // The compare-and-set on the lease goes with the COMMIT on MySQL, after the effects: a stale token
+    // stops that COMMIT, and run alone its job throws here, so its effects never commit.
+    const completed = await writeAtCommit(
+      db,
+      db
+        .updateTable('txc_consume_barrier')
+        .set({
+          status: BARRIER_STATUSES.completed,
+          summary: done.summary.slice(0, SUMMARY_MAX_CHARS),
+          event_id: done.eventId ?? null,
+          business_key: done.businessKey ?? null,
+          last_error_code: null,
+          last_error: null,
+          completed_at: done.now,
+          updated_at: done.now,
+        })
+        .where('group_id', '=', group)
+        .where('dedup_key', '=', dedupKey)
+        .where('lease_token', '=', token)
+        .where('status', '=', BARRIER_STATUSES.inProgress),
+      1,
+    );
+    if (!completed) throw new LeaseLostError(group, dedupKey);
     batch.collect(consumeStatsSink, { group, at: done.now, kind: 'consumed', attempts: done.attempts });
   }
 
@@ -370,8 +376,7 @@ export class ConsumeBarrier {
 
   /**
    * Appends to the attempt history in a write of {@link writerFor}'s, committed with its effects: the
-   * batch's attempts are one multi-row INSERT before its COMMIT (a statement, and a round trip on MySQL,
-   * per batch rather than per message).
+   * batch's attempts are one multi-row INSERT before its COMMIT (on MySQL sent with it).
    */
   collectAttempt(batch: WriteBatch<any>, record: AttemptRecord): void {
     batch.collect(this.attempts, attemptRow(record));

@@ -23,6 +23,9 @@ import type { BarrierRow } from './tables';
 import type { DecodedMessage, DeliveryMode, Effects, IncomingMessage, MessageHandler, MessageOutcome } from './types';
 import { OUTCOMES, REPLAY_PROPERTIES } from './types';
 
+/** Most keys of batches sent back for a retry that the runtime remembers (see {@link ConsumerRuntime.sentBack}). */
+const MAX_KEYS_SENT_BACK = 4_096;
+
 /** Longest dedup key the barrier stores (`dedup_key varchar(128)`). */
 export const MAX_DEDUP_KEY_LENGTH = 128;
 
@@ -75,6 +78,9 @@ interface FirstDelivery {
   readonly startedAt: number;
 }
 
+/** Claims made before the batch's messages run, by message: null when its row exists (or most likely does). */
+type Claims = Map<IncomingMessage, ClaimResult | null>;
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const settled = (outcome: Omit<MessageOutcome, 'settled'>): MessageOutcome => ({ ...outcome, settled: true });
@@ -97,6 +103,11 @@ export class ConsumerRuntime {
   private readonly maxBodyBytes: number;
   private readonly retryDelay: RetryDelay;
   private readonly now: () => number;
+  /**
+   * Keys of the trigger batches this runtime answered with an unsettled message: FC delivers the whole
+   * batch again, mostly to the same instance, where each of them has a row by then. Oldest first.
+   */
+  private readonly sentBack = new Set<string>();
 
   constructor(private readonly options: ConsumerRuntimeOptions) {
     this.catalog = options.catalog ?? defaultCatalog();
@@ -126,12 +137,34 @@ export class ConsumerRuntime {
     const log = this.options.logger.child({ group: this.group, requestId: invocation.requestId });
     const prepared = messages.map((message) => this.prepare(message, invocation, mode));
     const candidates = prepared.filter((p): p is Prepared => 'request' in p);
-    const applied = await this.applyFirstDeliveries(candidates, invocation, log);
-    const claims = await this.claimTogether(candidates);
+    // The batch's first deliveries are written together expecting no row of theirs (on MySQL, a row found
+    // stops that commit, which then runs again write by write). A message that most likely has a row
+    // claims at its turn, starting by reading it (null): a replay (of a dead letter), a redelivery the
+    // broker counted (pull) or of a batch sent back (trigger), a key's later delivery in the batch.
+    const claims: Claims = new Map();
+    const seen = new Set<string>();
+    const firsts = candidates.filter(({ message, request }) => {
+      const { dedupKey } = request;
+      const first =
+        !seen.has(dedupKey) && !this.sentBack.delete(dedupKey) && request.replayId === undefined && (message.deliveryCount ?? 1) <= 1;
+      seen.add(dedupKey);
+      if (!first) claims.set(message, null);
+      return first;
+    });
+    const applied = await this.applyFirstDeliveries(firsts, invocation, log, claims);
+    await this.claimTogether(firsts, claims);
     const outcomes: MessageOutcome[] = [];
     for (const p of prepared)
       outcomes.push('outcome' in p ? p.outcome : (applied.get(p.message) ?? (await this.claimAndRun(p, invocation, log, claims))));
+    if (mode === 'trigger' && outcomes.some((outcome) => !outcome.settled)) this.rememberSentBack(candidates);
     return outcomes;
+  }
+
+  private rememberSentBack(batch: readonly Prepared[]): void {
+    for (const { request } of batch) {
+      this.sentBack.add(request.dedupKey);
+      if (this.sentBack.size > MAX_KEYS_SENT_BACK) this.sentBack.delete(this.sentBack.values().next().value!);
+    }
   }
 
   async processMessage(message: IncomingMessage, invocation: InvocationContext, mode: DeliveryMode): Promise<MessageOutcome> {
@@ -169,21 +202,16 @@ export class ConsumerRuntime {
 
   /**
    * The first deliveries of a handler that is not local-only, claimed in one write before any runs
-   * (see {@link ConsumeBarrier.claimNew}): each message's claim, or null when its row existed. None
-   * when the store failed (each message then claims alone and reports it) or for a local-only handler,
-   * whose messages left here mostly have rows already.
+   * (see {@link ConsumeBarrier.claimNew}): sets each message's claim, or null when its row existed.
+   * None when the store failed (each message then claims alone and reports it) or for a local-only
+   * handler, whose first deliveries were applied already.
    */
-  private async claimTogether(candidates: readonly Prepared[]): Promise<Map<IncomingMessage, ClaimResult | null>> {
-    const claims = new Map<IncomingMessage, ClaimResult | null>();
-    if (this.options.handler.localOnly || candidates.length === 0) return claims;
-    // A key's later deliveries in the batch claim at their turn, after the first one ran (a duplicate then).
-    const seen = new Set<string>();
-    const firsts = candidates.filter(({ request }) => !seen.has(request.dedupKey) && seen.add(request.dedupKey));
+  private async claimTogether(firsts: readonly Prepared[], claims: Claims): Promise<void> {
+    if (this.options.handler.localOnly || firsts.length === 0) return;
     try {
       const results = await this.barrier.claimNew(firsts.map((p) => p.request));
       firsts.forEach((p, index) => claims.set(p.message, results[index] ?? null));
     } catch {}
-    return claims;
   }
 
   /** The general path: claim the barrier (leased), run the handler, commit effects with COMPLETED. */
@@ -191,13 +219,13 @@ export class ConsumerRuntime {
     { message, request }: Prepared,
     invocation: InvocationContext,
     log: Logger,
-    claims: ReadonlyMap<IncomingMessage, ClaimResult | null>,
+    claims: Claims,
   ): Promise<MessageOutcome> {
     const { dedupKey } = request;
     const base = { messageId: message.messageId, dedupKey };
     let claim: ClaimResult;
     try {
-      // null: the batch's insert found the row, so the claim starts by reading it.
+      // null: the row exists (or most likely does), so the claim starts by reading it.
       claim = claims.get(message) ?? (await this.barrier.claim(request, claims.get(message) === null));
     } catch (error) {
       // The database is unreachable: nothing was decided, the message simply comes back.
@@ -274,22 +302,23 @@ export class ConsumerRuntime {
    * attempts. Alerts are recorded in the same write (the outbox). Safe without a
    * claim because `handle` does nothing outside the effects, and a concurrent run of the same message
    * finds the row (insert-ignore on its key) and takes the general path. Messages missing from the
-   * answer take the general path: the row existed, it is a replay, or something failed (the general
-   * path runs the handler again and records the failure properly).
+   * answer take the general path: the row existed (its claim is set to null: start by reading it), or
+   * something failed (the general path runs the handler again and records the failure properly).
    */
   private async applyFirstDeliveries(
-    candidates: readonly Prepared[],
+    firsts: readonly Prepared[],
     invocation: InvocationContext,
     log: Logger,
+    claims: Claims,
   ): Promise<Map<IncomingMessage, MessageOutcome>> {
     const { handler, db } = this.options;
     const applied = new Map<IncomingMessage, MessageOutcome>();
     if (!handler.localOnly) return applied;
     const startedAt = this.now();
     const runs: FirstDelivery[] = [];
-    for (const prepared of candidates) {
-      const { message, request } = prepared;
-      if (request.replayId !== undefined || Buffer.byteLength(message.body, 'utf8') > this.maxBodyBytes) continue;
+    for (const prepared of firsts) {
+      const { message } = prepared;
+      if (Buffer.byteLength(message.body, 'utf8') > this.maxBodyBytes) continue;
       try {
         const decoded = handler.decode(message);
         runs.push({
@@ -303,6 +332,7 @@ export class ConsumerRuntime {
     const inserted = await this.applyTogether(runs);
     for (const [index, { prepared }] of runs.entries()) {
       const toSend = inserted[index];
+      if (toSend === null) claims.set(prepared.message, null);
       if (!toSend) continue;
       applied.set(
         prepared.message,
@@ -314,11 +344,11 @@ export class ConsumerRuntime {
 
   /**
    * Applies first deliveries in one write, with those of the process's other batches (pull loops) that
-   * land in the same commit ({@link firstDeliveries}); per run, the alerts to send, or undefined when
-   * it was not applied. If the write fails, one run's effects undid the others': each runs again
-   * alone, so only the failing one is left to the general path.
+   * land in the same commit ({@link firstDeliveries}); per run, the alerts to send, null when its row
+   * existed, or undefined when it failed. If the write fails, one run's effects undid the others': each
+   * runs again alone, so only the failing one is left to the general path.
    */
-  private async applyTogether(runs: readonly FirstDelivery[]): Promise<(Alert[] | undefined)[]> {
+  private async applyTogether(runs: readonly FirstDelivery[]): Promise<(Alert[] | null | undefined)[]> {
     if (runs.length === 0) return [];
     try {
       return await this.writer.writeMerged(this.firstDeliveries, runs);
@@ -329,7 +359,7 @@ export class ConsumerRuntime {
   }
 
   /** The batch's first deliveries: their barrier rows in one insert, then each inserted one's effects, attempt and alerts. */
-  private readonly firstDeliveries: MergedWrite<any, readonly FirstDelivery[], (Alert[] | undefined)[]> = mergedLists(
+  private readonly firstDeliveries: MergedWrite<any, readonly FirstDelivery[], (Alert[] | null)[]> = mergedLists(
     async (trx, batch, runs) => {
       const inserted = await this.barrier.insertCompleted(
         trx,
@@ -339,10 +369,10 @@ export class ConsumerRuntime {
           done: { summary: effects.summary, eventId: decoded.eventId, businessKey: decoded.businessKey },
         })),
       );
-      const toSend: (Alert[] | undefined)[] = [];
+      const toSend: (Alert[] | null)[] = [];
       for (const [index, { prepared, effects, startedAt }] of runs.entries()) {
         if (!inserted[index]) {
-          toSend.push(undefined);
+          toSend.push(null);
           continue;
         }
         await effects.apply(trx);

@@ -1,6 +1,7 @@
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { InsertQueryNode, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeAtCommit, writerFor } from '../../../../shared/adapters/store/groupCommit';
 import * as z from '../../../../shared/zod';
 import { ConsumerRuntime } from '../../../../shared/engines/consumer/ConsumerRuntime';
 import { decodeEnvelope } from '../../../../shared/engines/consumer/decodeEnvelope';
@@ -10,6 +11,7 @@ import type { MessageHandler } from '../../../../shared/engines/consumer/types';
 import { REPLAY_PROPERTIES } from '../../../../shared/engines/consumer/types';
 import type { TestDatabase } from '../../../helpers/databases';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
+import { mysqlQueriesDuring } from '../../../helpers/mysqlQueries';
 import { envelopeBody, incoming, invocation, RecordingAlertSink, RecordingPublisher, silentLogger } from './factories';
 
 const mysqlSkip = await mysqlUnavailableReason();
@@ -46,6 +48,22 @@ function scriptedHandler(failures: Map<string, Error[]>): MessageHandler<{ event
       return {
         summary: `effect ${decoded.value.eventId}`,
         apply: async (trx) => void (await trx.insertInto('t_effect').values({ event_id: decoded.value.eventId }).execute()),
+      };
+    },
+  };
+}
+
+/** {@link scriptedHandler} whose effect goes with the COMMIT on MySQL (writeAtCommit), as the domain handlers' do. */
+function atCommitHandler(failures: Map<string, Error[]>, localOnly: boolean): MessageHandler<{ eventId: string }> {
+  const base = scriptedHandler(failures);
+  return {
+    ...base,
+    localOnly,
+    async handle(decoded, context) {
+      const effects = await base.handle(decoded, context);
+      return {
+        ...effects,
+        apply: async (trx) => void (await writeAtCommit(trx, trx.insertInto('t_effect').values({ event_id: decoded.value.eventId }))),
       };
     },
   };
@@ -230,11 +248,11 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
       ]);
       expect(counter.inserts).toBe(1);
 
-      // A key already done (l-1), and one twice in the batch: its second delivery claims at its turn and is a duplicate.
+      // A key already done (l-1), and one twice in the batch: its second delivery reads its row at its turn (no insert), a duplicate.
       counter.inserts = 0;
       const outcomes = await batchRuntime(false).processBatch(batch(['c-1', 'l-1', 'c-2', 'c-1', 'c-3']), invocation(), 'pull');
       expect(kinds(outcomes)).toEqual(['applied1', 'duplicate', 'applied1', 'duplicate', 'applied1']);
-      expect(counter.inserts).toBe(2);
+      expect(counter.inserts).toBe(1);
       expect((await effects()).sort()).toEqual(['c-1', 'c-2', 'c-3', 'l-1', 'l-2', 'l-3']);
       const done = await database.db
         .selectFrom('txc_consume_barrier')
@@ -413,5 +431,188 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
     expect((await runtime().processMessage(replay('rp-2'), invocation(), 'pull')).kind).toBe('applied');
     expect((await runtime().processMessage(replay('rp-2'), invocation(), 'pull')).kind).toBe('duplicate');
     expect(await effects()).toEqual(['tx-replay']);
+  });
+  describe('barrier writes sent with the COMMIT (MySQL; at once on SQLite)', () => {
+    const runtimeWith = (handler: MessageHandler<{ eventId: string }>) =>
+      new ConsumerRuntime({ group: GROUP, handler, db: database.db, publisher, alerts, logger: silentLogger, retryDelay: () => 0 });
+    const bodies = new Map<string, string>();
+    const message = (id: string) =>
+      incoming(TOPIC, TAG, bodies.get(id) ?? bodies.set(id, envelopeBody(TOPIC, TAG, { n: 1 }, id)).get(id)!, { messageId: `${id}-M` });
+    const barrierRows = async () =>
+      (
+        await database.db
+          .selectFrom('txc_consume_barrier')
+          .select(['dedup_key', 'status', 'attempts', 'lease_token'])
+          .orderBy('dedup_key')
+          .execute()
+      ).map((row: { dedup_key: string; status: string; attempts: number; lease_token: string }) => [
+        row.dedup_key,
+        row.status,
+        row.attempts,
+      ]);
+    /** A write of another caller queued now, so it lands in the next commit batch: it must commit whatever that batch's checks say. */
+    const siblingWrite = (id: string) =>
+      writerFor(database.db).write((trx) => trx.insertInto('t_effect').values({ event_id: id }).execute());
+    const kinds = (outcomes: { kind: string; attempt?: number }[]) => outcomes.map((o) => `${o.kind}${o.attempt ?? ''}`);
+
+    it.skipIf(skip)(
+      "claimed path: claims, and each run's effects with COMPLETED, are one round trip each; a claim batch that finds a row runs again write by write",
+      async () => {
+        const claimed = runtimeWith(atCommitHandler(failures, false));
+        await claimed.processMessage(message('c-done'), invocation(), 'trigger');
+        let outcomes: { kind: string; attempt?: number }[] = [];
+        const fresh = await mysqlQueriesDuring(async () => {
+          outcomes = await claimed.processBatch([message('c-1'), message('c-2')], invocation(), 'trigger');
+        });
+        expect(kinds(outcomes)).toEqual(['applied1', 'applied1']);
+        if (dialect === 'mysql') {
+          expect(fresh).toHaveLength(3);
+          expect(fresh[0]).toMatch(/^insert ignore into `txc_consume_barrier` .*;\nselect .*row_count\(\) <> 2\);\ncommit$/s);
+          for (const run of fresh.slice(1))
+            expect(run).toMatch(
+              /^insert into `t_effect` .*;\nupdate `txc_consume_barrier` set `status` = .*row_count\(\) <> 1\);\n.*commit$/s,
+            );
+        }
+
+        // c-done is delivered again (FC retries a whole batch, uncounted): its row stops the claims' COMMIT.
+        const again = await mysqlQueriesDuring(async () => {
+          const processing = claimed.processBatch([message('c-3'), message('c-done'), message('c-4')], invocation(), 'trigger');
+          const sibling = siblingWrite('sibling');
+          [outcomes] = await Promise.all([processing, sibling]);
+        });
+        expect(kinds(outcomes)).toEqual(['applied1', 'duplicate', 'applied1']);
+        expect((await effects()).sort()).toEqual(['c-1', 'c-2', 'c-3', 'c-4', 'c-done', 'sibling']);
+        expect(await barrierRows()).toEqual(['c-1', 'c-2', 'c-3', 'c-4', 'c-done'].map((id) => [id, 'COMPLETED', 1]));
+        if (dialect === 'mysql') {
+          // With the COMMIT (stopped by its check), then alone: the insert answers for real, and which rows are ours is read back.
+          const claims = again.filter((q) => q.includes('insert ignore into `txc_consume_barrier`'));
+          expect(claims).toHaveLength(2);
+          expect(claims[0]).toMatch(/row_count\(\) <> 3\);\ncommit$/);
+          expect(claims[1]).not.toMatch(/commit$/);
+          expect(again).toContainEqual(expect.stringMatching(/^select `lease_token` from `txc_consume_barrier`/));
+          expect(again.filter((q) => q.startsWith('update `txc_consume_barrier`'))).toEqual([]);
+        }
+      },
+    );
+
+    it.skipIf(skip)(
+      'local-only path: first deliveries with their effects are one round trip; a batch that finds a row runs again write by write',
+      async () => {
+        const localOnly = runtimeWith(atCommitHandler(failures, true));
+        await localOnly.processMessage(message('l-done'), invocation(), 'trigger');
+        let outcomes: { kind: string; attempt?: number }[] = [];
+        const fresh = await mysqlQueriesDuring(async () => {
+          outcomes = await localOnly.processBatch([message('l-1'), message('l-2')], invocation(), 'trigger');
+        });
+        expect(kinds(outcomes)).toEqual(['applied1', 'applied1']);
+        if (dialect === 'mysql') {
+          expect(fresh).toHaveLength(1);
+          expect(fresh[0]).toMatch(
+            /^insert ignore into `txc_consume_barrier` .*row_count\(\) <> 2\);\ninsert into `t_effect` .*;\ninsert into `t_effect` .*;\n.*commit$/s,
+          );
+        }
+
+        const again = await mysqlQueriesDuring(async () => {
+          const processing = localOnly.processBatch([message('l-3'), message('l-done'), message('l-4')], invocation(), 'trigger');
+          const sibling = siblingWrite('sibling');
+          [outcomes] = await Promise.all([processing, sibling]);
+        });
+        expect(kinds(outcomes)).toEqual(['applied1', 'duplicate', 'applied1']);
+        expect((await effects()).sort()).toEqual(['l-1', 'l-2', 'l-3', 'l-4', 'l-done', 'sibling']);
+        expect(await barrierRows()).toEqual(['l-1', 'l-2', 'l-3', 'l-4', 'l-done'].map((id) => [id, 'COMPLETED', 1]));
+        expect((await localOnly.barrier.attemptHistory(GROUP, 'l-done')).map((h) => h.outcome)).toEqual(['applied']);
+        if (dialect === 'mysql') {
+          const inserts = again.filter((q) => q.includes('insert ignore into `txc_consume_barrier`'));
+          expect(inserts).toHaveLength(2);
+          expect(inserts[0]).toMatch(/row_count\(\) <> 3\);\n/);
+          expect(inserts[1]).not.toMatch(/commit$/);
+        }
+      },
+    );
+
+    it.skipIf(skip)(
+      'a later delivery of a key in the batch, a redelivery the broker counted and a replay start by reading their row: no write that could stop a commit',
+      async () => {
+        const claimed = runtimeWith(atCommitHandler(failures, false));
+        await claimed.processBatch([message('r-done'), message('r-replayed')], invocation(), 'pull');
+        const replay = {
+          ...message('r-replayed'),
+          messageId: 'REPLAY-M',
+          properties: { [REPLAY_PROPERTIES.replayId]: 'rp-1', [REPLAY_PROPERTIES.group]: GROUP },
+        };
+        const queries = await mysqlQueriesDuring(async () => {
+          const outcomes = await claimed.processBatch(
+            [message('r-1'), message('r-1'), { ...message('r-done'), deliveryCount: 2 }, replay],
+            invocation(),
+            'pull',
+          );
+          expect(kinds(outcomes)).toEqual(['applied1', 'duplicate', 'duplicate', 'duplicate']);
+        });
+        if (dialect === 'mysql') {
+          // r-1's claim with its COMMIT, its run's effects with COMPLETED, and the three reads: nothing ran again.
+          expect(queries.filter((q) => q.includes('insert ignore into `txc_consume_barrier`'))).toHaveLength(1);
+          expect(queries.filter((q) => q.startsWith('select * from `txc_consume_barrier`'))).toHaveLength(3);
+          expect(queries).toHaveLength(5);
+        }
+      },
+    );
+
+    it.skipIf(skip)(
+      'a trigger batch answered with an unsettled message comes back whole: each message starts by reading its row',
+      async () => {
+        failures.set('b-flaky', [new TransientFailureError('X_UNAVAILABLE', 'down')]);
+        const claimed = runtimeWith(atCommitHandler(failures, false));
+        const batch = () => [message('b-1'), message('b-flaky'), message('b-2')];
+        expect(kinds(await claimed.processBatch(batch(), invocation(), 'trigger'))).toEqual(['applied1', 'retry1', 'applied1']);
+        const queries = await mysqlQueriesDuring(async () => {
+          expect(kinds(await claimed.processBatch(batch(), invocation(), 'trigger'))).toEqual(['duplicate', 'applied2', 'duplicate']);
+        });
+        expect((await effects()).sort()).toEqual(['b-1', 'b-2', 'b-flaky']);
+        if (dialect === 'mysql') {
+          // Three reads, b-flaky's next attempt taken and run: no insert whose row found would stop a commit.
+          expect(queries.filter((q) => q.startsWith('select * from `txc_consume_barrier`'))).toHaveLength(3);
+          expect(queries.filter((q) => q.includes('insert ignore into `txc_consume_barrier`'))).toEqual([]);
+        }
+      },
+    );
+
+    it.skipIf(skip)(
+      "a run whose lease was taken over before it completed commits nothing (on MySQL its COMPLETED check stops the COMMIT), and its batch's other write commits",
+      async () => {
+        const base = atCommitHandler(failures, false);
+        let sibling: Promise<unknown> = Promise.resolve();
+        const stolen = runtimeWith({
+          ...base,
+          async handle(decoded, context) {
+            // This run's lease expired and another run took the message over: the row carries that run's token now.
+            await database.db
+              .updateTable('txc_consume_barrier')
+              .set({ lease_token: 'other-run' })
+              .where('dedup_key', '=', decoded.value.eventId)
+              .execute();
+            sibling = siblingWrite('sibling');
+            return base.handle(decoded, context);
+          },
+        });
+        let outcome: { kind: string; errorCode?: string; settled?: boolean } | undefined;
+        const queries = await mysqlQueriesDuring(async () => {
+          outcome = await stolen.processMessage(message('tx-stolen'), invocation(), 'trigger');
+          await sibling;
+        });
+        expect(outcome).toMatchObject({ kind: 'busy', settled: false, errorCode: 'CONSUME_LEASE_LOST' });
+        expect(await effects()).toEqual(['sibling']);
+        const [row] = await database.db.selectFrom('txc_consume_barrier').selectAll().execute();
+        expect(row).toMatchObject({ dedup_key: 'tx-stolen', status: 'IN_PROGRESS', lease_token: 'other-run', completed_at: null });
+        expect((await stolen.barrier.attemptHistory(GROUP, 'tx-stolen')).map((h) => h.error?.code)).toEqual(['CONSUME_LEASE_LOST']);
+        if (dialect === 'mysql') {
+          // Sent with the COMMIT after the effects, the check stopped it; run alone, the update changed nothing and the job threw.
+          const completions = queries.filter((q) => q.includes('update `txc_consume_barrier` set `status`'));
+          expect(completions).toHaveLength(2);
+          expect(completions[0]).toMatch(/^insert into `t_effect` .*;\nupdate `txc_consume_barrier` .*row_count\(\) <> 1\);\n.*commit$/s);
+          expect(completions[1]).toMatch(/^update `txc_consume_barrier`/);
+          expect(completions[1]).not.toMatch(/commit$/);
+        }
+      },
+    );
   });
 });
