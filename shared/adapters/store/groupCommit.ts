@@ -47,7 +47,7 @@ function mayHold(trx: Transaction<any>, query: CompiledQuery, expectedRows?: num
 /**
  * A statement sent with the COMMIT failed, or changed another number of rows than it expected, so the
  * COMMIT did not run and the transaction is rolled back: the batch's outcome is known (nothing
- * applied), and the writer runs each job again alone with its statements sent directly.
+ * applied), and the writer runs the batch again with its statements sent directly.
  */
 export class FailedBeforeCommitError extends Error {
   override readonly name = 'FailedBeforeCommitError';
@@ -109,9 +109,9 @@ export interface TxWriter<DB> {
  *
  * With `expectedRows`, it answers whether the write changed exactly that many rows (a compare-and-set,
  * an insert-ignore). Sent with the COMMIT, it answers true, and a check after it stops the COMMIT when
- * the count differs. If a statement sent with the COMMIT fails or its check does, the writer runs each
- * job of the batch again alone, with its statements sent directly: there this answers the real count
- * and a failing statement throws in the job, as any statement's would. So a job reads the answer and
+ * the count differs. If a statement sent with the COMMIT fails or its check does, the writer runs the
+ * batch again with its statements sent directly: there this answers the real count and a failing
+ * statement throws in the job, as any statement's would (a job that lets it through runs again alone). So a job reads the answer and
  * catches errors as it would for an ordinary statement, and a batch pays extra round trips only then.
  */
 export async function writeAtCommit(trx: Transaction<any>, query: Compilable, expectedRows?: number): Promise<boolean> {
@@ -150,9 +150,10 @@ interface Pending<DB> {
  *
  * Rows the jobs collect ({@link WriteBatch.collect}) are written once per batch, before the COMMIT.
  *
- * If a job (or a statement held for the COMMIT, or its row-count check) fails, the batch is rolled back
- * and each job runs again in its own transaction with its statements sent directly, so only the failing
- * one sees its error (or its real row count). If BEGIN or COMMIT fails (a lost connection)
+ * If a statement held for the COMMIT (or its row-count check) fails, the batch is rolled back and runs
+ * once more with its statements sent directly, where each job sees its real row counts and errors. If a
+ * job fails, the batch is rolled back and each job runs again in its own transaction, so only the
+ * failing one sees its error. If BEGIN or COMMIT fails (a lost connection)
  * every caller gets that error and nothing runs again: after a failed COMMIT the outcome is unknown,
  * and running the jobs again could apply them twice.
  */
@@ -197,31 +198,26 @@ export class GroupCommitWriter<DB> implements TxWriter<DB> {
     });
   }
 
-  private async commit(batch: readonly Pending<DB>[]): Promise<void> {
+  /** @param sendDirectly run every statement when executed (see {@link writeAtCommit}): a stopped batch's second run. */
+  private async commit(batch: readonly Pending<DB>[], sendDirectly = false): Promise<void> {
     let stage = 'begin' as 'begin' | 'body' | 'commit';
     let results: unknown[];
     try {
       results = await this.db.transaction().execute(async (trx) => {
+        if (sendDirectly) direct.add(trx);
         stage = 'body';
         const values = await runJobs(trx, batch);
         stage = 'commit';
         return values;
       });
     } catch (error) {
+      // A statement held for the COMMIT failed or its check did: nothing was applied, so the batch runs
+      // once more as one transaction, each job getting its real answers (or errors, which it may catch).
+      if (error instanceof FailedBeforeCommitError && !sendDirectly) return this.commit(batch, true);
       // BEGIN or COMMIT failed: the same for every job, and after a COMMIT the outcome is unknown.
-      // A job that failed alone has its answer; a statement held for the COMMIT gets it by running directly.
-      const heldFailed = error instanceof FailedBeforeCommitError;
-      if (!(heldFailed || stage === 'body') || (batch.length === 1 && !heldFailed))
-        return batch.forEach((pending) => pending.reject(error));
-      for (const pending of batch) {
-        await this.db
-          .transaction()
-          .execute((trx) => {
-            direct.add(trx);
-            return runJobs(trx, [pending]);
-          })
-          .then(([value]) => pending.resolve(value), pending.reject);
-      }
+      if (stage !== 'body' || batch.length === 1) return batch.forEach((pending) => pending.reject(error));
+      // A job threw: each runs again alone, so only the failing one sees its error.
+      for (const pending of batch) await this.commit([pending], true);
       return;
     }
     batch.forEach((pending, index) => pending.resolve(results[index]));
