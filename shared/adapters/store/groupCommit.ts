@@ -96,7 +96,7 @@ export interface TxWriter<DB> {
   write<T>(job: WriteJob<DB, T>): Promise<T>;
   /**
    * Writes `item` with `kind.run`, together with the other items of `kind` in its batch, where the
-   * first of them was queued. If the batch fails, it runs again alone like any job.
+   * first of them was queued. If the batch fails, its items run again as jobs do ({@link GroupCommitWriter}).
    */
   writeMerged<I, T>(kind: MergedWrite<DB, I, T>, item: I): Promise<T>;
 }
@@ -110,9 +110,10 @@ export interface TxWriter<DB> {
  * With `expectedRows`, it answers whether the write changed exactly that many rows (a compare-and-set,
  * an insert-ignore). Sent with the COMMIT, it answers true, and a check after it stops the COMMIT when
  * the count differs. If a statement sent with the COMMIT fails or its check does, the writer runs the
- * batch again with its statements sent directly: there this answers the real count and a failing
- * statement throws in the job, as any statement's would (a job that lets it through runs again alone). So a job reads the answer and
- * catches errors as it would for an ordinary statement, and a batch pays extra round trips only then.
+ * batch again with its statements sent directly: there this answers the real count, and a failing
+ * statement throws in the job as any statement's would (a job that lets it through runs again alone).
+ * So a job reads the answer and catches errors as it would for an ordinary statement, and a batch pays
+ * for a second run only then.
  */
 export async function writeAtCommit(trx: Transaction<any>, query: Compilable, expectedRows?: number): Promise<boolean> {
   const compiled = query.compile();

@@ -69,12 +69,13 @@ function toEvent(row: Pick<TxEventRow, 'at' | 'type' | 'state' | 'actor' | 'deta
  * the batch's jobs run directly. Holding them is safe because none of those reads what they write:
  * - an INSERT's tx_id is new, and nobody learns it before the COMMIT (callers are answered after it),
  *   so no job of the batch names it; a second INSERT of the same businessKey is held as well and fails
- *   at the COMMIT, after which each job runs again alone and that one finds the key taken;
+ *   at the COMMIT, after which the batch runs again with its statements sent directly and that one
+ *   finds the key taken;
  * - a decision's row may be named by a direct statement of another job of its batch (a takeover's
  *   claim, a failed publish or discard, a check), which then runs before it whatever the queue order:
  *   a claim compares the claim time, which a decision leaves alone, and PUBLISH_PENDING, which it keeps;
  *   a failed publish or a discard compares the state as the decision does, so it wins, the held
- *   decision matches no row and stops the COMMIT, and the jobs run again alone in queue order; a check
+ *   decision matches no row and stops the COMMIT, and the batch runs again directly in queue order; a check
  *   reads the state before the decision, as if it had run first, which it may: both were in flight;
  * - the batch's collected rows (timeline, handles, delivery marks) are written after the held
  *   statements, as they were after the direct ones.
@@ -148,7 +149,7 @@ export class SqlTxStore implements TxStore {
             ),
           );
         } catch (error) {
-          // Thrown where the INSERT runs directly (SQLite; on MySQL when the batch runs again job by job).
+          // Thrown where the INSERT runs directly (SQLite; on MySQL when a stopped batch runs again).
           // The failed INSERT is the job's first statement and undoes only itself: the rest of a group commit stands.
           if (isUniqueViolation(error)) return false;
           throw error;
