@@ -1,3 +1,4 @@
+import { writeAtCommit } from '../../adapters/store/groupCommit';
 import type { Kysely } from 'kysely';
 import * as z from '../../zod';
 import { decodeEnvelope } from '../../engines/consumer/decodeEnvelope';
@@ -58,22 +59,25 @@ export function ticketHandler(now: () => number = Date.now): MessageHandler<Enve
       return {
         summary: `ticket ${payload.ticketNo} ${payload.action}${payload.notice ? ` with a ${payload.notice.channel} notice` : ''}`,
         apply: async (trx) => {
+          // Sent with the COMMIT (writeAtCommit), in this order; nothing else in the batch reads them.
           if (existing) {
-            await trx
-              .updateTable('txc_ticket')
-              .set((eb) => ({
-                status: STATUS_AFTER[payload.action],
-                priority: payload.priority,
-                subject: payload.subject,
-                revision: eb('revision', '+', 1),
-                updated_at: at,
-              }))
-              .where('ticket_no', '=', payload.ticketNo)
-              .execute();
+            await writeAtCommit(
+              trx,
+              trx
+                .updateTable('txc_ticket')
+                .set((eb) => ({
+                  status: STATUS_AFTER[payload.action],
+                  priority: payload.priority,
+                  subject: payload.subject,
+                  revision: eb('revision', '+', 1),
+                  updated_at: at,
+                }))
+                .where('ticket_no', '=', payload.ticketNo),
+            );
           } else {
-            await trx
-              .insertInto('txc_ticket')
-              .values({
+            await writeAtCommit(
+              trx,
+              trx.insertInto('txc_ticket').values({
                 ticket_no: payload.ticketNo,
                 customer_id: payload.customerId,
                 category: payload.category,
@@ -83,17 +87,19 @@ export function ticketHandler(now: () => number = Date.now): MessageHandler<Enve
                 revision: 1,
                 created_at: at,
                 updated_at: at,
-              })
-              .execute();
+              }),
+            );
           }
-          await trx
-            .insertInto('txc_ticket_event')
-            .values({ event_id: value.eventId, ticket_no: payload.ticketNo, action: payload.action, note: payload.note ?? null, at })
-            .execute();
+          await writeAtCommit(
+            trx,
+            trx
+              .insertInto('txc_ticket_event')
+              .values({ event_id: value.eventId, ticket_no: payload.ticketNo, action: payload.action, note: payload.note ?? null, at }),
+          );
           if (payload.notice)
-            await trx
-              .insertInto('txc_touchpoint')
-              .values({
+            await writeAtCommit(
+              trx,
+              trx.insertInto('txc_touchpoint').values({
                 event_id: value.eventId,
                 business_key: value.businessKey,
                 customer_id: payload.customerId,
@@ -106,8 +112,8 @@ export function ticketHandler(now: () => number = Date.now): MessageHandler<Enve
                 deliver_after: at,
                 created_at: at,
                 updated_at: at,
-              })
-              .execute();
+              }),
+            );
         },
       };
     },

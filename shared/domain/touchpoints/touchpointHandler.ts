@@ -1,10 +1,11 @@
+import { writeAtCommit } from '../../adapters/store/groupCommit';
 import type { Kysely } from 'kysely';
 import { decodeEnvelope } from '../../engines/consumer/decodeEnvelope';
 import type { EnvelopeOf } from '../../engines/consumer/decodeEnvelope';
 import type { MessageHandler } from '../../engines/consumer/types';
 import type { OperationsPayload } from './operationsEvent';
 import { operationsPayloadSchema } from './operationsEvent';
-import { completeReview } from './reviewGate';
+import { completeReviewQuery } from './reviewGate';
 import { TOUCHPOINT_KINDS, TOUCHPOINT_STATUSES } from './touchpointStatus';
 
 /** A stored touch-point. */
@@ -38,10 +39,11 @@ export function touchpointHandler(now: () => number = Date.now): MessageHandler<
       const at = now();
       return {
         summary: `touch-point ${payload.channel} for ${payload.customerId}: ${payload.title}`,
+        // Sent with the COMMIT (writeAtCommit): the touch-point, then the gate that reads compliance's verdict.
         apply: async (trx) => {
-          await trx
-            .insertInto('txc_touchpoint')
-            .values({
+          await writeAtCommit(
+            trx,
+            trx.insertInto('txc_touchpoint').values({
               event_id: value.eventId,
               business_key: value.businessKey,
               customer_id: payload.customerId,
@@ -54,9 +56,9 @@ export function touchpointHandler(now: () => number = Date.now): MessageHandler<
               deliver_after: payload.deliverAfter ? Date.parse(payload.deliverAfter) : at,
               created_at: at,
               updated_at: at,
-            })
-            .execute();
-          await completeReview(trx, value.eventId, at);
+            }),
+          );
+          await writeAtCommit(trx, completeReviewQuery(trx, value.eventId, at));
         },
       };
     },

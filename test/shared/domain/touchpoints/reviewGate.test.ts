@@ -7,6 +7,7 @@ import { reconcileReviews } from '../../../../shared/domain/touchpoints/reviewGa
 import { findTouchpoint, touchpointHandler } from '../../../../shared/domain/touchpoints/touchpointHandler';
 import type { TestDatabase } from '../../../helpers/databases';
 import { DATABASE_CASES, mysqlUnavailableReason } from '../../../helpers/databases';
+import { mysqlQueriesDuring } from '../../../helpers/mysqlQueries';
 import { envelopeBody, incoming, invocation, RecordingAlertSink, RecordingPublisher, silentLogger } from '../../engines/consumer/factories';
 
 const mysqlSkip = await mysqlUnavailableReason();
@@ -65,7 +66,14 @@ describe.each(DATABASE_CASES)('compliance gates touch-points on $dialect', ({ di
 
   it.skipIf(skip)('operations first: PENDING_REVIEW until compliance passes it, then APPROVED', async () => {
     const message = event(clean);
-    await deliver(ops, message);
+    const queries = (await mysqlQueriesDuring(async () => void (await deliver(ops, message)))).filter((q) => q !== 'set autocommit = 0');
+    // MySQL: the touch-point and its gate go with the barrier row in the COMMIT's round trip (after a new session's setup).
+    if (dialect === 'mysql') {
+      expect(queries).toHaveLength(1);
+      expect(queries[0]).toMatch(
+        /^insert ignore into `txc_consume_barrier`.*;\ninsert into `txc_touchpoint`.*;\nupdate `txc_touchpoint`.*;\ncommit$/s,
+      );
+    }
     expect(await findTouchpoint(database.db, eventIdOf(message))).toMatchObject({
       status: 'PENDING_REVIEW',
       kind: 'MARKETING',
