@@ -21,7 +21,7 @@ interface AtCommit {
 /** The statements of the batches in flight that may go with the COMMIT: see {@link holdUntilCommit}. */
 const atCommit = new WeakMap<CompiledQuery, AtCommit>();
 
-/** Transactions whose statements all run when executed: a failed batch's jobs, each run again alone. */
+/** Transactions whose statements all run when executed: a stopped batch's second run, and its jobs run alone. */
 const direct = new WeakSet<Transaction<any>>();
 
 /**
@@ -102,7 +102,7 @@ export interface TxWriter<DB> {
 }
 
 /**
- * Runs `query`, a write of a job, in the batch's transaction: on MySQL it goes with the COMMIT (no round
+ * Runs `query` (a builder or a precompiled statement), a write of a job, in the batch's transaction: on MySQL it goes with the COMMIT (no round
  * trip of its own), after the statements the batch runs directly and before its collected rows, in the
  * order given. So use it only for writes that no statement the batch runs directly reads: a job's
  * effects that commit with their barrier row, a compare-and-set on a row the batch reads nowhere else.
@@ -115,8 +115,8 @@ export interface TxWriter<DB> {
  * So a job reads the answer and catches errors as it would for an ordinary statement, and a batch pays
  * for a second run only then.
  */
-export async function writeAtCommit(trx: Transaction<any>, query: Compilable, expectedRows?: number): Promise<boolean> {
-  const compiled = query.compile();
+export async function writeAtCommit(trx: Transaction<any>, query: Compilable | CompiledQuery, expectedRows?: number): Promise<boolean> {
+  const compiled = 'compile' in query ? query.compile() : query;
   const entry = mayHold(trx, compiled, expectedRows);
   const result = await trx.executeQuery(compiled);
   return entry.held || expectedRows === undefined || Number(result.numAffectedRows ?? 0) === expectedRows;

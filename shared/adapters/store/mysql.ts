@@ -41,8 +41,9 @@ const isStatementError = (error: unknown) =>
  * Kysely's MySQL driver for connections whose session has autocommit off: there a transaction begins
  * with its first statement, so `db.transaction()` sends no BEGIN (one round trip less per commit);
  * COMMIT and ROLLBACK end it as before. The batch's statements that may go with the COMMIT
- * ({@link holdUntilCommit}) go in the COMMIT's round trip, each one expecting a row count followed by its check. Only {@link openMysql}'s write pool uses it, and only
- * through `db.transaction()`: a statement outside one would leave its transaction open on a pooled connection.
+ * ({@link holdUntilCommit}) go in the COMMIT's round trip, each one expecting a row count followed by
+ * its check. Only {@link openMysql}'s write pool uses it, and only through `db.transaction()`: a
+ * statement outside one would leave its transaction open on a pooled connection.
  */
 class ImplicitBeginDriver implements Driver {
   constructor(private readonly inner: Driver) {}

@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { TxStoreError } from './errors';
 import type { RowSink, TxWriter, WriteBatch } from '../../adapters/store/groupCommit';
@@ -17,9 +17,6 @@ function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'ER_DUP_ENTRY';
 }
-
-/** A precompiled statement as {@link writeAtCommit} takes it. */
-const compiled = (query: CompiledQuery): Compilable => ({ compile: () => query });
 
 function optionalNumber(value: number | string | null): number | undefined {
   return value === null ? undefined : Number(value);
@@ -133,20 +130,18 @@ export class SqlTxStore implements TxStore {
         try {
           await writeAtCommit(
             trx,
-            compiled(
-              this.q.insertTx.bind({
-                txId: tx.txId,
-                systemId: tx.systemId,
-                businessKey: tx.businessKey,
-                topic: tx.topic,
-                tag: tx.tag,
-                payloadHash: tx.payloadHash,
-                body: tx.body,
-                properties: tx.properties === undefined ? null : JSON.stringify(tx.properties),
-                checkbackPath: tx.checkbackPath ?? null,
-                at,
-              }),
-            ),
+            this.q.insertTx.bind({
+              txId: tx.txId,
+              systemId: tx.systemId,
+              businessKey: tx.businessKey,
+              topic: tx.topic,
+              tag: tx.tag,
+              payloadHash: tx.payloadHash,
+              body: tx.body,
+              properties: tx.properties === undefined ? null : JSON.stringify(tx.properties),
+              checkbackPath: tx.checkbackPath ?? null,
+              at,
+            }),
           );
         } catch (error) {
           // Thrown where the INSERT runs directly (SQLite; on MySQL when a stopped batch runs again).
@@ -249,7 +244,7 @@ export class SqlTxStore implements TxStore {
     const state = stateAfter(decision);
     return this.guard('decide', () =>
       this.writer.write(async (trx, batch) => {
-        if (!(await writeAtCommit(trx, compiled(this.q.decide.bind({ txId, state, reason: context.reason, at })), 1))) return false;
+        if (!(await writeAtCommit(trx, this.q.decide.bind({ txId, state, reason: context.reason, at }), 1))) return false;
         const type = decision === 'COMMIT' ? TX_EVENT_TYPES.committed : TX_EVENT_TYPES.rolledBack;
         this.event(batch, txId, type, state, context.actor, at, { reason: context.reason, ...context.detail });
         return true;

@@ -204,7 +204,7 @@ describe.each(DATABASE_CASES)('Class: GroupCommitWriter on $dialect', ({ dialect
             await writeAtCommit(trx, trx.insertInto('txc_tx_event').values(eventRow(`${id}-at`)));
             batch.collect(eventRows, `${id}-row`);
             if (id === 'bad-rows') batch.collect(failingRows, id);
-            if (id === 'bad-write') await writeAtCommit(trx, { compile: () => failingRows.statement(trx, [id])! });
+            if (id === 'bad-write') await writeAtCommit(trx, failingRows.statement(trx, [id])!);
           }),
         ),
       );

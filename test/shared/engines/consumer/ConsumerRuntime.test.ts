@@ -456,7 +456,7 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
     const kinds = (outcomes: { kind: string; attempt?: number }[]) => outcomes.map((o) => `${o.kind}${o.attempt ?? ''}`);
 
     it.skipIf(skip)(
-      "claimed path: claims, and each run's effects with COMPLETED, are one round trip each; a claim batch that finds a row runs again write by write",
+      "claimed path: claims, and each run's effects with COMPLETED, are one round trip each; a claim batch that finds a row runs again with its statements sent directly",
       async () => {
         const claimed = runtimeWith(atCommitHandler(failures, false));
         await claimed.processMessage(message('c-done'), invocation(), 'trigger');
@@ -496,7 +496,7 @@ describe.each(DATABASE_CASES)('Class: ConsumerRuntime on $dialect', ({ dialect, 
     );
 
     it.skipIf(skip)(
-      'local-only path: first deliveries with their effects are one round trip; a batch that finds a row runs again write by write',
+      'local-only path: first deliveries with their effects are one round trip; a batch that finds a row runs again with its statements sent directly',
       async () => {
         const localOnly = runtimeWith(atCommitHandler(failures, true));
         await localOnly.processMessage(message('l-done'), invocation(), 'trigger');
