@@ -19,7 +19,7 @@ import type { Database } from '../../../shared/adapters/store/Database';
 import { openDatabase } from '../../../shared/adapters/store/openDatabase';
 import { SqlTxStore } from '../../../shared/engines/tx/SqlTxStore';
 import { newTxId } from '../../../shared/engines/tx/txId';
-import { startTestStack } from '../stackFixture';
+import { startTestStack, until } from '../stackFixture';
 import type { PageGlobals } from './uiBrowser';
 import { browserUnavailableReason, launchChromium, screenshot, settled } from './uiBrowser';
 
@@ -27,17 +27,6 @@ const skipReason = browserUnavailableReason();
 if (skipReason) console.warn(skipReason);
 const HOSTILE_KEY = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">';
 const ORCHESTRATION_GROUP = 'GID_TXC_ORCH_TRADE';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function poll<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whole local stack)', () => {
   let stack: Stack;
@@ -68,7 +57,7 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
     });
     const sent = (await answer.json()) as { purchaseId: string; txId: string };
     expect(sent.txId).toBeTruthy();
-    const letter = await poll('the dead letter', () =>
+    const letter = await until('the dead letter', 120_000, () =>
       txcenter.db
         .selectFrom('txc_dead_letter')
         .select('id')
@@ -181,7 +170,7 @@ describe.skipIf(skipReason !== undefined)('Console UI in headless Chromium (whol
     expect(await result.locator('table.replay-report tbody tr').textContent()).toContain('已重放');
     await screenshot(page, '07-dead-letter-replayed');
     // The replayed message reaches the (fixed) trading system once.
-    await poll('the replayed slave effect', () =>
+    await until('the replayed slave effect', 120_000, () =>
       txcenter.db.selectFrom('txc_slave_purchase').select('tx_id').where('tx_id', '=', failing.txId).executeTakeFirst(),
     );
 
